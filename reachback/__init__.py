@@ -1,0 +1,41 @@
+"""Reachback: a reach-back query service for stabilization and peacebuilding practitioners."""
+from flask import Flask
+
+from .config import PROJECT_ROOT, instance_path, load_config
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints. Nothing else happens here."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path(),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, overrides)
+    db.init_app(app)
+    csrf.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401 - every model registered before any query runs
+    from .web import init_web
+
+    init_web(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _blueprints():
+    from .accounts.views import bp as accounts
+    from .admin.views import bp as admin
+    from .api import bp as api
+    from .knowledge.views import bp as knowledge
+    from .notify.views import bp as notify
+    from .queries.views import bp as queries
+    from .synthesis.views import bp as synthesis
+
+    return [accounts, queries, synthesis, knowledge, notify, admin, api]

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, organisations, themes, API tokens and signing in."""

@@ -1,0 +1,80 @@
+"""Configuration: defaults here, then instance/config.py, then REACHBACK_* environment variables."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    # The database URL; empty means SQLite in the instance folder.
+    DATABASE_URL = ""
+    TIMEZONE = "UTC"
+    PER_PAGE = 25
+    # Sessions: deliberate lifetimes instead of Flask's month and Flask-Login's year.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=1)
+    # A CSRF token lives as long as the session: a long answer typed over a slow link
+    # must never be refused because the form was opened more than an hour ago.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Start the scheduler inside `reachback run` (development); production runs `reachback scheduler`.
+    SCHEDULER_IN_RUN = True
+    SLA_WARNING_SHARE = 0.75
+    MAIL_BACKEND = "file"
+
+
+def instance_path() -> str:
+    return os.environ.get("REACHBACK_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def _coerce(value: str, default):
+    """Parse an environment string into the type of the default it overrides."""
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, timedelta):
+        return timedelta(seconds=int(value))
+    return value
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Defaults -> instance/config.py -> REACHBACK_<SETTING> -> overrides (tests)."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith("REACHBACK_") and key != "REACHBACK_INSTANCE_PATH":
+            name = key.removeprefix("REACHBACK_")
+            app.config[name] = _coerce(value, app.config.get(name, ""))
+    app.config.update(overrides or {})
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'reachback.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    _validate(app.config)
+
+
+def _instance_secret(folder: Path) -> str:
+    """Read the secret key from the instance folder, generating it on first start."""
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _validate(config) -> None:
+    if len(str(config["SECRET_KEY"])) < 32:
+        raise RuntimeError("SECRET_KEY must be at least 32 characters of random data")
+    if not 0 < float(config["SLA_WARNING_SHARE"]) < 1:
+        raise RuntimeError("SLA_WARNING_SHARE must be between 0 and 1")

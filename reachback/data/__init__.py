@@ -1,0 +1,1 @@
+"""Static seed data: theme taxonomy and demo content."""

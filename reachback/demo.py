@@ -1,0 +1,174 @@
+"""Demo data: a living system for newcomers, built through the same services as real use.
+
+Every query is replayed step by step with the clock set in the past, so the timeline,
+notifications and timestamps look like months of real work.
+"""
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from .accounts.models import User, find_user_by_email
+from .accounts.passwords import generate_password
+from .accounts.services import create_user
+from .accounts.taxonomy import seed_taxonomy
+from .data import demo_content as content
+from .extensions import db
+from .models_base import set_clock
+from .queries import services as qs
+from .synthesis import services as ss
+
+MARKER = "facilitator@example.org"
+
+
+def load_demo(echo=print, only_if_empty: bool = False) -> bool:
+    """Load the demo once; returns True when it loaded something."""
+    if only_if_empty and db.session.scalar(select(func.count(User.id))):
+        echo("The database already has accounts: demo data not loaded.")
+        return False
+    seed_taxonomy()
+    if find_user_by_email(MARKER) is not None:
+        db.session.commit()
+        echo("Demo data is already loaded.")
+        return False
+    passwords = _create_people()
+    now = datetime.now(UTC).replace(microsecond=0)
+    try:
+        references: dict[int, str] = {}
+        for pair in _in_dependency_order(content.QUERIES):
+            _replay(pair, now, references)
+    finally:
+        set_clock(None)
+    db.session.commit()
+    _announce(echo, passwords)
+    return True
+
+
+def _create_people() -> dict[str, str]:
+    shared = os.environ.get("REACHBACK_DEMO_PASSWORD")
+    passwords = {}
+    today = datetime.now(UTC).date()
+    for person in [*content.STAFF, *content.EXPERTS, *content.MEMBERS]:
+        roles = person.get("roles") or (["expert"] if person in content.EXPERTS else ["member"])
+        password = shared or generate_password()
+        away = person.get("away_days")
+        create_user(
+            None, person["email"], person["name"], roles=roles, password=password,
+            organisation=person.get("organisation", ""), country=person.get("country", ""),
+            themes=person.get("themes", []), countries=person.get("countries", []),
+            languages=",".join(person.get("languages", [])),
+            away_until=today + timedelta(days=away) if away else None,
+        )
+        passwords[person["email"]] = password
+    db.session.flush()
+    return passwords
+
+
+def _in_dependency_order(items):
+    """Originals before the duplicates that point at them."""
+    return sorted(enumerate(items), key=lambda pair: pair[1].get("status") == "closed")
+
+
+class _Clock:
+    """Moves forward from the submission time in even steps, never past `limit`."""
+
+    def __init__(self, start, limit, steps=10):
+        self.now, self.limit = start, limit
+        self.step = max((limit - start) / steps, timedelta(minutes=5))
+
+    def __call__(self):
+        return self.now
+
+    def tick(self, share=1.0):
+        self.now = min(self.now + self.step * share, self.limit - timedelta(minutes=1))
+
+
+def _replay(pair, now, references) -> None:
+    index, item = pair
+    user = find_user_by_email
+    facilitator = user(MARKER)
+    start = now - timedelta(days=item.get("age_days", 1), hours=3)
+    clock = _Clock(start, now)
+    set_clock(clock)
+    needed = item.get("needed_in_days")
+    query = qs.submit_query(user(item["requester"]), {
+        **{k: item.get(k, "") for k in ("title", "question", "context", "purpose", "country")},
+        "themes": item["themes"], "priority": item.get("priority", "normal"),
+        "confidentiality": item.get("confidentiality", "restricted"),
+        "needed_by": (start + timedelta(days=needed)).date() if needed else None,
+    })
+    references[index] = query.reference
+    clarification = item.get("clarification")
+    if clarification:
+        clock.tick(0.5)
+        qs.ask_clarification(facilitator, query, clarification["question"])
+        if clarification.get("reply"):
+            clock.tick(0.5)
+            qs.reply_to_clarification(query.requester, query, clarification["reply"])
+    _route(item, query, facilitator, clock)
+    for note in item.get("internal_notes", []):
+        qs.add_internal_note(facilitator, query, note)
+    _respond(item, query, facilitator, clock)
+    if item.get("status") == "closed":
+        _close(item, query, facilitator, clock, references)
+    db.session.flush()
+
+
+def _route(item, query, facilitator, clock) -> None:
+    if not item.get("experts") and not item.get("declined"):
+        return
+    clock.tick()
+    for declined in item.get("declined", []):
+        expert = find_user_by_email(declined["expert"])
+        assignment = qs.assign_expert(facilitator, query, expert)
+        clock.tick(0.3)
+        qs.decline_assignment(expert, assignment, declined["reason"])
+    assignments = {}
+    for email in item.get("experts", []):
+        expert = find_user_by_email(email)
+        assignments[email] = qs.assign_expert(facilitator, query, expert)
+    for contribution in item.get("contributions", []):
+        clock.tick()
+        expert = find_user_by_email(contribution["expert"])
+        if contribution["expert"] not in assignments:
+            assignments[contribution["expert"]] = qs.assign_expert(facilitator, query, expert)
+        if assignments[contribution["expert"]].status == "invited":
+            qs.accept_assignment(expert, assignments[contribution["expert"]])
+        qs.add_contribution(expert, query, contribution["body"])
+
+
+def _respond(item, query, facilitator, clock) -> None:
+    response = item.get("response")
+    if not response or item.get("status") not in ("synthesis", "published"):
+        return
+    clock.tick()
+    ss.save_draft(facilitator, query, response["title"], response["summary"],
+                  response["body"], note="First draft")
+    if item["status"] == "published":
+        clock.tick(0.5)
+        ss.publish_response(facilitator, query, response.get("visibility", "community"))
+
+
+def _close(item, query, facilitator, clock, references) -> None:
+    clock.tick()
+    reason = item.get("close_reason", "declined")
+    actor = query.requester if reason == "withdrawn" else facilitator
+    original = None
+    if reason == "duplicate":
+        original = references.get(item["duplicate_of_index"])
+    qs.close_query(actor, query, reason, duplicate_of=original, note=item.get("close_note"))
+
+
+def _announce(echo, passwords: dict[str, str]) -> None:
+    lines = ["Demo data loaded. Demo accounts (one per role):"]
+    for person in content.STAFF:
+        lines.append(f"  {person['roles'][0]:<12} {person['email']:<28} {passwords[person['email']]}")
+    lines.append("Experts and members (e.g. a.mensah@...) share the scheme; see "
+                 "instance/demo-accounts.txt.")
+    path = Path(current_app.instance_path) / "demo-accounts.txt"
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
+        fh.write("\n".join(f"{email}\t{pw}" for email, pw in passwords.items()) + "\n")
+    for line in lines:
+        echo(line)

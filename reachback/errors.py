@@ -1,0 +1,31 @@
+"""Domain errors raised by services and rendered in one place (web pages or API JSON)."""
+
+
+class DomainError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    """No such object, or the caller may not see it (its existence is information)."""
+    status, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    """The caller may see the object but may not take this action."""
+    status, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    """The action is not allowed in the object's current status."""
+    status, code = 409, "conflict"
+
+
+class Invalid(DomainError):
+    """One or more fields are invalid; `fields` maps each to its message."""
+    status, code = 422, "invalid"

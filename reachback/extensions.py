@@ -1,0 +1,49 @@
+"""Flask extensions, created unbound here and bound in create_app."""
+import sqlite3
+from contextvars import ContextVar
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+
+# Stable constraint names, so that Alembic can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+login_manager = LoginManager()
+csrf = CSRFProtect()
+migrate = Migrate()
+
+# Whether the current unit of work may write. Read-only requests (GET, HEAD) begin
+# deferred transactions; everything else begins IMMEDIATE, so a transaction that read
+# first can never fail with "database is locked" when it then writes.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_conn, _record):
+    if not isinstance(dbapi_conn, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" hook below issue BEGIN instead of pysqlite.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")

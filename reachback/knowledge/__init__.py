@@ -1,0 +1,1 @@
+"""Knowledge base: library documents, the search index and search views."""

@@ -1,0 +1,1 @@
+"""Notifications: in-app notices now; the e-mail outbox and digests later."""

@@ -1,0 +1,160 @@
+"""The one access policy: every "may this user ...?" question is answered here.
+
+Each rule exists twice, by design kept side by side: as a SQL filter for lists
+(`visible_*`) and as an object check (`can_*`). tests/service/test_permissions.py
+checks that the two agree on every combination of role and object.
+"""
+from sqlalchemy import and_, exists, false, or_, select, true
+
+from .errors import Forbidden, NotFound
+from .queries.models import ACTIVE_ASSIGNMENT, Assignment, FieldQuery
+from .synthesis.models import ConsolidatedResponse
+
+EDITABLE_CONTRIBUTION = ("submitted", "clarification", "routed", "synthesis")
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_staff(user) -> bool:
+    """Facilitators and admins see every query and run triage and synthesis."""
+    return _signed_in(user) and user.is_staff
+
+
+def is_admin(user) -> bool:
+    return _signed_in(user) and user.has_role("admin")
+
+
+def is_expert(user) -> bool:
+    return _signed_in(user) and user.has_role("expert")
+
+
+def _active_assignment(user):
+    return exists().where(
+        Assignment.query_id == FieldQuery.id,
+        Assignment.expert_id == user.id,
+        Assignment.status.in_(ACTIVE_ASSIGNMENT),
+    )
+
+
+def is_assigned(user, query) -> bool:
+    return _signed_in(user) and any(
+        a.expert_id == user.id and a.status in ACTIVE_ASSIGNMENT for a in query.assignments
+    )
+
+
+# --- queries -----------------------------------------------------------------
+
+def visible_queries(user):
+    """Filter on FieldQuery: staff see all; others their own, community ones, and assigned ones."""
+    if not _signed_in(user):
+        return false()
+    if user.is_staff:
+        return true()
+    return or_(
+        FieldQuery.requester_id == user.id,
+        FieldQuery.confidentiality == "community",
+        _active_assignment(user),
+    )
+
+
+def can_view_query(user, query) -> bool:
+    if not _signed_in(user):
+        return False
+    return (
+        user.is_staff
+        or query.requester_id == user.id
+        or query.confidentiality == "community"
+        or is_assigned(user, query)
+    )
+
+
+def can_triage(user, query) -> bool:
+    """Clarify, route, close for any reason, draft and publish: staff only."""
+    return is_staff(user)
+
+
+def is_requester(user, query) -> bool:
+    return _signed_in(user) and query.requester_id == user.id
+
+
+def can_withdraw(user, query) -> bool:
+    return is_requester(user, query) or is_staff(user)
+
+
+def can_contribute(user, query) -> bool:
+    return is_assigned(user, query) and query.status in ("routed", "synthesis")
+
+
+def can_see_internal(user, query) -> bool:
+    """Internal notes and staff-only events: staff and assigned experts, never the requester
+    (unless the requester is also staff or assigned)."""
+    return is_staff(user) or is_assigned(user, query)
+
+
+def can_view_contributions(user, query) -> bool:
+    """Staff and assigned experts always; the requester only once the response is published."""
+    return can_see_internal(user, query) or (
+        is_requester(user, query) and query.status == "published"
+    )
+
+
+def can_edit_contribution(user, contribution) -> bool:
+    return (
+        _signed_in(user)
+        and contribution.author_id == user.id
+        and contribution.query.status in EDITABLE_CONTRIBUTION
+    )
+
+
+def can_answer_assignment(user, assignment) -> bool:
+    """Accept or decline: only the invited expert."""
+    return _signed_in(user) and assignment.expert_id == user.id
+
+
+# --- responses ----------------------------------------------------------------
+
+def visible_responses(user):
+    """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable."""
+    published = ConsolidatedResponse.status == "published"
+    if not _signed_in(user):
+        return and_(published, ConsolidatedResponse.visibility == "public")
+    if user.is_staff:
+        return published
+    return and_(
+        published,
+        or_(
+            ConsolidatedResponse.visibility.in_(("public", "community")),
+            ConsolidatedResponse.query_id.in_(
+                select(FieldQuery.id).where(
+                    or_(FieldQuery.requester_id == user.id, _active_assignment(user))
+                )
+            ),
+        ),
+    )
+
+
+def can_view_response(user, response) -> bool:
+    if response is None or response.status != "published":
+        return False
+    if response.visibility == "public":
+        return True
+    if not _signed_in(user):
+        return False
+    if user.is_staff or response.visibility == "community":
+        return True
+    return is_requester(user, response.query) or is_assigned(user, response.query)
+
+
+# --- guards used by services ----------------------------------------------------
+
+def require(allowed: bool, message: str = "You may not do this.") -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def require_visible_query(user, query) -> FieldQuery:
+    if query is None or not can_view_query(user, query):
+        raise NotFound("No such query.")
+    return query

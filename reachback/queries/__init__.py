@@ -1,0 +1,1 @@
+"""Queries: submission, triage, assignments, contributions, messages, events and the state machine."""

@@ -1,0 +1,115 @@
+"""What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
+from sqlalchemy import case, select
+
+from .. import permissions as perm
+from ..extensions import db
+from .models import OPEN_STATUSES, Assignment, Contribution, Event, FieldQuery, Message
+
+NEXT_STEP = {
+    "submitted": "A facilitator will review it and route it to experts.",
+    "clarification": "The facilitator has a question for you: please reply.",
+    "routed": "Experts are preparing their answers.",
+    "synthesis": "The facilitator is writing the consolidated response.",
+    "published": "The response is published.",
+    "closed": "Closed: nothing more will happen.",
+}
+
+INBOX_TABS = {
+    "new": ("submitted",),
+    "clarification": ("clarification",),
+    "routed": ("routed",),
+    "synthesis": ("synthesis",),
+    "open": OPEN_STATUSES,
+}
+
+_PRIORITY_RANK = case(
+    {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=FieldQuery.priority, else_=4
+)
+
+
+def my_queries(user, page: int, per_page: int):
+    stmt = (
+        select(FieldQuery)
+        .where(FieldQuery.requester_id == user.id)
+        .order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def triage_inbox(user, tab: str, page: int, per_page: int):
+    """Staff only: queries of the tab's statuses, oldest first (the longest waiting on top)."""
+    perm.require(perm.is_staff(user), "Only facilitators see the triage inbox.")
+    statuses = INBOX_TABS.get(tab, INBOX_TABS["new"])
+    stmt = (
+        select(FieldQuery)
+        .where(FieldQuery.status.in_(statuses))
+        .order_by(FieldQuery.created_at.asc(), FieldQuery.id.asc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def expert_queue(user, page: int, per_page: int, include_done: bool = False):
+    """An expert's assignments, most urgent first: due time, then priority, then age."""
+    statuses = ("invited", "accepted", "answered", "declined", "expired", "withdrawn") \
+        if include_done else ("invited", "accepted")
+    stmt = (
+        select(Assignment)
+        .join(FieldQuery, Assignment.query_id == FieldQuery.id)
+        .where(Assignment.expert_id == user.id, Assignment.status.in_(statuses))
+        .order_by(
+            Assignment.due_at.is_(None), Assignment.due_at, _PRIORITY_RANK,
+            FieldQuery.created_at, Assignment.id,
+        )
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def query_list(user, *, status=None, theme=None, country=None, mine=False,
+               page=1, per_page=25):
+    """Queries the user may see, filtered; newest first (the API list)."""
+    from ..accounts.models import Theme
+    from .models import query_themes
+
+    stmt = select(FieldQuery).where(perm.visible_queries(user))
+    if status:
+        stmt = stmt.where(FieldQuery.status == status)
+    if country:
+        stmt = stmt.where(FieldQuery.country == country.upper())
+    if mine:
+        stmt = stmt.where(FieldQuery.requester_id == user.id)
+    if theme:
+        stmt = stmt.where(FieldQuery.id.in_(
+            select(query_themes.c.query_id).join(Theme).where(Theme.slug == theme)))
+    stmt = stmt.order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def timeline(user, query) -> list[Event]:
+    stmt = select(Event).where(Event.query_id == query.id)
+    if not perm.can_see_internal(user, query):
+        stmt = stmt.where(Event.internal.is_(False))
+    return list(db.session.scalars(stmt.order_by(Event.at, Event.id)))
+
+
+def messages(user, query) -> list[Message]:
+    stmt = select(Message).where(Message.query_id == query.id)
+    if not perm.can_see_internal(user, query):
+        stmt = stmt.where(Message.visibility == "public")
+    return list(db.session.scalars(stmt.order_by(Message.created_at, Message.id)))
+
+
+def contributions(user, query) -> list[Contribution]:
+    if not perm.can_view_contributions(user, query):
+        return []
+    return list(db.session.scalars(
+        select(Contribution).where(Contribution.query_id == query.id)
+        .order_by(Contribution.created_at, Contribution.id)
+    ))
+
+
+def contributions_for_synthesis(query) -> list[Contribution]:
+    """All contributions of a query, for staff-side work (templates, notifications)."""
+    return list(db.session.scalars(
+        select(Contribution).where(Contribution.query_id == query.id)
+        .order_by(Contribution.created_at, Contribution.id)
+    ))

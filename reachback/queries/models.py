@@ -1,0 +1,161 @@
+"""Field queries and everything that happens on them."""
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from ..accounts.models import Theme, User
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
+OPEN_STATUSES = ("submitted", "clarification", "routed", "synthesis")
+PRIORITIES = ("low", "normal", "high", "urgent")
+CONFIDENTIALITY = ("restricted", "community")
+CLOSE_REASONS = ("declined", "out_of_scope", "withdrawn", "duplicate")
+ASSIGNMENT_STATUSES = ("invited", "accepted", "declined", "answered", "expired", "withdrawn")
+# Assignments whose expert still belongs to the query (sees it, may contribute).
+ACTIVE_ASSIGNMENT = ("invited", "accepted", "answered")
+
+query_themes = Table(
+    "query_themes",
+    db.metadata,
+    Column("query_id", ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
+)
+
+
+class ReferenceCounter(db.Model):
+    """The last sequence number used per year: references are never reused."""
+
+    __tablename__ = "reference_counters"
+    year = Column(Integer, primary_key=True, autoincrement=False)
+    last = Column(Integer, nullable=False, default=0)
+
+
+class FieldQuery(db.Model):
+    __tablename__ = "queries"
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), nullable=False, unique=True)
+    title = Column(String(200), nullable=False)
+    question = Column(Text, nullable=False)
+    context = Column(Text, nullable=False, default="")
+    purpose = Column(Text, nullable=False, default="")
+    requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    country = Column(String(2), nullable=False)
+    priority = Column(String(10), nullable=False, default="normal")
+    needed_by = Column(Date)
+    confidentiality = Column(String(12), nullable=False, default="restricted")
+    status = Column(String(15), nullable=False, default="submitted")
+    close_reason = Column(String(15))
+    close_note = Column(Text)
+    duplicate_of_id = Column(ForeignKey("queries.id"), index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    closed_at = Column(UTCDateTime)
+    # SLA timestamps (filled by the SLA engine).
+    triage_due_at = Column(UTCDateTime)
+    triage_met_at = Column(UTCDateTime)
+    resolution_due_at = Column(UTCDateTime)
+    resolution_met_at = Column(UTCDateTime)
+    deadline_driven = Column(Boolean, nullable=False, default=False)
+    paused_at = Column(UTCDateTime)
+
+    requester = relationship(User, lazy="joined", foreign_keys=[requester_id])
+    themes = relationship(Theme, secondary=query_themes, lazy="selectin", order_by=Theme.code)
+    duplicate_of = relationship("FieldQuery", remote_side=[id], foreign_keys=[duplicate_of_id])
+    assignments = relationship(
+        "Assignment", back_populates="query", lazy="selectin", order_by="Assignment.id"
+    )
+    response = relationship(
+        "ConsolidatedResponse", back_populates="query", uselist=False, lazy="select"
+    )
+
+    __table_args__ = (
+        Index("ix_queries_status_created", "status", "created_at"),
+        Index("ix_queries_confidentiality", "confidentiality"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+    id = Column(Integer, primary_key=True)
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False)
+    expert_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    assigned_by_id = Column(ForeignKey("users.id"))
+    status = Column(String(10), nullable=False, default="invited")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    responded_at = Column(UTCDateTime)
+    answered_at = Column(UTCDateTime)
+    due_at = Column(UTCDateTime)
+    decline_reason = Column(Text)
+
+    query = relationship(FieldQuery, back_populates="assignments")
+    expert = relationship(User, foreign_keys=[expert_id], lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("query_id", "expert_id", name="uq_assignments_query_expert"),
+        Index("ix_assignments_expert_status", "expert_id", "status"),
+    )
+
+
+class Contribution(db.Model):
+    __tablename__ = "contributions"
+    id = Column(Integer, primary_key=True)
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, index=True)
+    author_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    body = Column(Text, nullable=False)
+    used_in_synthesis = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    query = relationship(FieldQuery)
+    author = relationship(User, lazy="joined")
+
+
+class Message(db.Model):
+    """The conversation on a query; `internal` notes are for staff and assigned experts only."""
+
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, index=True)
+    author_id = Column(ForeignKey("users.id"), nullable=False)
+    visibility = Column(String(10), nullable=False, default="public")  # public | internal
+    purpose = Column(String(15), nullable=False, default="note")  # note | clarification | reply
+    body = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    author = relationship(User, lazy="joined")
+
+
+class Event(db.Model):
+    """Append-only history of a query: transitions, assignments, contributions, publication."""
+
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), index=True)
+    actor_id = Column(ForeignKey("users.id"))
+    kind = Column(String(40), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    data = Column(JSON, nullable=False, default=dict)
+    # Facilitator-only details (internal notes, assignments) are hidden from the requester.
+    internal = Column(Boolean, nullable=False, default=False)
+
+    actor = relationship(User, lazy="joined")

@@ -1,0 +1,347 @@
+"""Business rules of a query's life: submit, clarify, route, contribute, close.
+
+Every function takes the acting user and plain data, checks permission through
+reachback.permissions, changes the database, records an Event and queues the
+notifications, then flushes. The caller (request, API call, command) commits.
+"""
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..accounts.models import Theme, User
+from ..countries import is_country
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..notify.services import notify, staff_recipients
+from .models import (
+    ACTIVE_ASSIGNMENT,
+    CLOSE_REASONS,
+    CONFIDENTIALITY,
+    PRIORITIES,
+    Assignment,
+    Contribution,
+    FieldQuery,
+    Message,
+    ReferenceCounter,
+)
+from .states import check_transition, record, transition
+
+TITLE_MAX = 200
+TEXT_MAX = 20_000
+
+
+# --- loading -------------------------------------------------------------------
+
+def get_query(user, reference: str) -> FieldQuery:
+    """The query with this reference, or NotFound when missing or not visible to the user."""
+    query = db.session.scalar(
+        select(FieldQuery).where(FieldQuery.reference == (reference or "").upper())
+    )
+    return perm.require_visible_query(user, query)
+
+
+def get_assignment(user, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not perm.can_view_query(user, assignment.query):
+        raise NotFound("No such assignment.")
+    return assignment
+
+
+def get_contribution(user, contribution_id: int) -> Contribution:
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or not perm.can_view_contributions(user, contribution.query):
+        raise NotFound("No such contribution.")
+    return contribution
+
+
+# --- validation ------------------------------------------------------------------
+
+def _text(data, name, errors, required=True, limit=TEXT_MAX) -> str:
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = "Must be text."
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[name] = "This field is required."
+    elif len(value) > limit:
+        errors[name] = f"At most {limit} characters."
+    return value
+
+
+def _choice(data, name, choices, errors, default=None) -> str:
+    value = data.get(name) or default
+    if value not in choices:
+        errors[name] = "Choose one of: " + ", ".join(choices) + "."
+    return value
+
+
+def _date(value, name, errors, today: date) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            errors[name] = "Use a date such as 2026-12-31."
+            return None
+    if not isinstance(value, date):
+        errors[name] = "Use a date such as 2026-12-31."
+        return None
+    if value < today:
+        errors[name] = "This date is in the past."
+    return value
+
+
+def _themes(slugs, errors) -> list[Theme]:
+    if isinstance(slugs, str):
+        slugs = [slugs]
+    if not isinstance(slugs, list | tuple) or not all(isinstance(s, str) for s in slugs):
+        errors["themes"] = "Give a list of theme slugs."
+        return []
+    slugs = list(dict.fromkeys(slugs))
+    if not 1 <= len(slugs) <= 3:
+        errors["themes"] = "Choose between one and three themes."
+        return []
+    themes = db.session.scalars(select(Theme).where(Theme.slug.in_(slugs))).all()
+    if len(themes) != len(slugs):
+        errors["themes"] = "Unknown theme."
+    return list(themes)
+
+
+def validate_query_data(data: dict, today: date | None = None) -> dict:
+    """Check a submission; returns clean values or raises Invalid with a message per field."""
+    errors: dict[str, str] = {}
+    today = today or datetime.now(UTC).date()
+    clean = {
+        "title": _text(data, "title", errors, limit=TITLE_MAX),
+        "question": _text(data, "question", errors),
+        "context": _text(data, "context", errors, required=False),
+        "purpose": _text(data, "purpose", errors, required=False),
+        "priority": _choice(data, "priority", PRIORITIES, errors, default="normal"),
+        "confidentiality": _choice(
+            data, "confidentiality", CONFIDENTIALITY, errors, default="restricted"
+        ),
+        "needed_by": _date(data.get("needed_by"), "needed_by", errors, today),
+        "themes": _themes(data.get("themes") or [], errors),
+    }
+    country = data.get("country")
+    if not isinstance(country, str) or not is_country(country):
+        errors["country"] = "Choose a country."
+    else:
+        clean["country"] = country.upper()
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    return clean
+
+
+def next_reference(year: int) -> str:
+    """RB-<year>-<sequence>: the counter row is locked and bumped, so no number is reused."""
+    counter = db.session.get(ReferenceCounter, year, with_for_update=True)
+    if counter is None:
+        counter = ReferenceCounter(year=year, last=0)
+        db.session.add(counter)
+    counter.last += 1
+    db.session.flush()
+    return f"RB-{year}-{counter.last:04d}"
+
+
+# --- the journey ---------------------------------------------------------------
+
+def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
+    """A signed-in user asks a question. Raises Invalid."""
+    perm.require(user is not None and user.is_authenticated, "Sign in to ask a question.")
+    now = now or utcnow()
+    clean = validate_query_data(data, today=now.date())
+    themes = clean.pop("themes")
+    query = FieldQuery(
+        reference=next_reference(now.year),
+        requester_id=user.id,
+        status="submitted",
+        created_at=now,
+        updated_at=now,
+        **clean,
+    )
+    query.themes = themes
+    db.session.add(query)
+    db.session.flush()
+    record(query, user, "submitted", title=query.title)
+    notify(staff_recipients(), "query_submitted",
+           f"New query {query.reference}: {query.title}", query, actor=user)
+    db.session.flush()
+    return query
+
+
+def ask_clarification(user, query, message: str) -> Message:
+    """Staff ask the requester a question; the query waits in `clarification`. Raises
+    Forbidden, Conflict, Invalid."""
+    perm.require(perm.can_triage(user, query), "Only facilitators ask for clarification.")
+    body = _require_text(message, "message")
+    transition(query, "clarification", user, "clarification_requested")
+    msg = _add_message(query, user, body, "public", "clarification")
+    notify([query.requester], "clarification_requested",
+           f"{query.reference}: the facilitator asks for clarification", query, actor=user)
+    return msg
+
+
+def reply_to_clarification(user, query, message: str) -> Message:
+    """The requester answers a clarification request; the query returns to triage."""
+    perm.require(perm.is_requester(user, query), "Only the requester can reply.")
+    body = _require_text(message, "message")
+    transition(query, "submitted", user, "clarification_answered")
+    msg = _add_message(query, user, body, "public", "reply")
+    notify(staff_recipients(), "clarification_answered",
+           f"{query.reference}: the requester replied", query, actor=user)
+    return msg
+
+
+def assign_expert(user, query, expert: User | None, due_at: datetime | None = None) -> Assignment:
+    """Route the query to an expert (again if they had declined or been withdrawn)."""
+    perm.require(perm.can_triage(user, query), "Only facilitators route queries.")
+    if expert is None or not expert.active or not expert.has_role("expert"):
+        raise Invalid("Choose an active expert.", {"expert": "Not an active expert."})
+    if due_at is not None and (due_at.tzinfo is None or due_at <= utcnow()):
+        raise Invalid("The due time must be in the future.", {"due_at": "Must be in the future."})
+    check_transition(query, "routed")
+    assignment = next((a for a in query.assignments if a.expert_id == expert.id), None)
+    if assignment is not None and assignment.status in ACTIVE_ASSIGNMENT:
+        raise Conflict(f"{expert.name} is already assigned to this query.")
+    if assignment is None:
+        assignment = Assignment(query=query, expert=expert)
+        db.session.add(assignment)
+    assignment.status, assignment.assigned_by_id = "invited", user.id
+    assignment.created_at, assignment.due_at = utcnow(), due_at
+    assignment.responded_at = assignment.decline_reason = None
+    transition(query, "routed", user, "expert_assigned", expert=expert.name)
+    notify([expert], "assigned", f"You are asked to answer {query.reference}: {query.title}",
+           query, actor=user)
+    db.session.flush()
+    return assignment
+
+
+def withdraw_assignment(user, assignment) -> Assignment:
+    perm.require(perm.can_triage(user, assignment.query), "Only facilitators withdraw experts.")
+    if assignment.status not in ("invited", "accepted"):
+        raise Conflict("Only an open invitation can be withdrawn.")
+    assignment.status = "withdrawn"
+    record(assignment.query, user, "expert_withdrawn", expert=assignment.expert.name)
+    return assignment
+
+
+def accept_assignment(user, assignment) -> Assignment:
+    perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
+    if assignment.status != "invited" or not assignment.query.is_open:
+        raise Conflict("Only an open invitation can be accepted.")
+    assignment.status, assignment.responded_at = "accepted", utcnow()
+    record(assignment.query, user, "assignment_accepted")
+    return assignment
+
+
+def decline_assignment(user, assignment, reason: str) -> Assignment:
+    perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
+    reason = _require_text(reason, "reason")
+    if assignment.status not in ("invited", "accepted"):
+        raise Conflict("Only an open assignment can be declined.")
+    assignment.status, assignment.responded_at = "declined", utcnow()
+    assignment.decline_reason = reason
+    query = assignment.query
+    record(query, user, "assignment_declined", reason=reason)
+    notify(staff_recipients(), "assignment_declined",
+           f"{user.name} declined {query.reference}: {reason[:120]}", query, actor=user)
+    return assignment
+
+
+def add_contribution(user, query, body: str) -> Contribution:
+    """An assigned expert answers; an invitation answered is accepted by the act."""
+    perm.require(perm.is_assigned(user, query), "Only experts assigned to this query contribute.")
+    if not perm.can_contribute(user, query):
+        raise Conflict("This query no longer takes contributions.")
+    body = _require_text(body, "body")
+    contribution = Contribution(query_id=query.id, author_id=user.id, body=body)
+    db.session.add(contribution)
+    for a in query.assignments:
+        if a.expert_id == user.id and a.status in ("invited", "accepted"):
+            a.status, a.answered_at = "answered", utcnow()
+            a.responded_at = a.responded_at or a.answered_at
+    db.session.flush()
+    record(query, user, "contribution_added", contribution=contribution.id)
+    notify(staff_recipients(), "contribution_added",
+           f"{user.name} contributed to {query.reference}", query, actor=user)
+    return contribution
+
+
+def edit_contribution(user, contribution, body: str) -> Contribution:
+    perm.require(contribution.author_id == user.id, "Only its author edits a contribution.")
+    if not perm.can_edit_contribution(user, contribution):
+        raise Conflict("The response is published: contributions can no longer change.")
+    contribution.body = _require_text(body, "body")
+    record(contribution.query, user, "contribution_edited", contribution=contribution.id)
+    return contribution
+
+
+def add_internal_note(user, query, body: str) -> Message:
+    perm.require(perm.can_see_internal(user, query), "Only staff and assigned experts add notes.")
+    msg = _add_message(query, user, _require_text(body, "body"), "internal", "note")
+    record(query, user, "note_added", internal=True)
+    return msg
+
+
+def close_query(user, query, reason: str, duplicate_of: str | None = None,
+                note: str | None = None) -> FieldQuery:
+    """Staff close for any reason; the requester may only withdraw their own query."""
+    if reason not in CLOSE_REASONS:
+        raise Invalid("Choose a reason.", {"reason": "Choose one of: " + ", ".join(CLOSE_REASONS)})
+    if reason == "withdrawn":
+        perm.require(perm.can_withdraw(user, query), "Only the requester can withdraw a query.")
+    else:
+        perm.require(perm.can_triage(user, query), "Only facilitators close queries.")
+    check_transition(query, "closed")
+    original = None
+    if reason == "duplicate":
+        original = _original_for_duplicate(user, query, duplicate_of)
+        query.duplicate_of_id = original.id
+    query.close_reason, query.close_note = reason, (note or "").strip()[:TEXT_MAX] or None
+    query.closed_at = utcnow()
+    for a in query.assignments:
+        if a.status in ("invited", "accepted"):
+            a.status = "withdrawn"
+    data = {"reason": reason}
+    if original is not None:
+        data["duplicate_of"] = original.reference
+        record(original, user, "duplicate_linked", duplicate=query.reference)
+    transition(query, "closed", user, "closed", **data)
+    notify([query.requester], "closed", f"{query.reference} was closed ({reason.replace('_', ' ')})",
+           query, actor=user)
+    return query
+
+
+def _original_for_duplicate(user, query, reference) -> FieldQuery:
+    if not reference:
+        raise Invalid("Give the reference of the original query.",
+                      {"duplicate_of": "Required for a duplicate."})
+    try:
+        original = get_query(user, reference)
+    except NotFound:
+        raise Invalid("No such query.", {"duplicate_of": "No such query."}) from None
+    if original.id == query.id:
+        raise Invalid("A query cannot duplicate itself.", {"duplicate_of": "That is this query."})
+    return original
+
+
+def _require_text(value, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("This field is required.", {name: "This field is required."})
+    if len(value) > TEXT_MAX:
+        raise Invalid("Too long.", {name: f"At most {TEXT_MAX} characters."})
+    return value.strip()
+
+
+def _add_message(query, user, body, visibility, purpose) -> Message:
+    msg = Message(query_id=query.id, author_id=user.id, body=body,
+                  visibility=visibility, purpose=purpose)
+    db.session.add(msg)
+    return msg

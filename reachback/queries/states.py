@@ -1,0 +1,63 @@
+"""The query state machine: the one place that knows which transitions exist."""
+from ..errors import Conflict
+from .models import Event
+
+# (from, to) pairs that exist; who may take them is decided by the services via permissions.
+TRANSITIONS = {
+    ("submitted", "clarification"),
+    ("clarification", "submitted"),
+    ("submitted", "routed"),
+    ("clarification", "routed"),
+    ("routed", "routed"),
+    ("submitted", "synthesis"),
+    ("routed", "synthesis"),
+    ("synthesis", "published"),
+    ("submitted", "closed"),
+    ("clarification", "closed"),
+    ("routed", "closed"),
+    ("synthesis", "closed"),
+}
+
+STATUS_LABELS = {
+    "submitted": "Submitted",
+    "clarification": "Awaiting clarification",
+    "routed": "With experts",
+    "synthesis": "In synthesis",
+    "published": "Published",
+    "closed": "Closed",
+}
+
+
+def can_transition(current: str, target: str) -> bool:
+    return (current, target) in TRANSITIONS
+
+
+def check_transition(query, target: str) -> None:
+    if not can_transition(query.status, target):
+        raise Conflict(
+            f"This query is {STATUS_LABELS[query.status].lower()}; "
+            f"it cannot move to “{STATUS_LABELS[target].lower()}”."
+        )
+
+
+def transition(query, target: str, actor, kind: str, **data) -> Event:
+    """Move the query to `target` and record the event in the same transaction."""
+    check_transition(query, target)
+    previous = query.status
+    query.status = target
+    return record(query, actor, kind, from_status=previous, to_status=target, **data)
+
+
+def record(query, actor, kind: str, internal: bool = False, **data) -> Event:
+    """Append an event to the query's timeline."""
+    from ..extensions import db
+
+    event = Event(
+        query_id=query.id if query is not None else None,
+        actor_id=actor.id if actor is not None else None,
+        kind=kind,
+        data=data,
+        internal=internal,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Routing: ranking the experts best placed to answer a query."""

@@ -1,0 +1,1 @@
+"""Service-level agreements: business-time arithmetic for due dates."""

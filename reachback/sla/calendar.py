@@ -1,0 +1,236 @@
+"""Business-time arithmetic on working-hours calendars: pure stdlib, no database, no Flask."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# An interval end of END_OF_DAY means 24:00, i.e. exactly the next midnight; time() cannot
+# spell 24:00 and stopping at 23:59:59.999999 would leak a microsecond a day out of a 24/7 calendar.
+END_OF_DAY = time.max
+_DAY = timedelta(days=1)
+
+Interval = tuple[time, time]
+_Day = tuple[tuple[tuple[datetime, datetime], ...], timedelta]
+_DAY_CACHE_LIMIT = 20_000  # local dates remembered per calendar (~55 years): bounds memory
+
+
+def _nine_to_five() -> Mapping[int, tuple[Interval, ...]]:
+    return {weekday: ((time(9), time(17)),) for weekday in range(5)}
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Working hours as wall-clock intervals per weekday (0=Monday..6=Sunday) in `timezone`."""
+
+    name: str = "Default"
+    timezone: str = "UTC"
+    hours: Mapping[int, tuple[Interval, ...]] = field(default_factory=_nine_to_five)
+    holidays: frozenset[date] = frozenset()
+    _tz: ZoneInfo = field(init=False, repr=False, compare=False)
+    # local date -> (UTC intervals, their total); working days are immutable, so memoise them
+    _days: dict[date, _Day] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Validate here rather than in from_spec so every way of building a calendar is checked.
+        try:
+            tz = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            raise ValueError(f"unknown timezone {self.timezone!r}") from exc
+        hours: dict[int, tuple[Interval, ...]] = {}
+        for weekday, intervals in self.hours.items():
+            if weekday not in range(7):
+                raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {weekday!r}")
+            ordered = tuple(sorted((start, end) for start, end in intervals))
+            previous_end = time.min
+            for start, end in ordered:
+                if not (isinstance(start, time) and isinstance(end, time)) or start.tzinfo or end.tzinfo:
+                    raise ValueError(f"interval bounds must be naive datetime.time, got {start!r}-{end!r}")
+                if end <= start:
+                    raise ValueError(f"interval {start:%H:%M}-{end:%H:%M} on weekday {weekday} does not end after it starts")
+                if start < previous_end:
+                    raise ValueError(f"interval {start:%H:%M}-{end:%H:%M} on weekday {weekday} overlaps the previous one")
+                previous_end = end
+            if ordered:
+                hours[weekday] = ordered
+        # Keep a private normalised copy: later edits to the caller's dict must not change us.
+        # (A plain dict rather than MappingProxyType so calendars still pickle and deep-copy.)
+        object.__setattr__(self, "hours", hours)
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "_tz", tz)
+
+    def __hash__(self) -> int:  # the mapping field is unhashable, so hash a sorted snapshot of it
+        return hash((self.name, self.timezone, tuple(sorted(self.hours.items())), self.holidays))
+
+    @classmethod
+    def always_open(cls, name: str = "24/7", timezone: str = "UTC") -> BusinessCalendar:
+        return cls(name, timezone, {weekday: ((time.min, END_OF_DAY),) for weekday in range(7)})
+
+    @classmethod
+    def from_spec(
+        cls,
+        name: str,
+        timezone: str,
+        working_days: str | list[int],
+        intervals: str,
+        holidays: Iterable[date] = (),
+    ) -> BusinessCalendar:
+        """Build from text such as working_days="0,1,2,3,4", intervals="09:00-12:30,13:30-17:00"."""
+        if isinstance(working_days, str):
+            parts = [part.strip() for part in working_days.split(",") if part.strip()]
+            try:
+                days = [int(part) for part in parts]
+            except ValueError as exc:
+                raise ValueError(f"working days must be weekday numbers 0-6, got {working_days!r}") from exc
+        else:
+            days = list(working_days)
+        if not days:
+            raise ValueError("at least one working day is required")
+        if not intervals.strip():
+            raise ValueError("at least one working interval is required")
+        spans = tuple(_parse_interval(part) for part in intervals.split(","))
+        return cls(name, timezone, {day: spans for day in days}, frozenset(holidays))
+
+
+def _parse_interval(text: str) -> Interval:
+    start, sep, end = text.strip().partition("-")
+    if not sep:
+        raise ValueError(f"interval must look like 09:00-17:00, got {text.strip()!r}")
+    return _parse_time(start), _parse_time(end)
+
+
+def _parse_time(text: str) -> time:
+    text = text.strip()
+    if text in ("24:00", "24:00:00"):
+        return END_OF_DAY
+    try:
+        return time.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"time must look like 09:30 (or 24:00), got {text!r}") from exc
+
+
+# --- internals ------------------------------------------------------------------------------
+
+
+def _to_utc(moment: datetime, what: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _require_hours(cal: BusinessCalendar) -> None:
+    # Without this, searching for the next working interval would never end.
+    if not cal.hours:
+        raise ValueError(f"calendar {cal.name!r} has no working hours")
+
+
+def _wall_to_utc(cal: BusinessCalendar, day: date, wall: time) -> datetime:
+    # fold=0 (PEP 495): an ambiguous fall-back time means its first occurrence, and a time inside
+    # a spring-forward gap is read with the pre-gap offset, i.e. moved on by the jump (02:30 -> 03:30).
+    if wall == END_OF_DAY:
+        day, wall = day + _DAY, time.min
+    return datetime.combine(day, wall, cal._tz).astimezone(UTC)
+
+
+def _day(cal: BusinessCalendar, day: date) -> _Day:
+    """UTC working intervals of local date `day` (in order, disjoint, none empty) and their total."""
+    if (cached := cal._days.get(day)) is not None:
+        return cached
+    out: list[tuple[datetime, datetime]] = []
+    if day not in cal.holidays:
+        for start, end in cal.hours.get(day.weekday(), ()):
+            # Localise both ends separately: an interval spanning a DST change gets its real length.
+            a, b = _wall_to_utc(cal, day, start), _wall_to_utc(cal, day, end)
+            if out and a < out[-1][1]:  # only possible for a bound inside a spring-forward gap
+                a = out[-1][1]
+            if a < b:
+                out.append((a, b))
+    if len(cal._days) >= _DAY_CACHE_LIMIT:
+        cal._days.clear()
+    result = cal._days[day] = (tuple(out), sum((b - a for a, b in out), timedelta(0)))
+    return result
+
+
+def _days_from(cal: BusinessCalendar, moment: datetime) -> Iterator[_Day]:
+    """Every local day from the one holding UTC `moment` on; callers stop when they have enough."""
+    _require_hours(cal)
+    # Start a local day early: cheap insurance against offset changes at midnight.
+    day = moment.astimezone(cal._tz).date() - _DAY
+    while True:  # callers end: some weekday has hours and only finitely many days are holidays
+        yield _day(cal, day)
+        day += _DAY
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def add_business_time(cal: BusinessCalendar, start: datetime, seconds: float) -> datetime:
+    """UTC moment at which `seconds` of working time, counted from `start`, have elapsed.
+
+    Outside working time the count starts at the next opening. The due time is the instant the
+    last working second ends, so 8 h from Monday 09:00 on a 9-17 calendar is Monday 17:00, not
+    Tuesday 09:00. Hence seconds == 0 returns `start` (in UTC) if it lies in a working interval,
+    closing instant included, and otherwise the next opening; with that rule
+    add(add(s, a), b) == add(s, a + b) always holds. Durations are kept as timedelta (whole
+    microseconds, exact integer arithmetic), so on a 24/7 calendar the result is start + seconds.
+    """
+    moment = _to_utc(start, "start")
+    if not 0 <= seconds < math.inf:
+        raise ValueError(f"seconds must be finite and >= 0, got {seconds!r}")
+    remaining = timedelta(seconds=seconds)
+    for intervals, total in _days_from(cal, moment):
+        if intervals and intervals[0][0] >= moment and total < remaining:
+            remaining -= total  # a whole (cached) day that cannot hold the due time: one subtraction
+            continue
+        for a, b in intervals:
+            if b < moment:
+                continue
+            a = max(a, moment)
+            if remaining <= b - a:
+                return a + remaining
+            remaining -= b - a
+    raise AssertionError("unreachable: _days_from never ends")
+
+
+def business_seconds_between(cal: BusinessCalendar, start: datetime, end: datetime) -> float:
+    """Working seconds in [start, end); 0.0 if end <= start."""
+    lo, hi = _to_utc(start, "start"), _to_utc(end, "end")
+    total = timedelta(0)
+    if hi > lo:
+        for intervals, day_total in _days_from(cal, lo):
+            if not intervals:
+                continue
+            if intervals[0][0] >= hi:
+                break
+            if lo <= intervals[0][0] and intervals[-1][1] <= hi:
+                total += day_total  # whole day inside the range
+                continue
+            for a, b in intervals:
+                total += max(min(b, hi) - max(a, lo), timedelta(0))
+    return total.total_seconds()
+
+
+def next_opening(cal: BusinessCalendar, moment: datetime) -> datetime:
+    """`moment` in UTC if working time is in progress then, else the start of the next interval.
+
+    A closing instant (e.g. 17:00 on a 9-17 day) is not in progress: it yields the next opening.
+    """
+    moment = _to_utc(moment, "moment")
+    for intervals, _ in _days_from(cal, moment):
+        for a, b in intervals:
+            if b > moment:
+                return max(a, moment)
+    raise AssertionError("unreachable: _days_from never ends")
+
+
+def closing_time_on_or_before(cal: BusinessCalendar, day: date) -> datetime:
+    """UTC end of the last working interval of `day`, or of the last working day before it."""
+    if isinstance(day, datetime):  # a datetime would silently never match a holiday date
+        raise TypeError(f"day must be a date, not a datetime: {day!r}")
+    _require_hours(cal)
+    while not (intervals := _day(cal, day)[0]):
+        day -= _DAY
+    return intervals[-1][1]

@@ -1,0 +1,1 @@
+"""Synthesis: consolidated responses, their revisions, and publishing."""

@@ -1,0 +1,51 @@
+"""The consolidated response to a query, and every saved revision of it."""
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+VISIBILITIES = ("restricted", "community", "public")
+RESPONSE_STATUSES = ("draft", "published", "retracted")
+
+
+class ConsolidatedResponse(db.Model):
+    __tablename__ = "responses"
+    id = Column(Integer, primary_key=True)
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, unique=True)
+    title = Column(String(200), nullable=False)
+    summary = Column(Text, nullable=False, default="")
+    body = Column(Text, nullable=False, default="")
+    visibility = Column(String(12), nullable=False, default="restricted")
+    status = Column(String(10), nullable=False, default="draft")
+    revision = Column(Integer, nullable=False, default=0)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    published_at = Column(UTCDateTime)
+    published_by_id = Column(ForeignKey("users.id"))
+
+    query = relationship("FieldQuery", back_populates="response", lazy="joined")
+    revisions = relationship(
+        "ResponseRevision", back_populates="response", order_by="ResponseRevision.number"
+    )
+
+    __table_args__ = (Index("ix_responses_status_published", "status", "published_at"),)
+
+
+class ResponseRevision(db.Model):
+    __tablename__ = "response_revisions"
+    id = Column(Integer, primary_key=True)
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), nullable=False)
+    number = Column(Integer, nullable=False)
+    author_id = Column(ForeignKey("users.id"), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    title = Column(String(200), nullable=False)
+    summary = Column(Text, nullable=False, default="")
+    body = Column(Text, nullable=False, default="")
+    note = Column(String(200), nullable=False, default="")
+
+    response = relationship(ConsolidatedResponse, back_populates="revisions")
+    author = relationship(User, lazy="joined")
+
+    __table_args__ = (UniqueConstraint("response_id", "number", name="uq_revisions_number"),)

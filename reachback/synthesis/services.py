@@ -1,0 +1,190 @@
+"""Consolidated responses: drafting (every save a revision), comparing, publishing."""
+import difflib
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from .. import permissions as perm
+from ..countries import country_name
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..notify.services import notify
+from ..queries import lists
+from ..queries.states import check_transition, record, transition
+from .models import VISIBILITIES, ConsolidatedResponse, ResponseRevision
+
+TEMPLATE = """## Summary
+
+{summary_hint}
+
+## The query
+
+{question}
+
+## Synthesis of responses
+
+## Comparative experiences
+
+## Related resources
+
+## Contributors
+
+{contributors}
+"""
+
+
+def contributors_of(query) -> list[dict]:
+    """Experts who contributed, in order of their first contribution, with their organisation."""
+    seen: dict[int, dict] = {}
+    for c in lists.contributions_for_synthesis(query):
+        if c.author_id not in seen:
+            org = c.author.organisation.name if c.author.organisation else ""
+            seen[c.author_id] = {"name": c.author.name, "organisation": org}
+    return list(seen.values())
+
+
+def draft_template(query) -> dict:
+    """The prefilled first draft: the sections of a consolidated reply, contributors named."""
+    people = contributors_of(query)
+    names = "\n".join(
+        f"- {p['name']}" + (f", {p['organisation']}" if p["organisation"] else "") for p in people
+    ) or "- (no expert contributions: desk research by the facilitator)"
+    body = TEMPLATE.format(
+        summary_hint="(The answer first: what a busy reader can act on, in a few lines.)",
+        question=query.question.strip(),
+        contributors=names,
+    )
+    where = country_name(query.country)
+    return {"title": query.title, "summary": "", "body": body,
+            "note": f"Response to {query.reference} ({where})"}
+
+
+def save_draft(user, query, title: str, summary: str, body: str, note: str = ""):
+    """Save a new revision of the response; the first save moves the query to synthesis.
+    Raises Forbidden, Conflict (published, closed, or waiting for clarification), Invalid."""
+    perm.require(perm.can_triage(user, query), "Only facilitators write responses.")
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "This field is required."
+    elif len(title) > 200:
+        errors["title"] = "At most 200 characters."
+    if not (body or "").strip():
+        errors["body"] = "This field is required."
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    if query.status != "synthesis":
+        check_transition(query, "synthesis")
+    response = query.response
+    if response is None:
+        response = ConsolidatedResponse(query=query, title=title, revision=0, status="draft")
+        db.session.add(response)
+    elif response.status == "published":
+        raise Conflict("This response is published; it can no longer be edited here.")
+    response.title, response.summary, response.body = title, (summary or "").strip(), body.strip()
+    response.revision += 1
+    db.session.add(ResponseRevision(
+        response=response, number=response.revision, author_id=user.id,
+        title=response.title, summary=response.summary, body=response.body,
+        note=(note or "")[:200],
+    ))
+    if query.status != "synthesis":
+        transition(query, "synthesis", user, "synthesis_started")
+    else:
+        record(query, user, "draft_saved", revision=response.revision, internal=True)
+    db.session.flush()
+    return response
+
+
+def publish_response(user, query, visibility: str):
+    """Publish the latest draft with the given visibility; the requester and contributors hear."""
+    perm.require(perm.can_triage(user, query), "Only facilitators publish responses.")
+    if visibility not in VISIBILITIES:
+        raise Invalid("Choose a visibility.",
+                      {"visibility": "Choose one of: " + ", ".join(VISIBILITIES)})
+    response = query.response
+    if response is None or query.status != "synthesis":
+        raise Conflict("Only a query in synthesis with a saved draft can be published.")
+    now = utcnow()
+    response.status, response.visibility = "published", visibility
+    response.published_at, response.published_by_id = now, user.id
+    for a in query.assignments:
+        if a.status in ("invited", "accepted"):
+            a.status = "withdrawn"
+    transition(query, "published", user, "published", visibility=visibility,
+               revision=response.revision)
+    notify([query.requester], "response_published",
+           f"The response to {query.reference} is published", query, actor=user)
+    contributors = [c.author for c in lists.contributions_for_synthesis(query)]
+    notify(contributors, "response_published",
+           f"The response you contributed to ({query.reference}) is published", query, actor=user)
+    db.session.flush()
+    return response
+
+
+def get_revision(user, query, number: int) -> ResponseRevision:
+    perm.require(perm.can_triage(user, query), "Only facilitators see revisions.")
+    revision = db.session.scalar(
+        select(ResponseRevision).join(ConsolidatedResponse).where(
+            ConsolidatedResponse.query_id == query.id, ResponseRevision.number == number)
+    )
+    if revision is None:
+        raise NotFound("No such revision.")
+    return revision
+
+
+def revisions(user, query) -> list[ResponseRevision]:
+    perm.require(perm.can_triage(user, query), "Only facilitators see revisions.")
+    if query.response is None:
+        return []
+    return list(db.session.scalars(
+        select(ResponseRevision).where(ResponseRevision.response_id == query.response.id)
+        .order_by(ResponseRevision.number)))
+
+
+def diff_revisions(old: ResponseRevision, new: ResponseRevision) -> Markup:
+    """A line diff of two revisions as escaped HTML with <ins> and <del>."""
+    def lines(rev):
+        return [f"# {rev.title}", "", rev.summary, "", *rev.body.splitlines()]
+
+    out = []
+    for line in difflib.ndiff(lines(old), lines(new)):
+        tag, text = line[:2], escape(line[2:])
+        if tag == "+ ":
+            out.append(Markup("<ins>+ {}</ins>").format(text))
+        elif tag == "- ":
+            out.append(Markup("<del>- {}</del>").format(text))
+        elif tag == "  ":
+            out.append(Markup("  {}").format(text))
+    return Markup("\n").join(out)
+
+
+def get_published_response(user, reference: str) -> ConsolidatedResponse:
+    """A published response the user may read, by its query reference; NotFound otherwise."""
+    from ..queries.models import FieldQuery
+
+    response = db.session.scalar(
+        select(ConsolidatedResponse).join(FieldQuery)
+        .where(FieldQuery.reference == (reference or "").upper())
+    )
+    if response is None or not perm.can_view_response(user, response):
+        raise NotFound("No such response.")
+    return response
+
+
+def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
+    """Published responses the user may read, newest first, filterable by theme and country."""
+    from ..accounts.models import Theme
+    from ..queries.models import FieldQuery, query_themes
+
+    stmt = (select(ConsolidatedResponse).join(FieldQuery)
+            .where(perm.visible_responses(user)))
+    if country:
+        stmt = stmt.where(FieldQuery.country == country.upper())
+    if theme:
+        stmt = stmt.where(FieldQuery.id.in_(
+            select(query_themes.c.query_id).join(Theme)
+            .where((Theme.slug == theme) | (Theme.parent.has(Theme.slug == theme)))))
+    stmt = stmt.order_by(ConsolidatedResponse.published_at.desc(), ConsolidatedResponse.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

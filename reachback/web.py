@@ -1,0 +1,240 @@
+"""Web plumbing shared by every page: sign-in policy, errors, template helpers, headers."""
+import hashlib
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from . import markdown, permissions
+from .countries import country_name
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from .extensions import db, login_manager, write_intent
+from .queries.states import STATUS_LABELS
+
+# Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
+                    "healthz"}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def init_web(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    app.before_request(_begin_request)
+    app.teardown_request(_end_request)
+    app.after_request(_security_headers)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.context_processor(_template_context)
+    # Templates ask the same policy as the code: {% if perm.can_triage(current_user, q) %}.
+    app.jinja_env.globals.update(perm=permissions)
+    app.jinja_env.filters.update(markdown=markdown.render, country=country_name,
+                                 local=local_time, localdate=local_date, status=status_label)
+
+
+def _load_user(session_id: str):
+    from .accounts.models import User
+
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_version) != version or not user.active:
+        return None
+    return user
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _begin_request():
+    # API calls may record token use even on GET; pages never write on GET.
+    g.write_token = write_intent.set(request.method not in READ_METHODS or is_api_request())
+    if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.endpoint is None:  # unknown URL: let the 404 handler answer
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def _end_request(_exc=None):
+    token = g.pop("write_token", None)
+    if token is not None:
+        write_intent.reset(token)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy",
+                       "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint == "static" and request.args.get("v"):
+        # Versioned by content hash: cache for a year.
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif is_api_request() or current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- errors ----------------------------------------------------------------------
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _domain_error(error: DomainError):
+    db.session.rollback()
+    if is_api_request():
+        return api_error(error.status, error.code, error.message, error.fields)
+    if isinstance(error, NotFound | Forbidden):
+        return _error_page(error.status, error.message)
+    # A refused transition or bad input changes nothing and says why.
+    flash(error.message, "error")
+    if isinstance(error, Conflict | Invalid):
+        return redirect(safe_back())
+    return _error_page(error.status, error.message)
+
+
+HTTP_MESSAGES = {
+    400: "The request could not be understood (an expired form? Please try again).",
+    401: "Please sign in.",
+    403: "You may not do this.",
+    404: "There is nothing here, or you may not see it.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large.",
+    429: "Too many attempts. Please wait a moment and try again.",
+    500: "Something went wrong on our side. Nothing you typed was saved twice; please try again.",
+}
+
+
+def _http_error(error: HTTPException):
+    if is_api_request():
+        code = (error.name or "error").lower().replace(" ", "_")
+        return api_error(error.code or 500, code, HTTP_MESSAGES.get(error.code, error.name))
+    return _error_page(error.code or 500, HTTP_MESSAGES.get(error.code, error.description))
+
+
+def _unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    db.session.rollback()
+    if is_api_request():
+        return api_error(500, "internal_error", HTTP_MESSAGES[500])
+    return _error_page(500, HTTP_MESSAGES[500])
+
+
+def _error_page(status: int, message: str):
+    return render_template("error.html", status=status, message=message), status
+
+
+def safe_back(default: str | None = None) -> str:
+    """The page the user came from when it is on this site, else `default` or home."""
+    target = request.form.get("next") or request.referrer or ""
+    return target if is_local_url(target) else (default or url_for("queries.home"))
+
+
+def is_local_url(target: str) -> bool:
+    if not target or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return parts.netloc == request.host and parts.scheme in ("http", "https")
+    return target.startswith("/") and not target.startswith("//")
+
+
+# --- templates ---------------------------------------------------------------------
+
+def _template_context():
+    from .notify.services import unread_count
+
+    unread = unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_count": unread, "static_url": static_url}
+
+
+@cache
+def _file_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with its content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    return url_for("static", filename=filename, v=_file_hash(str(path)))
+
+
+def viewer_zone() -> ZoneInfo:
+    name = getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"]
+    try:
+        return ZoneInfo(name)
+    except Exception:  # an unknown zone name must not break a page
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(viewer_zone()).strftime(fmt)
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(viewer_zone()).date()
+    return value.strftime("%d %b %Y")
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, (status or "").replace("_", " ").capitalize())
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def apply_errors(form, error: Invalid) -> None:
+    """Put a service's field errors beside the matching form fields."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            flash(message, "error")

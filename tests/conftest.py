@@ -1,0 +1,129 @@
+"""Shared fixtures: an app with its own instance folder and database, factories, clients."""
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from reachback import create_app
+from reachback.accounts.services import create_user
+from reachback.accounts.taxonomy import seed_taxonomy
+from reachback.extensions import db
+from reachback.models_base import set_clock
+from tests.helpers import PASSWORD, WebClient
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": True,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    # Fast hashing in tests; the production parameters are tested in test_passwords.py.
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 8,
+    "ARGON2_PARALLELISM": 1,
+    "SCHEDULER_IN_RUN": False,
+}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("REACHBACK_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = dict(TEST_CONFIG)
+    config["DATABASE_URL"] = os.environ.get("REACHBACK_TEST_DATABASE_URL") or \
+        f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        seed_taxonomy()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        set_clock(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def web(app):
+    return WebClient(app.test_client())
+
+
+@pytest.fixture
+def make_web(app):
+    return lambda: WebClient(app.test_client())
+
+
+@pytest.fixture
+def make_user(app):
+    counter = {"n": 0}
+
+    def make(role="member", email=None, name=None, roles=None, **profile):
+        counter["n"] += 1
+        n = counter["n"]
+        roles = roles or [role]
+        user = create_user(None, email or f"{roles[0]}{n}@example.org",
+                           name or f"{roles[0].title()} {n}", roles=roles,
+                           password=PASSWORD, **profile)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clock():
+    """Freeze time: `clock.set(datetime)`, `clock.advance(timedelta)`."""
+
+    class Clock:
+        now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday morning
+
+        def __call__(self):
+            return self.now
+
+        def set(self, moment):
+            self.now = moment
+
+        def advance(self, delta):
+            self.now = self.now + delta
+
+    c = Clock()
+    set_clock(c)
+    yield c
+    set_clock(None)
+
+
+@pytest.fixture
+def make_query(app, make_user):
+    """Build a query through the services, up to the requested status."""
+    from reachback.queries import services as qs
+    from reachback.synthesis import services as ss
+
+    def make(requester=None, status="submitted", confidentiality="restricted", experts=(),
+             facilitator=None, title="How have other missions vetted police recruits?",
+             themes=("police-reform-and-community-policing",), country="SS",
+             priority="normal", visibility="community", contribute=True):
+        requester = requester or make_user("member")
+        query = qs.submit_query(requester, {
+            "title": title, "question": "What worked and what did not?", "country": country,
+            "themes": list(themes), "priority": priority, "confidentiality": confidentiality,
+        })
+        db.session.commit()
+        staff = facilitator or make_user("facilitator")
+        if status == "clarification":
+            qs.ask_clarification(staff, query, "Which districts?")
+        elif status == "closed":
+            qs.close_query(staff, query, "out_of_scope")
+        elif status in ("routed", "synthesis", "published"):
+            for expert in experts or [make_user("expert")]:
+                qs.assign_expert(staff, query, expert)
+                if contribute and status != "routed":
+                    qs.add_contribution(expert, query, f"Advice from {expert.name}.")
+        if status in ("synthesis", "published"):
+            ss.save_draft(staff, query, query.title, "In short: vet carefully.", "Body text.")
+        if status == "published":
+            ss.publish_response(staff, query, visibility)
+        db.session.commit()
+        return query
+
+    return make
