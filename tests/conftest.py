@@ -3,6 +3,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from flask import g, request_started
 
 from reachback import create_app
 from reachback.accounts.services import create_user
@@ -30,6 +31,7 @@ def app(tmp_path, monkeypatch):
     config["DATABASE_URL"] = os.environ.get("REACHBACK_TEST_DATABASE_URL") or \
         f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(config)
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         db.create_all()
         seed_taxonomy()
@@ -37,6 +39,15 @@ def app(tmp_path, monkeypatch):
         yield app
         db.session.remove()
         set_clock(None)
+
+
+def _fresh_g(_sender, **_extra):
+    """The test keeps one app context (so one database session) for its whole run, and
+    requests reuse it; `g` lives on it too. Without this, Flask-Login's cached user and
+    Flask-WTF's token would leak from one request, and one client, to the next. A real
+    browser request always starts with a fresh `g`."""
+    for key in list(g):
+        g.pop(key)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
 from sqlalchemy import case, select
+from sqlalchemy.orm import contains_eager
 
 from .. import permissions as perm
 from ..extensions import db
@@ -55,6 +56,7 @@ def expert_queue(user, page: int, per_page: int, include_done: bool = False):
     stmt = (
         select(Assignment)
         .join(FieldQuery, Assignment.query_id == FieldQuery.id)
+        .options(contains_eager(Assignment.query))
         .where(Assignment.expert_id == user.id, Assignment.status.in_(statuses))
         .order_by(
             Assignment.due_at.is_(None), Assignment.due_at, _PRIORITY_RANK,

@@ -1,0 +1,80 @@
+"""Forms of the admin pages (user accounts), and the theme and country choices they share."""
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..accounts.models import ROLES, Theme
+from ..countries import countries
+from ..extensions import db
+
+ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
+               "admin": "Administrator"}
+
+
+def theme_choices(first: str | None = None) -> list[SelectChoice]:
+    """Every theme, grouped under its parent; the parent itself comes first in its group
+    (choosing it means the whole area). `first` adds an empty "any" choice on top."""
+    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
+    names = {t.id: t.name for t in themes if t.parent_id is None}
+    choices = [SelectChoice("", first)] if first else []
+    for t in themes:
+        if t.parent_id is None:
+            choices.append(SelectChoice(t.slug, f"{t.name} (all)", optgroup=t.name))
+        else:
+            choices.append(SelectChoice(t.slug, t.name, optgroup=names.get(t.parent_id)))
+    return choices
+
+
+def country_choices(first: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice("", first)] if first else []
+    return choices + [SelectChoice(code, name) for code, name in countries().items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (the _macros.field macro renders a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    roles = MultiCheckboxField(
+        "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
+    organisation = StringField("Organisation", validators=[Length(max=200)])
+    country = SelectField("Country", choices=lambda: country_choices("—"))
+    themes = SelectMultipleField("Expertise themes", choices=lambda: theme_choices(),
+                                 render_kw={"size": 10})
+    countries = SelectMultipleField("Expertise countries", choices=lambda: country_choices(),
+                                    render_kw={"size": 8})
+    languages = StringField("Languages", validators=[Length(max=100)])
+    away_until = DateField("Away until", validators=[Optional()])
+
+
+class NewUserForm(UserForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[Optional(), Length(max=1024)],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class EditUserForm(UserForm):
+    active = BooleanField("Active (may sign in)")
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    role = SelectField("Role", choices=[SelectChoice("", "Any role")]
+                       + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])

@@ -1,0 +1,98 @@
+"""Admin pages: user accounts, their roles, expertise and availability. Admins only."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import permissions as perm
+from ..accounts.models import User, UserRole
+from ..accounts.passwords import generate_password
+from ..accounts.services import create_user, get_user, update_profile
+from ..errors import Invalid
+from ..extensions import db
+from ..web import apply_errors, page_arg
+from .forms import EditUserForm, NewUserForm, UserFilterForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.before_request
+def _admins_only():
+    # Every admin page, present and future, is refused to non-admins (403), before any work.
+    perm.require(perm.is_admin(current_user), "Only admins manage accounts.")
+
+
+@bp.route("/users")
+def users():
+    form = UserFilterForm(formdata=request.args)
+    role = form.role.data if form.validate() else None
+    pager = _user_list(role or None, page_arg())
+    return render_template("admin/users.html", form=form, pager=pager,
+                           args={"role": role} if role else {})
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        try:
+            user = create_user(current_user, form.email.data, form.name.data,
+                               roles=form.roles.data, password=password, **_profile(form))
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.name}.", "success")
+            # A generated password is shown once, in this response only; it is stored hashed.
+            generated = None if form.password.data else password
+            return render_template("admin/created.html", user=user, password=generated)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id):
+    user = get_user(current_user, user_id)
+    form = EditUserForm(data=_user_data(user))
+    if form.validate_on_submit():
+        try:
+            update_profile(current_user, user, name=form.name.data, roles=form.roles.data,
+                           active=form.active.data, **_profile(form))
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(f"Account of {user.name} saved.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _profile(form) -> dict:
+    return {
+        "organisation": form.organisation.data or "",
+        "country": form.country.data or "",
+        "themes": form.themes.data or [],
+        "countries": form.countries.data or [],
+        "languages": form.languages.data or "",
+        "away_until": form.away_until.data,
+    }
+
+
+def _user_data(user) -> dict:
+    return {
+        "name": user.name, "roles": sorted(user.roles),
+        "organisation": user.organisation.name if user.organisation else "",
+        "country": user.country or "", "themes": [t.slug for t in user.themes],
+        "countries": user.expertise_countries, "languages": user.languages.replace(",", ", "),
+        "away_until": user.away_until, "active": user.active,
+    }
+
+
+def _user_list(role, page):
+    """Users by name, optionally holding a role. (Belongs in accounts.services.list_users.)"""
+    stmt = select(User).order_by(func.lower(User.name), User.id)
+    if role:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)

@@ -1,0 +1,131 @@
+"""Forms of the query pages.
+
+The forms parse and render; the services validate (one set of rules for pages and API).
+Fields the service requires carry `Marked()`, which only shows "(required)" beside the label.
+"""
+from datetime import date, datetime, time
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import DateInput
+
+from ..accounts.models import Theme
+from ..countries import countries
+from ..extensions import db
+from .models import CLOSE_REASONS
+
+PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal"),
+                    SelectChoice("high", "High"), SelectChoice("urgent", "Urgent")]
+CONFIDENTIALITY_CHOICES = [
+    SelectChoice("restricted", "Restricted: only you, the facilitators and the experts they ask"),
+    SelectChoice("community", "Community: every signed-in member"),
+]
+CLOSE_REASON_LABELS = {"declined": "Declined", "out_of_scope": "Out of scope",
+                       "duplicate": "Duplicate", "withdrawn": "Withdrawn"}
+CLOSE_CHOICES = [SelectChoice("", "Choose a reason"),
+                 *(SelectChoice(r, CLOSE_REASON_LABELS[r]) for r in CLOSE_REASONS)]
+
+
+class Marked:
+    """Marks a field as required for display; the service is the one that checks."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+def theme_choices() -> list[SelectChoice]:
+    """Themes in taxonomy order, each sub-theme in an <optgroup> named after its parent."""
+    return [
+        SelectChoice(t.slug, f"{t.name} (in general)", optgroup=t.name) if t.parent is None
+        else SelectChoice(t.slug, t.name, optgroup=t.parent.name)
+        for t in db.session.scalars(select(Theme).order_by(Theme.code))
+    ]
+
+
+class QueryForm(FlaskForm):
+    title = StringField("Title", validators=[Marked()], render_kw={"maxlength": 200})
+    question = TextAreaField("Your question", validators=[Marked()])
+    context = TextAreaField("Context")
+    purpose = TextAreaField("Purpose")
+    country = SelectField("Country", validators=[Marked()])
+    themes = SelectMultipleField("Themes", validators=[Marked()], render_kw={"size": 10})
+    priority = RadioField("Priority", choices=PRIORITY_CHOICES, default="normal")
+    needed_by = StringField("Needed by", widget=DateInput())
+    confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
+                                 default="restricted")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", "Choose a country"),
+                                *(SelectChoice(c, n) for c, n in countries().items())]
+        self.themes.choices = theme_choices()
+
+    def to_data(self) -> dict:
+        """The plain dict submit_query() takes."""
+        return {
+            "title": self.title.data or "", "question": self.question.data or "",
+            "context": self.context.data or "", "purpose": self.purpose.data or "",
+            "country": self.country.data or "", "themes": self.themes.data or [],
+            "priority": self.priority.data, "needed_by": self.needed_by.data or None,
+            "confidentiality": self.confidentiality.data,
+        }
+
+
+class ClarifyForm(FlaskForm):
+    message = TextAreaField("Question for the requester", id="clarify-message",
+                            validators=[Marked()])
+
+
+class ReplyForm(FlaskForm):
+    message = TextAreaField("Your reply", id="reply-message", validators=[Marked()])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Internal note", id="note-body", validators=[Marked()])
+
+
+class ContributionForm(FlaskForm):
+    body = TextAreaField("Your contribution", id="contribution-body", validators=[Marked()])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Why do you decline?", validators=[Marked()])
+
+
+class CloseForm(FlaskForm):
+    reason = SelectField("Reason", id="close-reason", validators=[Marked()],
+                         choices=CLOSE_CHOICES)
+    duplicate_of = StringField("Duplicate of (reference)", id="close-duplicate-of",
+                               render_kw={"placeholder": "RB-2026-0001"})
+    note = TextAreaField("Note to the requester", id="close-note")
+
+
+class RouteForm(FlaskForm):
+    experts = SelectMultipleField("Experts", coerce=int, validate_choice=False)
+    due_at = StringField("Answer due by", widget=DateInput())
+
+    due: datetime | None = None
+
+    def chosen(self) -> list[int]:
+        return self.experts.data or []
+
+    def parse_due(self, zone) -> bool:
+        """Set `due` to the end of the chosen day in the viewer's time zone; False when the
+        text is not a date (the error then sits beside the field)."""
+        try:
+            day = date.fromisoformat(self.due_at.data) if self.due_at.data else None
+        except ValueError:
+            self.due_at.errors = ["Use a date such as 2026-12-31."]
+            return False
+        self.due = datetime.combine(day, time(23, 59), tzinfo=zone) if day else None
+        return True

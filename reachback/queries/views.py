@@ -1,0 +1,297 @@
+"""Query pages: asking, my queries, triage, an expert's queue, the query page and its actions.
+
+Every handler loads (404 when invisible), calls one service (which checks permission),
+commits once and redirects; a form a service refuses is shown again with what was typed.
+"""
+from datetime import datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import permissions as perm
+from ..accounts.models import User
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..routing.services import suggest_experts
+from ..web import apply_errors, page_arg, viewer_zone
+from . import lists, services
+from .forms import (
+    ClarifyForm,
+    CloseForm,
+    ContributionForm,
+    DeclineForm,
+    NoteForm,
+    QueryForm,
+    ReplyForm,
+    RouteForm,
+)
+from .states import can_transition
+
+bp = Blueprint("queries", __name__)
+
+# Names of the fields of the small forms on the query page, for the flashed message.
+FIELD_LABELS = {"message": "Message", "body": "Text", "reason": "Reason",
+                "duplicate_of": "Duplicate of", "note": "Note"}
+
+
+@bp.app_template_filter("age")
+def age(moment: datetime | None) -> str:
+    """How long ago, in the largest whole unit: "5 minutes", "3 hours", "2 days"."""
+    if moment is None:
+        return ""
+    minutes = int((utcnow() - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    n, unit = next((minutes // size, unit) for size, unit in
+                   ((1440, "day"), (60, "hour"), (1, "minute")) if minutes >= size)
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _per_page() -> int:
+    return current_app.config["PER_PAGE"]
+
+
+def _to_detail(q, message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for("queries.detail", ref=q.reference))
+
+
+def _refused(q, error: Invalid):
+    """A small form on the query page was refused: say why and go back to the page."""
+    db.session.rollback()
+    text = " ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in error.fields.items())
+    return _to_detail(q, text or error.message, "error")
+
+
+# --- lists ------------------------------------------------------------------------
+
+@bp.route("/")
+def home():
+    if perm.is_staff(current_user):
+        return redirect(url_for("queries.triage"))
+    if perm.is_expert(current_user):
+        return redirect(url_for("queries.expert_queue"))
+    return redirect(url_for("queries.mine"))
+
+
+@bp.route("/queries/mine")
+def mine():
+    pager = lists.my_queries(current_user, page_arg(), _per_page())
+    return render_template("queries/mine.html", pager=pager, next_step=lists.NEXT_STEP)
+
+
+@bp.route("/triage")
+def triage():
+    tab = request.args.get("tab", "new")
+    tab = tab if tab in lists.INBOX_TABS else "new"
+    pager = lists.triage_inbox(current_user, tab, page_arg(), _per_page())
+    return render_template("queries/triage.html", pager=pager, tab=tab, tabs=lists.INBOX_TABS)
+
+
+@bp.route("/assignments")
+def expert_queue():
+    show_all = request.args.get("all") == "1"
+    pager = lists.expert_queue(current_user, page_arg(), _per_page(), include_done=show_all)
+    return render_template("queries/expert_queue.html", pager=pager, show_all=show_all)
+
+
+# --- asking -----------------------------------------------------------------------
+
+@bp.route("/queries/new", methods=["GET", "POST"])
+def new():
+    form = QueryForm()
+    if form.is_submitted():
+        try:
+            q = services.submit_query(current_user, form.to_data())
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            return _to_detail(q, f"Your query {q.reference} is submitted.")
+    return render_template("queries/new.html", form=form)
+
+
+# --- the query page ---------------------------------------------------------------
+
+def _detail_page(q, contribution_form=None, preview=None):
+    mine = [a for a in q.assignments if a.expert_id == current_user.id]
+    return render_template(
+        "queries/detail.html", q=q, next_step=lists.NEXT_STEP,
+        messages=lists.messages(current_user, q),
+        contributions=lists.contributions(current_user, q),
+        events=lists.timeline(current_user, q),
+        invitation=next((a for a in mine if a.status == "invited"), None),
+        clarify_form=ClarifyForm(formdata=None), reply_form=ReplyForm(formdata=None),
+        note_form=NoteForm(formdata=None), close_form=CloseForm(formdata=None),
+        contribution_form=contribution_form or ContributionForm(formdata=None),
+        preview=preview, can_move=lambda target: can_transition(q.status, target),
+    )
+
+
+@bp.route("/queries/<ref>")
+def detail(ref):
+    return _detail_page(services.get_query(current_user, ref))
+
+
+@bp.route("/queries/<ref>/clarify", methods=["POST"])
+def clarify(ref):
+    q = services.get_query(current_user, ref)
+    try:
+        services.ask_clarification(current_user, q, ClarifyForm().message.data)
+    except Invalid as e:
+        return _refused(q, e)
+    db.session.commit()
+    return _to_detail(q, "Your question is sent to the requester.")
+
+
+@bp.route("/queries/<ref>/reply", methods=["POST"])
+def reply(ref):
+    q = services.get_query(current_user, ref)
+    try:
+        services.reply_to_clarification(current_user, q, ReplyForm().message.data)
+    except Invalid as e:
+        return _refused(q, e)
+    db.session.commit()
+    return _to_detail(q, "Thank you: your reply is sent to the facilitator.")
+
+
+@bp.route("/queries/<ref>/notes", methods=["POST"])
+def add_note(ref):
+    q = services.get_query(current_user, ref)
+    try:
+        services.add_internal_note(current_user, q, NoteForm().body.data)
+    except Invalid as e:
+        return _refused(q, e)
+    db.session.commit()
+    return _to_detail(q, "Internal note added.")
+
+
+@bp.route("/queries/<ref>/contributions", methods=["POST"])
+def contribute(ref):
+    q = services.get_query(current_user, ref)
+    form = ContributionForm()
+    if request.form.get("action") == "preview":
+        return _detail_page(q, form, preview=form.body.data or "")
+    try:
+        c = services.add_contribution(current_user, q, form.body.data)
+    except Invalid as e:
+        db.session.rollback()
+        apply_errors(form, e)
+        return _detail_page(q, form)
+    db.session.commit()
+    flash("Thank you: your contribution is sent.", "success")
+    return redirect(url_for("queries.detail", ref=q.reference, _anchor=f"contribution-{c.id}"))
+
+
+@bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
+def edit_contribution(contribution_id):
+    c = services.get_contribution(current_user, contribution_id)
+    perm.require(perm.can_edit_contribution(current_user, c),
+                 "Only its author can edit a contribution, until the response is published.")
+    form = ContributionForm(data={"body": c.body})
+    preview = form.body.data if request.form.get("action") == "preview" else None
+    if form.is_submitted() and preview is None:
+        try:
+            services.edit_contribution(current_user, c, form.body.data)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash("Your contribution is updated.", "success")
+            return redirect(url_for("queries.detail", ref=c.query.reference,
+                                    _anchor=f"contribution-{c.id}"))
+    return render_template("queries/edit_contribution.html", form=form, c=c, q=c.query,
+                           preview=preview)
+
+
+# --- assignments ------------------------------------------------------------------
+
+@bp.route("/assignments/<int:assignment_id>/accept", methods=["POST"])
+def accept(assignment_id):
+    a = services.get_assignment(current_user, assignment_id)
+    services.accept_assignment(current_user, a)
+    db.session.commit()
+    return _to_detail(a.query, f"You accepted {a.query.reference}. Thank you!")
+
+
+@bp.route("/assignments/<int:assignment_id>/decline", methods=["GET", "POST"])
+def decline(assignment_id):
+    a = services.get_assignment(current_user, assignment_id)
+    perm.require(perm.can_answer_assignment(current_user, a), "This is not your assignment.")
+    form = DeclineForm()
+    if form.is_submitted():
+        try:
+            services.decline_assignment(current_user, a, form.reason.data)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(f"You declined {a.query.reference}. The facilitator is told why.", "success")
+            return redirect(url_for("queries.expert_queue"))
+    return render_template("queries/decline.html", form=form, a=a, q=a.query)
+
+
+@bp.route("/queries/<ref>/route", methods=["GET", "POST"])
+def route(ref):
+    q = services.get_query(current_user, ref)
+    perm.require(perm.can_triage(current_user, q), "Only facilitators route queries.")
+    form = RouteForm()
+    if form.is_submitted() and form.parse_due(viewer_zone()):
+        try:
+            for expert_id in form.chosen():
+                services.assign_expert(current_user, q, db.session.get(User, expert_id),
+                                       form.due)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            return _routed(q, len(form.chosen()))
+    return render_template("queries/route.html", q=q, form=form,
+                           suggestions=suggest_experts(current_user, q, limit=50))
+
+
+def _routed(q, count: int):
+    if not count:
+        flash("Choose at least one expert.", "error")
+        return redirect(url_for("queries.route", ref=q.reference))
+    db.session.commit()
+    return _to_detail(q, f"Routed to {count} expert{'' if count == 1 else 's'}.")
+
+
+@bp.route("/queries/<ref>/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+def withdraw_assignment(ref, assignment_id):
+    q = services.get_query(current_user, ref)
+    a = services.get_assignment(current_user, assignment_id)
+    if a.query_id != q.id:
+        raise NotFound("No such assignment.")
+    services.withdraw_assignment(current_user, a)
+    db.session.commit()
+    flash(f"{a.expert.name} is withdrawn from {q.reference}.", "success")
+    return redirect(url_for("queries.route", ref=q.reference))
+
+
+# --- closing ----------------------------------------------------------------------
+
+@bp.route("/queries/<ref>/close", methods=["POST"])
+def close(ref):
+    q = services.get_query(current_user, ref)
+    form = CloseForm()
+    try:
+        services.close_query(current_user, q, form.reason.data,
+                             duplicate_of=form.duplicate_of.data or None, note=form.note.data)
+    except Invalid as e:
+        return _refused(q, e)
+    db.session.commit()
+    return _to_detail(q, f"{q.reference} is closed.")
+
+
+@bp.route("/queries/<ref>/withdraw", methods=["POST"])
+def withdraw(ref):
+    q = services.get_query(current_user, ref)
+    services.close_query(current_user, q, "withdrawn")
+    db.session.commit()
+    return _to_detail(q, f"Your query {q.reference} is withdrawn.")

@@ -1,0 +1,101 @@
+"""Synthesis pages: drafting the consolidated response, its revisions, publishing it."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import permissions as perm
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..queries import lists
+from ..queries.services import get_query
+from ..queries.states import can_transition
+from ..web import apply_errors
+from . import services
+from .forms import DraftForm, PublishForm
+
+bp = Blueprint("synthesis", __name__)
+
+
+@bp.route("/queries/<ref>/synthesis", methods=["GET", "POST"])
+def edit(ref):
+    q = get_query(current_user, ref)
+    perm.require(perm.can_triage(current_user, q), "Only facilitators write responses.")
+    form = DraftForm(data=_draft_data(q))
+    preview = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            preview = form  # shown below the form; nothing is saved
+        else:
+            try:
+                response = services.save_draft(current_user, q, form.title.data,
+                                               form.summary.data, form.body.data, form.note.data)
+            except Invalid as e:
+                db.session.rollback()
+                apply_errors(form, e)
+            else:
+                db.session.commit()
+                flash(f"Draft saved (revision {response.revision}).", "success")
+                return redirect(url_for("synthesis.edit", ref=q.reference))
+    return _edit_page(q, form, PublishForm(formdata=None, visibility=_visibility(q)), preview)
+
+
+@bp.route("/queries/<ref>/publish", methods=["POST"])
+def publish(ref):
+    q = get_query(current_user, ref)
+    perm.require(perm.can_triage(current_user, q), "Only facilitators publish responses.")
+    form = PublishForm()
+    if form.validate():
+        try:
+            services.publish_response(current_user, q, form.visibility.data)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(f"The response to {q.reference} is published.", "success")
+            return redirect(url_for("queries.detail", ref=q.reference))
+    return _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form)
+
+
+@bp.route("/queries/<ref>/revisions")
+def revisions(ref):
+    q = get_query(current_user, ref)
+    revs = services.revisions(current_user, q)
+    return render_template("synthesis/revisions.html", q=q, revisions=revs)
+
+
+@bp.route("/queries/<ref>/revisions/compare")
+def compare(ref):
+    q = get_query(current_user, ref)
+    perm.require(perm.can_triage(current_user, q), "Only facilitators see revisions.")
+    old = services.get_revision(current_user, q, _revision_number("a"))
+    new = services.get_revision(current_user, q, _revision_number("b"))
+    return render_template("synthesis/compare.html", q=q, old=old, new=new,
+                           diff=services.diff_revisions(old, new))
+
+
+def _edit_page(q, form, publish_form, preview=None):
+    return render_template(
+        "synthesis/edit.html", q=q, form=form, publish_form=publish_form, preview=preview,
+        contributions=lists.contributions(current_user, q),
+        can_draft=q.status == "synthesis" or can_transition(q.status, "synthesis"),
+    )
+
+
+def _draft_data(q) -> dict:
+    """The current draft when there is one, else the prefilled template."""
+    if q.response is not None:
+        r = q.response
+        return {"title": r.title, "summary": r.summary, "body": r.body, "note": ""}
+    return services.draft_template(q)
+
+
+def _visibility(q) -> str:
+    """The default choice follows the query's own confidentiality."""
+    return "community" if q.confidentiality == "community" else "restricted"
+
+
+def _revision_number(name: str) -> int:
+    number = request.args.get(name, type=int)
+    if number is None:
+        raise NotFound("No such revision.")
+    return number
