@@ -1,10 +1,11 @@
-"""Accounts: creating and editing users, signing in, API tokens, the security audit log."""
+"""Accounts: creating and editing users, signing in, server-side sessions, API tokens, and
+the security audit log."""
 import hashlib
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from flask import has_request_context, request
-from sqlalchemy import select
+from flask import current_app, has_request_context, request
+from sqlalchemy import func, or_, select, update
 
 from .. import permissions as perm
 from ..countries import is_country
@@ -20,27 +21,40 @@ from .models import (
     User,
     UserCountry,
     UserRole,
+    UserSession,
     email_key,
     find_user_by_email,
 )
-from .passwords import hash_password, verify_password
+from .passwords import MIN_LENGTH, hash_password, password_problem, verify_password
 
-MIN_PASSWORD = 12
+MIN_PASSWORD = MIN_LENGTH
+# Defaults of the session settings SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS.
+SESSION_IDLE_MINUTES = 60
+SESSION_ABSOLUTE_HOURS = 12
+# last_seen_at is written at most this often, so that browsing costs no write per page.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def escape_controls(text: str) -> str:
+    r"""Control characters (CR, LF, tab, escape...) written visibly as \r, \n, \x1b: a value
+    a visitor typed can never forge a line or a terminal sequence in a log."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def audit(kind: str, actor=None, subject: str = "", detail: str = "") -> None:
-    """Append a security event. Never pass a password, token or secret in `detail`."""
+    """Append a security event. Never pass a password, token or secret in `detail`; control
+    characters in `subject` and `detail` are escaped (no log injection)."""
     ip = (request.remote_addr or "") if has_request_context() else ""
-    db.session.add(AuditEvent(kind=kind, actor_id=getattr(actor, "id", None),
-                              subject=subject[:254], ip=ip, detail=detail[:1000]))
+    db.session.add(AuditEvent(at=utcnow(), kind=kind, actor_id=getattr(actor, "id", None),
+                              subject=escape_controls(subject or "")[:254], ip=ip[:64],
+                              detail=escape_controls(detail or "")[:1000]))
 
 
-def _validate_password(password: str | None) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise Invalid("Password too short.",
-                      {"password": f"Use at least {MIN_PASSWORD} characters."})
-    if len(password) > 1024:
-        raise Invalid("Password too long.", {"password": "At most 1024 characters."})
+def _validate_password(password: str | None, field: str = "password") -> str:
+    problem = password_problem(password)
+    if problem:
+        raise Invalid("Please choose another password.", {field: problem})
     return password
 
 
@@ -107,8 +121,9 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         user.timezone = timezone or "UTC"
     if active is not None and active != user.active:
         user.active = active
-        user.session_version = (user.session_version or 1) + 1  # ends their sessions
         audit("user_activated" if active else "user_deactivated", actor, user.email)
+        if not active and user.id is not None:
+            end_sessions(user, "deactivated", actor=actor)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     db.session.flush()
@@ -124,7 +139,8 @@ def _set_roles(actor, user, roles, errors) -> None:
     if wanted != current:
         user.role_rows = [UserRole(role=r) for r in sorted(wanted)]
         if user.id is not None:
-            audit("roles_changed", actor, user.email, "roles=" + ",".join(sorted(wanted)))
+            audit("roles_changed", actor, user.email,
+                  f"from={','.join(sorted(current))}; roles={','.join(sorted(wanted))}")
 
 
 def _organisation(name: str) -> Organisation | None:
@@ -139,26 +155,221 @@ def _organisation(name: str) -> Organisation | None:
 
 
 def set_password(actor, user, password: str) -> None:
+    """Set a password (admins for anyone, a user for themselves); ends every session of the
+    user. Users changing their own password from the site go through change_password."""
     if actor is not None and actor.id != user.id:
         perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
     user.password_hash = hash_password(_validate_password(password))
-    user.session_version = (user.session_version or 1) + 1
     audit("password_changed", actor, user.email)
+    end_sessions(user, "password_changed", actor=actor)
+
+
+def _reauthenticate(user, password: str, action: str) -> None:
+    if not verify_password(user.password_hash, password or "")[0]:
+        audit("reauthentication_failed", user, user.email, f"action={action}")
+        raise Invalid("Your current password is not right.",
+                      {"current_password": "This is not your current password."})
+
+
+def change_password(user, current_password: str, new_password: str,
+                    keep: UserSession | None = None) -> None:
+    """A user changes their own password: the current one is asked again and the new one
+    must pass the rules; every other session of the user ends (all but `keep`). Raises
+    Invalid with per-field errors."""
+    _reauthenticate(user, current_password, "change_password")
+    _validate_password(new_password, "new_password")
+    if current_password == new_password:
+        raise Invalid("Choose a new password.",
+                      {"new_password": "This is your current password: choose a new one."})
+    user.password_hash = hash_password(new_password)
+    audit("password_changed", user, user.email)
+    end_sessions(user, "password_changed", actor=user, keep=keep)
+
+
+def change_email(user, current_password: str, new_email: str,
+                 keep: UserSession | None = None) -> None:
+    """A user changes the address they sign in with: the current password is asked again;
+    the new address must be valid and free; every other session of the user ends. Raises
+    Invalid with per-field errors."""
+    _reauthenticate(user, current_password, "change_email")
+    email = email_key(new_email)
+    if not plausible_email(email):
+        raise Invalid("Please correct the e-mail address.",
+                      {"email": "Give a valid e-mail address."})
+    if email == user.email:
+        raise Invalid("This is already your address.",
+                      {"email": "This is already your address."})
+    if find_user_by_email(email) is not None:
+        raise Invalid("Please correct the e-mail address.",
+                      {"email": "An account with this e-mail address exists."})
+    audit("email_changed", user, user.email, f"new={email}")
+    user.email = email
+    end_sessions(user, "email_changed", actor=user, keep=keep)
+
+
+def plausible_email(email: str) -> bool:
+    local, at, domain = email.partition("@")
+    return bool(at and local and "." in domain.strip(".") and len(email) <= 254
+                and email.isprintable() and " " not in email and "@" not in domain)
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Audits both outcomes and
-    upgrades an outdated password hash."""
+    upgrades an outdated password hash (older argon2 parameters, Werkzeug pbkdf2/scrypt)."""
     user = find_user_by_email(email)
     ok, new_hash = verify_password(user.password_hash if user else None, password or "")
     if not ok or not user.active:
-        audit("sign_in_failed", user, email_key(email)[:254])
+        reason = "unknown_account" if user is None else (
+            "wrong_password" if not ok else "inactive")
+        audit("sign_in_failed", user, email_key(email), f"reason={reason}")
         return None
     if new_hash:
         user.password_hash = new_hash
+        audit("password_rehashed", user, user.email)
     user.last_login_at = utcnow()
     audit("signed_in", user, user.email)
     return user
+
+
+# --- server-side sessions ----------------------------------------------------------------
+
+def _session_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_limits() -> tuple[timedelta, timedelta]:
+    """(idle timeout, absolute lifetime) from SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS."""
+    cfg = current_app.config
+    return (timedelta(minutes=int(cfg.get("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES))),
+            timedelta(hours=int(cfg.get("SESSION_ABSOLUTE_HOURS", SESSION_ABSOLUTE_HOURS))))
+
+
+def start_session(user, ip: str = "", user_agent: str = "") -> str:
+    """Open a server-side session for a user who just signed in; returns the clear token
+    for the session cookie (only its SHA-256 is stored). The user's dead sessions (ended,
+    or past the absolute lifetime) are deleted at the same time."""
+    now = utcnow()
+    _idle, absolute = session_limits()
+    db.session.execute(
+        UserSession.__table__.delete()
+        .where(UserSession.user_id == user.id)
+        .where(or_(UserSession.revoked_at.is_not(None), UserSession.created_at < now - absolute)))
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_session_digest(token),
+                               created_at=now, last_seen_at=now, ip=(ip or "")[:64],
+                               user_agent=escape_controls(user_agent or "")[:200]))
+    db.session.flush()
+    return token
+
+
+def find_session(token: str | None) -> UserSession | None:
+    """The live session with this token: not ended, used within the idle timeout, younger
+    than the absolute lifetime, and its user active. None otherwise. Writes nothing."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _session_digest(token))
+        .execution_options(populate_existing=True))  # the stored state, not a cached one
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    idle, absolute = session_limits()
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        return None
+    return row
+
+
+def session_needs_touch(row: UserSession) -> bool:
+    """Whether last_seen_at is older than a minute (the idle clock needs no finer grain)."""
+    return utcnow() - row.last_seen_at >= TOUCH_INTERVAL
+
+
+def touch_session(row: UserSession) -> None:
+    """Record the session's use now (in the current unit of work)."""
+    db.session.execute(update(UserSession).where(UserSession.id == row.id)
+                       .values(last_seen_at=utcnow()))
+
+
+def end_session(row: UserSession | None, reason: str = "signed_out") -> None:
+    """End one session (signing out): its cookie stops working everywhere."""
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = utcnow()
+    row.revoked_reason = reason
+    audit("signed_out" if reason == "signed_out" else "session_revoked", row.user,
+          row.user.email, f"reason={reason}")
+
+
+def end_sessions(user, reason: str, actor=None, keep: UserSession | None = None) -> int:
+    """End every open session of a user but `keep`; returns how many ended. Used by "sign
+    out everywhere", password and e-mail changes, and deactivation."""
+    stmt = (update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+            .execution_options(synchronize_session="fetch"))
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    count = db.session.execute(stmt).rowcount or 0
+    audit("sessions_revoked", actor if actor is not None else user, user.email,
+          f"reason={reason}; sessions={count}")
+    return count
+
+
+def list_sessions(user) -> list[UserSession]:
+    """The user's live sessions, most recently used first."""
+    now = utcnow()
+    idle, absolute = session_limits()
+    return list(db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id,
+                                  UserSession.revoked_at.is_(None),
+                                  UserSession.created_at >= now - absolute,
+                                  UserSession.last_seen_at >= now - idle)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+
+
+# --- the audit log -----------------------------------------------------------------------
+
+def audit_kinds() -> list[str]:
+    """Every kind of event the log holds, for the filter."""
+    return list(db.session.scalars(
+        select(AuditEvent.kind).distinct().order_by(AuditEvent.kind)))
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def list_audit(actor, kind: str | None = None, email: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               page: int = 1, per_page: int = 50):
+    """Audit events, newest first, for admins only (Forbidden otherwise): of one kind; whose
+    actor's address or subject contains `email` (case-insensitive: failed sign-ins of
+    unknown addresses have only a subject); from `since` up to `until` (UTC, excluded).
+    Returns a paginate object."""
+    perm.require(perm.is_admin(actor), "Only admins read the audit log.")
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if kind:
+        stmt = stmt.where(AuditEvent.kind == kind)
+    if email and email.strip():
+        pattern = _like(email)
+        actors = select(User.id).where(func.lower(User.email).like(pattern, escape="\\"))
+        stmt = stmt.where(or_(AuditEvent.actor_id.in_(actors),
+                              func.lower(AuditEvent.subject).like(pattern, escape="\\")))
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.at < until)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def day_bounds(first: date | None, last: date | None, zone) -> tuple:
+    """(since, until) in UTC: from the start of day `first` to the end of day `last`, both
+    days in `zone`; None where a day is not given."""
+    since = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC) if first else None
+    until = (datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+             if last else None)
+    return since, until
 
 
 def get_user(actor, user_id: int) -> User:
@@ -203,7 +414,10 @@ def user_for_token(clear: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # Record use at most once a minute: a busy script should not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
     return token.user
 
 

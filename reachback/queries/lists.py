@@ -4,6 +4,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import permissions as perm
 from ..extensions import db
+from ..sla.services import next_due_order
 from .models import OPEN_STATUSES, Assignment, Contribution, Event, FieldQuery, Message
 
 NEXT_STEP = {
@@ -29,22 +30,25 @@ _PRIORITY_RANK = case(
 
 
 def my_queries(user, page: int, per_page: int):
+    """The user's own queries: open ones by their answer's due time, then the rest, newest first."""
+    due = case((FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.resolution_due_at))
     stmt = (
         select(FieldQuery)
         .where(FieldQuery.requester_id == user.id)
-        .order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
+        .order_by(due.is_(None), due, FieldQuery.created_at.desc(), FieldQuery.id.desc())
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def triage_inbox(user, tab: str, page: int, per_page: int):
-    """Staff only: queries of the tab's statuses, oldest first (the longest waiting on top)."""
+    """Staff only: queries of the tab's statuses, the next due first (then the oldest)."""
     perm.require(perm.is_staff(user), "Only facilitators see the triage inbox.")
     statuses = INBOX_TABS.get(tab, INBOX_TABS["new"])
+    due = next_due_order()
     stmt = (
         select(FieldQuery)
         .where(FieldQuery.status.in_(statuses))
-        .order_by(FieldQuery.created_at.asc(), FieldQuery.id.asc())
+        .order_by(due.is_(None), due, FieldQuery.created_at.asc(), FieldQuery.id.asc())
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
@@ -98,6 +102,18 @@ def messages(user, query) -> list[Message]:
     if not perm.can_see_internal(user, query):
         stmt = stmt.where(Message.visibility == "public")
     return list(db.session.scalars(stmt.order_by(Message.created_at, Message.id)))
+
+
+def contributions_by_query(user, queries) -> dict[int, list[Contribution]]:
+    """The contributions `user` may see for each of `queries`, in one statement (lists)."""
+    allowed = [q.id for q in queries if perm.can_view_contributions(user, q)]
+    found: dict[int, list[Contribution]] = {q.id: [] for q in queries}
+    if allowed:
+        for c in db.session.scalars(
+                select(Contribution).where(Contribution.query_id.in_(allowed))
+                .order_by(Contribution.created_at, Contribution.id)):
+            found[c.query_id].append(c)
+    return found
 
 
 def contributions(user, query) -> list[Contribution]:

@@ -1,0 +1,138 @@
+"""Who may do what through the API: every actor x query confidentiality x action, one cell each.
+
+Each cell builds its own query (through the services) in the state where the action is
+allowed, so that only the permission decides the answer: 401 without a token, 404 when the
+caller may not see the query, 403 when they may see it but not act, 2xx when they may.
+"""
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from reachback import create_app
+from reachback.accounts.services import create_token, create_user
+from reachback.accounts.taxonomy import seed_taxonomy
+from reachback.extensions import db
+from reachback.queries import services as qs
+from reachback.synthesis import services as ss
+from tests.conftest import TEST_CONFIG
+
+ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous")
+
+# action: (state the query is built in, restricted row, community row); columns as ACTORS.
+# "expert" is assigned to the query whenever the state has assignments (routed and later).
+MATRIX = {
+    "view":          ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
+    "events":        ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
+    "clarify":       ("submitted",     "403 404 404 404 200 200 401", "403 403 403 403 200 200 401"),
+    "reply":         ("clarification", "200 404 404 404 403 403 401", "200 403 403 403 403 403 401"),
+    "suggest":       ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "assign":        ("routed",        "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
+    "accept":        ("routed",        "403 404 200 404 403 403 401", "403 403 200 403 403 403 401"),
+    "decline":       ("routed",        "403 404 200 404 403 403 401", "403 403 200 403 403 403 401"),
+    "contribute":    ("routed",        "403 404 201 404 403 403 401", "403 403 201 403 403 403 401"),
+    "draft":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "publish":       ("synthesis",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "close":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "withdraw":      ("routed",        "200 404 403 404 200 200 401", "200 403 403 403 200 200 401"),
+    # The response is published with the query's confidentiality as its visibility.
+    "read_response": ("published",     "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
+    "read_public":   ("published",     "200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+}
+
+
+def _request(action: str, q, world) -> tuple[str, str, dict | None]:
+    ref = q.reference
+    invitation = next((a.id for a in q.assignments if a.expert_id == world.users["expert"].id),
+                      0)
+    return {
+        "view": ("GET", f"/api/v1/queries/{ref}", None),
+        "events": ("GET", f"/api/v1/queries/{ref}/events", None),
+        "clarify": ("POST", f"/api/v1/queries/{ref}/clarification", {"message": "Where?"}),
+        "reply": ("POST", f"/api/v1/queries/{ref}/replies", {"message": "In Wau."}),
+        "suggest": ("GET", f"/api/v1/queries/{ref}/suggested-experts", None),
+        "assign": ("POST", f"/api/v1/queries/{ref}/assignments",
+                   {"expert": world.users["candidate"].email}),
+        "accept": ("POST", f"/api/v1/assignments/{invitation}/accept", {}),
+        "decline": ("POST", f"/api/v1/assignments/{invitation}/decline", {"reason": "Busy"}),
+        "contribute": ("POST", f"/api/v1/queries/{ref}/contributions", {"body": "Advice."}),
+        "draft": ("PUT", f"/api/v1/queries/{ref}/response",
+                  {"title": "Answer", "summary": "Short", "body": "Long"}),
+        "publish": ("POST", f"/api/v1/queries/{ref}/publish", {"visibility": "community"}),
+        "close": ("POST", f"/api/v1/queries/{ref}/close", {"reason": "declined"}),
+        "withdraw": ("POST", f"/api/v1/queries/{ref}/close", {"reason": "withdrawn"}),
+        "read_response": ("GET", f"/api/v1/responses/{ref}", None),
+        "read_public": ("GET", f"/api/v1/responses/{ref}", None),
+    }[action]
+
+
+@dataclass
+class World:
+    app: object
+    users: dict
+    tokens: dict
+
+    def build(self, state: str, confidentiality: str, visibility: str):
+        """A query of the requester in `state`; the expert is assigned from `routed` on."""
+        u = self.users
+        q = qs.submit_query(u["requester"], {
+            "title": "Community policing in Wau", "question": "What worked?", "country": "SS",
+            "themes": ["police-reform-and-community-policing"],
+            "confidentiality": confidentiality})
+        if state == "clarification":
+            qs.ask_clarification(u["facilitator"], q, "Which districts?")
+        if state in ("routed", "synthesis", "published"):
+            qs.assign_expert(u["facilitator"], q, u["expert"])
+        if state in ("synthesis", "published"):
+            qs.add_contribution(u["expert"], q, "My advice.")
+            ss.save_draft(u["facilitator"], q, "Answer", "Short", "Long")
+        if state == "published":
+            ss.publish_response(u["facilitator"], q, visibility)
+        db.session.commit()
+        return q
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """One app and one set of people for the whole table (each cell builds its own query)."""
+    folder = tmp_path_factory.mktemp("matrix")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REACHBACK_INSTANCE_PATH", str(folder / "instance"))
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": os.environ.get(
+            "REACHBACK_TEST_DATABASE_URL") or f"sqlite:///{folder / 'matrix.db'}"})
+        with app.app_context():
+            db.create_all()
+            seed_taxonomy()
+            roles = {"requester": ["member"], "member": ["member"], "expert": ["expert"],
+                     "other_expert": ["expert"], "candidate": ["expert"],
+                     "facilitator": ["facilitator"], "admin": ["admin"]}
+            users = {name: create_user(None, f"{name}@example.org", name.title(), roles=r)
+                     for name, r in roles.items()}
+            db.session.flush()
+            tokens = {name: create_token(user)[1] for name, user in users.items()}
+            db.session.commit()
+            yield World(app, users, tokens)
+            db.session.remove()
+
+
+CELLS = [
+    pytest.param(action, confidentiality, actor, int(row.split()[i]),
+                 id=f"{action}-{confidentiality}-{actor}")
+    for action, (_state, restricted, community) in MATRIX.items()
+    for confidentiality, row in (("restricted", restricted), ("community", community))
+    for i, actor in enumerate(ACTORS)
+]
+
+
+@pytest.mark.parametrize("action, confidentiality, actor, expected", CELLS)
+def test_permission_matrix(world, action, confidentiality, actor, expected):
+    state = MATRIX[action][0]
+    visibility = "public" if action == "read_public" else confidentiality
+    query = world.build(state, confidentiality, visibility)
+    method, url, body = _request(action, query, world)
+    headers = {"Authorization": f"Bearer {world.tokens[actor]}"} if actor != "anonymous" else {}
+    response = world.app.test_client().open(url, method=method, json=body, headers=headers)
+    assert response.status_code == expected, response.get_json()
+    if expected >= 400:
+        assert set(response.get_json()) == {"error"}
+    db.session.rollback()

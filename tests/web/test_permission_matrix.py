@@ -1,0 +1,152 @@
+"""The permission matrix through the pages: every role × confidentiality × action.
+
+Expectations are written out here, independently of reachback/permissions.py, so that
+removing any single check makes a cell fail: a refused action must answer 403 (visible
+object) or 404 (invisible one) and change nothing; an allowed one must take effect.
+"""
+import pytest
+from sqlalchemy import func, select
+
+from reachback.extensions import db
+from reachback.queries import services as qs
+from reachback.queries.models import Contribution, Message
+from reachback.synthesis import services as ss
+
+ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous"]
+STAFF = {"facilitator", "admin"}
+
+# action -> (status the query is put in, roles allowed to do it)
+ACTIONS = {
+    "view": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF}),
+    "clarify": ("submitted", STAFF),
+    "reply": ("clarification", {"requester"}),
+    "route_page": ("submitted", STAFF),
+    "assign": ("submitted", STAFF),
+    "note": ("routed", {"assigned", *STAFF}),
+    "contribute": ("routed", {"assigned"}),
+    "accept": ("routed", {"assigned"}),
+    "decline": ("routed", {"assigned"}),
+    "synthesis_page": ("routed", STAFF),
+    "draft": ("routed", STAFF),
+    "publish": ("synthesis", STAFF),
+    "close": ("submitted", STAFF),
+    "withdraw": ("submitted", {"requester", *STAFF}),
+    "edit_contribution": ("routed", {"assigned"}),
+    "revisions": ("synthesis", STAFF),
+}
+
+
+def sees_query(role, confidentiality):
+    return role in {"requester", "assigned", *STAFF} or (
+        confidentiality == "community" and role in {"member", "unassigned"})
+
+
+def sees_object(action, role, confidentiality):
+    if action == "edit_contribution":  # contributions are hidden until publication
+        return role in {"assigned", *STAFF}
+    if role == "assigned" and ACTIONS[action][0] not in ("routed", "synthesis"):
+        role = "unassigned"  # nobody is assigned before the query is routed
+    return sees_query(role, confidentiality)
+
+
+def expected(action, role, confidentiality):
+    if role == "anonymous":
+        return "login"
+    if not sees_object(action, role, confidentiality):
+        return 404
+    return "ok" if role in ACTIONS[action][1] else 403
+
+
+@pytest.fixture
+def scene(app, make_user, make_query):
+    def build(status, confidentiality):
+        people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
+                               ("member" if r in ("requester", "member") else r))
+                  for r in ("requester", "member", "assigned", "unassigned", "facilitator",
+                            "admin", "target")}
+        q = make_query(requester=people["requester"], confidentiality=confidentiality,
+                       facilitator=people["facilitator"])
+        assignment = contribution = None
+        if status in ("routed", "synthesis"):
+            assignment = qs.assign_expert(people["facilitator"], q, people["assigned"])
+            contribution = qs.add_contribution(people["assigned"], q, "Original advice")
+            assignment.status = "invited"  # keep the invitation open for accept/decline
+        if status == "synthesis":
+            ss.save_draft(people["facilitator"], q, "Draft", "Sum", "Body")
+            ss.save_draft(people["facilitator"], q, "Draft", "Sum", "Body 2")
+        if status == "clarification":
+            qs.ask_clarification(people["facilitator"], q, "Which district?")
+        db.session.commit()
+        return people, q, assignment, contribution
+
+    return build
+
+
+def attempt(action, web, people, q, assignment, contribution):
+    """Do the action as the signed-in client; returns (response, did_it_take_effect)."""
+    ref = q.reference
+    count = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731
+    if action == "view":
+        r = web.get(f"/queries/{ref}")
+        return r, r.status_code == 200
+    if action == "route_page":
+        r = web.get(f"/queries/{ref}/route")
+        return r, r.status_code == 200
+    if action == "synthesis_page":
+        r = web.get(f"/queries/{ref}/synthesis")
+        return r, r.status_code == 200
+    if action == "revisions":
+        r = web.get(f"/queries/{ref}/revisions/compare?a=1&b=2")
+        return r, r.status_code == 200
+    if action == "edit_contribution":
+        r = web.post(f"/contributions/{contribution.id}/edit", {"body": "Changed"})
+        db.session.refresh(contribution)
+        return r, contribution.body == "Changed"
+    if action in ("note", "contribute"):
+        model = Message if action == "note" else Contribution
+        before = count(model)
+        url = f"/queries/{ref}/{'notes' if action == 'note' else 'contributions'}"
+        r = web.post(url, {"body": "Some words", "action": "save"})
+        return r, count(model) == before + 1
+    if action in ("accept", "decline"):
+        r = web.post(f"/assignments/{assignment.id}/{action}", {"reason": "Busy"})
+        db.session.refresh(assignment)
+        return r, assignment.status == {"accept": "accepted", "decline": "declined"}[action]
+    posts = {
+        "clarify": (f"/queries/{ref}/clarify", {"message": "Which district?"}, "clarification"),
+        "reply": (f"/queries/{ref}/reply", {"message": "Juba"}, "submitted"),
+        "assign": (f"/queries/{ref}/route", {"experts": str(people["target"].id)}, "routed"),
+        "draft": (f"/queries/{ref}/synthesis",
+                  {"title": "T", "summary": "S", "body": "B", "action": "save"}, "synthesis"),
+        "publish": (f"/queries/{ref}/publish", {"visibility": "community"}, "published"),
+        "close": (f"/queries/{ref}/close", {"reason": "declined"}, "closed"),
+        "withdraw": (f"/queries/{ref}/withdraw", {}, "closed"),
+    }
+    url, data, status = posts[action]
+    r = web.post(url, data)
+    db.session.refresh(q)
+    return r, q.status == status
+
+
+CELLS = [(a, r, c) for a in ACTIONS for r in ROLES for c in ("restricted", "community")]
+
+
+@pytest.mark.parametrize("action,role,confidentiality", CELLS)
+def test_matrix(scene, make_web, action, role, confidentiality):
+    people, q, assignment, contribution = scene(ACTIONS[action][0], confidentiality)
+    web = make_web()
+    if role != "anonymous":
+        web.login(people[role])
+    else:
+        web.get("/login")  # a CSRF token, as an anonymous browser would have
+    response, effect = attempt(action, web, people, q, assignment, contribution)
+    want = expected(action, role, confidentiality)
+    if want == "ok":
+        assert response.status_code in (200, 302), response.status_code
+        assert effect, f"{role} should be able to {action}"
+    elif want == "login":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+        assert not effect
+    else:
+        assert response.status_code == want, (response.status_code, want)
+        assert not effect, f"{role} must not be able to {action}"
