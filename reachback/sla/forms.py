@@ -1,0 +1,63 @@
+"""Forms of the SLA admin pages. They parse; the SLA services validate."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from ..admin.forms import MultiCheckboxField
+from .models import WEEKDAYS
+
+
+class PolicyForm(FlaskForm):
+    """One priority's targets. A field left out of the request keeps its value."""
+
+    priority = HiddenField()
+    calendar_id = SelectField("Calendar", coerce=int, validate_choice=False)
+    triage_hours = StringField("Triage (hours)", render_kw={"inputmode": "decimal", "size": 6})
+    answer_hours = StringField("Answer (hours)", render_kw={"inputmode": "decimal", "size": 6})
+    resolution_hours = StringField("Resolution (hours)",
+                                   render_kw={"inputmode": "decimal", "size": 6})
+
+    @classmethod
+    def for_policy(cls, policy, calendars, **kw):
+        form = cls(data={"priority": policy.priority, "calendar_id": policy.calendar_id,
+                         "triage_hours": f"{policy.triage_hours:g}",
+                         "answer_hours": f"{policy.answer_hours:g}",
+                         "resolution_hours": f"{policy.resolution_hours:g}"}, **kw)
+        form.calendar_id.choices = [SelectChoice(c.id, c.name) for c in calendars]
+        for field in form:  # several of these forms share a page: give their fields own ids
+            if field.type not in ("HiddenField", "CSRFTokenField"):
+                field.id = f"{policy.priority}-{field.name}"
+        return form
+
+    def changes(self) -> dict:
+        """The values sent, for the service; fields absent from the request are left out."""
+        names = ("calendar_id", "triage_hours", "answer_hours", "resolution_hours")
+        return {name: self[name].data for name in names if self[name].raw_data}
+
+
+class CalendarForm(FlaskForm):
+    name = StringField("Name", render_kw={"maxlength": 100})
+    timezone = StringField("Timezone", render_kw={"maxlength": 64, "autocomplete": "off"})
+    working_days = MultiCheckboxField(
+        "Working days", coerce=int, choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)])
+    intervals = StringField("Working hours", render_kw={"maxlength": 200})
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "timezone": self.timezone.data,
+                "working_days": self.working_days.data or [], "intervals": self.intervals.data}
+
+
+class HolidayForm(FlaskForm):
+    # Own ids: the calendar's form on the same page has a `name` field too.
+    day = DateField("Date", validators=[Optional()], id="holiday-day")
+    name = StringField("Name", render_kw={"maxlength": 200}, id="holiday-name")
+
+
+class RemoveHolidayForm(FlaskForm):
+    holiday_id = IntegerField(widget=HiddenField.widget)
+
+
+class PublicHolidaysForm(FlaskForm):
+    country = SelectField("Country", validate_choice=False)
+    year = IntegerField("Year", validators=[Optional()])

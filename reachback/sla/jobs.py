@@ -1,0 +1,143 @@
+"""The SLA evaluation job: record and announce the thresholds that open targets crossed.
+
+Set-wise: one INSERT ... SELECT per target and threshold records every newly crossed one in
+sla_marks (whose unique key makes a re-run harmless); only the rows just recorded are then
+loaded, to notify the people concerned and write the query's timeline.
+"""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Float, String, exists, func, insert, literal, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User, UserRole
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+from ..notify.services import notify, staff_recipients
+from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
+from ..queries.states import record
+from .models import SlaMark
+from .services import OPEN_ASSIGNMENT, REMINDER_SHARE
+
+CHUNK = 500
+
+
+def _record_crossings(kind: str, target: str, threshold: float, id_col, moment_col,
+                      conditions, now: datetime) -> int:
+    """INSERT INTO sla_marks SELECT the open targets whose `moment_col` has passed and that
+    have no mark for this threshold yet."""
+    mark = SlaMark.__table__.alias("seen")
+    already = exists().where(mark.c.kind == kind, mark.c.object_id == id_col,
+                             mark.c.target == target, mark.c.threshold == threshold)
+    rows = select(
+        literal(kind, String), id_col, literal(target, String), literal(threshold, Float),
+        literal(now, UTCDateTime),
+    ).where(*conditions, moment_col <= now, ~already)
+    stmt = insert(SlaMark.__table__).from_select(
+        ["kind", "object_id", "target", "threshold", "at"], rows)
+    return db.session.execute(stmt).rowcount or 0
+
+
+def _levels(share: float) -> dict[float, str]:
+    return {REMINDER_SHARE: "reminder", share: "warning", 1.0: "breach"}
+
+
+def evaluate_sla_targets(now: datetime | None = None) -> dict:
+    """Evaluate every open target at `now` (default: the clock), record each warning and
+    breach once, notify (the expert for an answer; the facilitators for triage and
+    resolution, and the admins too on a breach), and commit. Returns what it found."""
+    now = now or utcnow()
+    share = float(current_app.config["SLA_WARNING_SHARE"])
+    last_id = db.session.scalar(select(func.max(SlaMark.id))) or 0
+    open_query = (FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None))
+    # The earliest point of each target (warn <= due, remind <= warn) is in every condition,
+    # so that the indexes (met_at, warn_at) and (status, remind_at) find the few candidates.
+    for target in ("triage", "resolution"):
+        conditions = (*open_query, getattr(FieldQuery, f"{target}_met_at").is_(None),
+                      getattr(FieldQuery, f"{target}_warn_at") <= now)
+        for threshold, column in ((share, f"{target}_warn_at"), (1.0, f"{target}_due_at")):
+            _record_crossings("query", target, threshold, FieldQuery.id,
+                              getattr(FieldQuery, column), conditions, now)
+    conditions = (Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
+                  Assignment.remind_at <= now)
+    for threshold, column in ((REMINDER_SHARE, Assignment.remind_at), (share, Assignment.warn_at),
+                              (1.0, Assignment.due_at)):
+        _record_crossings("assignment", "answer", threshold, Assignment.id, column,
+                          conditions, now)
+    new = list(db.session.scalars(select(SlaMark).where(SlaMark.id > last_id)))
+    result = {"reminders": 0, "warnings": 0, "breaches": 0, "notices": 0}
+    levels = _levels(share)
+    plural = {"reminder": "reminders", "warning": "warnings", "breach": "breaches"}
+    for mark in new:
+        result[plural[levels.get(mark.threshold, "warning")]] += 1
+    result["notices"] = _announce(new, levels)
+    db.session.commit()
+    return {"at": now.isoformat(), **result}
+
+
+def _announce(marks: list[SlaMark], levels: dict[float, str]) -> int:
+    """Notify once per target: for the highest threshold it crossed in this run."""
+    highest: dict[tuple, float] = {}
+    for m in marks:
+        key = (m.kind, m.object_id, m.target)
+        highest[key] = max(highest.get(key, 0.0), m.threshold)
+    if not highest:
+        return 0
+    queries = _load(FieldQuery, [k[1] for k in highest if k[0] == "query"])
+    assignments = _load(Assignment, [k[1] for k in highest if k[0] == "assignment"],
+                        selectinload(Assignment.query))
+    staff, admins = staff_recipients(), _admins()
+    for (kind, object_id, target), threshold in highest.items():
+        level = levels.get(threshold, "warning")
+        if kind == "query" and object_id in queries:
+            _announce_query(queries[object_id], target, level, staff, admins)
+        elif kind == "assignment" and object_id in assignments:
+            _announce_assignment(assignments[object_id], level)
+    db.session.flush()
+    return len(highest)
+
+
+def _load(model, ids: list[int], *options) -> dict:
+    found = {}
+    for i in range(0, len(ids), CHUNK):
+        stmt = select(model).where(model.id.in_(ids[i:i + CHUNK])).options(*options)
+        found.update({o.id: o for o in db.session.scalars(stmt)})
+    return found
+
+
+def _admins() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "admin", User.active.is_(True))))
+
+
+def _when(moment: datetime) -> str:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z")
+
+
+def _announce_query(query, target: str, level: str, staff, admins) -> None:
+    due = getattr(query, f"{target}_due_at")
+    if level == "breach":
+        text = f"{query.reference}: the {target} target is breached (it was due {_when(due)})."
+        recipients = [*staff, *admins]
+    else:
+        text = f"{query.reference}: the {target} target is at risk (due {_when(due)})."
+        recipients = staff
+    notify(recipients, f"sla_{level}", text, query)
+    record(query, None, f"sla_{level}", internal=True, target=target,
+           due_at=due.isoformat())
+
+
+def _announce_assignment(assignment, level: str) -> None:
+    query, due = assignment.query, assignment.due_at
+    if level == "breach":
+        text = f"Your answer to {query.reference} is overdue (it was due {_when(due)})."
+    elif level == "warning":
+        text = f"Your answer to {query.reference} is due soon: {_when(due)}."
+    else:
+        text = f"Reminder: your answer to {query.reference} is due {_when(due)}."
+    notify([assignment.expert], f"sla_{level}", text, query)
+    if level != "reminder":
+        record(query, None, f"sla_{level}", internal=True, target="answer",
+               expert=assignment.expert.name, due_at=due.isoformat())

@@ -1,0 +1,683 @@
+"""SLA rules: due times in business time, clocks stopped in clarification, target states,
+policies and calendars (admins), and the facilitators' dashboard figures.
+
+Due and warning times are computed once, when a target starts (submission, assignment), and
+stored in UTC, so that lists, the dashboard and the evaluation job only compare timestamps.
+The hooks (`on_*`) are called by the query and synthesis services; like them they change the
+objects and let the caller commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from .. import permissions as perm
+from ..accounts.models import Theme
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..queries.models import OPEN_STATUSES, PRIORITIES, Assignment, FieldQuery, query_themes
+from .calendar import (
+    BusinessCalendar,
+    add_business_time,
+    business_seconds_between,
+    closing_time_on_or_before,
+)
+from .models import Calendar, CalendarHoliday, SlaPolicy
+
+DEFAULT_CALENDAR = "Default"
+# Business hours per priority: (triage, answer, resolution). 8 business hours make a day.
+DEFAULT_TARGETS = {
+    "urgent": (4, 16, 40),
+    "high": (8, 24, 56),
+    "normal": (8, 40, 96),
+    "low": (16, 80, 160),
+}
+PRIORITY_ORDER = ("urgent", "high", "normal", "low")
+STATES = ("ok", "warning", "breached", "paused", "met")
+TARGETS = ("triage", "answer", "resolution")
+OPEN_ASSIGNMENT = ("invited", "accepted")
+# Assignments that count as an expert's target (declined and withdrawn ones no longer do).
+COUNTED_ASSIGNMENT = ("invited", "accepted", "answered", "expired")
+REMINDER_SHARE = 0.5
+MAX_HOURS = 10_000
+HOUR = 3600
+
+
+# --- calendars and policies in business time -----------------------------------------
+
+_calendars: dict[tuple, BusinessCalendar] = {}
+
+
+def business_calendar(calendar: Calendar) -> BusinessCalendar:
+    """The arithmetic calendar of a stored one; memoised by content, so edits take effect."""
+    holidays = frozenset(h.day for h in calendar.holidays)
+    key = (calendar.name, calendar.timezone, calendar.working_days, calendar.intervals, holidays)
+    cal = _calendars.get(key)
+    if cal is None:
+        if len(_calendars) > 64:
+            _calendars.clear()
+        cal = _calendars[key] = BusinessCalendar.from_spec(*key[:4], holidays=holidays)
+    return cal
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The targets in force for a priority: hours of business time in `calendar`."""
+
+    priority: str
+    calendar: BusinessCalendar
+    triage_hours: float
+    answer_hours: float
+    resolution_hours: float
+
+
+def targets_for(priority: str) -> Targets:
+    """The policy of this priority; the built-in defaults if none is stored."""
+    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
+    if policy is None:
+        triage, answer, resolution = DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["normal"])
+        cal = BusinessCalendar(DEFAULT_CALENDAR, current_app.config["TIMEZONE"])
+        return Targets(priority, cal, triage, answer, resolution)
+    return Targets(priority, business_calendar(policy.calendar), policy.triage_hours,
+                   policy.answer_hours, policy.resolution_hours)
+
+
+def _query_calendar(query) -> BusinessCalendar:
+    """The calendar the query's due times were computed in (its policy's, if since removed)."""
+    if query.sla_calendar:
+        stored = db.session.scalar(select(Calendar).where(Calendar.name == query.sla_calendar))
+        if stored is not None:
+            return business_calendar(stored)
+    return targets_for(query.priority).calendar
+
+
+def _share() -> float:
+    return float(current_app.config["SLA_WARNING_SHARE"])
+
+
+def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
+    """The moment `share` of the business time from `start` to `due` has passed."""
+    seconds = business_seconds_between(cal, start, due)
+    if seconds <= 0:  # no working time at all before the due time: share the wall-clock time
+        return start + (due - start) * share if due > start else due
+    return min(add_business_time(cal, start, seconds * share), due)
+
+
+def _shift(cal: BusinessCalendar, moment, paused: datetime, seconds: float, always=False):
+    """Move a point later by `seconds` of business time, if it still lay ahead at the pause."""
+    if moment is None or (moment <= paused and not always):
+        return moment
+    return add_business_time(cal, moment, seconds)
+
+
+# --- hooks called by the query and synthesis services ------------------------------------
+
+def on_submitted(query) -> None:
+    """Start the triage and resolution clocks at submission; the requester's needed_by date
+    makes the resolution due at that day's closing time when that comes earlier."""
+    targets = targets_for(query.priority)
+    cal, share, start = targets.calendar, _share(), query.created_at or utcnow()
+    triage, resolution = targets.triage_hours * HOUR, targets.resolution_hours * HOUR
+    query.sla_calendar = cal.name
+    query.triage_due_at = add_business_time(cal, start, triage)
+    query.triage_warn_at = add_business_time(cal, start, triage * share)
+    due = add_business_time(cal, start, resolution)
+    warn = add_business_time(cal, start, resolution * share)
+    driven = False
+    if query.needed_by is not None:
+        closing = closing_time_on_or_before(cal, query.needed_by)
+        if closing < due:
+            due, warn, driven = closing, _point(cal, start, closing, share), True
+    query.resolution_due_at, query.resolution_warn_at = due, warn
+    query.deadline_driven = driven
+    query.triage_met_at = query.resolution_met_at = query.paused_at = None
+
+
+def on_first_action(query) -> None:
+    """The facilitator acted (clarification, routing, closing, a draft): triage is met.
+    Idempotent: only the first action counts."""
+    if query.triage_met_at is None:
+        query.triage_met_at = utcnow()
+
+
+def on_paused(query) -> None:
+    """The query waits for the requester: its clocks stop."""
+    if query.paused_at is None:
+        query.paused_at = utcnow()
+
+
+def on_resumed(query) -> None:
+    """The wait is over: every open target's due time moves later by the business time spent
+    waiting (a warning point already passed at the pause stays where it was)."""
+    paused = query.paused_at
+    if paused is None:
+        return
+    query.paused_at = None
+    cal = _query_calendar(query)
+    spent = business_seconds_between(cal, paused, utcnow())
+    if spent <= 0:
+        return
+    for target in ("triage", "resolution"):
+        if getattr(query, f"{target}_met_at") is None:
+            due = _shift(cal, getattr(query, f"{target}_due_at"), paused, spent, always=True)
+            setattr(query, f"{target}_due_at", due)
+            setattr(query, f"{target}_warn_at",
+                    _shift(cal, getattr(query, f"{target}_warn_at"), paused, spent))
+    for a in query.assignments:
+        if a.status in OPEN_ASSIGNMENT and a.answered_at is None:
+            a.due_at = _shift(cal, a.due_at, paused, spent, always=True)
+            a.warn_at = _shift(cal, a.warn_at, paused, spent)
+            a.remind_at = _shift(cal, a.remind_at, paused, spent)
+
+
+def on_assigned(assignment) -> None:
+    """Start the answer clock of an assignment when it is made. A due time the facilitator
+    gave explicitly wins; the reminder points are then shares of the time up to it."""
+    from .models import SlaMark
+
+    targets = targets_for(assignment.query.priority)
+    cal, share = targets.calendar, _share()
+    start = assignment.created_at or utcnow()
+    if assignment.due_at is None:
+        budget = targets.answer_hours * HOUR
+        assignment.due_at = add_business_time(cal, start, budget)
+        assignment.remind_at = add_business_time(cal, start, budget * REMINDER_SHARE)
+        assignment.warn_at = add_business_time(cal, start, budget * share)
+    else:
+        assignment.remind_at = _point(cal, start, assignment.due_at, REMINDER_SHARE)
+        assignment.warn_at = _point(cal, start, assignment.due_at, share)
+    if assignment.id is not None:  # asked again after a decline: the reminders start afresh
+        db.session.execute(SlaMark.__table__.delete().where(
+            SlaMark.kind == "assignment", SlaMark.object_id == assignment.id))
+
+
+def on_answered(assignment) -> None:
+    """The expert contributed: the answer target is met (idempotent)."""
+    if assignment.answered_at is None:
+        assignment.answered_at = utcnow()
+
+
+def on_resolved(query) -> None:
+    """Published or closed: the resolution target is met (and triage, if still open)."""
+    on_resumed(query)
+    on_first_action(query)
+    if query.resolution_met_at is None:
+        query.resolution_met_at = utcnow()
+
+
+# --- states (pure: no database, no clock) ------------------------------------------------
+
+def target_state(due_at, warn_at, met_at, paused: bool, now: datetime) -> str | None:
+    """ok, warning (the warning point reached), breached (due time reached), met or paused;
+    None for a target that has no due time."""
+    if due_at is None:
+        return None
+    if met_at is not None:
+        return "met"
+    if paused:
+        return "paused"
+    if due_at <= now:
+        return "breached"
+    if warn_at is not None and warn_at <= now:
+        return "warning"
+    return "ok"
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def sla_summary(query, now: datetime) -> dict:
+    """The query's SLA as the API shows it: policy, calendar, deadline flag, and per target
+    its due time, state and when it was met (times in UTC ISO 8601)."""
+    paused = query.paused_at is not None
+
+    def target(name):
+        due, met = getattr(query, f"{name}_due_at"), getattr(query, f"{name}_met_at")
+        state = target_state(due, getattr(query, f"{name}_warn_at"), met, paused, now)
+        return {"due_at": _iso(due), "state": state, "met_at": _iso(met)}
+
+    return {
+        "policy": query.priority,
+        "calendar": query.sla_calendar,
+        "deadline_driven": bool(query.deadline_driven),
+        "triage": target("triage"),
+        "resolution": target("resolution"),
+    }
+
+
+def assignment_state(assignment, now: datetime) -> str | None:
+    """The answer target's state; None when there is none (no due time, declined, withdrawn)."""
+    if assignment.status in ("declined", "withdrawn"):
+        return None
+    met = assignment.answered_at if assignment.status == "answered" else None
+    paused = assignment.status in OPEN_ASSIGNMENT and assignment.query.paused_at is not None
+    return target_state(assignment.due_at, assignment.warn_at, met, paused, now)
+
+
+def next_due(query, now: datetime, target: str | None = None) -> tuple[datetime | None, str | None]:
+    """(due time, state) of the target that matters now: triage until it is met, then
+    resolution; or the named `target`. For lists and badges."""
+    if target is None:
+        target = "triage" if query.triage_met_at is None and query.is_open else "resolution"
+    due = getattr(query, f"{target}_due_at")
+    state = target_state(due, getattr(query, f"{target}_warn_at"),
+                         getattr(query, f"{target}_met_at"), query.paused_at is not None, now)
+    return due, state
+
+
+def next_due_order():
+    """SQL expression of next_due's time, for lists sorted by it:
+    `.order_by(next_due_order().is_(None), next_due_order(), ...)`."""
+    return case((FieldQuery.triage_met_at.is_(None), FieldQuery.triage_due_at),
+                else_=FieldQuery.resolution_due_at)
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+@dataclass
+class Rate:
+    """Targets met on time out of those decided in a period."""
+
+    met: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.total) if self.total else None
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.met + other.met, self.total + other.total)
+
+
+@dataclass
+class RiskItem:
+    query: FieldQuery
+    target: str
+    due_at: datetime
+    state: str
+    expert: object = None
+
+
+def _query_columns(target: str):
+    return (getattr(FieldQuery, f"{target}_due_at"), getattr(FieldQuery, f"{target}_warn_at"),
+            getattr(FieldQuery, f"{target}_met_at"))
+
+
+def _answer_columns():
+    return Assignment.due_at, Assignment.warn_at, Assignment.answered_at
+
+
+def _state_sql(due, warn, met, now):
+    return case(
+        (met.isnot(None), "met"),
+        (FieldQuery.paused_at.isnot(None), "paused"),
+        (due <= now, "breached"),
+        (warn <= now, "warning"),
+        else_="ok",
+    )
+
+
+def _target_select(target: str, *columns):
+    """SELECT over one kind of target: queries for triage and resolution, assignments (with
+    their query) for answers."""
+    if target == "answer":
+        return (select(*columns).select_from(Assignment)
+                .join(FieldQuery, Assignment.query_id == FieldQuery.id)
+                .where(Assignment.status.in_(COUNTED_ASSIGNMENT)))
+    return select(*columns).select_from(FieldQuery)
+
+
+def _columns(target: str):
+    return _answer_columns() if target == "answer" else _query_columns(target)
+
+
+def state_counts(now: datetime) -> dict[str, dict[str, int]]:
+    """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}."""
+    counts = {}
+    for target in TARGETS:
+        due, warn, met = _columns(target)
+        state = _state_sql(due, warn, met, now)
+        stmt = (_target_select(target, state, func.count())
+                .where(FieldQuery.status.in_(OPEN_STATUSES), due.isnot(None))
+                .group_by(state))
+        found = dict(db.session.execute(stmt).all())
+        counts[target] = {s: found.get(s, 0) for s in STATES}
+    return counts
+
+
+def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
+    """Open targets in warning or breached, the most overdue first (at most `limit`)."""
+    items = []
+    for target in ("triage", "resolution"):
+        due, warn, met = _query_columns(target)
+        rows = db.session.scalars(
+            select(FieldQuery)
+            .where(FieldQuery.status.in_(OPEN_STATUSES), met.is_(None),
+                   FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
+            .order_by(due, FieldQuery.id).limit(limit))
+        items += [RiskItem(q, target, getattr(q, f"{target}_due_at"), "breached"
+                           if getattr(q, f"{target}_due_at") <= now else "warning") for q in rows]
+    rows = db.session.scalars(
+        select(Assignment).join(Assignment.query).options(contains_eager(Assignment.query))
+        .where(Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
+               FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None),
+               or_(Assignment.warn_at <= now, Assignment.due_at <= now))
+        .order_by(Assignment.due_at, Assignment.id).limit(limit))
+    items += [RiskItem(a.query, "answer", a.due_at,
+                       "breached" if a.due_at <= now else "warning", a.expert) for a in rows]
+    return sorted(items, key=lambda item: item.due_at)[:limit]
+
+
+def compliance(now: datetime, periods=(30, 90)) -> dict:
+    """Share of targets met on time among those decided (met, or due) in each of the last
+    `periods` days, by priority and by top-level theme, per target and all together.
+
+    Returns {"by_priority": [{"key", "label", "rates": {days: {target|"all": Rate}}}],
+    "by_theme": [...]}."""
+    starts = {days: now - timedelta(days=days) for days in periods}
+    widest = min(starts.values())
+    top = func.coalesce(Theme.parent_id, Theme.id)
+    query_top_theme = (select(query_themes.c.query_id.label("query_id"), top.label("theme_id"))
+                       .join(Theme, Theme.id == query_themes.c.theme_id).distinct().subquery())
+    groups = {"by_priority": FieldQuery.priority, "by_theme": query_top_theme.c.theme_id}
+    result: dict[str, dict] = {name: {} for name in groups}
+    for target in TARGETS:
+        due, _warn, met = _columns(target)
+        for name, key in groups.items():
+            sums = []
+            for since in starts.values():
+                decided = or_(and_(met.isnot(None), met >= since, met <= now),
+                              and_(met.is_(None), due >= since, due <= now))
+                sums += [func.sum(case((and_(decided, met <= due), 1), else_=0)),
+                         func.sum(case((decided, 1), else_=0))]
+            stmt = _target_select(target, key, *sums).where(
+                due.isnot(None), or_(met >= widest, and_(met.is_(None), due >= widest)))
+            if name == "by_theme":
+                stmt = stmt.join(query_top_theme, query_top_theme.c.query_id == FieldQuery.id)
+            for row in db.session.execute(stmt.group_by(key)):
+                rates = result[name].setdefault(row[0], {d: {} for d in periods})
+                for i, days in enumerate(periods):
+                    rates[days][target] = Rate(int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0))
+    return {"by_priority": _rows(result["by_priority"], _priority_labels(), periods),
+            "by_theme": _rows(result["by_theme"], _theme_labels(result["by_theme"]), periods)}
+
+
+def _priority_labels() -> dict:
+    return {p: p.capitalize() for p in PRIORITY_ORDER}
+
+
+def _theme_labels(found: dict) -> dict:
+    themes = db.session.scalars(select(Theme).where(Theme.id.in_(list(found))).order_by(Theme.code))
+    return {t.id: t.name for t in themes}
+
+
+def _rows(found: dict, labels: dict, periods) -> list[dict]:
+    rows = []
+    for key, label in labels.items():
+        rates = found.get(key, {d: {} for d in periods})
+        for days in periods:
+            per = rates[days]
+            for target in TARGETS:
+                per.setdefault(target, Rate())
+            per["all"] = sum((per[t] for t in TARGETS), Rate())
+        rows.append({"key": key, "label": label, "rates": rates})
+    return rows
+
+
+def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
+    """Everything the SLA dashboard shows. Staff only (Forbidden)."""
+    perm.require(perm.is_staff(user), "Only facilitators see the SLA dashboard.")
+    now = now or utcnow()
+    return {"now": now, "counts": state_counts(now), "at_risk": at_risk(now, limit),
+            "compliance": compliance(now), "periods": (30, 90)}
+
+
+# --- policies and calendars (admins) ---------------------------------------------------------
+
+def seed_sla_defaults() -> int:
+    """Create the default calendar and the four policies when missing; returns how many rows
+    were added (idempotent)."""
+    added = 0
+    calendar = db.session.scalar(select(Calendar).where(Calendar.name == DEFAULT_CALENDAR))
+    if calendar is None:
+        calendar = Calendar(name=DEFAULT_CALENDAR, timezone=current_app.config["TIMEZONE"],
+                            working_days="0,1,2,3,4", intervals="09:00-17:00")
+        db.session.add(calendar)
+        db.session.flush()
+        added += 1
+    existing = set(db.session.scalars(select(SlaPolicy.priority)))
+    for priority, (triage, answer, resolution) in DEFAULT_TARGETS.items():
+        if priority not in existing:
+            db.session.add(SlaPolicy(priority=priority, calendar_id=calendar.id,
+                                     triage_hours=triage, answer_hours=answer,
+                                     resolution_hours=resolution))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def _require_admin(user) -> None:
+    perm.require(perm.is_admin(user), "Only admins manage SLA policies and calendars.")
+
+
+def list_policies(user) -> list[SlaPolicy]:
+    """The policies, most urgent first. Admins only (Forbidden)."""
+    _require_admin(user)
+    rank = case({p: i for i, p in enumerate(PRIORITY_ORDER)}, value=SlaPolicy.priority, else_=9)
+    return list(db.session.scalars(select(SlaPolicy).order_by(rank)))
+
+
+def get_policy(user, priority: str) -> SlaPolicy:
+    """The policy of a priority. Admins only (Forbidden); Invalid for an unknown priority."""
+    _require_admin(user)
+    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
+    if policy is not None:
+        return policy
+    raise Invalid("Unknown priority.", {"priority": "Choose one of: " + ", ".join(PRIORITIES)})
+
+
+def list_calendars(user) -> list[Calendar]:
+    _require_admin(user)
+    return list(db.session.scalars(select(Calendar).order_by(Calendar.name)))
+
+
+def get_calendar(user, calendar_id: int) -> Calendar:
+    """Admins only (Forbidden); NotFound when there is no such calendar."""
+    _require_admin(user)
+    calendar = db.session.get(Calendar, calendar_id)
+    if calendar is None:
+        raise NotFound("No such calendar.")
+    return calendar
+
+
+def _hours(value, name: str, errors: dict) -> float | None:
+    try:
+        hours = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        errors[name] = "Give a number of business hours, such as 8 or 4.5."
+        return None
+    if not 0 < hours <= MAX_HOURS:
+        errors[name] = f"Between 0 and {MAX_HOURS} hours."
+        return None
+    return hours
+
+
+def update_policy(user, priority: str, *, calendar_id: int | None = None,
+                  triage_hours=None, answer_hours=None, resolution_hours=None) -> SlaPolicy:
+    """Change a priority's targets (business hours) or calendar; what is not given stays.
+    Applies to targets started from now on. Admins only (Forbidden); raises Invalid."""
+    policy = get_policy(user, priority)
+    errors: dict[str, str] = {}
+    values = {}
+    for name, value in (("triage_hours", triage_hours), ("answer_hours", answer_hours),
+                        ("resolution_hours", resolution_hours)):
+        if value is not None:
+            values[name] = _hours(value, name, errors)
+    calendar = db.session.get(Calendar, calendar_id) if calendar_id is not None else None
+    if calendar_id is not None and calendar is None:
+        errors["calendar_id"] = "No such calendar."
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    for name, value in values.items():
+        setattr(policy, name, value)
+    if calendar is not None:
+        policy.calendar = calendar
+    db.session.flush()
+    _audit(user, "sla_policy_changed", priority,
+           f"{policy.triage_hours:g}/{policy.answer_hours:g}/{policy.resolution_hours:g} h, "
+           f"calendar {policy.calendar.name}")
+    return policy
+
+
+def _audit(user, kind: str, subject: str, detail: str = "") -> None:
+    from ..accounts.services import audit
+
+    audit(kind, user, subject=subject, detail=detail)
+
+
+def _calendar_spec(name, timezone, working_days, intervals, errors) -> tuple:
+    name = (name or "").strip()
+    timezone = (timezone or "").strip()
+    if not name:
+        errors["name"] = "This field is required."
+    elif len(name) > 100:
+        errors["name"] = "At most 100 characters."
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = "Give a timezone name such as Africa/Juba or Europe/Paris."
+    if isinstance(working_days, str):
+        working_days = [d for d in working_days.split(",") if d.strip()]
+    try:
+        days = sorted({int(d) for d in working_days or ()})
+    except (TypeError, ValueError):
+        days = [-1]
+    if not days or not all(0 <= d <= 6 for d in days):
+        errors["working_days"] = "Choose at least one working day."
+    days_text = ",".join(str(d) for d in days)
+    intervals = ",".join(part.strip() for part in (intervals or "").split(",") if part.strip())
+    try:
+        BusinessCalendar.from_spec("check", "UTC", "0", intervals)
+    except ValueError as exc:
+        errors["intervals"] = f"Give working hours such as 09:00-12:30,13:30-17:00 ({exc})."
+    if len(intervals) > 200:
+        errors["intervals"] = "At most 200 characters."
+    return name, timezone, days_text, intervals
+
+
+def _check_name(name: str, calendar: Calendar | None, errors: dict) -> None:
+    other = db.session.scalar(select(Calendar).where(func.lower(Calendar.name) == name.lower()))
+    if other is not None and other is not calendar:
+        errors["name"] = "Another calendar has this name."
+
+
+def create_calendar(user, name: str, timezone: str, working_days, intervals: str) -> Calendar:
+    """A new calendar (working_days: weekday numbers, 0 = Monday). Admins only; Invalid."""
+    _require_admin(user)
+    errors: dict[str, str] = {}
+    name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
+                                                     errors)
+    _check_name(name, None, errors)
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    calendar = Calendar(name=name, timezone=timezone, working_days=days, intervals=intervals)
+    db.session.add(calendar)
+    db.session.flush()
+    _audit(user, "sla_calendar_created", name)
+    return calendar
+
+
+def update_calendar(user, calendar: Calendar, *, name: str, timezone: str, working_days,
+                    intervals: str) -> Calendar:
+    """Change a calendar; due times already set keep their value. Admins only; Invalid."""
+    _require_admin(user)
+    errors: dict[str, str] = {}
+    name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
+                                                     errors)
+    _check_name(name, calendar, errors)
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    if calendar.name != name:  # queries name the calendar their due times were computed in
+        db.session.execute(FieldQuery.__table__.update()
+                           .where(FieldQuery.sla_calendar == calendar.name)
+                           .values(sla_calendar=name))
+    calendar.name, calendar.timezone = name, timezone
+    calendar.working_days, calendar.intervals = days, intervals
+    db.session.flush()
+    _audit(user, "sla_calendar_changed", name)
+    return calendar
+
+
+def add_holiday(user, calendar: Calendar, day: date | None, name: str = "") -> CalendarHoliday:
+    """Add a holiday to the calendar. Admins only; Invalid (no date, already a holiday)."""
+    _require_admin(user)
+    if not isinstance(day, date):
+        raise Invalid("Give a date.", {"day": "Give a date such as 2026-12-25."})
+    if any(h.day == day for h in calendar.holidays):
+        raise Invalid("Already a holiday.", {"day": "This day is already a holiday."})
+    holiday = CalendarHoliday(day=day, name=(name or "").strip()[:200])
+    calendar.holidays.append(holiday)
+    calendar.updated_at = utcnow()
+    db.session.flush()
+    return holiday
+
+
+def remove_holiday(user, calendar: Calendar, holiday_id: int) -> None:
+    """Admins only; NotFound when the holiday is not one of this calendar's."""
+    _require_admin(user)
+    holiday = next((h for h in calendar.holidays if h.id == holiday_id), None)
+    if holiday is None:
+        raise NotFound("No such holiday.")
+    calendar.holidays.remove(holiday)
+    calendar.updated_at = utcnow()
+    db.session.flush()
+
+
+def holiday_countries() -> dict[str, str]:
+    """Countries whose public holidays the `holidays` package knows: {code: name}."""
+    import holidays
+
+    from ..countries import countries
+
+    supported = set(holidays.list_supported_countries())
+    return {code: name for code, name in countries().items() if code in supported}
+
+
+def load_public_holidays(user, calendar: Calendar, country: str, year) -> int:
+    """Add a country's public holidays of a year to the calendar (from the `holidays`
+    package); days already there are kept. Returns how many were added. Admins only; Invalid."""
+    import holidays
+
+    _require_admin(user)
+    errors = {}
+    country = (country or "").strip().upper()
+    if country not in holiday_countries():
+        errors["country"] = "Choose a country whose public holidays are known."
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    if not 1950 <= year <= 2100:
+        errors["year"] = "Give a year between 1950 and 2100."
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    known = {h.day for h in calendar.holidays}
+    added = 0
+    for day, name in sorted(holidays.country_holidays(country, years=year).items()):
+        if day not in known:
+            calendar.holidays.append(CalendarHoliday(day=day, name=str(name)[:200]))
+            known.add(day)
+            added += 1
+    calendar.updated_at = utcnow()
+    db.session.flush()
+    _audit(user, "sla_holidays_loaded", calendar.name, f"{country} {year}: {added} added")
+    return added
