@@ -25,7 +25,27 @@ class Defaults:
     # Start the scheduler inside `reachback run` (development); production runs `reachback scheduler`.
     SCHEDULER_IN_RUN = True
     SLA_WARNING_SHARE = 0.75
+    # Absolute links in e-mails point here.
+    BASE_URL = "http://127.0.0.1:5000"
+    # E-mail: "file" writes .eml files under instance/mail (development); "smtp" sends.
     MAIL_BACKEND = "file"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "Reachback <reachback@localhost>"
+    MAIL_TIMEOUT = 10
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_MAX_MINUTES = 60
+    MAIL_BATCH_SIZE = 20
+    DIGEST_HOUR_UTC = 6
+    # Scheduler: one active process at a time, by a lease row in the database.
+    SCHEDULER_LEASE_SECONDS = 60
+    SCHEDULER_SLA_SECONDS = 60
+    SCHEDULER_OUTBOX_SECONDS = 30
+    SCHEDULER_INVITATIONS_SECONDS = 300
 
 
 def instance_path() -> str:

@@ -1,4 +1,4 @@
-"""In-app notifications."""
+"""In-app notifications, the e-mail preferences per kind, and the e-mail outbox."""
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 
 from ..extensions import db
@@ -17,3 +17,34 @@ class Notification(db.Model):
     read_at = Column(UTCDateTime)
 
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+
+class NotificationPreference(db.Model):
+    """How a user wants e-mail for one kind of notification; no row means `immediate`."""
+
+    __tablename__ = "notification_preferences"
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind = Column(String(40), primary_key=True)
+    mode = Column(String(10), nullable=False, default="immediate")  # immediate | digest | off
+
+
+class OutboundEmail(db.Model):
+    """One e-mail waiting for (or done with) delivery; only the delivery job sends it."""
+
+    __tablename__ = "outbound_emails"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recipient = Column(String(254), nullable=False)
+    subject = Column(String(300), nullable=False)
+    text_body = Column(Text, nullable=False)
+    html_body = Column(Text)
+    status = Column(String(10), nullable=False, default="queued")  # queued | sent | failed
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_error = Column(Text)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime)
+    # A digest or a job re-run can never queue the same mail twice.
+    dedupe_key = Column(String(200), unique=True)
+
+    __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)

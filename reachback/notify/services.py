@@ -1,10 +1,37 @@
-"""Creating and reading in-app notifications."""
-from sqlalchemy import func, select, update
+"""Notifications: in-app notices, the e-mail each one queues by the user's preference, and
+the outbox (queueing, admin view, retry). Nothing here sends: reachback.notify.jobs does."""
+from datetime import timedelta
 
+from flask import current_app
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import permissions as perm
 from ..accounts.models import User, UserRole
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
-from .models import Notification
+from .mailer import has_line_break, setting
+from .models import Notification, NotificationPreference, OutboundEmail
+
+# Every kind of notification, with what it means to the person who receives it.
+KINDS = {
+    "query_submitted": "A new query is submitted",
+    "clarification_requested": "A facilitator asks you to clarify your query",
+    "clarification_answered": "A requester answers a request for clarification",
+    "assigned": "You are asked to answer a query",
+    "assignment_declined": "An expert declines an assignment",
+    "contribution_added": "An expert sends a contribution",
+    "response_published": "A response you asked for or contributed to is published",
+    "closed": "Your query is closed",
+    "sla_reminder": "A reminder that your answer is due soon",
+    "sla_warning": "A response-time target is close to being missed",
+    "sla_breach": "A response-time target is missed",
+}
+MODES = {"immediate": "E-mail at once", "digest": "In the daily digest", "off": "No e-mail"}
+DEFAULT_MODE = "immediate"
+OUTBOX_STATUSES = ("failed", "queued", "sent")
+SUBJECT_MAX = 150
 
 
 def staff_recipients() -> list[User]:
@@ -19,21 +46,31 @@ def staff_recipients() -> list[User]:
 
 
 def notify(recipients, kind: str, text: str, query=None, actor=None) -> None:
-    """Queue an in-app notice for each recipient (never for the person who acted)."""
+    """Queue an in-app notice for each recipient (never for the person who acted), and an
+    e-mail for those whose preference for this kind is `immediate` (the default)."""
+    created = []
     seen = set()
     for user in recipients:
         if user is None or user.id in seen or (actor is not None and user.id == actor.id):
             continue
         seen.add(user.id)
-        db.session.add(
-            Notification(
-                user_id=user.id,
-                kind=kind,
-                text=text,
-                query_id=query.id if query is not None else None,
-                url=f"/queries/{query.reference}" if query is not None else "",
-            )
+        note = Notification(
+            user_id=user.id,
+            kind=kind,
+            text=text,
+            query_id=query.id if query is not None else None,
+            url=f"/queries/{query.reference}" if query is not None else "",
+            created_at=utcnow(),
         )
+        db.session.add(note)
+        created.append((user, note))
+    if not created:
+        return
+    db.session.flush()  # ids for the e-mails' dedupe keys
+    modes = email_modes([user.id for user, _ in created], kind)
+    for user, note in created:
+        if modes.get(user.id, DEFAULT_MODE) == "immediate" and user.active:
+            _queue_notification_email(user, note)
 
 
 def unread_count(user) -> int:
@@ -62,3 +99,148 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount
+
+
+# --- preferences ---------------------------------------------------------------------
+
+def email_modes(user_ids, kind: str) -> dict[int, str]:
+    """{user_id: mode} for the users who chose something for this kind (others: immediate)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.mode).where(
+            NotificationPreference.kind == kind,
+            NotificationPreference.user_id.in_(list(user_ids)),
+        )
+    )
+    return dict(rows.all())
+
+
+def get_preferences(user) -> dict[str, str]:
+    """The user's e-mail mode for every kind, defaults filled in."""
+    rows = db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.mode)
+        .where(NotificationPreference.user_id == user.id)
+    )
+    chosen = dict(rows.all())
+    return {kind: chosen.get(kind, DEFAULT_MODE) for kind in KINDS}
+
+
+def set_preferences(actor, user, modes: dict[str, str]) -> dict[str, str]:
+    """Save the modes given (other kinds keep theirs). Only the user themself or an admin.
+    Raises Forbidden; Invalid naming each unknown kind or mode."""
+    perm.require(actor is not None and (actor.id == user.id or perm.is_admin(actor)),
+                 "You may only change your own notification settings.")
+    errors = {k: "Unknown kind of notification." for k in modes if k not in KINDS}
+    errors.update({k: "Choose one of: " + ", ".join(MODES) for k, m in modes.items()
+                   if k in KINDS and m not in MODES})
+    if errors:
+        raise Invalid("Some choices are not valid.", errors)
+    db.session.execute(delete(NotificationPreference).where(
+        NotificationPreference.user_id == user.id,
+        NotificationPreference.kind.in_(list(modes))))
+    if modes:
+        db.session.execute(insert(NotificationPreference), [
+            {"user_id": user.id, "kind": k, "mode": m} for k, m in modes.items()])
+    db.session.flush()
+    return get_preferences(user)
+
+
+# --- the outbox ------------------------------------------------------------------------
+
+def absolute_url(path: str) -> str:
+    """An absolute link for an e-mail (BASE_URL + a site path such as /queries/RB-2026-0001)."""
+    base = str(setting("BASE_URL")).rstrip("/")
+    return base + (path if path.startswith("/") else "/" + path)
+
+
+def render_email(name: str, **context) -> tuple[str, str]:
+    """(text, html) bodies from templates/emails/<name>.txt and .html. The Jinja
+    environment is used directly: no request, so jobs can render too."""
+    env = current_app.jinja_env
+    context.setdefault("base_url", absolute_url("/"))
+    context.setdefault("settings_url", absolute_url("/profile/notifications"))
+    text = env.get_template(f"emails/{name}.txt").render(**context)
+    html = env.get_template(f"emails/{name}.html").render(**context)
+    return text, html
+
+
+def clean_subject(subject: str) -> str:
+    """One line (CR/LF and other whitespace runs become a space), of a sensible length."""
+    line = " ".join((subject or "").split())
+    return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
+
+
+def queue_email(recipient: str, subject: str, text_body: str, html_body: str | None = None,
+                user=None, dedupe_key: str | None = None, now=None) -> OutboundEmail | None:
+    """Add an outbox row for the delivery job. Returns None when a row with the same
+    dedupe_key exists already (a re-run queues nothing twice). Raises Invalid when the
+    recipient holds a line break (header injection) or is empty."""
+    recipient = (recipient or "").strip()
+    if not recipient or has_line_break(recipient) or "@" not in recipient:
+        raise Invalid("Not a valid recipient.", {"recipient": "Not a valid e-mail address."})
+    if dedupe_key is not None and db.session.scalar(
+            select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)):
+        return None
+    now = now or utcnow()
+    email = OutboundEmail(
+        user_id=user.id if user is not None else None, recipient=recipient,
+        subject=clean_subject(subject), text_body=text_body, html_body=html_body,
+        status="queued", attempts=0, next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(email)
+    except IntegrityError:  # queued meanwhile by someone else: that one stands
+        return None
+    return email
+
+
+def _queue_notification_email(user, note: Notification) -> None:
+    link = absolute_url(note.url or "/notifications")
+    text, html = render_email("notification", user=user, note=note, link=link)
+    try:
+        queue_email(user.email, f"[Reachback] {note.text}", text, html, user=user,
+                    dedupe_key=f"notification:{note.id}", now=note.created_at)
+    except Invalid:  # an address that cannot be mailed must not stop the action
+        current_app.logger.warning("No e-mail for user %s: invalid address", user.id)
+
+
+def list_outbox(actor, status: str | None, page: int, per_page: int):
+    """Outbox rows for admins, failed first, then waiting, then sent. Raises Forbidden."""
+    perm.require(perm.is_admin(actor), "Only admins see the e-mail outbox.")
+    stmt = select(OutboundEmail)
+    if status in OUTBOX_STATUSES:
+        stmt = stmt.where(OutboundEmail.status == status)
+    order = case({"failed": 0, "queued": 1}, value=OutboundEmail.status, else_=2)
+    return db.paginate(stmt.order_by(order, OutboundEmail.created_at.desc(),
+                                     OutboundEmail.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
+
+
+def outbox_counts(actor) -> dict[str, int]:
+    perm.require(perm.is_admin(actor), "Only admins see the e-mail outbox.")
+    rows = db.session.execute(
+        select(OutboundEmail.status, func.count(OutboundEmail.id)).group_by(OutboundEmail.status))
+    counts = dict(rows.all())
+    return {status: counts.get(status, 0) for status in OUTBOX_STATUSES}
+
+
+def retry_email(actor, email_id: int) -> OutboundEmail:
+    """Re-queue a failed (or waiting) e-mail for delivery now, with a fresh set of attempts.
+    A sent e-mail is never sent again. Raises Forbidden, NotFound, Conflict."""
+    perm.require(perm.is_admin(actor), "Only admins retry e-mails.")
+    email = db.session.get(OutboundEmail, email_id)
+    if email is None:
+        raise NotFound("No such e-mail.")
+    if email.status == "sent":
+        raise Conflict("This e-mail was sent already; it is not sent twice.")
+    email.status, email.attempts, email.next_attempt_at = "queued", 0, utcnow()
+    db.session.flush()
+    return email
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the n-th failed attempt: 1, 2, 4, 8 ... minutes, capped."""
+    cap = int(setting("MAIL_RETRY_MAX_MINUTES"))
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), cap))

@@ -1,0 +1,67 @@
+"""E-mail pages: a user's notification settings, and the outbox for admins."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from ..errors import Invalid
+from ..extensions import db
+from ..web import apply_errors, page_arg
+from .services import (
+    KINDS,
+    MODES,
+    OUTBOX_STATUSES,
+    get_preferences,
+    list_outbox,
+    outbox_counts,
+    retry_email,
+    set_preferences,
+)
+
+bp = Blueprint("email", __name__)
+PER_PAGE = 50
+
+
+def preferences_form(current: dict[str, str]) -> FlaskForm:
+    """One select per kind of notification, named after the kind, preset to the saved mode."""
+
+    class PreferencesForm(FlaskForm):
+        pass
+
+    for kind, label in KINDS.items():
+        setattr(PreferencesForm, kind, SelectField(label, choices=[SelectChoice(mode, text) for mode, text in MODES.items()]))
+    return PreferencesForm(data=current)
+
+
+@bp.route("/profile/notifications", methods=["GET", "POST"])
+def preferences():
+    form = preferences_form(get_preferences(current_user))
+    if form.validate_on_submit():
+        try:
+            set_preferences(current_user, current_user, {k: form[k].data for k in KINDS})
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash("Your notification settings are saved.", "success")
+            return redirect(url_for("email.preferences"))
+    return render_template("email/preferences.html", form=form, kinds=KINDS)
+
+
+@bp.route("/admin/outbox")
+def outbox():
+    status = request.args.get("status", "")
+    status = status if status in OUTBOX_STATUSES else ""
+    pager = list_outbox(current_user, status, page_arg(), PER_PAGE)
+    return render_template("email/outbox.html", pager=pager, status=status,
+                           counts=outbox_counts(current_user), statuses=OUTBOX_STATUSES)
+
+
+@bp.route("/admin/outbox/<int:email_id>/retry", methods=["POST"])
+def retry(email_id):
+    email = retry_email(current_user, email_id)
+    db.session.commit()
+    flash(f"The e-mail to {email.recipient} is queued again and goes out shortly.", "success")
+    return redirect(url_for("email.outbox", status=request.form.get("status") or None))

@@ -1,0 +1,258 @@
+"""The scheduler: APScheduler decides when jobs run; a lease row in the database makes sure
+that only one scheduler (process or host) runs them at a time.
+
+The lock is a row in `scheduler_leases` (name, holder, expires_at, heartbeat_at). A scheduler
+acquires or renews it with one conditional UPDATE (`holder = me OR expires_at < now`) and,
+when the row is missing, an INSERT whose unique-key violation means someone else won. Both
+work alike on SQLite and PostgreSQL. A lease keeper renews the lease every third of its TTL;
+each job renews it again just before it runs and is skipped unless the lease is ours. A
+scheduler that stops releases the lease; one that dies loses it when its TTL runs out.
+Jobs are idempotent, so even the rare overlap at a takeover sends nothing twice.
+"""
+import logging
+import os
+import signal
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Column, Integer, String, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .knowledge.jobs import apply_search_outbox
+from .models_base import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+LEASE_NAME = "scheduler"
+
+# Settings and defaults (instance/config.py or REACHBACK_* environment variables override).
+SETTINGS = {
+    "SCHEDULER_LEASE_SECONDS": 60,
+    "SCHEDULER_SLA_SECONDS": 60,
+    "SCHEDULER_OUTBOX_SECONDS": 30,
+    "SCHEDULER_INVITATIONS_SECONDS": 300,
+    "DIGEST_HOUR_UTC": 6,
+}
+
+
+class SchedulerLease(db.Model):
+    """Who runs the scheduled jobs, until when, and when it last showed signs of life."""
+
+    __tablename__ = "scheduler_leases"
+    name = Column(String(50), primary_key=True)
+    holder = Column(String(200), nullable=False)
+    expires_at = Column(UTCDateTime, nullable=False)
+    heartbeat_at = Column(UTCDateTime)
+    acquired_at = Column(UTCDateTime)
+    renewals = Column(Integer, nullable=False, default=0)
+
+
+def setting(app, name: str) -> int:
+    return int(app.config.get(name, SETTINGS[name]))
+
+
+def make_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+# --- the lease ------------------------------------------------------------------------------
+
+def acquire_lease(holder: str, ttl: timedelta, name: str = LEASE_NAME, now=None) -> bool:
+    """Take or renew the lease for `ttl`; True when `holder` has it. Runs in its own short
+    transactions on the engine, whatever the caller's session is doing."""
+    now = now or utcnow()
+    table = SchedulerLease.__table__
+    with db.engine.begin() as conn:
+        taken = conn.execute(
+            update(table)
+            .where(table.c.name == name,
+                   or_(table.c.holder == holder, table.c.expires_at < now))
+            .values(holder=holder, expires_at=now + ttl, heartbeat_at=now,
+                    renewals=table.c.renewals + 1)
+        ).rowcount
+        if taken:
+            return True
+        if conn.execute(select(table.c.name).where(table.c.name == name)).first():
+            return False
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(insert(table).values(name=name, holder=holder, expires_at=now + ttl,
+                                              heartbeat_at=now, acquired_at=now, renewals=0))
+    except IntegrityError:
+        return False  # another scheduler inserted it first
+    return True
+
+
+def release_lease(holder: str, name: str = LEASE_NAME, now=None) -> bool:
+    """Give the lease up at once (so another scheduler takes over without waiting)."""
+    now = now or utcnow()
+    table = SchedulerLease.__table__
+    with db.engine.begin() as conn:
+        return bool(conn.execute(
+            update(table).where(table.c.name == name, table.c.holder == holder)
+            .values(expires_at=now - timedelta(seconds=1))
+        ).rowcount)
+
+
+def lease_status(name: str = LEASE_NAME) -> dict | None:
+    """{holder, expires_at, heartbeat_at, active} of the lease, for health checks."""
+    lease = db.session.get(SchedulerLease, name)
+    if lease is None:
+        return None
+    return {"holder": lease.holder, "expires_at": lease.expires_at,
+            "heartbeat_at": lease.heartbeat_at, "active": lease.expires_at >= utcnow()}
+
+
+# --- jobs ---------------------------------------------------------------------------------
+
+def evaluate_sla() -> None:
+    """The SLA engine's job (reminders and escalations included), when it is installed."""
+    try:
+        from .sla.jobs import evaluate_sla_targets
+    except ImportError:
+        log.debug("SLA engine not installed: nothing to evaluate")
+        return
+    evaluate_sla_targets()
+
+
+def deliver_outbox() -> None:
+    from .notify.jobs import deliver_outbox as deliver
+
+    deliver()
+
+
+def send_digests() -> None:
+    """Digests go out once the UTC day reaches DIGEST_HOUR_UTC (run hourly; the per-day
+    dedupe key makes every later run of the day a no-op, whatever DST does)."""
+    from .notify.jobs import send_digests as send
+
+    if utcnow().hour >= setting(current_app, "DIGEST_HOUR_UTC"):
+        send()
+
+
+def expire_invitations() -> None:
+    from .notify.jobs import expire_invitations as expire
+
+    expire()
+
+
+def jobs(app) -> list[tuple[str, object, int]]:
+    """(name, function, interval in seconds) of every scheduled job."""
+    return [
+        ("evaluate_sla", evaluate_sla, setting(app, "SCHEDULER_SLA_SECONDS")),
+        ("deliver_outbox", deliver_outbox, setting(app, "SCHEDULER_OUTBOX_SECONDS")),
+        ("send_digests", send_digests, 3600),
+        ("expire_invitations", expire_invitations, setting(app, "SCHEDULER_INVITATIONS_SECONDS")),
+        ("apply_search_outbox", apply_search_outbox, 10),  # searchable within 10 s
+    ]
+
+
+# --- the runner ----------------------------------------------------------------------------
+
+class Runner:
+    """An APScheduler scheduler whose jobs run only while this process holds the lease."""
+
+    def __init__(self, app, scheduler_class, holder: str | None = None):
+        from apscheduler.schedulers.base import BaseScheduler
+
+        self.app = app
+        self.holder = holder or make_holder()
+        self.ttl = timedelta(seconds=setting(app, "SCHEDULER_LEASE_SECONDS"))
+        self.stopping = False
+        self.scheduler: BaseScheduler = scheduler_class(timezone="UTC")
+        keep = max(self.ttl.total_seconds() / 3, 0.5)
+        now = datetime.now(UTC)
+        self.scheduler.add_job(self.keep_lease, "interval", seconds=keep, id="keep_lease",
+                               next_run_time=now, max_instances=1, coalesce=True)
+        # Every job runs once soon after start (they are idempotent), so that frequent
+        # restarts never starve the hourly ones.
+        for name, func, seconds in jobs(app):
+            self.scheduler.add_job(self.run_job, "interval", args=(name, func), id=name,
+                                   seconds=seconds, max_instances=1, coalesce=True,
+                                   misfire_grace_time=max(seconds, 30),
+                                   next_run_time=now + timedelta(seconds=2))
+
+    def holds_lease(self) -> bool:
+        with self.app.app_context():
+            return acquire_lease(self.holder, self.ttl)
+
+    def keep_lease(self) -> None:
+        if self.stopping:
+            return
+        try:
+            held = self.holds_lease()
+        except Exception:
+            log.exception("Cannot renew the scheduler lease")
+            return
+        log.debug("Lease %s by %s", "held" if held else "not held", self.holder)
+
+    def run_job(self, name: str, func) -> bool:
+        """Run one job in its own app context and transaction, if the lease is ours."""
+        if self.stopping:
+            return False
+        with self.app.app_context():
+            try:
+                if not acquire_lease(self.holder, self.ttl):
+                    return False
+                func()
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("Job %s failed", name)
+                return False
+        log.info("Job %s ran (holder %s)", name, self.holder)
+        return True
+
+    def start(self) -> None:
+        log.info("Scheduler %s starting", self.holder)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop running jobs, wait for the running ones, and hand the lease over."""
+        self.stopping = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        with self.app.app_context():
+            released = release_lease(self.holder)
+        log.info("Scheduler %s stopped%s", self.holder, " (lease released)" if released else "")
+
+
+class _Shutdown(Exception):
+    pass
+
+
+def run_blocking(app) -> None:
+    """`reachback scheduler`: run until SIGTERM or SIGINT, then stop cleanly."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    runner = Runner(app, BlockingScheduler)
+
+    def _stop(signum, _frame):
+        raise _Shutdown(signal.Signals(signum).name)
+
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {sig: signal.signal(sig, _stop) for sig in signals}
+    try:
+        runner.start()
+    except _Shutdown as e:
+        log.info("Received %s", e)
+    finally:
+        for sig in signals:  # a second signal must not interrupt the clean stop
+            signal.signal(sig, signal.SIG_IGN)
+        runner.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def start_background(app) -> Runner:
+    """`reachback run`: the same jobs in a background thread of the development server."""
+    import atexit
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    runner = Runner(app, BackgroundScheduler)
+    runner.start()
+    atexit.register(runner.stop)
+    return runner
