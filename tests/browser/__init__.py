@@ -1,0 +1,1 @@
+"""Browser tests: the real UI in Debian's Chromium (see conftest.py)."""

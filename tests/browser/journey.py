@@ -1,0 +1,311 @@
+"""The whole journey of a query through the real UI, four people in four browser contexts.
+
+A member asks; the facilitator asks for clarification; the member replies; the facilitator
+routes to two experts; both accept and contribute; the facilitator drafts, revises, compares
+and publishes; the member follows the notification, finds the response in the knowledge base
+and through the header search; everybody signs out.
+
+Every page the journey lands on is handed to the observers (`observer(person, name, page)`),
+so that one walk through the UI can be checked for weight, accessibility or width.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers import PASSWORD
+
+# Expected text on every page; raise expect's 5 s default for a slow, shared CI machine.
+expect.set_options(timeout=10_000)
+
+
+@dataclass
+class Person:
+    """One browser context: its own cookies, cache and tab."""
+
+    label: str
+    account: object
+    page: Page
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+
+@dataclass
+class Landing:
+    person: str
+    name: str
+    url: str
+
+
+@dataclass
+class Journey:
+    browser: Browser
+    base_url: str
+    accounts: dict  # member, facilitator, expert_a, expert_b -> Account
+    word: str  # unique to this run: the query's title carries it
+    javascript: bool = True
+    viewport: dict = field(default_factory=lambda: {"width": 1280, "height": 900})
+    observers: list = field(default_factory=list)
+    landings: list = field(default_factory=list)
+    people: dict = field(default_factory=dict)
+    ref: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"How have missions vetted police recruits after a ceasefire ({self.word})?"
+
+    @property
+    def response_title(self) -> str:
+        return f"Vetting police recruits after a ceasefire: what missions learned ({self.word})"
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def open(self) -> "Journey":
+        labels = {"member": "member", "facilitator": "facilitator",
+                  "expert_a": "expert A", "expert_b": "expert B"}
+        for key, label in labels.items():
+            context = self.browser.new_context(
+                base_url=self.base_url, java_script_enabled=self.javascript,
+                viewport=self.viewport)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            if not self.javascript:  # proved by behaviour: a script on a page does not run
+                page.set_content("<title>off</title><script>document.title = 'on'</script>")
+                assert page.title() == "off"
+            self.people[key] = Person(label, self.accounts[key], page)
+        return self
+
+    def close(self) -> None:
+        for person in self.people.values():
+            person.page.context.close()
+
+    def land(self, who: Person, name: str) -> Page:
+        """The person is on a new page: check it is not an error page, then let the
+        observers look at it."""
+        page = who.page
+        page.wait_for_load_state("load")
+        expect(page.locator("h1")).to_have_count(1)
+        assert not re.match(r"\d{3} ·", page.title()), (who.label, name, page.url, page.title())
+        self.landings.append(Landing(who.label, name, page.url))
+        for observer in self.observers:
+            observer(who, name, page)
+        return page
+
+    @staticmethod
+    def nav(page: Page, text: str):
+        return page.get_by_role("navigation", name="Main").get_by_role("link", name=text)
+
+    @staticmethod
+    def flash(page: Page):
+        return page.locator(".flash")
+
+    # --- the journey ---------------------------------------------------------------
+
+    def run(self) -> "Journey":
+        member, facilitator = self.people["member"], self.people["facilitator"]
+        expert_a, expert_b = self.people["expert_a"], self.people["expert_b"]
+        for person, home in ((member, "My queries"), (facilitator, "Triage inbox"),
+                             (expert_a, "My assignments"), (expert_b, "My assignments")):
+            self.sign_in(person, home)
+        self.ask(member)
+        self.ask_for_clarification(facilitator)
+        self.reply(member)
+        self.route(facilitator, [expert_a, expert_b])
+        self.accept_from_queue_and_contribute(expert_a)
+        self.accept_on_query_page_and_contribute(expert_b)
+        self.synthesise_revise_compare_publish(facilitator)
+        self.follow_notification_to_response(member)
+        self.find_in_knowledge_base(member)
+        for person in (member, facilitator, expert_a, expert_b):
+            self.sign_out(person)
+        return self
+
+    def sign_in(self, who: Person, home: str) -> None:
+        page = who.page
+        page.goto("/login")
+        self.land(who, "sign-in page")
+        page.get_by_label("E-mail").fill(who.account.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(home)
+        expect(page.get_by_role("link", name=who.name)).to_be_visible()
+        self.land(who, home.lower())
+
+    def ask(self, who: Person) -> None:
+        page = who.page
+        self.nav(page, "Ask a question").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Ask a question")
+        self.land(who, "query form")
+        page.get_by_label("Title").fill(self.title)
+        page.get_by_label("Your question").fill(
+            "Which vetting approaches have worked for **police recruits** after a ceasefire?")
+        page.get_by_label("Context").fill("Two former armed groups are to join the police.")
+        page.get_by_label("Purpose").fill("A briefing note for the ceasefire commission.")
+        page.get_by_label("Country").select_option(label="South Sudan")
+        page.get_by_label("Themes").select_option(
+            ["vetting", "police-reform-and-community-policing"])
+        page.get_by_role("radio", name="High").check()
+        page.get_by_label("Needed by").fill((date.today() + timedelta(days=30)).isoformat())
+        page.get_by_role("radio", name="Community: every signed-in member").check()
+        page.get_by_role("button", name="Submit the question").click()
+        expect(self.flash(page)).to_contain_text("is submitted")
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.title)
+        self.ref = page.locator(".page-header .ref").inner_text().strip()
+        assert re.fullmatch(r"RB-\d{4}-\d{4,}", self.ref), self.ref
+        expect(page.locator(".page-header .badge")).to_have_text("Submitted")
+        self.land(who, "query page (requester)")
+
+    def open_from_triage(self, who: Person, tab: str | None = None) -> Page:
+        page = who.page
+        self.nav(page, "Triage inbox").click()
+        if tab:
+            page.get_by_role("navigation", name="Inbox tabs").get_by_role(
+                "link", name=tab).click()
+        self.land(who, f"triage inbox{f' ({tab})' if tab else ''}")
+        page.get_by_role("link", name=self.title).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.title)
+        self.land(who, "query page (facilitator)")
+        return page
+
+    def ask_for_clarification(self, who: Person) -> None:
+        page = self.open_from_triage(who)
+        page.get_by_label("Question for the requester").fill(
+            "Which districts, and how many recruits?")
+        page.get_by_role("button", name="Ask for clarification").click()
+        expect(page.locator(".page-header .badge")).to_have_text("Awaiting clarification")
+        self.land(who, "query page (awaiting clarification)")
+
+    def reply(self, who: Person) -> None:
+        page = who.page
+        self.nav(page, "Notifications").click()
+        self.land(who, "notifications")
+        page.get_by_role("link", name=re.compile("asks for clarification")).first.click()
+        expect(page.get_by_text("Which districts, and how many recruits?")).to_be_visible()
+        self.land(who, "query page (clarification request)")
+        page.get_by_label("Your reply").fill("Juba and Wau; about 1,200 recruits.")
+        page.get_by_role("button", name="Send reply").click()
+        expect(page.locator(".page-header .badge")).to_have_text("Submitted")
+        expect(page.get_by_text("Juba and Wau; about 1,200 recruits.")).to_be_visible()
+        self.land(who, "query page (replied)")
+
+    def route(self, who: Person, experts: list[Person]) -> None:
+        page = self.open_from_triage(who)
+        page.get_by_role("link", name="Route to experts").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Route to experts")
+        self.land(who, "routing page")
+        for expert in experts:
+            page.get_by_role("checkbox", name=expert.name, exact=True).check()
+        page.get_by_role("button", name="Route to selected experts").click()
+        expect(page.locator(".page-header .badge")).to_have_text("With experts")
+        for expert in experts:
+            expect(page.get_by_role("cell", name=expert.name, exact=True)).to_be_visible()
+        self.land(who, "query page (routed)")
+
+    def contribute(self, who: Person, text: str) -> None:
+        page = who.page
+        page.get_by_label("Your contribution").fill(text)
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator(".notice .prose strong").first).to_be_visible()
+        self.land(who, "contribution preview")
+        page.get_by_role("button", name="Send contribution").click()
+        expect(self.flash(page)).to_contain_text("your contribution is sent")
+        self.land(who, "query page (contributed)")
+
+    def accept_from_queue_and_contribute(self, who: Person) -> None:
+        page = who.page
+        self.nav(page, "My assignments").click()
+        self.land(who, "expert queue")
+        page.get_by_role("button", name=f"Accept {self.ref}").click()
+        expect(self.flash(page)).to_contain_text(f"You accepted {self.ref}")
+        self.land(who, "query page (expert)")
+        self.contribute(who, "In Liberia the **vetting** of recruits used community hearings.")
+
+    def accept_on_query_page_and_contribute(self, who: Person) -> None:
+        page = who.page
+        self.nav(page, "My assignments").click()
+        self.land(who, "expert queue")
+        page.get_by_role("link", name=self.title).click()
+        expect(page.get_by_text("You are asked to answer this query")).to_be_visible()
+        self.land(who, "query page (invited expert)")
+        page.locator(".notice").get_by_role("button", name=re.compile("^Accept")).click()
+        expect(self.flash(page)).to_contain_text(f"You accepted {self.ref}")
+        self.contribute(who, "In Kosovo, **background checks** came before any training.")
+
+    def synthesise_revise_compare_publish(self, who: Person) -> None:
+        page = self.open_from_triage(who, tab="With experts")
+        page.get_by_role("link", name="Draft the response").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Consolidated response")
+        expect(page.get_by_text("community hearings")).to_be_visible()
+        expect(page.get_by_text("background checks")).to_be_visible()
+        self.land(who, "synthesis page")
+        page.get_by_label("Title").fill(self.response_title)
+        page.get_by_label("Summary").fill("Vet before training, with the community involved.")
+        page.get_by_label("Response (Markdown)").fill(
+            "## What worked\n\n- Community hearings (Liberia)\n- Background checks first (Kosovo)\n")
+        page.get_by_label("What changed").fill("First draft from two contributions")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_role("heading", name=re.compile("^Preview"))).to_be_visible()
+        self.land(who, "synthesis preview")
+        page.get_by_role("button", name="Save draft").click()
+        expect(self.flash(page)).to_contain_text("revision 1")
+        self.land(who, "synthesis page (revision 1)")
+        page.get_by_label("Summary").fill(
+            "Vet every recruit before training, and involve the community in the hearings.")
+        page.get_by_label("What changed").fill("A clearer summary")
+        page.get_by_role("button", name="Save draft").click()
+        expect(self.flash(page)).to_contain_text("revision 2")
+        self.land(who, "synthesis page (revision 2)")
+        page.get_by_role("link", name="Revisions (2)").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Revisions")
+        self.land(who, "revisions")
+        expect(page.get_by_label("Older revision")).to_have_value("1")
+        expect(page.get_by_label("Newer revision")).to_have_value("2")
+        page.get_by_role("button", name="Compare").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Revision 1 → 2")
+        expect(page.locator(".diff del")).to_contain_text("Vet before training")
+        expect(page.locator(".diff ins")).to_contain_text("Vet every recruit")
+        self.land(who, "compare revisions")
+        page.get_by_role("link", name="Back to the draft").click()
+        self.land(who, "synthesis page (ready to publish)")
+        page.get_by_role("radio", name="Community: every signed-in member").check()
+        page.get_by_role("button", name="Publish").click()
+        expect(self.flash(page)).to_contain_text(f"The response to {self.ref} is published")
+        expect(page.locator(".page-header .badge")).to_have_text("Published")
+        self.land(who, "query page (published)")
+
+    def follow_notification_to_response(self, who: Person) -> None:
+        page = who.page
+        expect(self.nav(page, re.compile("^Notifications"))).to_contain_text("unread")
+        self.nav(page, re.compile("^Notifications")).click()
+        self.land(who, "notifications (published)")
+        page.get_by_role("link", name=f"The response to {self.ref} is published").click()
+        expect(page.get_by_role("heading", name=f"The response: {self.response_title}")) \
+            .to_be_visible()
+        self.land(who, "query page (requester, published)")
+
+    def find_in_knowledge_base(self, who: Person) -> None:
+        page = who.page
+        self.nav(page, "Knowledge base").click()
+        self.land(who, "knowledge base")
+        page.get_by_role("link", name=self.response_title).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.response_title)
+        expect(page.get_by_text("Vet every recruit before training")).to_be_visible()
+        self.land(who, "published response")
+        # The header search finds it by a word of its title.
+        page.get_by_role("searchbox", name="Search the knowledge base").fill(self.word)
+        page.locator(".site-search").get_by_role("button", name="Search").click()
+        expect(page).to_have_url(re.compile(rf"/(search|kb)\?q={self.word}"))
+        expect(page.get_by_role("main").locator(f'a[href="/kb/{self.ref}"]')).to_be_visible()
+        self.land(who, "knowledge base search")
+
+    def sign_out(self, who: Person) -> None:
+        page = who.page
+        page.get_by_role("button", name="Sign out").click()
+        expect(self.flash(page)).to_contain_text("You are signed out")
+        expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+        self.land(who, "signed out")
+        page.goto("/queries/mine")
+        expect(page).to_have_url(re.compile(r"/login\?next="))
