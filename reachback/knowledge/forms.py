@@ -1,0 +1,76 @@
+"""Forms of the library pages.
+
+The forms parse and render; reachback.knowledge.library checks (one set of rules for pages
+and API), including every uploaded file, by its content.
+"""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import DateInput
+
+from ..admin.forms import country_choices, theme_choices
+from ..models_base import utcnow
+from ..queries.forms import Marked
+from .library import ACCEPT_DOCUMENT
+from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
+
+KIND_LABELS = DOCUMENT_KIND_LABELS
+KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
+VISIBILITY_CHOICES = [
+    SelectChoice("restricted", "Restricted: facilitators and administrators only"),
+    SelectChoice("community", "Community: every signed-in member"),
+    SelectChoice("public", "Public: anyone, without an account (the open library)"),
+]
+
+
+class DocumentForm(FlaskForm):
+    title = StringField("Title", validators=[Marked()], render_kw={"maxlength": 200})
+    kind = SelectField("Kind of document", choices=KIND_CHOICES, default="briefing")
+    summary = TextAreaField("Summary")
+    date = StringField("Date of the document", validators=[Marked()], widget=DateInput())
+    themes = SelectMultipleField("Themes", choices=lambda: theme_choices(),
+                                 render_kw={"size": 10})
+    countries = SelectMultipleField("Countries", choices=lambda: country_choices(),
+                                    render_kw={"size": 8})
+    visibility = RadioField("Who may read it", choices=VISIBILITY_CHOICES, default="community")
+    file = FileField("File", render_kw={"accept": ACCEPT_DOCUMENT})
+
+    def to_data(self) -> dict:
+        """The plain dict add_document() and update_document() take."""
+        return {"title": self.title.data or "", "kind": self.kind.data,
+                "summary": self.summary.data or "", "date": self.date.data or "",
+                "themes": self.themes.data or [], "countries": self.countries.data or [],
+                "visibility": self.visibility.data}
+
+    @classmethod
+    def for_document(cls, doc):
+        return cls(data={"title": doc.title, "kind": doc.kind, "summary": doc.summary,
+                         "date": doc.date.isoformat(), "themes": [t.slug for t in doc.themes],
+                         "countries": doc.countries, "visibility": doc.visibility})
+
+    @classmethod
+    def blank(cls):
+        return cls(data={"date": utcnow().date().isoformat()})
+
+
+class LibraryFilterForm(FlaskForm):
+    """The library filters (a GET form: no CSRF token in the address)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", choices=[SelectChoice("", "All kinds"), *KIND_CHOICES])
+    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"))
+    country = SelectField("Country", choices=lambda: country_choices("All countries"))
+    year = SelectField("Year", choices=[])
+
+    def set_years(self, years: list[int]) -> None:
+        self.year.choices = [SelectChoice("", "All years"),
+                             *(SelectChoice(str(y), str(y)) for y in years)]
+
+    def filters(self) -> dict:
+        """The chosen filters, only the ones that are set."""
+        values = {"kind": self.kind.data, "theme": self.theme.data,
+                  "country": self.country.data, "year": self.year.data}
+        return {k: v for k, v in values.items() if v}
