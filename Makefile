@@ -5,7 +5,7 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 
-.PHONY: help run test lint demo upgrade clean
+.PHONY: help run test test-postgres check lint demo upgrade clean chromium screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -33,8 +33,22 @@ upgrade: $(STAMP)  ## apply database migrations
 demo: $(STAMP)  ## load the demo data (idempotent)
 	$(RB) demo
 
-test: $(TSTAMP)  ## set up and run the whole test suite
-	$(PY) -m pytest
+test: $(TSTAMP) chromium check  ## set up, run the static checks, then the whole test suite (browser tests included)
+	$(PY) -m pytest -n 2
+
+check: $(TSTAMP)  ## static checks: ruff, bandit (medium severity and up), pip-audit when PyPI answers
+	.venv/bin/ruff check .
+	.venv/bin/bandit -q -r reachback -ll
+	$(PY) -m tests.security.audit_deps
+
+chromium:  ## install Debian's Chromium for the browser tests when missing (as root only)
+	@sh scripts/ensure-chromium.sh
+
+screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data in a temporary instance
+	$(PY) scripts/screenshots.py
+
+test-postgres: $(TSTAMP)  ## the suite against a throwaway PostgreSQL server (.ci/postgres.sh)
+	REACHBACK_TEST_DATABASE_URL=$$(.ci/postgres.sh) $(PY) -m pytest -n 2 -m "not browser"
 
 lint: $(TSTAMP)  ## ruff
 	.venv/bin/ruff check .

@@ -26,7 +26,7 @@ def build(db, n: int, now: datetime) -> None:
 
     rng = random.Random(42)
     people = [{"email": f"user{i}@example.org", "name": f"User {i}", "timezone": "UTC",
-               "language": "en", "languages": "", "active": True, "session_version": 1,
+               "language": "en", "languages": "", "active": True,
                "created_at": now} for i in range(60)]
     db.session.execute(insert(User), people)
     roles = [{"user_id": 1, "role": "admin"}] + [{"user_id": i, "role": "facilitator"}

@@ -13,7 +13,13 @@ class Defaults:
     TIMEZONE = "UTC"
     PER_PAGE = 25
     # Sessions: deliberate lifetimes instead of Flask's month and Flask-Login's year.
+    # Server-side sessions end after this much inactivity, and at the latest after the
+    # absolute lifetime (the cookie's lifetime follows SESSION_ABSOLUTE_HOURS).
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # How many reverse proxies to trust for X-Forwarded-For/-Proto (0: none).
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -21,7 +27,10 @@ class Defaults:
     # A CSRF token lives as long as the session: a long answer typed over a slow link
     # must never be refused because the form was opened more than an hour ago.
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # One uploaded file; a whole request may be a little larger (the form around the file),
+    # so that an oversized file gets its message beside the field, not a bare 413.
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     # Start the scheduler inside `reachback run` (development); production runs `reachback scheduler`.
     SCHEDULER_IN_RUN = True
     SLA_WARNING_SHARE = 0.75

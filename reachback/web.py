@@ -1,6 +1,6 @@
 """Web plumbing shared by every page: sign-in policy, errors, template helpers, headers."""
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +17,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import markdown, permissions
 from .countries import country_name
@@ -26,7 +28,9 @@ from .extensions import db, login_manager, write_intent
 from .queries.states import STATUS_LABELS
 
 # Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
+# Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
+                    "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz"}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -35,6 +39,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def init_web(app) -> None:
+    _session_settings(app.config)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind a reverse proxy: the client's address and scheme come from its
+        # X-Forwarded-* headers, trusted for this many hops only (else they are spoofable).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -53,16 +64,61 @@ def init_web(app) -> None:
                                  local=local_time, localdate=local_date, status=status_label)
 
 
-def _load_user(session_id: str):
-    from .accounts.models import User
+def _session_settings(config) -> None:
+    """Server-side sessions: idle timeout and absolute lifetime (the session cookie lives as
+    long as the absolute lifetime). Over HTTPS the cookie is Secure and gets the __Host-
+    prefix, which browsers bind to this exact host."""
+    config.setdefault("SESSION_IDLE_MINUTES", 60)
+    config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
+    config.setdefault("TRUSTED_PROXIES", 0)
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(config["SESSION_ABSOLUTE_HOURS"]))
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    if not config.get("SESSION_COOKIE_SAMESITE"):
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if config.get("SESSION_COOKIE_SECURE") and config.get("SESSION_COOKIE_NAME") == "session":
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+    # Remember-me is not offered; should a remember cookie ever be set, same flags.
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE"))
 
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit():
+
+def _load_user(token: str):
+    """The user of the server-side session whose token the cookie carries (see
+    accounts.services.find_session: ended, idle, too old or deactivated -> signed out)."""
+    from .accounts import services as accounts
+
+    row = accounts.find_session(token)
+    if row is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version or not user.active:
-        return None
-    return user
+    if accounts.session_needs_touch(row):
+        _touch_session(row)
+    g.user_session = row
+    row.user.session_token = token
+    return row.user
+
+
+def _touch_session(row) -> None:
+    """Record the session's use. A write request does it in its own transaction (already
+    IMMEDIATE: it commits with the request). A read request's transaction is deferred and
+    must stay read-only (upgrading a read lock is what fails with "database is locked"), so
+    that one is ended (it holds nothing to keep) and the touch gets a short IMMEDIATE
+    transaction of its own before the page goes on reading."""
+    from .accounts import services as accounts
+
+    if write_intent.get():
+        accounts.touch_session(row)
+        return
+    db.session.commit()
+    token = write_intent.set(True)
+    try:
+        accounts.touch_session(row)
+        db.session.commit()
+    except OperationalError:  # busy beyond busy_timeout: the next request will try again
+        db.session.rollback()
+        current_app.logger.warning("Could not record session use (database busy)")
+    finally:
+        write_intent.reset(token)
 
 
 def is_api_request() -> bool:
@@ -93,6 +149,7 @@ def _security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy",
                        "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
     if request.is_secure:
@@ -100,7 +157,8 @@ def _security_headers(response):
     if request.endpoint == "static" and request.args.get("v"):
         # Versioned by content hash: cache for a year.
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    elif is_api_request() or current_user.is_authenticated:
+    elif is_api_request() or request.endpoint == "auth.login" or current_user.is_authenticated:
+        # Nothing personal (nor the sign-in form's CSRF token) in a shared or browser cache.
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -116,6 +174,8 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None):
 
 def _domain_error(error: DomainError):
     db.session.rollback()
+    if isinstance(error, NotFound | Forbidden):
+        _audit_refusal(error)
     if is_api_request():
         return api_error(error.status, error.code, error.message, error.fields)
     if isinstance(error, NotFound | Forbidden):
@@ -125,6 +185,29 @@ def _domain_error(error: DomainError):
     if isinstance(error, Conflict | Invalid):
         return redirect(safe_back())
     return _error_page(error.status, error.message)
+
+
+def _audit_refusal(error: DomainError) -> None:
+    """Record a refused access (403, or 404 for what the user may not see) in the audit
+    log, in its own short write transaction (a GET request's is read-only)."""
+    from .accounts.services import audit
+
+    actor = api_user() if is_api_request() else current_user
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    token = write_intent.set(True)
+    try:
+        audit("access_refused", actor, getattr(actor, "email", ""),
+              f"status={error.status}; {request.method} {request.path}")
+        db.session.commit()
+    except OperationalError:  # the database is busy: the refusal itself still answers
+        db.session.rollback()
+        current_app.logger.warning("Could not record a refused access (database busy)")
+    finally:
+        write_intent.reset(token)
+
+
+def api_user():
+    return g.get("api_user")
 
 
 HTTP_MESSAGES = {
@@ -223,11 +306,15 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, (status or "").replace("_", " ").capitalize())
 
 
+MAX_PAGE = 100_000  # far beyond any list; a larger number would overflow the SQL OFFSET
+
+
 def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+    """The ?page= number: 1 when missing or not a number, never below 1 or above MAX_PAGE."""
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit():
         return 1
+    return max(1, min(int(raw[:7]), MAX_PAGE))
 
 
 def apply_errors(form, error: Invalid) -> None:

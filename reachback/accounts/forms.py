@@ -1,7 +1,8 @@
 """Sign-in and profile forms."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -20,3 +21,39 @@ class ProfileForm(FlaskForm):
 class TokenForm(FlaskForm):
     token_name = StringField("Token name", validators=[DataRequired(), Length(max=100)],
                        description="What the token is for, e.g. “reporting script”.")
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", id="pw-current",
+                                     validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(
+        "New password", id="pw-new", validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description="At least 12 characters and not a common password. A few unrelated "
+                    "words make a good one; no rules about digits or symbols.")
+    confirm = PasswordField("New password again", id="pw-confirm",
+                            validators=[DataRequired(), Length(max=1024),
+                                        EqualTo("new_password", "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New e-mail address", id="em-email",
+                       validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    current_password = PasswordField("Current password", id="em-current",
+                                     validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class AuditFilterForm(FlaskForm):
+    """The filters of the admin audit log page (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", choices=[SelectChoice("", "Any kind")], validate_choice=False)
+    email = StringField("E-mail address (actor or subject)", validators=[Length(max=254)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

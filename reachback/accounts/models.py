@@ -1,6 +1,18 @@
 """Users, their roles and expertise, organisations, themes and API tokens."""
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    func,
+)
 from sqlalchemy.orm import relationship
 
 from ..extensions import db
@@ -70,8 +82,6 @@ class User(UserMixin, db.Model):
     away_until = Column(Date)
     active = Column(Boolean, nullable=False, default=True)
     password_hash = Column(String(255))
-    # Bumped to end every session of the user (sign out everywhere, password change).
-    session_version = Column(Integer, nullable=False, default=1)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = Column(UTCDateTime)
 
@@ -99,9 +109,12 @@ class User(UserMixin, db.Model):
     def expertise_countries(self) -> list[str]:
         return sorted(r.country for r in self.country_rows)
 
+    # The clear token of the server-side session being started or used (never stored):
+    # Flask-Login puts get_id() in the session cookie, so the cookie carries only this token.
+    session_token = None  # set per request (a plain attribute, not a column)
+
     def get_id(self) -> str:
-        # The session version makes a copied session cookie useless after sign-out everywhere.
-        return f"{self.id}:{self.session_version}"
+        return self.session_token or ""
 
     def __str__(self):
         return self.name
@@ -120,6 +133,24 @@ class ApiToken(db.Model):
     user = relationship(User, lazy="joined")
 
 
+class UserSession(db.Model):
+    """A signed-in browser. The session cookie carries a random token whose SHA-256 is
+    stored here, so that signing out, a password change or deactivation ends the session on
+    the server and a copied cookie stops working."""
+
+    __tablename__ = "user_sessions"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ip = Column(String(64), nullable=False, default="")
+    user_agent = Column(String(200), nullable=False, default="")
+    revoked_at = Column(UTCDateTime)
+    revoked_reason = Column(String(30))
+    user = relationship(User, lazy="joined")
+
+
 class AuditEvent(db.Model):
     """Append-only record of security events (sign-in, failures, role and token changes)."""
 
@@ -131,6 +162,29 @@ class AuditEvent(db.Model):
     subject = Column(String(254), nullable=False, default="")
     ip = Column(String(64), nullable=False, default="")
     detail = Column(Text, nullable=False, default="")
+    actor = relationship(User, lazy="joined")
+
+
+# The audit log is append-only in the database itself, not just by having no edit page:
+# an UPDATE or DELETE on audit_events is refused by a trigger (migration 0006 adds the same).
+AUDIT_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$",
+        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ],
+}
+for _dialect, _statements in AUDIT_APPEND_ONLY.items():
+    for _sql in _statements:
+        event.listen(AuditEvent.__table__, "after_create",
+                     DDL(_sql).execute_if(dialect=_dialect))
 
 
 def email_key(email: str) -> str:

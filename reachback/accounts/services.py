@@ -231,6 +231,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def sign_in(email: str, password: str, ip: str = "", user_agent: str = "") -> User | None:
+    """authenticate(), then a new server-side session for the user: its clear token is left
+    on user.session_token for the session cookie. None when the sign-in is refused."""
+    user = authenticate(email, password)
+    if user is not None:
+        user.session_token = start_session(user, ip, user_agent)
+    return user
+
+
 # --- server-side sessions ----------------------------------------------------------------
 
 def _session_digest(token: str) -> str:

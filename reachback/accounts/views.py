@@ -1,13 +1,15 @@
-"""Signing in and out, and the user's own profile with API tokens."""
+"""Signing in and out, the user's own profile with API tokens, password, e-mail address
+and sessions."""
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import Invalid
 from ..extensions import db
-from ..web import is_local_url
+from ..web import apply_errors, is_local_url
 from . import services
-from .forms import LoginForm, ProfileForm, TokenForm
+from .forms import EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm, TokenForm
 
 bp = Blueprint("auth", __name__)
 TIMEZONES = sorted(available_timezones())
@@ -19,10 +21,11 @@ def login():
         return redirect(url_for("queries.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()
+        user = services.sign_in(form.email.data, form.password.data,
+                                request.remote_addr or "", request.user_agent.string)
+        db.session.commit()  # a failed attempt is audited too
         if user is not None:
-            session.clear()  # a fresh session at sign-in
+            session.clear()  # a fresh session at sign-in: the cookie carries only the token
             login_user(user)
             session.permanent = True
             target = form.next.data
@@ -34,9 +37,58 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.end_session(g.get("user_session"), "signed_out")
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile/security", methods=["GET", "POST"])
+def security():
+    password_form, email_form = PasswordChangeForm(), EmailChangeForm()
+    action = request.form.get("action")
+    form = {"password": password_form, "email": email_form}.get(action)
+    if form is not None and form.validate_on_submit():
+        try:
+            _change(action, form)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(SECURITY_MESSAGES[action], "success")
+            return redirect(url_for("auth.security"))
+    return render_template("accounts/security.html", password_form=password_form,
+                           email_form=email_form,
+                           sessions=services.list_sessions(current_user),
+                           this_session=g.get("user_session"))
+
+
+SECURITY_MESSAGES = {
+    "password": "Password changed. You stay signed in here; every other session has ended.",
+    "email": "E-mail address changed. You stay signed in here; every other session has ended.",
+}
+
+
+def _change(action, form):
+    keep = g.get("user_session")
+    if action == "password":
+        services.change_password(current_user, form.current_password.data,
+                                 form.new_password.data, keep=keep)
+    else:
+        services.change_email(current_user, form.current_password.data, form.email.data,
+                              keep=keep)
+
+
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere():
+    services.end_sessions(current_user, "sign_out_everywhere")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out everywhere, on this device and every other.", "info")
     return redirect(url_for("auth.login"))
 
 

@@ -2,14 +2,23 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
+from ..accounts.forms import AuditFilterForm
 from ..accounts.models import User, UserRole
 from ..accounts.passwords import generate_password
-from ..accounts.services import create_user, get_user, update_profile
+from ..accounts.services import (
+    audit_kinds,
+    create_user,
+    day_bounds,
+    get_user,
+    list_audit,
+    update_profile,
+)
 from ..errors import Invalid
 from ..extensions import db
-from ..web import apply_errors, page_arg
+from ..web import apply_errors, page_arg, viewer_zone
 from .forms import EditUserForm, NewUserForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -67,6 +76,22 @@ def edit_user(user_id):
             flash(f"Account of {user.name} saved.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/audit")
+def audit():
+    """The security audit log: read-only (there is no route to edit or delete an event)."""
+    form = AuditFilterForm(formdata=request.args)
+    form.kind.choices = [SelectChoice("", "Any kind"),
+                         *(SelectChoice(k, k.replace("_", " ")) for k in audit_kinds())]
+    ok = form.validate()
+    kind, email = (form.kind.data or None, form.email.data or None) if ok else (None, None)
+    since, until = day_bounds(form.since.data, form.until.data, viewer_zone()) if ok else \
+        (None, None)
+    pager = list_audit(current_user, kind=kind, email=email, since=since, until=until,
+                       page=page_arg(), per_page=PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v} if ok else {}
+    return render_template("admin/audit.html", form=form, pager=pager, args=args)
 
 
 def _profile(form) -> dict:

@@ -511,7 +511,7 @@ def _filtered(user, filters: dict):
         try:
             year = int(year)
             stmt = stmt.where(Document.date >= date(year, 1, 1), Document.date < date(year + 1, 1, 1))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             stmt = stmt.where(false())
     return stmt
 

@@ -1,0 +1,1 @@
+"""The security suite: sessions, passwords, access control, injection, headers, audit, backups."""

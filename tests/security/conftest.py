@@ -1,0 +1,48 @@
+"""Helpers of the security suite: signed-in clients, the session cookie, database snapshots."""
+import pytest
+
+from reachback.extensions import db
+
+# Tables a refused request may legitimately write: the audit log records the refusal, the
+# session table the session's use, and the search outbox is emptied into the search index
+# (a derived copy) after any request.
+NOISE_TABLES = {"audit_events", "user_sessions", "alembic_version", "search_outbox"}
+# Bookkeeping columns: when a user last signed in, when an API token was last used.
+NOISE_COLUMNS = {"last_login_at", "last_used_at"}
+
+
+def snapshot() -> dict:
+    """Every row of every table but the noise ones: equal before and after means a request
+    changed nothing."""
+    db.session.expire_all()
+    state = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in NOISE_TABLES:
+            continue
+        columns = [c for c in table.columns if c.name not in NOISE_COLUMNS]
+        rows = db.session.execute(db.select(*columns)).all()
+        state[table.name] = sorted(map(repr, rows))
+    db.session.rollback()
+    return state
+
+
+def session_cookie(web):
+    cookie = web.client.get_cookie("session")
+    return cookie.value if cookie else None
+
+
+@pytest.fixture
+def signed_in(make_web):
+    """signed_in(user) -> a WebClient signed in as the user."""
+
+    def sign_in(user):
+        web = make_web()
+        web.login(user)
+        return web
+
+    return sign_in
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and \
+        response.headers["Location"].split("?")[0].endswith("/login")

@@ -1,0 +1,333 @@
+"""Access control on every route (ASVS V8, V3.5): sign-in required by default; every route
+that takes an id refuses each role that must not reach the object (404 when the object is
+invisible to them, 403 when visible but the action is not theirs) and changes nothing; every
+state-changing form refuses a missing or wrong CSRF token.
+
+The route lists come from app.url_map: a new route fails these tests until it is placed in
+PUBLIC or in REFUSALS below, with the refusals it must give."""
+import io
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from reachback.accounts.services import create_token
+from reachback.extensions import db
+from reachback.notify.models import OutboundEmail
+from reachback.queries import services as qs
+from reachback.sla.models import Calendar
+from reachback.synthesis import services as ss
+
+from .conftest import is_login_redirect, snapshot
+from .routes import rules, takes_an_id, url
+
+# Reachable signed out (SecureDrop's _insecure_views): the sign-in page, the public part of
+# the knowledge base, its search and the document library (each item, hit and file checks
+# its own visibility: a restricted one answers 404), the API description, and public
+# responses and search through the API. Everything else sends anonymous visitors to sign in.
+PUBLIC = {"auth.login", "knowledge.index", "knowledge.response", "knowledge.search",
+          "library.index", "library.document", "library.download",
+          "api.openapi_spec", "api.response", "api.search", "healthz"}
+
+HIDDEN = {"outsider": 404, "unassigned": 404}  # a restricted query is invisible to them
+STAFF_ACTION = {**HIDDEN, "requester": 403, "assigned": 403}
+EXPERT_ACTION = {**HIDDEN, "requester": 403, "facilitator": 403}
+REQUESTER_ACTION = {**HIDDEN, "assigned": 403, "facilitator": 403}
+
+# endpoint -> (the object its id names, {role: the status that role must get})
+REFUSALS = {
+    "queries.detail": ("query", HIDDEN),
+    "queries.clarify": ("query", STAFF_ACTION),
+    "queries.route": ("query", STAFF_ACTION),
+    "queries.close": ("query", STAFF_ACTION),
+    "queries.withdraw_assignment": ("query", STAFF_ACTION),
+    "queries.add_note": ("query", {**HIDDEN, "requester": 403}),
+    "queries.contribute": ("query", EXPERT_ACTION),
+    "queries.reply": ("query", REQUESTER_ACTION),
+    "queries.withdraw": ("query", {**HIDDEN, "assigned": 403}),
+    "queries.accept": ("query", EXPERT_ACTION),
+    "queries.decline": ("query", EXPERT_ACTION),
+    # Contributions stay hidden from the requester until the response is published.
+    "queries.edit_contribution": ("query", {**HIDDEN, "requester": 404, "facilitator": 403}),
+    "synthesis.edit": ("query", STAFF_ACTION),
+    "synthesis.publish": ("draft", STAFF_ACTION),
+    "synthesis.revisions": ("draft", STAFF_ACTION),
+    "synthesis.compare": ("draft", STAFF_ACTION),
+    "knowledge.response": ("published", {**HIDDEN, "anonymous": 404}),
+    "auth.revoke_token": ("token", {"outsider": 404, "admin": 404}),
+    "admin.edit_user": ("user", {"requester": 403, "facilitator": 403}),
+    "sla.calendar": ("calendar", {"requester": 403, "facilitator": 403}),
+    "email.retry": ("email", {"requester": 403, "facilitator": 403}),
+    "library.document": ("document", {"requester": 404, "assigned": 404, "anonymous": 404}),
+    "library.edit_document": ("document", {"requester": 404, "assigned": 404}),
+    "library.download": ("attachment", {**HIDDEN, "anonymous": 404}),
+    "api.query": ("query", HIDDEN),
+    "api.events": ("query", HIDDEN),
+    "api.suggested_experts": ("query", STAFF_ACTION),
+    "api.assign_expert": ("query", STAFF_ACTION),
+    "api.ask_clarification": ("query", STAFF_ACTION),
+    "api.close_query": ("query", STAFF_ACTION),
+    "api.save_response": ("query", STAFF_ACTION),
+    "api.publish": ("draft", STAFF_ACTION),
+    "api.add_contribution": ("query", EXPERT_ACTION),
+    "api.reply": ("query", REQUESTER_ACTION),
+    "api.accept_assignment": ("query", EXPERT_ACTION),
+    "api.decline_assignment": ("query", EXPERT_ACTION),
+    "api.response": ("published", {**HIDDEN, "anonymous": 404}),
+}
+ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
+
+
+@pytest.fixture
+def scene(app, make_user, make_query):
+    """A restricted query with an invited expert and a contribution, a restricted query in
+    synthesis with two revisions, a restricted published response, the requester's API
+    token, a failed e-mail, a restricted library document and a file on the query."""
+    people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
+                           ("member" if r in ("requester", "outsider") else r))
+              for r in (*ROLES, "target")}
+    fac, expert, requester = people["facilitator"], people["assigned"], people["requester"]
+    q = make_query(requester=requester, facilitator=fac)
+    assignment = qs.assign_expert(fac, q, expert)
+    contribution = qs.add_contribution(expert, q, "Original advice")
+    assignment.status = "invited"  # keep the invitation open for accept and decline
+    draft = make_query(requester=requester, facilitator=fac, status="synthesis",
+                       experts=[expert])
+    ss.save_draft(fac, draft, "Draft", "Sum", "Body 2")
+    published = make_query(requester=requester, facilitator=fac, status="published",
+                           visibility="restricted", experts=[expert])
+    token, _clear = create_token(requester, "script")
+    email = OutboundEmail(recipient="x@example.org", subject="S", text_body="T",
+                          status="failed", attempts=5, user_id=requester.id)
+    db.session.add(email)
+    objects = {"query": q, "draft": draft, "published": published, "token": token,
+               "email": email, "assignment": assignment, "contribution": contribution,
+               "user": requester, "calendar": db.session.scalar(db.select(Calendar))}
+    _library(people, q, objects)
+    db.session.commit()
+    tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
+    db.session.commit()
+    return people, objects, tokens
+
+
+def _library(people, q, objects) -> None:
+    """The library's document and a file on the query, while those features exist."""
+    try:
+        from reachback.knowledge import library
+    except ImportError:
+        return
+    objects["attachment"] = library.attach_to(
+        people["requester"], FileStorage(io.BytesIO(b"terms of reference"), "tor.txt"), query=q)
+    objects["document"] = library.add_document(
+        people["facilitator"],
+        {"title": "Vetting guidance", "kind": "guidance", "summary": "Short.",
+         "date": "2025-06-01", "visibility": "restricted",
+         "themes": ["vetting"], "countries": ["SS"]},
+        FileStorage(io.BytesIO(b"plan text"), "plan.txt"))
+
+
+def values_for(rule, objects: dict, which: str | None = None) -> dict:
+    """Real ids for every argument of the rule; `which` names the query (ref) to use."""
+    q = objects[which] if which in ("query", "draft", "published") else objects["query"]
+    known = {"ref": q.reference, "assignment_id": objects["assignment"].id,
+             "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
+             "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
+             "email_id": objects["email"].id}
+    if "document" in objects:
+        known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
+    return {name: known[name] for name in rule.arguments if name in known}
+
+
+FORM = {"body": "Changed", "message": "Changed", "reason": "declined", "title": "T",
+        "summary": "S", "visibility": "public", "note": "N", "action": "save",
+        "name": "Hacked", "roles": ["admin"], "active": "y", "token_name": "x",
+        "due_at": "", "duplicate_of": "", "kind": "guidance", "date": "2025-06-01"}
+
+
+def clients(app, people, tokens) -> dict:
+    """A signed-in browser per role (signed in once: a sign-in writes last_login_at)."""
+    from tests.helpers import WebClient
+
+    browsers = {}
+    for role, user in people.items():
+        browsers[role] = WebClient(app.test_client())
+        browsers[role].login(user)
+    browsers["anonymous"] = WebClient(app.test_client())
+    browsers["anonymous"].get("/login")  # a CSRF token, as a browser signed out has
+    return browsers
+
+
+def attempt(app, rule, method, path, web, token, people):
+    """One request: as a signed-in browser for pages, with a bearer token for the API."""
+    if rule.rule.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = {**FORM, "expert": people["target"].email}
+        body.pop("due_at")
+        return app.test_client().open(path, method=method, headers=headers,
+                                      json=None if method == "GET" else body)
+    if method == "GET":
+        return web.get(path)
+    return web.post(path, {**FORM, "experts": str(people["target"].id)})
+
+
+def test_every_route_that_takes_an_id_is_in_the_refusal_table(app):
+    missing = [f"{r.endpoint} {r.rule}" for r in app.url_map.iter_rules()
+               if takes_an_id(r) and r.endpoint not in REFUSALS]
+    assert not missing, "Add these routes to REFUSALS with the refusals they must give: " \
+        + ", ".join(missing)
+
+
+def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
+    people, objects, tokens = scene
+    browsers = clients(app, people, tokens)
+    wrong = []
+    for rule in sorted((r for r in app.url_map.iter_rules() if takes_an_id(r)),
+                       key=lambda r: r.rule):
+        which, refusals = REFUSALS[rule.endpoint]
+        if which in ("document", "attachment") and which not in objects:
+            continue
+        path = url(rule, values_for(rule, objects, which))
+        if rule.endpoint in ("synthesis.compare",):
+            path += "?a=1&b=2"
+        before = snapshot()
+        for method in sorted(rule.methods & {"GET", "POST", "PUT"}):
+            for role, status in refusals.items():
+                response = attempt(app, rule, method, path, browsers[role],
+                                   tokens.get(role), people)
+                if response.status_code != status:
+                    wrong.append(f"{method} {path} as {role}: {response.status_code}, "
+                                 f"expected {status}")
+        if snapshot() != before:
+            wrong.append(f"{rule.rule}: a refused request changed data")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_non_public_route_sends_anonymous_visitors_to_sign_in(app, client, scene):
+    _people, objects, _tokens = scene
+    wrong = []
+    before = snapshot()
+    for method in ("GET", "POST", "PUT"):
+        for rule in rules(app, method):
+            if rule.endpoint in PUBLIC:
+                continue
+            path = url(rule, values_for(rule, objects))
+            response = client.open(path, method=method)
+            if rule.rule.startswith("/api/"):
+                ok = response.status_code == 401
+            else:
+                # A POST without a session has no CSRF token either: 400 is a refusal too.
+                ok = is_login_redirect(response) or (method != "GET" and
+                                                     response.status_code == 400)
+            if not ok:
+                wrong.append(f"{method} {path}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert snapshot() == before
+
+
+def test_the_public_routes_are_exactly_the_listed_ones(app, client):
+    """Signed out, only PUBLIC answer without a redirect (a new public route is a choice)."""
+    answered = set()
+    for rule in rules(app, "GET"):
+        response = client.get(url(rule))
+        if not is_login_redirect(response) and response.status_code != 401:
+            answered.add(rule.endpoint)
+    assert answered <= PUBLIC, answered - PUBLIC
+
+
+@pytest.mark.parametrize("token", [None, "not-the-token"])
+def test_every_form_post_refuses_a_missing_or_wrong_csrf_token(app, scene, token):
+    people, objects, _tokens = scene
+    from tests.helpers import WebClient
+
+    web = WebClient(app.test_client())
+    web.login(people["admin"])
+    wrong = []
+    before = snapshot()
+    for rule in rules(app, "POST"):
+        if rule.rule.startswith("/api/"):
+            continue  # the API takes bearer tokens, never cookies: no CSRF to forge
+        path = url(rule, values_for(rule, objects))
+        data = {**FORM, "experts": str(people["target"].id)}
+        if token is not None:
+            data["csrf_token"] = token
+        response = web.post(path, data, csrf=False)
+        if response.status_code != 400:
+            wrong.append(f"POST {path}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert snapshot() == before
+
+
+def test_a_token_of_another_session_is_refused(app, scene):
+    """A valid CSRF token taken from another user's page does not work for mine."""
+    people, objects, _tokens = scene
+    from tests.helpers import WebClient
+
+    theirs, mine = WebClient(app.test_client()), WebClient(app.test_client())
+    theirs.login(people["outsider"])
+    mine.login(people["requester"])
+    before = snapshot()
+    response = mine.post(f"/queries/{objects['query'].reference}/withdraw",
+                         {"csrf_token": theirs.token}, csrf=False)
+    assert response.status_code == 400 and snapshot() == before
+
+
+def test_the_api_ignores_session_cookies(app, scene):
+    """A browser's cookie is no credential for the API (so CSRF cannot ride on it)."""
+    people, objects, _tokens = scene
+    from tests.helpers import WebClient
+
+    web = WebClient(app.test_client())
+    web.login(people["requester"])
+    assert web.client.get(f"/api/v1/queries/{objects['query'].reference}").status_code == 401
+    before = snapshot()
+    assert web.client.post(f"/api/v1/queries/{objects['query'].reference}/close",
+                           json={"reason": "withdrawn"}).status_code == 401
+    assert snapshot() == before
+
+
+def test_reading_pages_never_changes_data(app, scene):
+    """GET never mutates: every page and API read, as every role, leaves the data as it was
+    (but for the audit log and the sessions' last use)."""
+    people, objects, tokens = scene
+    from tests.helpers import WebClient
+
+    before = snapshot()
+    for role in ("requester", "admin"):
+        web = WebClient(app.test_client())
+        web.login(people[role])
+        for rule in rules(app, "GET"):
+            path = url(rule, values_for(rule, objects))
+            if rule.rule.startswith("/api/"):
+                app.test_client().get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
+            else:
+                response = web.client.get(path)
+                response.close()
+    assert snapshot() == before
+
+
+def test_extra_fields_are_ignored_no_mass_assignment(app, scene):
+    """Fields a form does not declare never reach the model: a member cannot make themselves
+    admin, change their address, or file a query as someone else or already published."""
+    people, _objects, _tokens = scene
+    from tests.helpers import WebClient
+
+    member = people["outsider"]
+    web = WebClient(app.test_client())
+    web.login(member)
+    web.post("/profile", {"name": "Still me", "timezone": "UTC", "roles": "admin",
+                          "is_admin": "1", "email": "boss@example.org", "active": "y",
+                          "password_hash": "x", "id": "1"})
+    web.get("/queries/new")
+    web.post("/queries/new", {"title": "Mine", "question": "Q", "country": "SS",
+                              "themes": ["vetting"], "priority": "normal",
+                              "confidentiality": "restricted", "requester_id": "1",
+                              "status": "published", "reference": "RB-2000-0001"})
+    db.session.expire_all()
+    from reachback.accounts.models import User
+    from reachback.queries.models import FieldQuery
+
+    user = db.session.get(User, member.id)
+    assert user.name == "Still me" and user.roles == {"member"}
+    assert user.email != "boss@example.org"
+    mine = db.session.scalar(db.select(FieldQuery).where(FieldQuery.title == "Mine"))
+    assert mine.requester_id == member.id and mine.status == "submitted"
+    assert mine.reference != "RB-2000-0001"
