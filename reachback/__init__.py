@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import PROJECT_ROOT, instance_path, load_config
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, init_compress, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -14,11 +14,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # "//" in a path must reach the 404 handler, not a redirect (the API answers JSON).
+    app.url_map.merge_slashes = False
     load_config(app, overrides)
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
     login_manager.init_app(app)
+    init_compress(app)
 
     from . import models  # noqa: F401 - every model registered before any query runs
     from .web import init_web
@@ -33,9 +36,12 @@ def _blueprints():
     from .accounts.views import bp as accounts
     from .admin.views import bp as admin
     from .api import bp as api
+    from .knowledge.library_views import bp as library
     from .knowledge.views import bp as knowledge
+    from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries
+    from .sla.views import bp as sla
     from .synthesis.views import bp as synthesis
 
-    return [accounts, queries, synthesis, knowledge, notify, admin, api]
+    return [accounts, queries, synthesis, knowledge, library, notify, email, admin, api, sla]

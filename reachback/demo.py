@@ -18,6 +18,7 @@ from .data import demo_content as content
 from .extensions import db
 from .models_base import set_clock
 from .queries import services as qs
+from .sla.services import seed_sla_defaults
 from .synthesis import services as ss
 
 MARKER = "facilitator@example.org"
@@ -29,6 +30,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         echo("The database already has accounts: demo data not loaded.")
         return False
     seed_taxonomy()
+    seed_sla_defaults()
     if find_user_by_email(MARKER) is not None:
         db.session.commit()
         echo("Demo data is already loaded.")

@@ -8,7 +8,9 @@ from .accounts.models import (  # noqa: F401
     UserCountry,
     UserRole,
 )
-from .notify.models import Notification  # noqa: F401
+from .knowledge.models import Attachment, Document, DocumentCountry  # noqa: F401
+from .knowledge.search import SearchOutbox  # noqa: F401
+from .notify.models import Notification, NotificationPreference, OutboundEmail  # noqa: F401
 from .queries.models import (  # noqa: F401
     Assignment,
     Contribution,
@@ -17,4 +19,6 @@ from .queries.models import (  # noqa: F401
     Message,
     ReferenceCounter,
 )
+from .scheduler import SchedulerLease  # noqa: F401
+from .sla.models import Calendar, CalendarHoliday, SlaMark, SlaPolicy  # noqa: F401
 from .synthesis.models import ConsolidatedResponse, ResponseRevision  # noqa: F401

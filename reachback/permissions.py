@@ -7,7 +7,8 @@ checks that the two agree on every combination of role and object.
 from sqlalchemy import and_, exists, false, or_, select, true
 
 from .errors import Forbidden, NotFound
-from .queries.models import ACTIVE_ASSIGNMENT, Assignment, FieldQuery
+from .knowledge.models import Document
+from .queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, FieldQuery, Message
 from .synthesis.models import ConsolidatedResponse
 
 EDITABLE_CONTRIBUTION = ("submitted", "clarification", "routed", "synthesis")
@@ -145,6 +146,80 @@ def can_view_response(user, response) -> bool:
     if user.is_staff or response.visibility == "community":
         return True
     return is_requester(user, response.query) or is_assigned(user, response.query)
+
+
+# --- library documents and attachments ------------------------------------------
+
+def can_manage_documents(user) -> bool:
+    """Add and edit library documents: staff only."""
+    return is_staff(user)
+
+
+def visible_documents(user):
+    """Filter on Document: public ones for everyone (even signed out), community ones for
+    every signed-in user, restricted ones for staff only."""
+    if not _signed_in(user):
+        return Document.visibility == "public"
+    if user.is_staff:
+        return true()
+    return Document.visibility.in_(("public", "community"))
+
+
+def can_view_document(user, document) -> bool:
+    if document is None:
+        return False
+    if document.visibility == "public":
+        return True
+    if not _signed_in(user):
+        return False
+    return user.is_staff or document.visibility == "community"
+
+
+def can_view_message(user, message, query) -> bool:
+    """A message of `query`: public ones with the query, internal notes only to those who
+    see internal notes (staff and assigned experts)."""
+    return can_view_query(user, query) and (
+        message.visibility == "public" or can_see_internal(user, query))
+
+
+def can_view_attachment(user, attachment) -> bool:
+    """Whoever may see the attachment's owner: the query; the message (internal notes only to
+    staff and assigned experts); the contribution (can_view_contributions); the document."""
+    if attachment is None:
+        return False
+    if attachment.query_id is not None:
+        return can_view_query(user, attachment.query)
+    if attachment.message_id is not None:
+        message = attachment.message
+        return can_view_message(user, message, _query_of(message))
+    if attachment.contribution_id is not None:
+        query = attachment.contribution.query
+        return can_view_query(user, query) and can_view_contributions(user, query)
+    if attachment.document_id is not None:
+        return can_view_document(user, attachment.document)
+    return False
+
+
+def can_attach(user, owner) -> bool:
+    """Attach a file: to a query, its requester or staff; to a message or a contribution, its
+    author (a contribution only while it may still be edited); to a document, staff."""
+    if not _signed_in(user):
+        return False
+    if isinstance(owner, FieldQuery):
+        return is_requester(user, owner) or is_staff(user)
+    if isinstance(owner, Message):
+        return owner.author_id == user.id
+    if isinstance(owner, Contribution):
+        return can_edit_contribution(user, owner)
+    if isinstance(owner, Document):
+        return can_manage_documents(user)
+    return False
+
+
+def _query_of(message) -> FieldQuery:
+    from .extensions import db
+
+    return db.session.get(FieldQuery, message.query_id)
 
 
 # --- guards used by services ----------------------------------------------------

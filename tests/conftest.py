@@ -4,12 +4,14 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import g, request_started
+from sqlalchemy import create_engine, make_url, text
 
 from reachback import create_app
 from reachback.accounts.services import create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
 from reachback.models_base import set_clock
+from reachback.sla.services import seed_sla_defaults
 from tests.helpers import PASSWORD, WebClient
 
 TEST_CONFIG = {
@@ -24,20 +26,52 @@ TEST_CONFIG = {
 }
 
 
+@pytest.fixture(scope="session")
+def postgres_url(request):
+    """With REACHBACK_TEST_DATABASE_URL (a PostgreSQL server), one fresh database per
+    test worker; None means each test gets its own SQLite file."""
+    server = os.environ.get("REACHBACK_TEST_DATABASE_URL")
+    if not server:
+        return None
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    name = f"reachback_test_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+_schema_ready = set()
+
+
+def _reset_database(url) -> None:
+    """SQLite files are new per test; a PostgreSQL database is emptied instead, which is
+    much faster than dropping and creating every table."""
+    if url is None or url not in _schema_ready:
+        db.create_all()
+        _schema_ready.add(url)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, postgres_url):
     monkeypatch.setenv("REACHBACK_INSTANCE_PATH", str(tmp_path / "instance"))
     config = dict(TEST_CONFIG)
-    config["DATABASE_URL"] = os.environ.get("REACHBACK_TEST_DATABASE_URL") or \
-        f"sqlite:///{tmp_path / 'test.db'}"
+    config["DATABASE_URL"] = postgres_url or f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(config)
     request_started.connect(_fresh_g, app)
     with app.app_context():
-        db.create_all()
+        _reset_database(postgres_url)
         seed_taxonomy()
+        seed_sla_defaults()
         db.session.commit()
         yield app
         db.session.remove()
+        db.engine.dispose()
         set_clock(None)
 
 

@@ -27,3 +27,6 @@ def response(ref):
     return render_template("knowledge/response.html", r=r, q=r.query,
                            contributors=contributors_of(r.query),
                            show_query=perm.can_view_query(current_user, r.query))
+
+
+from . import search_views  # noqa: E402, F401 - the search pages register on bp

@@ -6,6 +6,7 @@ Fields the service requires carry `Marked()`, which only shows "(required)" besi
 from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import (
     RadioField,
@@ -20,6 +21,7 @@ from wtforms.widgets import DateInput
 from ..accounts.models import Theme
 from ..countries import countries
 from ..extensions import db
+from ..knowledge.library import ACCEPT_ATTACHMENT
 from .models import CLOSE_REASONS
 
 PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal"),
@@ -63,6 +65,9 @@ class QueryForm(FlaskForm):
     needed_by = StringField("Needed by", widget=DateInput())
     confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
                                  default="restricted")
+    # Checked by its content in knowledge.library.attach_to, after the query is created.
+    attachment = FileField("Attach a file", id="query-attachment",
+                           render_kw={"accept": ACCEPT_ATTACHMENT})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +93,8 @@ class ClarifyForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     message = TextAreaField("Your reply", id="reply-message", validators=[Marked()])
+    attachment = FileField("Attach a file", id="reply-attachment",
+                           render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
 class NoteForm(FlaskForm):
@@ -96,6 +103,8 @@ class NoteForm(FlaskForm):
 
 class ContributionForm(FlaskForm):
     body = TextAreaField("Your contribution", id="contribution-body", validators=[Marked()])
+    attachment = FileField("Attach a file", id="contribution-attachment",
+                           render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
 class DeclineForm(FlaskForm):

@@ -70,6 +70,10 @@ class FieldQuery(db.Model):
     resolution_met_at = Column(UTCDateTime)
     deadline_driven = Column(Boolean, nullable=False, default=False)
     paused_at = Column(UTCDateTime)
+    # SLA warning points (the warning share of each target's time) and the calendar used.
+    triage_warn_at = Column(UTCDateTime)
+    resolution_warn_at = Column(UTCDateTime)
+    sla_calendar = Column(String(100))
 
     requester = relationship(User, lazy="joined", foreign_keys=[requester_id])
     themes = relationship(Theme, secondary=query_themes, lazy="selectin", order_by=Theme.code)
@@ -84,6 +88,9 @@ class FieldQuery(db.Model):
     __table_args__ = (
         Index("ix_queries_status_created", "status", "created_at"),
         Index("ix_queries_confidentiality", "confidentiality"),
+        # The SLA job finds open targets past their warning point through these.
+        Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
+        Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),
     )
 
     @property
@@ -105,6 +112,9 @@ class Assignment(db.Model):
     responded_at = Column(UTCDateTime)
     answered_at = Column(UTCDateTime)
     due_at = Column(UTCDateTime)
+    # SLA reminder points: half of the answer time, and the warning share.
+    remind_at = Column(UTCDateTime)
+    warn_at = Column(UTCDateTime)
     decline_reason = Column(Text)
 
     query = relationship(FieldQuery, back_populates="assignments")
@@ -113,6 +123,7 @@ class Assignment(db.Model):
     __table_args__ = (
         UniqueConstraint("query_id", "expert_id", name="uq_assignments_query_expert"),
         Index("ix_assignments_expert_status", "expert_id", "status"),
+        Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
     )
 
 

@@ -13,8 +13,10 @@ from ..accounts.models import Theme, User
 from ..countries import is_country
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import notify, staff_recipients
+from ..sla import services as sla
 from .models import (
     ACTIVE_ASSIGNMENT,
     CLOSE_REASONS,
@@ -66,7 +68,9 @@ def _text(data, name, errors, required=True, limit=TEXT_MAX) -> str:
         errors[name] = "Must be text."
         return ""
     value = value.strip()
-    if required and not value:
+    if "\x00" in value:
+        errors[name] = "Contains a character that is not allowed."
+    elif required and not value:
         errors[name] = "This field is required."
     elif len(value) > limit:
         errors[name] = f"At most {limit} characters."
@@ -167,9 +171,11 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
         **clean,
     )
     query.themes = themes
+    sla.on_submitted(query)
     db.session.add(query)
     db.session.flush()
     record(query, user, "submitted", title=query.title)
+    search.query_changed(query)
     notify(staff_recipients(), "query_submitted",
            f"New query {query.reference}: {query.title}", query, actor=user)
     db.session.flush()
@@ -182,6 +188,8 @@ def ask_clarification(user, query, message: str) -> Message:
     perm.require(perm.can_triage(user, query), "Only facilitators ask for clarification.")
     body = _require_text(message, "message")
     transition(query, "clarification", user, "clarification_requested")
+    sla.on_first_action(query)
+    sla.on_paused(query)
     msg = _add_message(query, user, body, "public", "clarification")
     notify([query.requester], "clarification_requested",
            f"{query.reference}: the facilitator asks for clarification", query, actor=user)
@@ -193,6 +201,7 @@ def reply_to_clarification(user, query, message: str) -> Message:
     perm.require(perm.is_requester(user, query), "Only the requester can reply.")
     body = _require_text(message, "message")
     transition(query, "submitted", user, "clarification_answered")
+    sla.on_resumed(query)
     msg = _add_message(query, user, body, "public", "reply")
     notify(staff_recipients(), "clarification_answered",
            f"{query.reference}: the requester replied", query, actor=user)
@@ -216,7 +225,13 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
     assignment.status, assignment.assigned_by_id = "invited", user.id
     assignment.created_at, assignment.due_at = utcnow(), due_at
     assignment.responded_at = assignment.decline_reason = None
-    transition(query, "routed", user, "expert_assigned", expert=expert.name)
+    # The requester sees that the query went to experts, never who they are.
+    if query.status != "routed":
+        transition(query, "routed", user, "routed")
+    record(query, user, "expert_assigned", internal=True, expert=expert.name)
+    sla.on_resumed(query)
+    sla.on_first_action(query)
+    sla.on_assigned(assignment)
     notify([expert], "assigned", f"You are asked to answer {query.reference}: {query.title}",
            query, actor=user)
     db.session.flush()
@@ -228,7 +243,8 @@ def withdraw_assignment(user, assignment) -> Assignment:
     if assignment.status not in ("invited", "accepted"):
         raise Conflict("Only an open invitation can be withdrawn.")
     assignment.status = "withdrawn"
-    record(assignment.query, user, "expert_withdrawn", expert=assignment.expert.name)
+    record(assignment.query, user, "expert_withdrawn", internal=True,
+           expert=assignment.expert.name)
     return assignment
 
 
@@ -237,7 +253,7 @@ def accept_assignment(user, assignment) -> Assignment:
     if assignment.status != "invited" or not assignment.query.is_open:
         raise Conflict("Only an open invitation can be accepted.")
     assignment.status, assignment.responded_at = "accepted", utcnow()
-    record(assignment.query, user, "assignment_accepted")
+    record(assignment.query, user, "assignment_accepted", internal=True)
     return assignment
 
 
@@ -249,7 +265,7 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
     assignment.status, assignment.responded_at = "declined", utcnow()
     assignment.decline_reason = reason
     query = assignment.query
-    record(query, user, "assignment_declined", reason=reason)
+    record(query, user, "assignment_declined", internal=True, reason=reason)
     notify(staff_recipients(), "assignment_declined",
            f"{user.name} declined {query.reference}: {reason[:120]}", query, actor=user)
     return assignment
@@ -267,8 +283,9 @@ def add_contribution(user, query, body: str) -> Contribution:
         if a.expert_id == user.id and a.status in ("invited", "accepted"):
             a.status, a.answered_at = "answered", utcnow()
             a.responded_at = a.responded_at or a.answered_at
+            sla.on_answered(a)
     db.session.flush()
-    record(query, user, "contribution_added", contribution=contribution.id)
+    record(query, user, "contribution_added", internal=True, contribution=contribution.id)
     notify(staff_recipients(), "contribution_added",
            f"{user.name} contributed to {query.reference}", query, actor=user)
     return contribution
@@ -279,7 +296,8 @@ def edit_contribution(user, contribution, body: str) -> Contribution:
     if not perm.can_edit_contribution(user, contribution):
         raise Conflict("The response is published: contributions can no longer change.")
     contribution.body = _require_text(body, "body")
-    record(contribution.query, user, "contribution_edited", contribution=contribution.id)
+    record(contribution.query, user, "contribution_edited", internal=True,
+           contribution=contribution.id)
     return contribution
 
 
@@ -314,6 +332,8 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
         data["duplicate_of"] = original.reference
         record(original, user, "duplicate_linked", duplicate=query.reference)
     transition(query, "closed", user, "closed", **data)
+    search.query_changed(query)
+    sla.on_resolved(query)
     notify([query.requester], "closed", f"{query.reference} was closed ({reason.replace('_', ' ')})",
            query, actor=user)
     return query
@@ -335,6 +355,8 @@ def _original_for_duplicate(user, query, reference) -> FieldQuery:
 def _require_text(value, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid("This field is required.", {name: "This field is required."})
+    if "\x00" in value:
+        raise Invalid("Not allowed.", {name: "Contains a character that is not allowed."})
     if len(value) > TEXT_MAX:
         raise Invalid("Too long.", {name: f"At most {TEXT_MAX} characters."})
     return value.strip()

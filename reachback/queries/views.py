@@ -12,6 +12,7 @@ from .. import permissions as perm
 from ..accounts.models import User
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..knowledge import library, search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import apply_errors, page_arg, viewer_zone
@@ -32,7 +33,7 @@ bp = Blueprint("queries", __name__)
 
 # Names of the fields of the small forms on the query page, for the flashed message.
 FIELD_LABELS = {"message": "Message", "body": "Text", "reason": "Reason",
-                "duplicate_of": "Duplicate of", "note": "Note"}
+                "duplicate_of": "Duplicate of", "note": "Note", "attachment": "File"}
 
 
 @bp.app_template_filter("age")
@@ -101,9 +102,14 @@ def expert_queue():
 @bp.route("/queries/new", methods=["GET", "POST"])
 def new():
     form = QueryForm()
+    if request.form.get("action") == "similar":  # search before asking; nothing is submitted
+        text = f"{form.title.data or ''}\n{form.question.data or ''}"
+        return render_template("queries/new.html", form=form,
+                               similar=search.similar(current_user, text))
     if form.is_submitted():
         try:
             q = services.submit_query(current_user, form.to_data())
+            library.attach_to(current_user, form.attachment.data, query=q)
         except Invalid as e:
             db.session.rollback()
             apply_errors(form, e)
@@ -149,8 +155,10 @@ def clarify(ref):
 @bp.route("/queries/<ref>/reply", methods=["POST"])
 def reply(ref):
     q = services.get_query(current_user, ref)
+    form = ReplyForm()
     try:
-        services.reply_to_clarification(current_user, q, ReplyForm().message.data)
+        msg = services.reply_to_clarification(current_user, q, form.message.data)
+        library.attach_to(current_user, form.attachment.data, message=msg)
     except Invalid as e:
         return _refused(q, e)
     db.session.commit()
@@ -176,6 +184,7 @@ def contribute(ref):
         return _detail_page(q, form, preview=form.body.data or "")
     try:
         c = services.add_contribution(current_user, q, form.body.data)
+        library.attach_to(current_user, form.attachment.data, contribution=c)
     except Invalid as e:
         db.session.rollback()
         apply_errors(form, e)

@@ -8,10 +8,12 @@ from .. import permissions as perm
 from ..countries import country_name
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import notify
 from ..queries import lists
 from ..queries.states import check_transition, record, transition
+from ..sla import services as sla
 from .models import VISIBILITIES, ConsolidatedResponse, ResponseRevision
 
 TEMPLATE = """## Summary
@@ -93,6 +95,7 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
         transition(query, "synthesis", user, "synthesis_started")
     else:
         record(query, user, "draft_saved", revision=response.revision, internal=True)
+    sla.on_first_action(query)
     db.session.flush()
     return response
 
@@ -114,6 +117,8 @@ def publish_response(user, query, visibility: str):
             a.status = "withdrawn"
     transition(query, "published", user, "published", visibility=visibility,
                revision=response.revision)
+    search.response_changed(response)
+    sla.on_resolved(query)
     notify([query.requester], "response_published",
            f"The response to {query.reference} is published", query, actor=user)
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]

@@ -7,9 +7,10 @@ import os
 import random
 import re
 import statistics
+import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ from reachback.knowledge.index import (
 )
 
 COMMUNITY = ["public", "community"]
-BASE_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+BASE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def make_doc(
@@ -52,7 +53,9 @@ def make_doc(
         themes=list(themes),
         theme_names=[t.replace("-", " ").title() for t in themes],
         countries=list(countries),
-        country_names=[{"SY": "Syria", "YE": "Yemen", "SS": "South Sudan"}.get(c, c) for c in countries],
+        country_names=[
+            {"SY": "Syria", "YE": "Yemen", "SS": "South Sudan"}.get(c, c) for c in countries
+        ],
         date=date or BASE_DATE,
         principals=list(principals),
     )
@@ -126,8 +129,16 @@ def test_more_matching_terms_rank_higher_but_not_all_required(idx):
 def test_theme_country_names_and_extra_are_searchable(idx):
     idx.apply(
         [
-            make_doc("response:RB-1", "Question one", "Body.", themes=["gender-inclusion"], countries=["SY"]),
-            make_doc("response:RB-2", "Question two", "Body.", extra="How do we approach tribal elders?"),
+            make_doc(
+                "response:RB-1",
+                "Question one",
+                "Body.",
+                themes=["gender-inclusion"],
+                countries=["SY"],
+            ),
+            make_doc(
+                "response:RB-2", "Question two", "Body.", extra="How do we approach tribal elders?"
+            ),
         ],
         [],
     )
@@ -162,7 +173,7 @@ def test_hit_fields_and_aware_utc_date(idx):
     )
     assert hit.score > 0
     # 01:30 in UTC+2 is 23:30 UTC the previous day, and so the previous year.
-    assert hit.date == datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
+    assert hit.date == datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
     assert facet(idx.search("ceasefire", COMMUNITY), "year") == {"2025": 1}
 
 
@@ -206,12 +217,16 @@ def test_restricted_doc_never_leaks_to_other_principals(mixed):
         assert "YE" not in facet(result, "country")
         assert "briefing" not in facet(result, "kind")
         assert "2027" not in facet(result, "year")
-        assert all("xfiltration" not in h.highlights and "secret" not in h.highlights for h in result.hits)
+        assert all(
+            "xfiltration" not in h.highlights and "secret" not in h.highlights for h in result.hits
+        )
     ceasefire = mixed.search("ceasefire", ["community"])
     assert facet(ceasefire, "theme") == {"ceasefires": 1}
     assert mixed.search("exfiltraton", ["community"]).suggestion is None
     assert mixed.search("secrte", ["community"]).suggestion is None
-    assert "response:RB-2" not in keys(mixed.similar("exfiltration routes for negotiators", ["community"]))
+    assert "response:RB-2" not in keys(
+        mixed.similar("exfiltration routes for negotiators", ["community"])
+    )
 
 
 def test_restricted_doc_visible_to_its_principals(mixed):
@@ -237,11 +252,44 @@ def test_empty_principals_see_nothing(mixed):
 @pytest.fixture
 def catalogue(idx):
     docs = [
-        make_doc("response:RB-1", "Ceasefire A", themes=["ceasefires", "security"], countries=["SY"], date=BASE_DATE.replace(year=2024)),
-        make_doc("response:RB-2", "Ceasefire B", themes=["ceasefires"], countries=["YE"], date=BASE_DATE.replace(year=2025)),
-        make_doc("document:3", "Ceasefire C", kind="guidance", themes=["ceasefires", "gender"], countries=["SY", "YE"], date=BASE_DATE.replace(year=2025, month=6)),
-        make_doc("document:4", "Ceasefire D", kind="briefing", themes=["security"], countries=["SS"], date=BASE_DATE.replace(year=2026)),
-        make_doc("document:5", "Water access", kind="briefing", themes=["water"], countries=["SS"], date=BASE_DATE.replace(year=2023)),
+        make_doc(
+            "response:RB-1",
+            "Ceasefire A",
+            themes=["ceasefires", "security"],
+            countries=["SY"],
+            date=BASE_DATE.replace(year=2024),
+        ),
+        make_doc(
+            "response:RB-2",
+            "Ceasefire B",
+            themes=["ceasefires"],
+            countries=["YE"],
+            date=BASE_DATE.replace(year=2025),
+        ),
+        make_doc(
+            "document:3",
+            "Ceasefire C",
+            kind="guidance",
+            themes=["ceasefires", "gender"],
+            countries=["SY", "YE"],
+            date=BASE_DATE.replace(year=2025, month=6),
+        ),
+        make_doc(
+            "document:4",
+            "Ceasefire D",
+            kind="briefing",
+            themes=["security"],
+            countries=["SS"],
+            date=BASE_DATE.replace(year=2026),
+        ),
+        make_doc(
+            "document:5",
+            "Water access",
+            kind="briefing",
+            themes=["water"],
+            countries=["SS"],
+            date=BASE_DATE.replace(year=2023),
+        ),
     ]
     idx.apply(docs, [])
     return idx
@@ -266,7 +314,10 @@ def test_facet_counts_sorted_by_count_then_name(catalogue):
         ({"theme": "ceasefires", "country": "SY"}, {"response:RB-1", "document:3"}),
         ({"theme": "ceasefires", "year": 2024}, {"response:RB-1"}),
         ({"theme": "nonexistent"}, set()),
-        ({"theme": "", "bogus": "x"}, {"response:RB-1", "response:RB-2", "document:3", "document:4"}),
+        (
+            {"theme": "", "bogus": "x"},
+            {"response:RB-1", "response:RB-2", "document:3", "document:4"},
+        ),
     ],
 )
 def test_filters_restrict_results(catalogue, filters, expected):
@@ -290,7 +341,13 @@ def test_sort_by_date_newest_first(catalogue):
 
 def test_empty_text_browses_by_date(catalogue):
     result = catalogue.search("", COMMUNITY)
-    assert keys(result) == ["document:4", "document:3", "response:RB-2", "response:RB-1", "document:5"]
+    assert keys(result) == [
+        "document:4",
+        "document:3",
+        "response:RB-2",
+        "response:RB-1",
+        "document:5",
+    ]
     browse = catalogue.search("   ", COMMUNITY, filters={"kind": "briefing"})
     assert keys(browse) == ["document:4", "document:5"]
     assert browse.facets["kind"] == [("briefing", 2)]
@@ -298,7 +355,12 @@ def test_empty_text_browses_by_date(catalogue):
 
 def test_pagination(idx):
     idx.apply(
-        (make_doc(f"document:{i}", f"Report {i} on ceasefire", date=BASE_DATE + timedelta(days=i)) for i in range(25)),
+        (
+            make_doc(
+                f"document:{i}", f"Report {i} on ceasefire", date=BASE_DATE + timedelta(days=i)
+            )
+            for i in range(25)
+        ),
         [],
     )
     seen = []
@@ -386,13 +448,16 @@ def test_phrases_and_operators_still_work(catalogue):
 def shared_index(tmp_path_factory):
     index = SearchIndex(tmp_path_factory.mktemp("prop") / "index")
     index.rebuild(
-        make_doc(f"document:{i}", f"Ceasefire report {i}", "Monitors, elections and markets.") for i in range(20)
+        make_doc(f"document:{i}", f"Ceasefire report {i}", "Monitors, elections and markets.")
+        for i in range(20)
     )
     yield index
     index.close()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=300))
 def test_arbitrary_text_never_raises(shared_index, text):
     result = shared_index.search(text, COMMUNITY)
@@ -421,6 +486,22 @@ def test_highlights_mark_terms_and_escape_html(idx):
     assert "&lt;script&gt;" in hit.highlights
     assert "<script" not in hit.highlights
     assert "<" not in re.sub(r"</?mark>", "", hit.highlights)
+
+
+def test_highlights_find_terms_deep_in_the_body(idx):
+    body = "Background paragraph. " * 400 + "Finally the monitors verified the ceasefire."
+    idx.apply([make_doc("document:1", "Report", body, summary="No match here.")], [])
+    (hit,) = idx.search("verified", COMMUNITY).hits
+    assert "<mark>verified</mark>" in hit.highlights
+    assert hit.highlights.startswith("Background") or "Background" in hit.highlights
+
+
+def test_highlights_skip_substring_false_positives(idx):
+    # "war" is a substring of "award": the snippet must still reach the real word.
+    body = "The award ceremony. " * 10 + "Background paragraph. " * 200 + "Then the war ended."
+    idx.apply([make_doc("document:1", "Report", body)], [])
+    (hit,) = idx.search("war", COMMUNITY).hits
+    assert "<mark>war</mark>" in hit.highlights
 
 
 def test_highlight_falls_back_to_escaped_summary(idx):
@@ -452,13 +533,21 @@ def test_spelling_suggestion(idx):
 
 def test_similar_finds_related_and_honours_exclusions(catalogue):
     catalogue.apply(
-        [make_doc("response:RB-9", "Water access for displaced families", "Boreholes and water trucking.")],
+        [
+            make_doc(
+                "response:RB-9",
+                "Water access for displaced families",
+                "Boreholes and water trucking.",
+            )
+        ],
         [],
     )
     hits = catalogue.similar("How can displaced families get water access?", COMMUNITY)
     assert keys(hits)[0] == "response:RB-9"
     assert "document:5" in keys(hits)
-    excluded = catalogue.similar("displaced families water", COMMUNITY, exclude_keys=["response:RB-9"])
+    excluded = catalogue.similar(
+        "displaced families water", COMMUNITY, exclude_keys=["response:RB-9"]
+    )
     assert "response:RB-9" not in keys(excluded)
     assert len(catalogue.similar("ceasefire", COMMUNITY, limit=2)) == 2
     assert catalogue.similar("", COMMUNITY) == []
@@ -471,7 +560,10 @@ def test_delete_and_upsert(idx):
     idx.apply([make_doc("document:1", "Ceasefire"), make_doc("document:2", "Ceasefire again")], [])
     assert idx.search("ceasefire", COMMUNITY).total == 2
     idx.apply([], ["document:1"])
-    assert keys(idx.search("ceasefire", COMMUNITY)) == ["document:2"]
+    result = idx.search("ceasefire", COMMUNITY)
+    assert keys(result) == ["document:2"]
+    assert result.facets["kind"] == [("response", 1)]
+    assert idx.search("", COMMUNITY).total == 1
     idx.apply([make_doc("document:2", "Elections")], [])
     assert idx.search("ceasefire", COMMUNITY).total == 0
     assert keys(idx.search("elections", COMMUNITY)) == ["document:2"]
@@ -577,6 +669,16 @@ def test_failed_rebuild_keeps_old_index(idx, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["index"]
 
 
+def test_create_empties_and_close_reopens(idx):
+    idx.apply([make_doc("document:1", "Ceasefire")], [])
+    assert idx.doc_count() == 1
+    idx.create()
+    assert idx.doc_count() == 0
+    idx.close()
+    idx.apply([make_doc("document:2", "Ceasefire")], [])
+    assert keys(idx.search("ceasefire", COMMUNITY)) == ["document:2"]
+
+
 def test_rebuild_creates_missing_index(tmp_path):
     index = SearchIndex(tmp_path / "deep" / "index")
     assert not index.exists()
@@ -612,7 +714,9 @@ def _corrupt(path):
 
 
 # whoosh leaves the garbage TOC file open when reading it fails.
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
 def test_corrupt_index_is_reported_missing(idx):
     idx.apply([make_doc(f"document:{i}", "Ceasefire") for i in range(5)], [])
     _corrupt(idx.path)
@@ -654,6 +758,45 @@ def test_concurrent_searches_during_writes(idx):
     assert idx.search("ceasefire", COMMUNITY).total == 30
 
 
+def test_threads_never_share_a_searcher(idx):
+    # whoosh searchers seek shared file objects; a shared one returns wrong
+    # results or raises under thread switches this frequent.
+    words = ["ceasefire", "election", "market", "water", "militia", "drought"]
+    rng = random.Random(3)
+    idx.rebuild(
+        make_doc(
+            f"document:{i}", " ".join(rng.sample(words, 2)), " ".join(rng.choices(words, k=200))
+        )
+        for i in range(150)
+    )
+    queries = [f"{a} {b}" for a in words for b in words if a < b]
+    expected = {q: (r.total, keys(r)) for q in queries for r in [idx.search(q, COMMUNITY)]}
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    problems = []
+
+    def worker(seed):
+        local = random.Random(seed)
+        for _ in range(15):
+            q = local.choice(queries)
+            try:
+                r = idx.search(q, COMMUNITY)
+                if (r.total, keys(r)) != expected[q]:
+                    problems.append(q)
+            except Exception as exc:  # collected and asserted below
+                problems.append(repr(exc))
+
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert problems == []
+
+
 DOMAIN_WORDS = (
     "ceasefire monitoring election market water displacement gender inclusion youth "
     "mediation dialogue security governance justice reconciliation trust livelihoods "
@@ -664,7 +807,9 @@ DOMAIN_WORDS = (
 def _vocabulary(rng):
     """Zipf-like vocabulary: a few words in every document, most in few (like real text)."""
     syllables = ["ka", "lo", "mer", "tu", "vi", "san", "do", "re", "pa", "qui", "zen", "bor"]
-    filler = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)})[:1500]
+    filler = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)})[
+        :1500
+    ]
     words = filler + DOMAIN_WORDS
     rng.shuffle(words)
     return words, [1 / (rank + 1) ** 0.9 for rank in range(len(words))]

@@ -1,0 +1,760 @@
+"""Search service: what the index holds, who may read it, and the outbox that keeps it current.
+
+The database is the source of truth; the whoosh index (reachback.knowledge.index, the only
+module that imports whoosh) is a derived copy under <instance>/search-index. Callers get
+ids and scores from the index and the rows from the database.
+
+Principals. Every indexed item lists who may read it, and every search filters on the
+caller's principals inside the engine (never after paging), so an item a user may not read
+never reaches their results, snippets, facet counts, totals or suggestions:
+
+    public          anyone, signed in or not
+    community       every signed-in member
+    user:<id>       one person (the requester and assigned experts of a restricted response)
+    role:staff      facilitators and admins (they read every published response)
+
+Sources. Each kind of indexed item is a *source*. Responses ("response") and open queries
+("query", staff only: duplicate candidates at triage) are registered here; the library
+registers its documents the same way, at import time of reachback.knowledge.library:
+
+    register_source(
+        "document",
+        load=lambda ids: [...],      # ids (str, the part after "document:") -> the IndexDocs
+                                     #   of those still to be indexed; an id left out is
+                                     #   removed from the index. Few ids: one or two queries.
+        iter_all=lambda: ...,        # every IndexDoc to index, streamed (yield_per), for a
+                                     #   rebuild; never all rows in memory at once.
+        rows=lambda user, ids: {...},  # {id: row} of the rows `user` may read, in ONE query
+                                       #   (a stale index can never show an unreadable row).
+        url=lambda row: "...",       # the row's page (url_for("knowledge.document", ...)).
+        labels={"briefing": "Briefing paper", ...},  # names of the IndexDoc kinds it gives
+        count=lambda: ...,           # how many items iter_all() yields (progress bar)
+    )
+
+An IndexDoc's key is "<source>:<id>" (the source is found by the key's prefix, so a
+source's IndexDocs may carry finer kinds, such as "briefing" or "guidance", for the kind
+facet); its ref is the id shown to users (the document's id); its principals come from
+principals_of(visibility, user_ids) or the same rule. Whenever a document changes
+(created, edited, visibility changed, deleted) call, in the same transaction:
+
+    enqueue(f"document:{doc.id}")            # "upsert": re-read it from the database
+    enqueue(f"document:{doc.id}", "delete")  # or remove it outright
+
+Outbox. enqueue() adds a SearchOutbox row to the caller's transaction, so a rollback leaves
+nothing behind and a crash never loses a change. apply_outbox() (right after the request
+that committed rows, and from the scheduler job) reads pending rows while holding the
+index's write lock, re-reads those items from the database, writes them, then deletes
+exactly the rows it applied: idempotent, and safe when two workers run at once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, url_for
+from sqlalchemy import Column, Integer, String, delete, event, func, select
+from sqlalchemy.orm import Session
+
+from .. import permissions as perm
+from ..accounts.models import Theme
+from ..countries import country_name
+from ..extensions import db, write_intent
+from ..models_base import UTCDateTime, utcnow
+from ..queries.models import (
+    ACTIVE_ASSIGNMENT,
+    OPEN_STATUSES,
+    Assignment,
+    FieldQuery,
+    query_themes,
+)
+from ..synthesis.models import ConsolidatedResponse
+from .index import IndexBusy, IndexDoc, IndexMissing, SearchIndex
+
+try:  # a lock that dies with its process (POSIX); elsewhere a process-local lock
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("upsert", "delete")
+FILTERS = ("theme", "country", "year", "kind")
+SORTS = ("relevance", "date")
+PER_PAGE = 10
+SIMILAR_LIMIT = 5
+OUTBOX_BATCH = 500
+STREAM_BATCH = 500
+MAX_FILTER_CHARS = 120
+STAFF_ONLY_KINDS = ("query",)  # shown only when asked for by name (kind=query)
+REBUILDING_MESSAGE = ("The search index is being rebuilt, so search is unavailable for a "
+                      "moment. Please try again in a minute.")
+# Modules that register sources when imported (the library, once it exists).
+SOURCE_MODULES = ("reachback.knowledge.library",)
+SUMMARY_CHARS = 300
+
+
+class SearchOutbox(db.Model):
+    """An index change waiting to be applied: re-read `key` from the database, or delete it."""
+
+    __tablename__ = "search_outbox"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(200), nullable=False)
+    action = Column(String(10), nullable=False, default="upsert")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# --- principals -----------------------------------------------------------------------------
+
+def principals_for(user) -> list[str]:
+    """Who the caller is, for the index's filter: anonymous ["public"]; a signed-in user also
+    "community" and "user:<id>"; facilitators and admins also "role:staff"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ["public"]
+    principals = ["public", "community", f"user:{user.id}"]
+    if perm.is_staff(user):
+        principals.append("role:staff")
+    return principals
+
+
+def principals_of(visibility: str, user_ids: Iterable[int] = ()) -> list[str]:
+    """Who may read an item of this visibility (the same rule as perm.can_view_response):
+    public -> everyone; community -> signed-in members; restricted -> the given people and
+    staff. An unknown visibility is treated as restricted."""
+    if visibility == "public":
+        return ["public"]
+    if visibility == "community":
+        return ["community"]
+    return ["role:staff", *(f"user:{uid}" for uid in sorted(set(user_ids)))]
+
+
+# --- sources --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    load: Callable[[list[str]], Iterable[IndexDoc]]
+    iter_all: Callable[[], Iterable[IndexDoc]]
+    rows: Callable[[object, list[str]], dict[str, object]]
+    url: Callable[[object], str | None]
+    labels: dict[str, str]
+    count: Callable[[], int] | None = None
+
+
+_sources: dict[str, Source] = {}
+_sources_imported = False
+
+
+def register_source(kind: str, load, iter_all, *, rows, url,
+                    labels: dict[str, str] | None = None, count=None) -> None:
+    """Register (or replace) a source of indexed items; see the module docstring."""
+    _sources[kind] = Source(kind, load, iter_all, rows, url, dict(labels or {}), count)
+
+
+def total_to_index() -> int:
+    """How many items a rebuild will index (for a progress bar; sources without a count
+    add nothing)."""
+    return sum(source.count() for source in sources().values() if source.count)
+
+
+def sources() -> dict[str, Source]:
+    global _sources_imported
+    if not _sources_imported:
+        import importlib
+
+        for name in SOURCE_MODULES:
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:  # a missing dependency of the module is a real error
+                    raise
+        _sources_imported = True
+    return _sources
+
+
+def kind_label(kind: str) -> str:
+    """The name of an IndexDoc kind for people ("Response", "Briefing paper", ...)."""
+    for source in sources().values():
+        if kind in source.labels:
+            return source.labels[kind]
+    return (kind or "").replace("_", " ").capitalize()
+
+
+# --- responses and open queries as index documents ------------------------------------------
+
+@dataclass
+class _QueryText:
+    """The columns of a query (and of its response) that an index document is built from."""
+
+    query_id: int
+    reference: str
+    title: str
+    question: str
+    context: str
+    purpose: str
+    country: str
+    requester_id: int
+    created_at: datetime
+
+
+def _themes_by_id() -> dict[int, Theme]:
+    return {t.id: t for t in db.session.scalars(select(Theme))}
+
+
+def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[list, list]:
+    """Slugs and names of the themes and of their parents (a parent theme finds its subs)."""
+    slugs, names = [], []
+    for theme_id in theme_ids:
+        theme = themes.get(theme_id)
+        while theme is not None:
+            if theme.slug not in slugs:
+                slugs.append(theme.slug)
+                names.append(theme.name)
+            theme = themes.get(theme.parent_id) if theme.parent_id else None
+    return slugs, names
+
+
+def _query_extra(q: _QueryText) -> str:
+    return "\n\n".join(part for part in (q.title, q.question, q.context, q.purpose) if part)
+
+
+def _response_doc(r, q: _QueryText, theme_ids, expert_ids, themes) -> IndexDoc:
+    slugs, names = _theme_fields(theme_ids, themes)
+    return IndexDoc(
+        key=f"response:{q.reference}", kind="response", ref=q.reference,
+        title=r.title, summary=r.summary or "", body=r.body or "", extra=_query_extra(q),
+        themes=slugs, theme_names=names,
+        countries=[q.country], country_names=[country_name(q.country)],
+        date=r.published_at or q.created_at,
+        principals=principals_of(r.visibility, [q.requester_id, *expert_ids]),
+    )
+
+
+def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
+    slugs, names = _theme_fields(theme_ids, themes)
+    summary = q.question if len(q.question) <= SUMMARY_CHARS \
+        else q.question[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    return IndexDoc(
+        key=f"query:{q.reference}", kind="query", ref=q.reference, title=q.title,
+        summary=summary, body="\n\n".join(p for p in (q.question, q.context, q.purpose) if p),
+        extra="", themes=slugs, theme_names=names,
+        countries=[q.country], country_names=[country_name(q.country)],
+        date=q.created_at, principals=["role:staff"],
+    )
+
+
+def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
+    """The index document of one published response (its query's text, themes, country and
+    who may read it: requester and assigned experts of a restricted one, plus staff)."""
+    q = response.query
+    experts = [a.expert_id for a in q.assignments if a.status in ACTIVE_ASSIGNMENT]
+    return _response_doc(response, _query_text(q), [t.id for t in q.themes], experts,
+                         _themes_by_id())
+
+
+def _query_text(q) -> _QueryText:
+    return _QueryText(q.id, q.reference, q.title, q.question or "", q.context or "",
+                      q.purpose or "", q.country, q.requester_id, q.created_at)
+
+
+_QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
+                  FieldQuery.context, FieldQuery.purpose, FieldQuery.country,
+                  FieldQuery.requester_id, FieldQuery.created_at)
+_RESPONSE_COLUMNS = (ConsolidatedResponse.title, ConsolidatedResponse.summary,
+                     ConsolidatedResponse.body, ConsolidatedResponse.visibility,
+                     ConsolidatedResponse.published_at)
+
+
+def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
+    """Theme ids and active experts' ids per query, two queries for a whole batch."""
+    themes: dict[int, list[int]] = {}
+    for query_id, theme_id in db.session.execute(
+            select(query_themes.c.query_id, query_themes.c.theme_id)
+            .where(query_themes.c.query_id.in_(query_ids))):
+        themes.setdefault(query_id, []).append(theme_id)
+    people: dict[int, list[int]] = {}
+    if experts:
+        for query_id, expert_id in db.session.execute(
+                select(Assignment.query_id, Assignment.expert_id)
+                .where(Assignment.query_id.in_(query_ids),
+                       Assignment.status.in_(ACTIVE_ASSIGNMENT))):
+            people.setdefault(query_id, []).append(expert_id)
+    return themes, people
+
+
+def _stream(stmt, batch: int) -> Iterator[list]:
+    result = db.session.execute(stmt.execution_options(yield_per=batch))
+    yield from result.partitions()
+
+
+def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
+    """Published responses as index documents (all of them, or those of `refs`), streamed
+    as plain columns in batches: constant memory whatever the size of the library."""
+    stmt = (select(*_QUERY_COLUMNS, *_RESPONSE_COLUMNS)
+            .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+            .where(ConsolidatedResponse.status == "published")
+            .order_by(ConsolidatedResponse.id))
+    if refs is not None:
+        stmt = stmt.where(FieldQuery.reference.in_(refs))
+    themes = _themes_by_id()
+    for rows in _stream(stmt, batch):
+        theme_ids, experts = _links([row.id for row in rows], experts=True)
+        for row in rows:
+            q = _QueryText(*row[:len(_QUERY_COLUMNS)])
+            yield _response_doc(row, q, theme_ids.get(q.query_id, ()),
+                                experts.get(q.query_id, ()), themes)
+
+
+def _open_query_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
+    stmt = (select(*_QUERY_COLUMNS).where(FieldQuery.status.in_(OPEN_STATUSES))
+            .order_by(FieldQuery.id))
+    if refs is not None:
+        stmt = stmt.where(FieldQuery.reference.in_(refs))
+    themes = _themes_by_id()
+    for rows in _stream(stmt, batch):
+        theme_ids, _ = _links([row.id for row in rows], experts=False)
+        for row in rows:
+            q = _QueryText(*row)
+            yield _open_query_doc(q, theme_ids.get(q.query_id, ()), themes)
+
+
+def _response_rows(user, refs: list[str]) -> dict[str, str]:
+    """The references (all a result needs) of the published responses the user may read."""
+    found = db.session.scalars(
+        select(FieldQuery.reference)
+        .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+        .where(FieldQuery.reference.in_(refs), perm.visible_responses(user)))
+    return {ref: ref for ref in found}
+
+
+def _query_rows(user, refs: list[str]) -> dict[str, str]:
+    if not perm.is_staff(user):
+        return {}
+    found = db.session.scalars(select(FieldQuery.reference).where(
+        FieldQuery.reference.in_(refs), FieldQuery.status.in_(OPEN_STATUSES)))
+    return {ref: ref for ref in found}
+
+
+register_source(
+    "response", load=lambda refs: _response_docs(refs), iter_all=lambda: _response_docs(None),
+    rows=_response_rows, url=lambda ref: url_for("knowledge.response", ref=ref),
+    labels={"response": "Response"},
+    count=lambda: db.session.scalar(select(func.count()).select_from(ConsolidatedResponse)
+                                    .where(ConsolidatedResponse.status == "published")))
+register_source(
+    "query", load=lambda refs: _open_query_docs(refs), iter_all=lambda: _open_query_docs(None),
+    rows=_query_rows, url=lambda ref: url_for("queries.detail", ref=ref),
+    labels={"query": "Open query"},
+    count=lambda: db.session.scalar(select(func.count()).select_from(FieldQuery)
+                                    .where(FieldQuery.status.in_(OPEN_STATUSES))))
+
+
+# --- the outbox -----------------------------------------------------------------------------
+
+def enqueue(key: str, action: str = "upsert") -> SearchOutbox:
+    """Queue an index change in the caller's transaction: "upsert" re-reads the item from the
+    database when applied (and removes it if it is no longer to be indexed), "delete"
+    removes it. The caller commits."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown search outbox action {action!r}")
+    row = SearchOutbox(key=key, action=action, created_at=utcnow())
+    db.session.add(row)
+    db.session.info["search_outbox"] = True
+    return row
+
+
+def response_changed(response) -> None:
+    """A response was published (or changed): index it; its query is no longer open."""
+    enqueue(f"response:{response.query.reference}")
+    enqueue(f"query:{response.query.reference}")
+
+
+def query_changed(query) -> None:
+    """A query was submitted, edited or closed: its duplicate-candidate entry follows."""
+    enqueue(f"query:{query.reference}")
+
+
+@event.listens_for(Session, "after_commit")
+def _outbox_committed(session):
+    if session.info.pop("search_outbox", False):
+        session.info["search_outbox_committed"] = True
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _outbox_rolled_back(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop("search_outbox", None)
+
+
+def take_committed_flag(session=None) -> bool:
+    """True (once) when this session committed outbox rows since it was last asked."""
+    session = session or db.session()
+    return bool(session.info.pop("search_outbox_committed", False))
+
+
+@contextmanager
+def _intent(writes: bool):
+    """SQLite: whether transactions begun in this block write (BEGIN IMMEDIATE) or only read
+    (a deferred snapshot that never blocks writers), whatever the request's method."""
+    token = write_intent.set(writes)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    kind, _, ident = key.partition(":")
+    return kind, ident
+
+
+def _changes(latest: dict[str, str]) -> tuple[list[IndexDoc], list[str]]:
+    """Index documents to write and keys to delete for {key: last action}."""
+    wanted: dict[str, list[str]] = {}
+    deletes = []
+    for key, action in latest.items():
+        kind, ident = _split_key(key)
+        if action == "delete" or kind not in sources() or not ident:
+            deletes.append(key)
+        else:
+            wanted.setdefault(kind, []).append(ident)
+    upserts = []
+    for kind, idents in wanted.items():
+        docs = list(sources()[kind].load(idents))
+        found = {doc.key for doc in docs}
+        upserts += docs
+        deletes += [f"{kind}:{i}" for i in idents if f"{kind}:{i}" not in found]
+    return upserts, deletes
+
+
+def apply_outbox(limit: int = OUTBOX_BATCH) -> int:
+    """Apply pending index changes in batches of `limit`; returns how many rows were applied.
+
+    Rows are read while the index's write lock is held, so an older state of an item can
+    never be written over a newer one; the applied rows are then deleted by id (a row queued
+    meanwhile stays for the next run). A missing or unreadable index is rebuilt from the
+    database instead. Raises IndexBusy when another writer keeps the lock (retry later).
+    Commits (the caller's transaction first, then its own).
+    """
+    index = get_index()
+    applied = 0
+    db.session.commit()
+    while True:
+        with _intent(writes=False):
+            pending = db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
+            db.session.rollback()  # the rows are read again below, under the index lock
+            if not pending:
+                return applied
+            try:
+                ids = index.apply_locked(lambda: _pending_changes(limit))
+            except IndexBusy:
+                db.session.rollback()
+                raise
+            except Exception as exc:
+                db.session.rollback()
+                if not isinstance(exc, IndexMissing) and index.exists():
+                    raise
+                log.warning("The search index is missing or unreadable: rebuilding it")
+                return applied + ((rebuild() or {}).get("outbox", 0))
+            db.session.rollback()
+        with _intent(writes=True):
+            db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+            db.session.commit()
+        applied += len(ids)
+        if len(ids) < limit:
+            return applied
+
+
+def _pending_changes(limit: int):
+    """(documents to write, keys to delete, outbox ids) of the oldest pending rows."""
+    rows = db.session.execute(
+        select(SearchOutbox.id, SearchOutbox.key, SearchOutbox.action)
+        .order_by(SearchOutbox.id).limit(limit)).all()
+    latest = {key: action for _id, key, action in rows}  # the last action on a key wins
+    upserts, deletes = _changes(latest)
+    return upserts, deletes, [row.id for row in rows]
+
+
+# --- rebuilding -----------------------------------------------------------------------------
+
+_thread_lock = threading.Lock()
+_index_lock = threading.Lock()
+
+
+@contextmanager
+def _rebuild_lock(index: SearchIndex):
+    """Yields True for the one rebuild allowed at a time (across threads and processes)."""
+    if not _thread_lock.acquire(blocking=False):
+        yield False
+        return
+    try:
+        if fcntl is None:  # pragma: no cover
+            yield True
+            return
+        os.makedirs(os.path.dirname(os.path.abspath(index.path)), exist_ok=True)
+        with open(f"{index.path}.rebuild.lock", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    finally:
+        _thread_lock.release()
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int] | None:
+    """Rebuild the whole index from the database into a fresh directory, then swap it in.
+
+    Streams every source (yield_per: constant memory), reading in one snapshot that never
+    blocks writers, and clears the outbox rows that existed when the snapshot began (they
+    are in it). Returns counts per kind plus "outbox" (rows cleared), or None when another
+    rebuild is already running. Commits.
+    """
+    index = get_index()
+    with _rebuild_lock(index) as mine:
+        if not mine:
+            return None
+        db.session.commit()  # end the caller's transaction: the snapshot starts below
+        counts: Counter[str] = Counter()
+
+        def docs():
+            for kind, source in list(sources().items()):
+                for doc in source.iter_all():
+                    counts[kind] += 1
+                    yield doc
+
+        with _intent(writes=False):  # one snapshot; writers carry on meanwhile
+            try:
+                last = db.session.scalar(select(func.max(SearchOutbox.id)))
+                index.rebuild(docs(), progress)
+            finally:
+                db.session.rollback()
+        with _intent(writes=True):
+            cleared = 0
+            if last is not None:
+                cleared = db.session.execute(
+                    delete(SearchOutbox).where(SearchOutbox.id <= last)).rowcount
+            db.session.commit()
+        log.info("Search index rebuilt: %s", dict(counts))
+        return {**{kind: counts.get(kind, 0) for kind in sources()}, "outbox": cleared}
+
+
+def ensure_index() -> dict[str, int] | None:
+    """Rebuild the index when it is missing or unreadable; its counts, or None when it was
+    fine (or another rebuild is running)."""
+    if get_index().exists():
+        return None
+    log.warning("The search index is missing or unreadable: rebuilding it")
+    return rebuild()
+
+
+def get_index() -> SearchIndex:
+    """The app's index (one per app: it keeps pooled searchers), at SEARCH_INDEX_PATH or
+    <instance>/search-index."""
+    app = current_app._get_current_object()
+    index = app.extensions.get("reachback.search_index")
+    if index is None:
+        with _index_lock:
+            index = app.extensions.get("reachback.search_index")
+            if index is None:
+                path = app.config.get("SEARCH_INDEX_PATH") or \
+                    os.path.join(app.instance_path, "search-index")
+                index = app.extensions["reachback.search_index"] = SearchIndex(path)
+    return index
+
+
+# --- searching ------------------------------------------------------------------------------
+
+@dataclass
+class SearchItem:
+    """One result, resolved to its database row."""
+
+    kind: str
+    ref: str
+    title: str
+    summary: str
+    url: str | None
+    score: float
+    highlights: str  # safe HTML from index.py: escaped text, only <mark> tags
+    date: datetime | None
+    row: object = None
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+@dataclass
+class SearchPage:
+    """A page of results, shaped for the pagination macro (has_prev, next_num, ...)."""
+
+    items: list[SearchItem]
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    suggestion: str | None = None
+    message: str | None = None
+    rebuilding: bool = False
+
+    @property
+    def hits(self) -> list[SearchItem]:
+        return self.items
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return max(1, self.page - 1)
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def label(self, facet: str, value: str) -> str:
+        return self.labels.get((facet, value), value)
+
+
+def clean_filters(filters: dict | None) -> dict[str, str]:
+    """Only the known filters, as short strings in their index form."""
+    clean = {}
+    for name in FILTERS:
+        value = (filters or {}).get(name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip()[:MAX_FILTER_CHARS]
+        clean[name] = value.upper() if name == "country" else value.lower() \
+            if name in ("theme", "kind") else value
+    return clean
+
+
+def search(user, text: str, filters: dict | None = None, page: int = 1,
+           sort: str = "relevance", per_page: int = PER_PAGE) -> SearchPage:
+    """Published items `user` may read that match `text` (empty: browse, newest first),
+    filtered by theme, country, year and kind; a page of results resolved to their rows,
+    facet counts, and a spelling suggestion. Open queries (kind "query") appear only when
+    staff ask for that kind. Never raises for odd input; a missing index gives an empty page
+    with `rebuilding` set."""
+    filters = clean_filters(filters)
+    text = (text or "").replace("\x00", " ")
+    sort = sort if sort in SORTS else "relevance"
+    exclude = () if filters.get("kind") in STAFF_ONLY_KINDS else STAFF_ONLY_KINDS
+    try:
+        result = get_index().search(text, principals_for(user), filters=filters, page=page,
+                                    per_page=per_page, sort=sort, exclude_kinds=exclude)
+    except IndexMissing:
+        return SearchPage([], page=max(1, page), per_page=per_page,
+                          message=REBUILDING_MESSAGE, rebuilding=True)
+    return SearchPage(
+        items=_resolve(user, result.hits), total=result.total, page=result.page,
+        per_page=result.per_page, facets=result.facets,
+        labels=_facet_labels(result.facets, filters),
+        suggestion=result.suggestion, message=result.message)
+
+
+def similar(user, text: str, kind: str = "response", limit: int = SIMILAR_LIMIT,
+            exclude_keys: Iterable[str] = ()) -> list[SearchItem]:
+    """Up to `limit` items of `kind` that `user` may read, most similar to `text` first
+    (search before asking; duplicate candidates). Empty while the index is rebuilt."""
+    return _similar(user, text, kind, limit, exclude_keys) or []
+
+
+def _similar(user, text, kind, limit, exclude_keys) -> list[SearchItem] | None:
+    """As similar(), but None when the index is missing (being rebuilt)."""
+    text = (text or "").replace("\x00", " ")
+    try:
+        hits = get_index().similar(text, principals_for(user), limit=limit,
+                                   exclude_keys=exclude_keys, filters={"kind": kind})
+    except IndexMissing:
+        return None
+    return _resolve(user, hits)
+
+
+@dataclass
+class DuplicateCandidates:
+    responses: list[SearchItem]
+    queries: list[SearchItem]
+    rebuilding: bool = False
+
+
+def duplicate_candidates(user, query, limit: int = SIMILAR_LIMIT) -> DuplicateCandidates:
+    """For triage (staff only): published responses and other open queries similar to the
+    query's title and question."""
+    if not perm.can_triage(user, query):
+        return DuplicateCandidates([], [])
+    text = f"{query.title}\n\n{query.question}"
+    own = [f"query:{query.reference}", f"response:{query.reference}"]
+    responses = _similar(user, text, "response", limit, own)
+    queries = _similar(user, text, "query", limit, own)
+    if responses is None or queries is None:
+        return DuplicateCandidates([], [], rebuilding=True)
+    return DuplicateCandidates(responses, queries)
+
+
+def _resolve(user, hits) -> list[SearchItem]:
+    """Load the hits' rows, one query per source; a hit whose row is gone or unreadable (the
+    index lags the database by a moment) is left out."""
+    by_source: dict[str, list[str]] = {}
+    for hit in hits:
+        kind, ident = _split_key(hit.key)
+        by_source.setdefault(kind, []).append(ident)
+    rows = {}
+    for kind, idents in by_source.items():
+        source = sources().get(kind)
+        if source is not None:
+            rows.update({(kind, str(i)): row for i, row in source.rows(user, idents).items()})
+    items = []
+    for hit in hits:
+        kind, ident = _split_key(hit.key)
+        row = rows.get((kind, ident))
+        if row is None:
+            continue
+        items.append(SearchItem(
+            kind=hit.kind, ref=hit.ref, title=hit.title, summary=hit.summary,
+            url=_url(sources()[kind], row), score=round(hit.score, 4),
+            highlights=hit.highlights, date=hit.date, row=row))
+    return items
+
+
+def _url(source: Source, row) -> str | None:
+    try:
+        return source.url(row)
+    except Exception:  # e.g. the library's page is not there yet (BuildError)
+        return None
+
+
+def _facet_labels(facets: dict[str, list[tuple[str, int]]],
+                  filters: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Names for the facet values and the active filters (one query for the themes)."""
+    def values(name):
+        return {value for value, _ in facets.get(name, [])} | \
+            ({filters[name]} if name in filters else set())
+
+    labels = {}
+    if slugs := values("theme"):
+        for slug, name in db.session.execute(
+                select(Theme.slug, Theme.name).where(Theme.slug.in_(slugs))):
+            labels[("theme", slug)] = name
+    labels.update({("country", code): country_name(code) for code in values("country")})
+    labels.update({("kind", kind): kind_label(kind) for kind in values("kind")})
+    return labels

@@ -1,0 +1,103 @@
+"""Search pages: the results page behind the header's search box, the similar-answers
+endpoint of the new-query form, and the hook that applies index changes after a request.
+
+The routes live on the knowledge blueprint (imported from knowledge/views.py).
+"""
+import logging
+
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectChoice, SelectField
+from wtforms.validators import Length
+
+from ..extensions import db
+from ..web import PUBLIC_ENDPOINTS, page_arg
+from . import search as svc
+from .index import MAX_QUERY_CHARS, IndexBusy
+from .views import bp
+
+log = logging.getLogger(__name__)
+PER_PAGE = 10
+FACET_TITLES = {"kind": "Kind", "theme": "Theme", "country": "Country", "year": "Year"}
+SIMILAR_TEXT_CHARS = 2_000
+
+# Anonymous visitors search the public part of the library, as they read it at /kb.
+PUBLIC_ENDPOINTS.add("knowledge.search")
+
+
+class SearchForm(FlaskForm):
+    """The search box (a GET form: no CSRF token in the address)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search for", validators=[Length(max=MAX_QUERY_CHARS)])
+    sort = SelectField("Sort by", default="relevance",
+                       choices=[SelectChoice("relevance", "Relevance"),
+                                SelectChoice("date", "Newest first")])
+
+
+@bp.route("/search")
+def search():
+    form = SearchForm(formdata=request.args)
+    filters = svc.clean_filters(request.args)
+    sort = form.sort.data if form.sort.data in svc.SORTS else "relevance"
+    result = svc.search(current_user, form.q.data or "", filters, page=page_arg(), sort=sort,
+                        per_page=PER_PAGE)
+    args = {k: v for k, v in {"q": form.q.data, "sort": sort if sort != "relevance" else None,
+                              **filters}.items() if v}
+    return render_template(
+        "knowledge/search.html", form=form, result=result, args=args, filters=filters,
+        facet_titles=FACET_TITLES,
+        drop=lambda name: {k: v for k, v in args.items() if k != name},
+        pick=lambda name, value: {**args, name: value})
+
+
+@bp.route("/search/similar")
+def similar_answers():
+    """JSON for the new-query form's live box: published responses similar to the text."""
+    text = " ".join(request.args.get(k, "")[:SIMILAR_TEXT_CHARS] for k in ("title", "question"))
+    items = svc.similar(current_user, text)
+    return jsonify({"items": [{"ref": i.ref, "title": i.title, "summary": i.summary,
+                               "url": i.url} for i in items]})
+
+
+@bp.app_context_processor
+def _search_helpers():
+    """`search_duplicates(user, q)` for the facilitator's panel of the query page."""
+    return {"search_duplicates": svc.duplicate_candidates}
+
+
+# --- applying index changes right after the request that made them ----------------------------
+
+@bp.before_app_request
+def _apply_before_request():
+    # Changes committed outside a request in this same session (a shell, a command, a test)
+    # are applied before the request reads the index. Each request of a deployed app has a
+    # session of its own, so this only ever finds something in those cases.
+    _apply_committed()
+
+
+@bp.teardown_app_request
+def _apply_after_request(exc=None):
+    if exc is None:
+        _apply_committed()
+
+
+def _apply_committed() -> None:
+    """Apply the outbox when this session committed rows to it; never fails the request (a
+    busy or broken index is left to the scheduler's job, which retries)."""
+    session = db.session()
+    if not svc.take_committed_flag(session):
+        return
+    if session.new or session.dirty or session.deleted:
+        return  # unfinished work of the caller: never commit it from here
+    try:
+        svc.apply_outbox()
+    except IndexBusy:
+        db.session.rollback()
+        log.info("Search index busy after the request: the scheduler will apply the changes")
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Applying the search outbox failed")

@@ -1,0 +1,1 @@
+"""Test data sets kept as Python data."""
