@@ -432,14 +432,16 @@ def _changes(latest: dict[str, str]) -> tuple[list[IndexDoc], list[str]]:
     return upserts, deletes
 
 
-def apply_outbox(limit: int = OUTBOX_BATCH) -> int:
+def apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) -> int:
     """Apply pending index changes in batches of `limit`; returns how many rows were applied.
 
     Rows are read while the index's write lock is held, so an older state of an item can
     never be written over a newer one; the applied rows are then deleted by id (a row queued
     meanwhile stays for the next run). A missing or unreadable index is rebuilt from the
-    database instead. Raises IndexBusy when another writer keeps the lock (retry later).
-    Commits (the caller's transaction first, then its own).
+    database instead, unless it would index more than `rebuild_up_to` items (then the rows
+    wait for the scheduler's job: a web request must not spend minutes rebuilding). Raises
+    IndexBusy when another writer keeps the lock (retry later). Commits (the caller's
+    transaction first, then its own).
     """
     index = get_index()
     applied = 0
@@ -459,6 +461,8 @@ def apply_outbox(limit: int = OUTBOX_BATCH) -> int:
                 db.session.rollback()
                 if not isinstance(exc, IndexMissing) and index.exists():
                     raise
+                if rebuild_up_to is not None and total_to_index() > rebuild_up_to:
+                    return applied  # the scheduler's job rebuilds it
                 log.warning("The search index is missing or unreadable: rebuilding it")
                 return applied + ((rebuild() or {}).get("outbox", 0))
             db.session.rollback()

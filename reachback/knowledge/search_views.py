@@ -12,7 +12,7 @@ from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length
 
 from ..extensions import db
-from ..web import PUBLIC_ENDPOINTS, page_arg
+from ..web import page_arg
 from . import search as svc
 from .index import MAX_QUERY_CHARS, IndexBusy
 from .views import bp
@@ -21,9 +21,9 @@ log = logging.getLogger(__name__)
 PER_PAGE = 10
 FACET_TITLES = {"kind": "Kind", "theme": "Theme", "country": "Country", "year": "Year"}
 SIMILAR_TEXT_CHARS = 2_000
-
-# Anonymous visitors search the public part of the library, as they read it at /kb.
-PUBLIC_ENDPOINTS.add("knowledge.search")
+# A missing index is rebuilt within a request only when that takes about a second at most;
+# a larger one is left to the scheduler's job (the search page says it is being rebuilt).
+REQUEST_REBUILD_LIMIT = 1_000
 
 
 class SearchForm(FlaskForm):
@@ -94,7 +94,7 @@ def _apply_committed() -> None:
     if session.new or session.dirty or session.deleted:
         return  # unfinished work of the caller: never commit it from here
     try:
-        svc.apply_outbox()
+        svc.apply_outbox(rebuild_up_to=REQUEST_REBUILD_LIMIT)
     except IndexBusy:
         db.session.rollback()
         log.info("Search index busy after the request: the scheduler will apply the changes")

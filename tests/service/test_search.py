@@ -155,6 +155,24 @@ def test_a_busy_index_never_breaks_the_request_and_the_job_applies_later(
     assert refs(svc.search(None, "mine clearance")) == [q.reference]
 
 
+def test_a_request_leaves_a_big_rebuild_to_the_scheduler(web, make_query, people, monkeypatch):
+    from reachback.knowledge import search_views
+
+    monkeypatch.setattr(search_views, "REQUEST_REBUILD_LIMIT", 1)  # "big": more than 1 item
+    q = make_query(status="synthesis", facilitator=people["fac"], title="Cantonment sites")
+    other = make_query(title="Another open query")
+    assert not svc.get_index().exists()
+    web.login(people["fac"])
+    response = web.post(f"/queries/{q.reference}/publish", {"visibility": "public"})
+    assert response.status_code == 302
+    assert not svc.get_index().exists()  # nobody waited for a rebuild
+    assert f"response:{q.reference}" in outbox_keys()
+    apply_search_outbox()
+    assert outbox_keys() == []
+    assert refs(svc.search(None, "cantonment")) == [q.reference]
+    assert refs(svc.search(people["fac"], "another", {"kind": "query"})) == [other.reference]
+
+
 def test_the_scheduler_runs_the_search_outbox_job(app):
     from reachback.scheduler import jobs
 
@@ -340,6 +358,49 @@ def test_a_document_change_is_applied_through_the_outbox(fake_documents, people)
     assert svc.apply_outbox() == 2
     assert refs(svc.search(people["fac"], "truce")) == ["1"]
     assert svc.search(people["fac"], SECRET).total == 0
+
+
+@pytest.fixture
+def library_documents(app, people):
+    """Library documents of each visibility, written as the library writes them."""
+    from datetime import date
+
+    from reachback.accounts.models import Theme
+    from reachback.knowledge.models import Document, DocumentCountry
+
+    ceasefires = db.session.scalar(select(Theme).where(Theme.slug == "ceasefires"))
+    made = {}
+    for visibility, title, country in (
+            ("public", "Ceasefire guidance note", "YE"),
+            ("community", "Ceasefire discussion summary", "SS"),
+            ("restricted", f"Ceasefire briefing on {SECRET}", "SY")):
+        doc = Document(title=title, kind="briefing", summary=f"{title}.", date=date(2025, 3, 1),
+                       visibility=visibility, created_by_id=people["fac"].id,
+                       text=f"Full text about ceasefire monitoring. {title}.")
+        doc.themes = [ceasefires]
+        doc.country_rows = [DocumentCountry(country=country)]
+        db.session.add(doc)
+        made[visibility] = doc
+    db.session.commit()
+    svc.rebuild()
+    return made
+
+
+def test_restricted_library_documents_never_leak(library_documents, people):
+    secret = str(library_documents["restricted"].id)
+    other = svc.search(people["other"], "ceasefire")
+    assert other.total == 2 and secret not in refs(other)
+    assert "SY" not in dict(other.facets["country"])
+    assert dict(other.facets["kind"]) == {"briefing": 2}
+    assert svc.search(people["other"], SECRET).total == 0
+    assert svc.search(people["other"], "", {"country": "SY"}).total == 0
+    assert secret not in [i.ref for i in svc.similar(people["other"], "ceasefire briefing",
+                                                      kind="briefing")]
+    anonymous = svc.search(None, "ceasefire")
+    assert refs(anonymous) == [str(library_documents["public"].id)] and anonymous.total == 1
+    staff = svc.search(people["fac"], SECRET)
+    assert refs(staff) == [secret]
+    assert staff.items[0].url is None or staff.items[0].url.endswith(f"/library/{secret}")
 
 
 # --- open queries: duplicate candidates at triage -------------------------------------------
