@@ -33,8 +33,9 @@ upgrade: $(STAMP)  ## apply database migrations
 demo: $(STAMP)  ## load the demo data (idempotent)
 	$(RB) demo
 
-test: $(TSTAMP) chromium check  ## set up, run the static checks, then the whole test suite (browser tests included)
+test: $(TSTAMP) chromium check  ## set up, run the static checks, the whole suite on SQLite (browser tests included), then on PostgreSQL
 	$(PY) -m pytest -n 2
+	$(MAKE) --no-print-directory test-postgres
 
 check: $(TSTAMP)  ## static checks: ruff, bandit (medium severity and up), pip-audit when PyPI answers
 	.venv/bin/ruff check .
@@ -47,8 +48,9 @@ chromium:  ## install Debian's Chromium for the browser tests when missing (as r
 screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data in a temporary instance
 	$(PY) scripts/screenshots.py
 
-test-postgres: $(TSTAMP)  ## the suite against a throwaway PostgreSQL server (.ci/postgres.sh)
-	REACHBACK_TEST_DATABASE_URL=$$(.ci/postgres.sh) $(PY) -m pytest -n 2 -m "not browser"
+test-postgres: $(TSTAMP)  ## the suite on a throwaway PostgreSQL server (.ci/postgres.sh installs and starts it)
+	@# The browser tests serve their own SQLite app: they ran above.
+	url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 -m "not browser"
 
 lint: $(TSTAMP)  ## ruff
 	.venv/bin/ruff check .

@@ -24,9 +24,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_compress(app)
 
     from . import models  # noqa: F401 - every model registered before any query runs
+    from .health import init_health
     from .web import init_web
 
     init_web(app)
+    init_health(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app

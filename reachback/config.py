@@ -55,6 +55,12 @@ class Defaults:
     SCHEDULER_SLA_SECONDS = 60
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_INVITATIONS_SECONDS = 300
+    # /healthz answers 503 beyond these (seconds): a scheduler heartbeat this old (three
+    # lease renewals missed), an e-mail due this long ago, an index change waiting this long
+    # (the budget is 10 s: minutes mean the job is stuck).
+    HEALTH_SCHEDULER_MAX_AGE = 180
+    HEALTH_OUTBOX_MAX_DELAY = 3600
+    HEALTH_SEARCH_MAX_LAG = 120
 
 
 def instance_path() -> str:

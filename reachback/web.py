@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
+    Request,
     current_app,
     flash,
     g,
@@ -17,9 +18,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import markdown, permissions
 from .countries import country_name
@@ -38,7 +41,38 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+class NulFreeParameters(ImmutableMultiDict):
+    """Query string and form fields without NUL characters: no field of this app may hold
+    one, PostgreSQL refuses them in text, and a stray one must not turn a search or a form
+    into an error page (the rest of what the person typed is kept)."""
+
+    def __init__(self, mapping=None):
+        if isinstance(mapping, MultiDict):
+            mapping = mapping.items(multi=True)
+        elif isinstance(mapping, dict):
+            mapping = mapping.items()
+        super().__init__([(_strip_nul(key), _strip_nul(value)) for key, value in mapping or ()])
+
+
+def _strip_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanRequest(Request):
+    parameter_storage_class = NulFreeParameters
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: only numbers a row id can be (a 32-bit INTEGER column on
+    PostgreSQL), so that /notifications/99999999999 is a 404 and not a database error."""
+
+    def __init__(self, url_map, min=1, max=2**31 - 1, **kwargs):  # noqa: A002 - werkzeug's names
+        super().__init__(url_map, min=min, max=max, **kwargs)
+
+
 def init_web(app) -> None:
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = IdConverter
     _session_settings(app.config)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -232,6 +266,11 @@ def _http_error(error: HTTPException):
 def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if isinstance(error, DataError):  # a value the database refuses: bad input, not a bug
+        current_app.logger.warning("Refused by the database on %s: %s", request.path,
+                                   error.orig.__class__.__name__)
+        db.session.rollback()
+        return _http_error(BadRequest(HTTP_MESSAGES[400]))
     current_app.logger.exception("Unhandled error on %s", request.path)
     db.session.rollback()
     if is_api_request():

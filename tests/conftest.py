@@ -1,5 +1,7 @@
 """Shared fixtures: an app with its own instance folder and database, factories, clients."""
 import os
+import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -26,21 +28,41 @@ TEST_CONFIG = {
 }
 
 
+SERVER = os.environ.get("REACHBACK_TEST_DATABASE_URL")
+
+
 @pytest.fixture(scope="session")
-def postgres_url(request):
-    """With REACHBACK_TEST_DATABASE_URL (a PostgreSQL server), one fresh database per
-    test worker; None means each test gets its own SQLite file."""
-    server = os.environ.get("REACHBACK_TEST_DATABASE_URL")
-    if not server:
-        return None
-    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    name = f"reachback_test_{worker}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
+def make_database(request):
+    """`make_database(name)` -> the URL of a new, empty PostgreSQL database for this run and
+    worker (dropped at the end), or None without REACHBACK_TEST_DATABASE_URL (SQLite)."""
+    # Unique per run and worker, so that several runs can share one server.
+    workerinput = getattr(request.config, "workerinput", {})
+    prefix = (f"reachback_test_{workerinput.get('testrunuid', uuid.uuid4().hex)[:8]}_"
+              f"{workerinput.get('workerid', 'main')}")
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT") if SERVER else None
+    created = []
+
+    def make(name):
+        if admin is None:
+            return None
+        created.append(f"{prefix}_{name}")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{created[-1]}"')
+        return make_url(SERVER).set(database=created[-1]).render_as_string(hide_password=False)
+
+    yield make
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in created:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(make_database):
+    """With REACHBACK_TEST_DATABASE_URL (a PostgreSQL server), one database per test worker,
+    emptied between tests; None means each test gets its own SQLite file."""
+    return make_database("main")
 
 
 _schema_ready = set()
@@ -73,6 +95,19 @@ def app(tmp_path, monkeypatch, postgres_url):
         db.session.remove()
         db.engine.dispose()
         set_clock(None)
+
+
+@contextmanager
+def another_app(app, **overrides):
+    """A second app on the test's database (another worker, other settings), its pooled
+    connections closed at the end (else they are closed by the garbage collector, late)."""
+    other = create_app({**TEST_CONFIG, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                        **overrides})
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def _fresh_g(_sender, **_extra):

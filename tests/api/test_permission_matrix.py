@@ -4,7 +4,6 @@ Each cell builds its own query (through the services) in the state where the act
 allowed, so that only the permission decides the answer: 401 without a token, 404 when the
 caller may not see the query, 403 when they may see it but not act, 2xx when they may.
 """
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -93,13 +92,14 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """One app and one set of people for the whole table (each cell builds its own query)."""
+def world(tmp_path_factory, make_database):
+    """One app and one set of people for the whole table (each cell builds its own query),
+    in a database of its own (other tests empty the worker's database meanwhile)."""
     folder = tmp_path_factory.mktemp("matrix")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("REACHBACK_INSTANCE_PATH", str(folder / "instance"))
-        app = create_app({**TEST_CONFIG, "DATABASE_URL": os.environ.get(
-            "REACHBACK_TEST_DATABASE_URL") or f"sqlite:///{folder / 'matrix.db'}"})
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": make_database("api_matrix")
+                          or f"sqlite:///{folder / 'matrix.db'}"})
         with app.app_context():
             db.create_all()
             seed_taxonomy()
@@ -113,6 +113,7 @@ def world(tmp_path_factory):
             db.session.commit()
             yield World(app, users, tokens)
             db.session.remove()
+            db.engine.dispose()
 
 
 CELLS = [

@@ -234,19 +234,17 @@ def test_the_time_range_is_in_the_viewers_time_zone(web, logbook):
 def test_the_client_address_comes_from_the_proxy_only_when_it_is_trusted(app, make_user):
     """TRUSTED_PROXIES=1 behind a reverse proxy: the audit records X-Forwarded-For. Without
     it the header is ignored (anyone can send it)."""
-    from reachback import create_app
-    from tests.conftest import TEST_CONFIG
+    from tests.conftest import another_app
 
     email = make_user().email
     db.session.rollback()
     for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
-        other = create_app({**TEST_CONFIG, "TRUSTED_PROXIES": proxies,
-                            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
-        client = other.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/login", data={"email": email, "password": "wrong password here",
-                                    "csrf_token": token},
-                    headers={"X-Forwarded-For": "203.0.113.7"})
+        with another_app(app, TRUSTED_PROXIES=proxies) as other:
+            client = other.test_client()
+            page = client.get("/login").get_data(as_text=True)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            client.post("/login", data={"email": email, "password": "wrong password here",
+                                        "csrf_token": token},
+                        headers={"X-Forwarded-For": "203.0.113.7"})
         assert events("sign_in_failed")[-1].ip == expected
         db.session.rollback()

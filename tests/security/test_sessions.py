@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from reachback import create_app
 from reachback.accounts.models import User, UserSession
 from reachback.extensions import db
-from tests.conftest import TEST_CONFIG
+from tests.conftest import another_app
 from tests.helpers import PASSWORD, WebClient
 
 from .conftest import is_login_redirect, session_cookie
@@ -57,13 +56,12 @@ def test_session_cookie_is_httponly_and_lax_and_no_remember_me_cookie(web, make_
 def test_behind_https_the_cookie_is_secure_with_the_host_prefix(app, make_user):
     email = make_user().email
     db.session.rollback()  # hold no lock: the second app below writes to the same database
-    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True,
-                         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
-    web = WebClient(secure.test_client())
-    web.get("/login", base_url="https://localhost")
-    response = web.client.post("/login", base_url="https://localhost", data={
-        "email": email, "password": PASSWORD, "csrf_token": web.token},
-        headers={"Referer": "https://localhost/login"})  # Flask-WTF checks it over HTTPS
+    with another_app(app, SESSION_COOKIE_SECURE=True) as secure:
+        web = WebClient(secure.test_client())
+        web.get("/login", base_url="https://localhost")
+        response = web.client.post("/login", base_url="https://localhost", data={
+            "email": email, "password": PASSWORD, "csrf_token": web.token},
+            headers={"Referer": "https://localhost/login"})  # Flask-WTF checks it over HTTPS
     assert response.status_code == 302
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "session=" in c)
     assert cookie.startswith("__Host-session=")

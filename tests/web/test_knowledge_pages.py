@@ -128,7 +128,7 @@ def test_the_list_shows_20_per_page_newest_first_and_pages_keep_the_filters(
     assert second.count('<article class="card">') == 1 and refs[0] in second
     filtered = web.get("/kb?country=CO&q=vetting").get_data(as_text=True)
     assert 'href="/kb?page=2&amp;q=vetting&amp;country=CO"' in filtered
-    assert "Full-text search is coming" in filtered
+    assert 'href="/search?q=vetting&amp;country=CO"' in filtered  # the words go to search
 
 
 def test_markup_in_a_response_renders_inert(web, make_query, people):

@@ -1,0 +1,135 @@
+"""N+1 guard: the number of SQL statements of each list page and API list does not grow with
+the number of rows it shows.
+
+Each page is counted in a small scene, then again after more rows of every kind were added
+(queries in every status, contributions, notifications, audit events, users); the counts
+must be equal. A loop that loads one row at a time makes the second count larger.
+"""
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from reachback.accounts.models import User
+from reachback.accounts.services import create_token
+from reachback.extensions import db
+from tests.api.conftest import ApiClient
+
+STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
+PAGES = {  # url: who looks at it
+    "/queries/mine": "requester",
+    "/notifications": "requester",
+    "/kb": "requester",
+    "/search?q=police": "requester",
+    "/assignments": "expert",
+    "/triage": "facilitator",
+    "/sla": "facilitator",
+    "/admin/users": "admin",
+    "/admin/audit": "admin",
+    "/admin/outbox": "admin",
+    "/library": "requester",
+}
+API_LISTS = {
+    "/api/v1/queries": "requester",
+    "/api/v1/queries?mine=0": "facilitator",
+    "/api/v1/search?q=police": "requester",
+    "/api/v1/themes": "requester",
+}
+
+
+@contextmanager
+def counting():
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        # A session's last-seen time is written at most once a minute, whatever the page.
+        if not statement.startswith("UPDATE user_sessions"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def statements_of(get, url) -> int:
+    get(url)  # warm-up: one-time work (the search outbox, caches) is not what is measured
+    # The test's session outlives requests: without this, rows loaded earlier would come
+    # from its identity map instead of the database, hiding a lazy load per row.
+    db.session.expunge_all()
+    with counting() as statements:
+        response = get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+class People(dict):
+    """role -> user, loaded afresh each time (the counting expunges the session)."""
+
+    def __getitem__(self, role):
+        return db.session.get(User, super().__getitem__(role))
+
+
+@pytest.fixture
+def scene(app, make_user, make_query):
+    people = People({role: make_user(role.replace("requester", "member")).id
+                     for role in ("requester", "expert", "facilitator", "admin")})
+
+    def grow(rounds: int):
+        for _ in range(rounds):
+            make_user("member")
+            for status in STATUSES:
+                make_query(requester=people["requester"], status=status,
+                           experts=[people["expert"], make_user("expert")],
+                           facilitator=people["facilitator"], visibility="public")
+    return people, grow
+
+
+def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_web):
+    people, grow = scene
+    grow(1)
+    clients = {}
+    for role in set(PAGES.values()):
+        clients[role] = make_web()
+        clients[role].login(people[role])
+    few = {url: statements_of(clients[role].get, url) for url, role in PAGES.items()}
+    grow(3)
+    many = {url: statements_of(clients[role].get, url) for url, role in PAGES.items()}
+    assert many == few
+
+
+def test_a_query_page_with_many_contributions_and_events_runs_no_more_statements(
+        scene, make_web, make_query, make_user):
+    people, _ = scene
+    few_experts = [make_user("expert") for _ in range(2)]
+    many_experts = [make_user("expert") for _ in range(8)]
+    pages = {}
+    for label, experts in (("few", few_experts), ("many", many_experts)):
+        query = make_query(requester=people["requester"], status="synthesis", experts=experts,
+                           facilitator=people["facilitator"])
+        pages[label] = (f"/queries/{query.reference}", f"/queries/{query.reference}/synthesis")
+    staff = make_web()
+    staff.login(people["facilitator"])
+    requester = make_web()
+    requester.login(people["requester"])
+    for client in (staff, requester):
+        counts = {label: [statements_of(client.get, url) for url in urls[:1 + (client is staff)]]
+                  for label, urls in pages.items()}
+        assert counts["many"] == counts["few"]
+
+
+def test_api_lists_run_as_many_statements_for_many_rows_as_for_few(scene, app):
+    people, grow = scene
+    tokens = {role: create_token(people[role], "test")[1] for role in set(API_LISTS.values())}
+    db.session.commit()
+    api = ApiClient(app.test_client(), lambda role: tokens[role])
+    grow(1)
+
+    def counts():
+        return {url: statements_of(lambda u, role=role: api.call("GET", u, role), url)
+                for url, role in API_LISTS.items()}
+
+    few = counts()
+    grow(3)
+    assert counts() == few
