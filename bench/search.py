@@ -1,13 +1,19 @@
 """Bench of the knowledge-base search: index N generated published responses, then time
 searches as members, staff and anonymous visitors make them.
 
-Builds a throw-away SQLite database and index in a temporary folder (bulk inserts), then:
-  1. rebuild: `reachback reindex`'s path (database -> index documents -> whoosh), as a rate;
+Builds a throw-away database and index (bulk inserts), then:
+  1. rebuild: `reachback reindex`'s path (database -> index documents -> index), as a rate;
   2. outbox: 100 responses re-queued and applied, as after publishing;
   3. search: --searches searches through the service (index + permission filter + rows
      loaded from the database), p50 and p95 latency; then the same for similar().
 
+--backend whoosh (the default): a SQLite database and a whoosh index in a temporary folder.
+--backend postgresql: PostgreSQL's full-text search, in a throw-away database created on the
+server of --database-url (default: $REACHBACK_TEST_DATABASE_URL; .ci/postgres.sh starts one)
+and dropped at the end.
+
     .venv/bin/python bench/search.py [--n 20000] [--searches 500] [--body-words 400]
+    .venv/bin/python bench/search.py --backend postgresql --n 20000 --searches 50
 """
 import argparse
 import os
@@ -17,10 +23,13 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, make_url, select
+from sqlalchemy import text as sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -157,13 +166,51 @@ def timed_searches(label: str, fn, count: int) -> None:
           f"({count} calls; {verdict})")
 
 
+@contextmanager
+def throwaway_database(backend: str, server: str | None):
+    """The DATABASE_URL to bench on: "" (SQLite in the instance folder) for whoosh, or a
+    fresh PostgreSQL database on `server`, dropped afterwards."""
+    if backend == "whoosh":
+        yield ""
+        return
+    if not server:
+        sys.exit("--backend postgresql needs --database-url or REACHBACK_TEST_DATABASE_URL")
+    name = f"reachback_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def index_size_mb(svc, db) -> float:
+    index = svc.get_index()
+    if hasattr(index, "path"):
+        return sum(f.stat().st_size for f in Path(index.path).iterdir()) / 2**20
+    return db.session.scalar(sql(
+        "SELECT pg_total_relation_size('search_documents') "
+        "+ pg_total_relation_size('search_words')")) / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="published responses (max 20000)")
     parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--body-words", type=int, default=400)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--backend", choices=("whoosh", "postgresql"), default="whoosh")
+    parser.add_argument("--database-url", default=os.environ.get("REACHBACK_TEST_DATABASE_URL"),
+                        help="PostgreSQL server for --backend postgresql")
     args = parser.parse_args()
+    with throwaway_database(args.backend, args.database_url) as url:
+        bench(args, url)
+
+
+def bench(args, database_url: str) -> None:
     n = max(1, min(args.n, 20_000))
     rng = random.Random(args.seed)
     VOCAB[0][:], VOCAB[1][:] = vocabulary(rng)
@@ -176,13 +223,17 @@ def main() -> None:
     from reachback.knowledge import search as svc
 
     app = create_app({"SECRET_KEY": "bench-secret-key-0123456789-0123456789-abcdef",
-                      "SERVER_NAME": "bench.local"})
+                      "SERVER_NAME": "bench.local", "DATABASE_URL": database_url,
+                      "SEARCH_BACKEND": args.backend})
     with app.app_context():
         db.create_all()
         seed_taxonomy()
         db.session.commit()
         start = time.perf_counter()
         users = build(db, n, args.body_words, rng)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sql("ANALYZE"))  # as autovacuum would after such a load
+            db.session.commit()
         print(f"Generated {n} published responses of ~{args.body_words} words "
               f"in {time.perf_counter() - start:.1f} s ({folder})")
 
@@ -190,11 +241,10 @@ def main() -> None:
         counts = svc.rebuild()
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"rebuild (DB -> whoosh)       {wall:6.1f} s wall {cpu:6.1f} s CPU   "
+        print(f"rebuild (DB -> {args.backend:<10})  {wall:6.1f} s wall {cpu:6.1f} s CPU   "
               f"{counts['response'] / wall:5.0f} responses/s ({counts['response'] / cpu:.0f} "
               f"per CPU second); peak memory so far {peak:.0f} MB")
-        size = sum(f.stat().st_size for f in Path(svc.get_index().path).iterdir())
-        print(f"index size                   {size / 2**20:6.1f} MB")
+        print(f"index size                   {index_size_mb(svc, db):6.1f} MB")
 
         start = time.perf_counter()
         docs = sum(1 for _ in svc.sources()["response"].iter_all())
@@ -217,6 +267,9 @@ def main() -> None:
         who = [None, users["member"], users["expert"], users["staff"]]
         with app.test_request_context():
             svc.search(users["member"], "warm up")
+            timed_searches("index only (mixed users)", lambda: svc.get_index().search(
+                query_text(), svc.principals_for(rng.choice(who)), exclude_kinds=["query"]),
+                args.searches)
             timed_searches("search (mixed users)", lambda: svc.search(
                 rng.choice(who), query_text(), page=rng.choice((1, 1, 1, 2))), args.searches)
             timed_searches("search, sorted by date", lambda: svc.search(

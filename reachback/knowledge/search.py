@@ -1,8 +1,11 @@
 """Search service: what the index holds, who may read it, and the outbox that keeps it current.
 
-The database is the source of truth; the whoosh index (reachback.knowledge.index, the only
-module that imports whoosh) is a derived copy under <instance>/search-index. Callers get
-ids and scores from the index and the rows from the database.
+The database is the source of truth; the search index is a derived copy, kept by one of two
+backends with the same interface, chosen by the SEARCH_BACKEND setting (see get_index):
+whoosh (reachback.knowledge.index, the only module that imports whoosh), an index under
+<instance>/search-index for a single host; or PostgreSQL's full-text search
+(reachback.knowledge.pg_index), tables in the database itself that every host shares.
+Callers get ids and scores from the index and the rows from the database.
 
 Principals. Every indexed item lists who may read it, and every search filters on the
 caller's principals inside the engine (never after paging), so an item a user may not read
@@ -63,6 +66,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..accounts.models import Theme
+from ..config import search_backend
 from ..countries import country_name
 from ..extensions import db, write_intent
 from ..models_base import UTCDateTime, utcnow
@@ -74,7 +78,9 @@ from ..queries.models import (
     query_themes,
 )
 from ..synthesis.models import ConsolidatedResponse
-from .index import IndexBusy, IndexDoc, IndexMissing, SearchIndex
+from .index import SearchIndex
+from .index_api import IndexBusy, IndexDoc, IndexMissing
+from .pg_index import PgSearchIndex
 
 try:  # a lock that dies with its process (POSIX); elsewhere a process-local lock
     import fcntl
@@ -491,32 +497,44 @@ _index_lock = threading.Lock()
 
 
 @contextmanager
-def _rebuild_lock(index: SearchIndex):
-    """Yields True for the one rebuild allowed at a time (across threads and processes)."""
+def _rebuild_lock(index: SearchIndex | PgSearchIndex):
+    """Yields True for the one rebuild allowed at a time (across threads and processes; with
+    PostgreSQL, across hosts too)."""
     if not _thread_lock.acquire(blocking=False):
         yield False
         return
     try:
-        if fcntl is None:  # pragma: no cover
-            yield True
-            return
-        os.makedirs(os.path.dirname(os.path.abspath(index.path)), exist_ok=True)
-        with open(f"{index.path}.rebuild.lock", "a") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        lock = index.rebuild_lock() if isinstance(index, PgSearchIndex) \
+            else _file_lock(f"{index.path}.rebuild.lock")
+        with lock as mine:
+            yield mine
     finally:
         _thread_lock.release()
 
 
+@contextmanager
+def _file_lock(path: str):
+    """Yields True when this process holds the lock file at `path` (whoosh's index is on
+    this host's disk, so a lock on this host is enough)."""
+    if fcntl is None:  # pragma: no cover
+        yield True
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int] | None:
-    """Rebuild the whole index from the database into a fresh directory, then swap it in.
+    """Rebuild the whole index from the database (whoosh: into a fresh directory, then swapped
+    in; PostgreSQL: in one transaction); searches use the old index meanwhile.
 
     Streams every source (yield_per: constant memory), reading in one snapshot that never
     blocks writers, and clears the outbox rows that existed when the snapshot began (they
@@ -561,19 +579,25 @@ def ensure_index() -> dict[str, int] | None:
     return rebuild()
 
 
-def get_index() -> SearchIndex:
-    """The app's index (one per app: it keeps pooled searchers), at SEARCH_INDEX_PATH or
-    <instance>/search-index."""
+def get_index() -> SearchIndex | PgSearchIndex:
+    """The app's index (one per app: whoosh's keeps pooled searchers), of the backend that
+    SEARCH_BACKEND chooses: PostgreSQL's tables in the app's database, or whoosh's files at
+    SEARCH_INDEX_PATH or <instance>/search-index."""
     app = current_app._get_current_object()
     index = app.extensions.get("reachback.search_index")
     if index is None:
         with _index_lock:
             index = app.extensions.get("reachback.search_index")
             if index is None:
-                path = app.config.get("SEARCH_INDEX_PATH") or \
-                    os.path.join(app.instance_path, "search-index")
-                index = app.extensions["reachback.search_index"] = SearchIndex(path)
+                index = app.extensions["reachback.search_index"] = _new_index(app)
     return index
+
+
+def _new_index(app) -> SearchIndex | PgSearchIndex:
+    if search_backend(app.config) == "postgresql":
+        return PgSearchIndex(db.engine)
+    path = app.config.get("SEARCH_INDEX_PATH") or os.path.join(app.instance_path, "search-index")
+    return SearchIndex(path)
 
 
 # --- searching ------------------------------------------------------------------------------
@@ -588,7 +612,7 @@ class SearchItem:
     summary: str
     url: str | None
     score: float
-    highlights: str  # safe HTML from index.py: escaped text, only <mark> tags
+    highlights: str  # safe HTML from the index: escaped text, only <mark> tags
     date: datetime | None
     row: object = None
 

@@ -50,6 +50,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Indexes the models create on one kind of database only (Index(...).ddl_if(), marked
+    with info["dialect"], as pg_index.py's GIN indexes) are compared on that kind only."""
+    dialect = getattr(object, "info", {}).get("dialect") if type_ == "index" else None
+    return dialect is None or dialect == context.get_bind().dialect.name
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -92,6 +99,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

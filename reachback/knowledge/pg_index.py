@@ -1,0 +1,835 @@
+"""Full-text search in PostgreSQL: the search backend for Reachback on several hosts.
+
+PgSearchIndex has the interface of index.SearchIndex (the whoosh backend, whose index lives
+on one disk) and keeps its index in three tables of the application's own database, so every
+web worker and the scheduler on any host read and write the same index:
+
+    search_documents    one row per IndexDoc: what a hit shows (title, summary, the start of
+                        the body for snippets), what filters and facets need (kind, themes,
+                        countries, year, date), who may read it (principals, text[]), and
+                        two weighted tsvectors computed on write: `head` (title A; summary,
+                        theme and country names B), small and kept in the row, and
+                        `document` (head + body C + the query's own text D), the one the GIN
+                        index finds matches in.
+    search_words        every word the index has seen, for spelling suggestions (pg_trgm).
+    search_index_state  one row once the index has been built: until then (a new database,
+                        or one that used whoosh before) exists() is False and search.py
+                        rebuilds it from the database, as it does for a missing whoosh index.
+
+Why tables in db.metadata, created by create_all() and migration 0007 on every database
+(SQLite included, with generic types there): the schema stays one schema, `reachback db
+check` compares it like any other, and the test suite's per-test TRUNCATE empties the index
+along with the rows it was built from. Only the GIN indexes (and the head's storage) are
+PostgreSQL's own: they are what makes the search fast, and SQLite never uses these tables.
+
+Searching. A search is whoosh's: any of the words may match, and documents holding more of
+them rank higher (ts_rank_cd times the share of the search's stems they hold). Every
+statement filters on the caller's principals (principals && :mine) in SQL, before ranking,
+counting, paging and suggesting, so an item a user may not read never reaches their
+results, snippets, facet counts, totals or suggestions. Ranking reads each match's
+`document` from TOAST, so the matches are first ordered by the rank of their `head` and
+only the best RANK_CANDIDATES are ranked in full. User input reaches SQL only as bound
+parameters, and the text given to to_tsquery() is built here of quoted words and
+operators, so that no input can be a tsquery syntax error.
+
+Writing. Writers (apply_locked, rebuild) take a transaction-scoped advisory lock, which
+serialises them across hosts. A rebuild replaces the rows in one transaction with DELETE
+(not TRUNCATE, whose exclusive lock would stop every search until the commit): searches
+read the old rows until the new ones are committed.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC
+
+from sqlalchemy import (
+    DDL,
+    REAL,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    event,
+    false,
+    func,
+    literal,
+    literal_column,
+    not_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSON, REGCLASS, TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+from .index_api import (
+    EXCERPT_CHARS,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_SPELL_WORDS,
+    OPERATOR_WORDS,
+    PROGRESS_EVERY,
+    SNIPPET_CHARS,
+    SYNTAX_MESSAGE,
+    Hit,
+    IndexBusy,
+    IndexDoc,
+    IndexMissing,
+    SearchResult,
+    clip,
+    empty_facets,
+    spell_words,
+    truncate,
+    windows,
+)
+
+log = logging.getLogger(__name__)
+
+CONFIG = "english"  # the text search configuration: English stemming and stop words
+TEXT_ARRAY = ARRAY(Text).with_variant(JSON(), "sqlite")
+# tsvector keeps at most 1 MB of lexemes: a few megabytes of extracted text are cut here.
+INDEXED_BODY_CHARS = 500_000
+WRITE_BATCH = 500
+# ts_rank_cd's weights of the {D, C, B, A} labels.
+RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+RANK_NORMALISATION = 1  # divide by 1 + log(length): long documents do not win by length alone
+# Ranking reads a document's whole tsvector (kilobytes, out of line): fine for hundreds,
+# too slow for thousands. The matches are first ordered by the rank of their small head,
+# and only this many of the best are ranked on their whole document.
+RANK_CANDIDATES = 300
+SIMILAR_TERMS = 10  # the text's most significant words that similar() searches for
+SIMILAR_CANDIDATES = 20  # ... chosen among this many of its most frequent
+COMMON_WORD_DOCUMENTS = 200  # document frequencies are counted up to this
+SPELL_CANDIDATES = 5
+MAX_WORD_CHARS = 100
+# Advisory lock keys (any two numbers no other part of Reachback uses).
+WRITE_LOCK = 7_300_001
+REBUILD_LOCK = 7_300_002
+# Snippets: ts_headline marks matches with these private-use characters, which are removed
+# from the stored text, so that the text can be escaped before <mark> tags are put in.
+# "<" and ">" are swapped for two more around ts_headline: its parser drops anything that
+# looks like an HTML tag, and the snippet must show the text as written.
+MARK_START, MARK_STOP, LESS, GREATER = "\ue000", "\ue001", "\ue002", "\ue003"
+HEADLINE_OPTIONS = (f'StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=2, '
+                    f'MaxWords=30, MinWords=12, ShortWord=2, FragmentDelimiter=" … "')
+_UNSAFE = str.maketrans({"\x00": " ", MARK_START: None, MARK_STOP: None, LESS: None,
+                         GREATER: None})
+HIDE_TAGS = str.maketrans({"<": LESS, ">": GREATER})
+
+
+def _postgresql_only(index: Index) -> Index:
+    """An index created on PostgreSQL only (GIN); `info` tells migrations/env.py to compare
+    it there only (Alembic does not read ddl_if)."""
+    index.info["dialect"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
+
+
+documents = Table(
+    "search_documents", db.metadata,
+    Column("key", String(200), primary_key=True),
+    Column("kind", String(50), nullable=False),
+    Column("ref", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("excerpt", Text, nullable=False),  # the start of the body, for snippets
+    Column("themes", TEXT_ARRAY, nullable=False),
+    Column("countries", TEXT_ARRAY, nullable=False),
+    Column("principals", TEXT_ARRAY, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("date", UTCDateTime, nullable=False),
+    # title (A), summary and theme and country names (B): small, kept in the row.
+    Column("head", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
+    # head + body (C) + the query's own text (D): kilobytes, out of line (TOAST).
+    Column("document", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
+    # The one way to the matches of a search: GIN answers @@ exactly, reading no tsvector.
+    # No index on principals, on purpose: the planner would pair it with this one, or use
+    # it alone and test @@ on every permitted row, reading each one's tsvector from TOAST
+    # (ten times slower). The principals of the matches are checked in their rows.
+    _postgresql_only(Index("ix_search_documents_document", "document", postgresql_using="gin")),
+    Index("ix_search_documents_date", "date"),  # browsing, newest first
+)
+words = Table(
+    "search_words", db.metadata,
+    Column("word", String(MAX_WORD_CHARS), primary_key=True),
+    _postgresql_only(Index("ix_search_words_trigrams", "word", postgresql_using="gin",
+                           postgresql_ops={"word": "gin_trgm_ops"})),
+)
+state = Table(
+    "search_index_state", db.metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("built_at", UTCDateTime, nullable=False),
+)
+# The trigram index needs pg_trgm (a trusted extension: the database's owner may create it).
+event.listen(words, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+# Keep the head in the row (compressed) rather than out of line with the body's tsvector:
+# ranking the heads of thousands of matches must not read each one from TOAST.
+KEEP_HEAD_IN_ROW = "ALTER TABLE search_documents ALTER COLUMN head SET STORAGE MAIN"
+event.listen(documents, "after_create", DDL(KEEP_HEAD_IN_ROW).execute_if(dialect="postgresql"))
+
+# Written as one statement, the tsvectors computed from the IndexDoc's fields ('english' is
+# CONFIG).
+UPSERT = text("""
+    INSERT INTO search_documents (key, kind, ref, title, summary, excerpt, themes, countries,
+                                  principals, year, date, head, document)
+    SELECT key, kind, ref, title, summary, excerpt, themes, countries, principals, year, date,
+           head, head || setweight(to_tsvector('english', body), 'C')
+                      || setweight(to_tsvector('english', extra), 'D')
+    FROM (VALUES (:key, :kind, :ref, :title, :summary, :excerpt, :themes, :countries,
+                  :principals, :year, :date,
+                  setweight(to_tsvector('english', :title), 'A')
+                  || setweight(to_tsvector('english', :labels), 'B'),
+                  :body, :extra))
+         AS v (key, kind, ref, title, summary, excerpt, themes, countries, principals, year,
+               date, head, body, extra)
+    ON CONFLICT (key) DO UPDATE SET
+        kind = excluded.kind, ref = excluded.ref, title = excluded.title,
+        summary = excluded.summary, excerpt = excluded.excerpt, themes = excluded.themes,
+        countries = excluded.countries, principals = excluded.principals,
+        year = excluded.year, date = excluded.date, head = excluded.head,
+        document = excluded.document
+""").bindparams(bindparam("date", type_=UTCDateTime()),
+                *(bindparam(name, type_=ARRAY(Text))
+                  for name in ("themes", "countries", "principals")))
+ADD_WORDS = text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) "
+                 "ON CONFLICT DO NOTHING")
+# How many documents hold each lexeme (a tsquery of one lexeme each), counted up to :cap:
+# beyond that a word is common, whatever its exact count. For similar().
+DOCUMENT_FREQUENCIES = text("""
+    SELECT term, (SELECT count(*) FROM (SELECT FROM search_documents d
+                                        WHERE d.document @@ CAST(term AS tsquery)
+                                        LIMIT :cap) AS found)
+    FROM unnest(CAST(:terms AS text[])) AS term
+""")
+
+
+class PgSearchIndex:
+    """The search index in PostgreSQL tables, with SearchIndex's interface (see the module
+    docstring). Reads and writes on connections of its own from the app's engine, never in
+    the caller's session: search.py rolls its session back around index calls, as the index
+    is a separate store."""
+
+    lock_retries = 6  # attempts to get the write lock ...
+    lock_delay = 0.05  # ... sleeping this, doubled each time (~1.6 s in total)
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    # ----------------------------------------------------------- lifecycle
+
+    def exists(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                return _built(conn)
+        except DBAPIError:  # the tables are not there (the database is not upgraded)
+            return False
+
+    def create(self) -> None:
+        self.rebuild(())
+
+    def doc_count(self) -> int:
+        with self._reading() as conn:
+            return conn.scalar(select(func.count()).select_from(documents))
+
+    def close(self) -> None:
+        """Nothing to close: connections go back to the engine's pool after each call."""
+
+    def drop(self) -> None:
+        """Empty the index and mark it unbuilt (the next job rebuilds it from the database):
+        before going back to PostgreSQL after a spell on whoosh, whose changes it missed."""
+        with self.engine.begin() as conn:
+            conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
+            for table in (state, words, documents):
+                conn.execute(delete(table))
+
+    @contextmanager
+    def rebuild_lock(self) -> Iterator[bool]:
+        """Yields True for the one rebuild allowed at a time on every host: a session-level
+        advisory lock, on a connection of its own, held until the block ends (or the process
+        dies)."""
+        with self.engine.connect() as conn:
+            mine = conn.scalar(select(func.pg_try_advisory_lock(REBUILD_LOCK)))
+            conn.commit()
+            try:
+                yield bool(mine)
+            finally:
+                if mine:
+                    conn.execute(select(func.pg_advisory_unlock(REBUILD_LOCK)))
+                    conn.commit()
+
+    # -------------------------------------------------------------- writing
+
+    def apply(self, upserts: Iterable[IndexDoc], deletes: Iterable[str]) -> None:
+        self.apply_locked(lambda: (upserts, deletes, None))
+
+    def apply_locked(self, build: Callable[[], tuple[Iterable[IndexDoc], Iterable[str], object]]):
+        """Take the write lock, then call build() -> (upserts, deletes, result), write, commit
+        and return result. Reading what to write while holding the lock means two workers
+        (on any hosts) can never commit an older state of a document over a newer one."""
+        with self.engine.begin() as conn:
+            if not _built(conn):
+                raise IndexMissing("the search index has not been built")
+            self._lock(conn)
+            upserts, deletes, result = build()
+            deletes = set(deletes)
+            if deletes:
+                conn.execute(delete(documents).where(documents.c.key.in_(deletes)))
+            # A key that is also being deleted was deleted after its edit.
+            _write(conn, [doc for doc in upserts if doc.key not in deletes])
+        return result
+
+    def rebuild(self, docs: Iterable[IndexDoc],
+                progress: Callable[[int], None] | None = None) -> int:
+        """Replace the whole index with `docs` (streamed, written in batches) in one
+        transaction: searches see the old index until it commits, and a failure leaves it
+        as it was."""
+        count = 0
+        with self.engine.begin() as conn:
+            conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))  # applies wait
+            conn.execute(delete(words))
+            conn.execute(delete(documents))
+            seen: set[str] = set()  # each word is written once, not once per document
+            batch: list[IndexDoc] = []
+            for doc in docs:
+                batch.append(doc)
+                count += 1
+                if len(batch) == WRITE_BATCH:
+                    _write(conn, batch, seen)
+                    batch = []
+                if progress and count % PROGRESS_EVERY == 0:
+                    progress(count)
+            _write(conn, batch, seen)
+            conn.execute(pg_insert(state).values(id=1, built_at=utcnow())
+                         .on_conflict_do_update(index_elements=["id"],
+                                                set_={"built_at": utcnow()}))
+        self._settle()
+        if progress:
+            progress(count)
+        return count
+
+    def _settle(self) -> None:
+        """After a rebuild: move the GIN index's pending entries into the index proper
+        (every search would read the unsorted pending list otherwise) and give the planner
+        statistics of the new rows, rather than wait for autovacuum. Only an optimisation:
+        the rebuild is committed already (a role that does not own the table may not)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(select(func.gin_clean_pending_list(
+                    cast("ix_search_documents_document", REGCLASS))))
+                conn.execute(text("ANALYZE search_documents"))
+        except DBAPIError:
+            log.warning("Could not tidy the search index after its rebuild", exc_info=True)
+
+    def _lock(self, conn) -> None:
+        delay = self.lock_delay
+        for attempt in range(self.lock_retries):
+            if conn.scalar(select(func.pg_try_advisory_xact_lock(WRITE_LOCK))):
+                return
+            if attempt < self.lock_retries - 1:
+                time.sleep(delay)
+                delay *= 2
+        raise IndexBusy("the search index is locked by another writer")
+
+    # ------------------------------------------------------------- searching
+
+    def search(self, text: str, principals: Iterable[str], *,
+               filters: dict[str, str] | None = None, page: int = 1, per_page: int = 10,
+               sort: str = "relevance", exclude_kinds: Iterable[str] = ()) -> SearchResult:
+        principals = [p for p in principals if p]
+        page = max(1, int(page))
+        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+        text, message = clip(_clean(text or ""))
+        with self._reading() as conn:
+            if not principals:
+                return SearchResult([], 0, page, per_page, empty_facets(), None, message)
+            kinds = [k for k in exclude_kinds if k]
+            allowed = _allowed(principals, filters, kinds)
+            if text.strip():
+                query = parse(text)
+                where = [*allowed, _matches(query.tsquery)]
+                by_date = sort == "date"
+            else:  # browsing: everything permitted, newest first
+                query, where, by_date = Query("", []), allowed, True
+            total, facets = _facets(conn, where)
+            offset = (page - 1) * per_page
+            hits = _page(conn, where, query, by_date, offset, per_page) if offset < total else []
+            suggestion = _suggest(conn, text, _allowed(principals, None, kinds)) \
+                if text.strip() else None
+            return SearchResult(hits=hits, total=total, page=page, per_page=per_page,
+                                facets=facets, suggestion=suggestion,
+                                message=message or query.message)
+
+    def similar(self, text: str, principals: Iterable[str], limit: int = 5,
+                exclude_keys: Iterable[str] = (),
+                filters: dict[str, str] | None = None) -> list[Hit]:
+        """The permitted documents sharing most of the text's significant words: an OR of
+        its SIMILAR_TERMS words that the fewest documents hold (the rarer, the more telling),
+        ranked like a search."""
+        principals = [p for p in principals if p]
+        text, _ = clip(_clean(text or ""), MAX_QUERY_CHARS * 10)
+        with self._reading() as conn:
+            if not principals or not text.strip():
+                return []
+            terms = _significant_terms(conn, text)
+            if not terms:
+                return []
+            query = Query(" | ".join(_quote(term) for term in terms), terms, lexemes=True)
+            where = [*_allowed(principals, filters), _matches(query.tsquery),
+                     documents.c.key.not_in(list(exclude_keys))]
+            return _page(conn, where, query, False, 0, max(1, int(limit)))
+
+    @contextmanager
+    def _reading(self) -> Iterator:
+        with self.engine.connect() as conn:
+            try:
+                built = _built(conn)
+            except DBAPIError as exc:
+                raise IndexMissing("no search index tables in the database") from exc
+            if not built:
+                raise IndexMissing("the search index has not been built")
+            # The planner does not count the cost of reading TOASTed tsvectors, and for a
+            # query matching a good share of the rows (similar()'s OR of ten words) it
+            # would scan the table, reading every document's tsvector: hundreds of ms. The
+            # GIN index answers @@ without reading any, so it is always the better path.
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            yield conn
+
+
+# --- the user's search text -> a tsquery ----------------------------------------------------
+
+@dataclass
+class Query:
+    """A search as to_tsquery() text, and its positive terms (the words and phrases that are
+    not negated: for ranking by coverage, and for snippets). With lexemes, the terms are
+    lexemes already (similar()), never stemmed again."""
+
+    text: str
+    terms: list[str]
+    message: str | None = None
+    lexemes: bool = False
+
+    def _as_tsquery(self, value: str):
+        if self.lexemes:
+            return cast(literal(value, Text), TSQUERY)
+        return func.to_tsquery(CONFIG, literal(value, Text))
+
+    @property
+    def tsquery(self):
+        return self._as_tsquery(self.text)
+
+    @property
+    def highlight(self):
+        """Any of the positive terms (never a negated word), or None without any."""
+        if not self.terms:
+            return None
+        return self._as_tsquery(" | ".join(_quote(term) for term in self.terms))
+
+    def stems(self, conn) -> list[str]:
+        """The lexemes of the positive terms (for coverage and snippet windows)."""
+        if self.lexemes or not self.terms:
+            return self.terms
+        return conn.scalar(select(func.tsvector_to_array(
+            func.to_tsvector(CONFIG, literal(" ".join(self.terms), Text))))) or []
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<paren>[()])|(?P<word>\w+)|(?P<quote>")')
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def parse(text: str) -> Query:
+    """The user's syntax, as whoosh's parser reads it: words and "phrases", any of which
+    may match (more matches rank higher); AND, OR, NOT, ANDNOT and parentheses. Text that
+    is not valid syntax is searched as its plain words, with a message saying so."""
+    try:
+        tree = _Parser(_tokens(text)).parse()
+    except (QuerySyntaxError, RecursionError):
+        words = [w for w in re.findall(r"\w+", text) if w not in OPERATOR_WORDS]
+        tree = ("|", [("word", w) for w in words]) if words else None
+        message = SYNTAX_MESSAGE
+    else:
+        message = None
+    if tree is None:
+        return Query("", [], message)
+    return Query(_render(tree), _dedupe(_positive_terms(tree)), message)
+
+
+def _tokens(text: str) -> list:
+    tokens = []
+    for m in TOKEN.finditer(text):
+        if m.group("quote"):
+            raise QuerySyntaxError("unclosed quote")
+        if m.group("paren"):
+            tokens.append(m.group("paren"))
+        elif m.group("word") in OPERATORS:
+            tokens.append(m.group("word"))
+        elif m.group("word"):
+            tokens.append(("word", m.group("word")))
+        elif m.group("phrase").strip():
+            tokens.append(("phrase", m.group("phrase")))
+    return tokens
+
+
+class _Parser:
+    """or := and ([OR] and)* ; and := not (AND not | ANDNOT not)* ; not := NOT atom | atom ;
+    atom := word | phrase | ( or ). A bare sequence of terms is an OR, as in whoosh."""
+
+    def __init__(self, tokens: list):
+        self.tokens, self.pos = tokens, 0
+
+    def parse(self):
+        if not self.tokens:
+            return None
+        tree = self.or_()
+        if self.pos != len(self.tokens):
+            raise QuerySyntaxError("unexpected )")
+        return tree
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self):
+        symbol = self.peek()
+        if symbol is None:
+            raise QuerySyntaxError("unexpected end")
+        self.pos += 1
+        return symbol
+
+    def or_(self):
+        parts = [self.and_()]
+        while self.peek() not in (None, ")"):
+            if self.peek() in ("OR", "ANDMAYBE"):
+                self.take()
+            parts.append(self.and_())
+        if len(parts) == 1:
+            return parts[0]
+        # "a b NOT c" means (a OR b) AND NOT c, never a OR b OR (anything but c).
+        positive = [p for p in parts if p[0] != "!"]
+        negative = [p for p in parts if p[0] == "!"]
+        if positive and negative:
+            either = positive[0] if len(positive) == 1 else ("|", positive)
+            return ("&", [either, *negative])
+        return ("|", positive) if positive else ("&", negative)
+
+    def and_(self):
+        parts = [self.not_()]
+        while self.peek() in ("AND", "ANDNOT"):
+            negate = self.take() == "ANDNOT"
+            part = self.not_()
+            parts.append(("!", part) if negate else part)
+        return parts[0] if len(parts) == 1 else ("&", parts)
+
+    def not_(self):
+        if self.peek() == "NOT":
+            self.take()
+            return ("!", self.atom())
+        return self.atom()
+
+    def atom(self):
+        symbol = self.take()
+        if symbol == "(":
+            tree = self.or_()
+            if self.take() != ")":
+                raise QuerySyntaxError("unclosed (")
+            return tree
+        if isinstance(symbol, tuple):
+            return symbol
+        raise QuerySyntaxError(f"unexpected {symbol}")
+
+
+def _quote(value: str) -> str:
+    """A word or phrase as one quoted to_tsquery operand (stemmed by to_tsquery; a phrase
+    becomes its words in sequence). Quoted, no input can be read as tsquery syntax."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _render(tree) -> str:
+    kind, value = tree
+    if kind in ("word", "phrase"):
+        return _quote(value)
+    if kind == "!":
+        return "!" + _render(value)
+    return "(" + f" {kind} ".join(_render(part) for part in value) + ")"
+
+
+def _positive_terms(tree) -> list[str]:
+    kind, value = tree
+    if kind in ("word", "phrase"):
+        return [value.lower()]
+    if kind == "!":
+        return []  # excluded words are never highlighted nor counted
+    return [term for part in value for term in _positive_terms(part)]
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- the SQL of a search ----------------------------------------------------------------------
+
+def _built(conn) -> bool:
+    return conn.scalar(select(state.c.id).limit(1)) is not None
+
+
+def _allowed(principals: list[str], filters: dict | None = None,
+             exclude_kinds: Iterable[str] = ()) -> list:
+    """The conditions every statement of a search applies: readable by one of the
+    caller's principals, matching each facet filter, of no excluded kind."""
+    d = documents.c
+    where = [d.principals.overlap(cast(principals, ARRAY(Text)))]
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        value = str(value)
+        if name == "kind":
+            where.append(d.kind == value)
+        elif name == "theme":
+            where.append(d.themes.contains(cast([value], ARRAY(Text))))
+        elif name == "country":
+            where.append(d.countries.contains(cast([value], ARRAY(Text))))
+        elif name == "year":
+            year = value.strip()
+            where.append(d.year == int(year) if year.isdecimal() and len(year) <= 4 else false())
+    exclude = list(exclude_kinds)
+    if exclude:
+        where.append(d.kind.not_in(exclude))
+    return where
+
+
+def _matches(tsquery):
+    return documents.c.document.bool_op("@@")(tsquery)
+
+
+def _head_rank(query: Query):
+    """A first, cheap rank of the matches: ts_rank (a third of ts_rank_cd's cost with many
+    words) of their heads, kept in the row."""
+    return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.tsquery)
+
+
+def _score(stems: list[str], query: Query):
+    """ts_rank_cd (cover density, title above summary above body), times the share of the
+    search's stems the document holds: whoosh's coordination, so that a document with every
+    word comes before one with a single word repeated. (The share in one pass: the lexemes
+    ts_delete() takes away from the document are the stems it holds.)"""
+    d = documents.c
+    rank = func.ts_rank_cd(cast(RANK_WEIGHTS, ARRAY(REAL)), d.document, query.tsquery,
+                           RANK_NORMALISATION)
+    if len(stems) < 2:
+        return rank
+    covered = func.length(d.document) - func.length(
+        func.ts_delete(d.document, cast(stems, ARRAY(Text))))
+    return rank * (covered + 1.0) / (len(stems) + 1.0)
+
+
+def _facets(conn, where: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The number of matches, and the facet counts over them, in one statement."""
+    d = documents.c
+    matched = select(d.kind, d.year, d.themes, d.countries).where(*where).cte("matched")
+    themes = select(func.unnest(matched.c.themes).label("value")).subquery()
+    countries = select(func.unnest(matched.c.countries).label("value")).subquery()
+    rows = conn.execute(union_all(
+        select(literal("total"), literal(""), func.count()).select_from(matched),
+        select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
+        select(literal("year"), cast(matched.c.year, Text), func.count())
+        .group_by(matched.c.year),
+        select(literal("theme"), themes.c.value, func.count()).group_by(themes.c.value),
+        select(literal("country"), countries.c.value, func.count())
+        .group_by(countries.c.value),
+    )).all()
+    total = next(count for name, _value, count in rows if name == "total")
+    facets = empty_facets()
+    for name, value, count in rows:
+        if name != "total":
+            facets[name].append((value, count))
+    for values in facets.values():
+        values.sort(key=lambda vn: (-vn[1], vn[0]))
+    return total, facets
+
+
+def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: int) -> list[Hit]:
+    """One page of hits, best (or newest) first, with snippets for that page only."""
+    d = documents.c
+    offset = min(offset, 2**62)
+    stems = query.stems(conn)
+    if by_date or not query.text:
+        score = literal(0.0)
+        order = [d.date.desc(), d.key]
+        page = select(d.key, score.label("score")).where(*where)
+    else:  # the best RANK_CANDIDATES by their head, then ranked on the whole document
+        candidates = (select(d.key).where(*where)
+                      .order_by(_head_rank(query).desc(), d.date.desc(), d.key)
+                      .limit(max(RANK_CANDIDATES, offset + limit)).scalar_subquery())
+        score = _score(stems, query)
+        order = [score.desc(), d.date.desc(), d.key]
+        page = select(d.key, score.label("score")).where(d.key.in_(candidates))
+    ranked = page.order_by(*order).limit(limit).offset(offset).subquery()
+    rows = conn.execute(
+        select(d.key, d.kind, d.ref, d.title, d.summary, d.date, ranked.c.score,
+               d.excerpt if query.highlight is not None else literal("").label("excerpt"))
+        .select_from(documents.join(ranked, ranked.c.key == d.key))
+        .order_by(ranked.c.score.desc(), *order[-2:])).all()
+    snippets = _snippets(conn, query, stems, rows)
+    return [Hit(key=row.key, kind=row.kind, ref=row.ref, title=row.title, summary=row.summary,
+                score=float(row.score or 0.0), date=row.date,
+                highlights=snippets.get(row.key) or html.escape(truncate(row.summary,
+                                                                        SNIPPET_CHARS)))
+            for row in rows]
+
+
+def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
+    """{key: safe HTML snippet} of the hits in which a word of the search was marked.
+
+    ts_headline costs what analysing its text costs, and a body may hold 20 000 characters:
+    as whoosh's backend does, it is given only a few windows of the text around the likely
+    matches (index_api.windows), the first window with a marked word giving the snippet."""
+    if query.highlight is None or not rows:
+        return {}
+    owners, texts = [], []
+    for row in rows:
+        text_ = f"{row.summary}\n\n{row.excerpt}" if row.summary else row.excerpt
+        for window in windows(text_, set(stems)):
+            owners.append(row.key)
+            # ts_headline's parser drops what looks like an HTML tag: hide "<" and ">".
+            texts.append(window.translate(HIDE_TAGS))
+    found = (func.unnest(cast(texts, ARRAY(Text)))
+             .table_valued("text", with_ordinality="n").render_derived())
+    marked = conn.scalars(
+        select(func.ts_headline(CONFIG, found.c.text, query.highlight, HEADLINE_OPTIONS))
+        .select_from(found).order_by(found.c.n))
+    snippets: dict[str, str] = {}
+    for key, snippet in zip(owners, marked, strict=True):
+        if key not in snippets and MARK_START in snippet:
+            snippets[key] = _safe_html(snippet.strip())
+    return snippets
+
+
+def _safe_html(snippet: str) -> str:
+    """The escaped snippet, with its marked words in <mark> and its "<" and ">" back."""
+    return (html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+            .replace(LESS, "&lt;").replace(GREATER, "&gt;"))
+
+
+# --- spelling suggestions and similar documents ---------------------------------------------
+
+def _suggest(conn, text: str, allowed: list) -> str | None:
+    """Replace words found in no permitted document by the most similar word that is
+    (pg_trgm), so that a suggestion never reveals a word of a document the caller may not
+    read."""
+    found = [m for m in re.finditer(r"\w+", text) if m.group() not in OPERATOR_WORDS]
+    found = found[:MAX_SPELL_WORDS]
+    unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn)
+    out, last = [], 0
+    for match in found:
+        word = match.group().lower()
+        candidate = _best_candidate(conn, word, allowed) if word in unknown else None
+        if candidate:
+            out += [text[last:match.start()], candidate]
+            last = match.end()
+    return "".join(out) + text[last:] if out else None
+
+
+def _holds(word, allowed: list):
+    """Whether a permitted document holds `word` (stemmed), as a SQL condition."""
+    query = func.plainto_tsquery(CONFIG, word)
+    return select(documents.c.key).where(*allowed, _matches(query)).exists()
+
+
+def _unknown_words(candidates: set[str], allowed: list, conn) -> set[str]:
+    """The words (of three letters or more, not numbers, not stop words) that no permitted
+    document holds: one statement for all of them."""
+    wanted = sorted(w for w in candidates if len(w) >= 3 and not w.isdigit())
+    if not wanted:
+        return set()
+    word = func.unnest(cast(wanted, ARRAY(Text))).table_valued("word").render_derived()
+    stop_word = func.numnode(func.plainto_tsquery(CONFIG, word.c.word)) == 0
+    return set(conn.scalars(select(word.c.word).select_from(word)
+                            .where(not_(stop_word), not_(_holds(word.c.word, allowed)))))
+
+
+def _best_candidate(conn, word: str, allowed: list) -> str | None:
+    """The indexed word most like `word` (trigram similarity; like whoosh's corrector, it
+    starts with the same letter) that a permitted document holds."""
+    w = words.c.word
+    similarity = func.similarity(w, word)
+    likely = (select(w.label("word"), similarity.label("similarity"))
+              .where(w.bool_op("%")(word), w != word, func.left(w, 1) == word[:1])
+              .order_by(similarity.desc(), w).limit(SPELL_CANDIDATES).subquery())
+    return conn.scalar(select(likely.c.word).where(_holds(likely.c.word, allowed))
+                       .order_by(likely.c.similarity.desc(), likely.c.word).limit(1))
+
+
+def _significant_terms(conn, text: str) -> list[str]:
+    """The text's SIMILAR_TERMS lexemes that weigh most (tf-idf: frequent in the text,
+    rare in the index); lexemes no document holds are left out."""
+    lexemes = conn.execute(
+        select(literal_column("lexeme"), func.cardinality(literal_column("positions")))
+        .select_from(func.unnest(func.to_tsvector(CONFIG, literal(text, Text)))
+                     .table_valued("lexeme", "positions", "weights"))).all()
+    frequent = sorted(lexemes, key=lambda lp: (-lp[1], -len(lp[0]), lp[0]))
+    tf = {_quote(lexeme): (lexeme, n) for lexeme, n in frequent[:SIMILAR_CANDIDATES]}
+    if not tf:
+        return []
+    found = conn.execute(DOCUMENT_FREQUENCIES, {"terms": list(tf), "cap": COMMON_WORD_DOCUMENTS})
+    # Rarer words weigh more; any word in COMMON_WORD_DOCUMENTS documents or more is common.
+    weights = {tf[term][0]: tf[term][1] * math.log(1 + 10 * COMMON_WORD_DOCUMENTS / df)
+               for term, df in found if df}
+    return sorted(weights, key=lambda lexeme: -weights[lexeme])[:SIMILAR_TERMS]
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _write(conn, docs: list[IndexDoc], seen: set[str] | None = None) -> None:
+    """Insert or replace `docs`, and add their words to the spelling list (with `seen`, a
+    rebuild's set of words already written)."""
+    if not docs:
+        return
+    conn.execute(UPSERT, [_row(doc) for doc in docs])
+    new = set().union(*(spell_words(doc) for doc in docs))
+    new = {w for w in new if len(w) <= MAX_WORD_CHARS}
+    if seen is not None:
+        new -= seen
+        seen |= new
+    if new:
+        conn.execute(ADD_WORDS, {"words": sorted(new)})
+
+
+def _row(doc: IndexDoc) -> dict:
+    summary = _clean(doc.summary or "")
+    body = _clean(doc.body or "")[:INDEXED_BODY_CHARS]
+    names = " ; ".join(_clean(name) for name in [*doc.theme_names, *doc.country_names])
+    return dict(
+        key=doc.key, kind=doc.kind, ref=doc.ref, title=_clean(doc.title or ""),
+        summary=summary, excerpt=body[:EXCERPT_CHARS],
+        themes=list(doc.themes or ()), countries=list(doc.countries or ()),
+        principals=list(doc.principals or ()), year=_utc(doc.date).year, date=doc.date,
+        labels=f"{summary}\n\n{names}", body=body, extra=_clean(doc.extra or ""),
+    )
+
+
+def _utc(value):
+    """The date in UTC (its year is the year facet, as with whoosh)."""
+    return value.astimezone(UTC) if value.tzinfo is not None else value
+
+
+def _clean(value: str) -> str:
+    """Text without NUL (PostgreSQL refuses it) and without the snippet markers."""
+    return value.translate(_UNSAFE)
