@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import PROJECT_ROOT, instance_path, load_config
-from .extensions import csrf, db, init_compress, login_manager, migrate
+from .extensions import csrf, db, init_compress, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
     login_manager.init_app(app)
+    limiter.init_app(app)
     init_compress(app)
 
     from . import models  # noqa: F401 - every model registered before any query runs
@@ -35,6 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _blueprints():
+    from .accounts.invitation_views import bp as invitations
+    from .accounts.twofactor_views import bp as twofactor
     from .accounts.views import bp as accounts
     from .admin.views import bp as admin
     from .api import bp as api
@@ -46,4 +49,5 @@ def _blueprints():
     from .sla.views import bp as sla
     from .synthesis.views import bp as synthesis
 
-    return [accounts, queries, synthesis, knowledge, library, notify, email, admin, api, sla]
+    return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
+            email, admin, api, sla]

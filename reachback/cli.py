@@ -74,6 +74,26 @@ def users_token(email, name):
     click.echo(clear)
 
 
+@users.command("totp")
+@click.argument("email")
+@with_appcontext
+def users_totp(email):
+    """Give EMAIL a new two-factor key (a lost phone, or enrolment by hand): the old key and
+    recovery codes stop working and every session of the account ends. The next sign-in
+    asks for a code of the new key; new recovery codes are made from the security page.
+    Prints the new base32 key alone on the last line: hand it over by a safe channel."""
+    from .accounts.twofactor import reset_totp
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    secret = reset_totp(None, user)
+    db.session.commit()
+    click.echo(f"New two-factor key for {user.email}; old key and recovery codes deleted, "
+               "sessions ended. Add it to an authenticator app (time-based, 6 digits, 30 s):")
+    click.echo(secret)
+
+
 @main.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load into a database without users.")
 @with_appcontext

@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,6 +57,39 @@ class Defaults:
     SCHEDULER_SLA_SECONDS = 60
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_INVITATIONS_SECONDS = 300
+    # Search engine: "whoosh" (an index in the instance folder: one host), "postgresql"
+    # (full-text search in the database: any number of hosts), or "auto": PostgreSQL's
+    # when the database is PostgreSQL, else whoosh. Run `reachback reindex` after a switch.
+    SEARCH_BACKEND = "auto"
+    # Two-factor sign-in (TOTP): always required for facilitators and admins; this makes it
+    # required for every account (ASVS level 2 asks for that).
+    TOTP_REQUIRED_FOR_ALL = False
+    # The name authenticator apps show beside the account.
+    TOTP_ISSUER = "Reachback"
+    # How long the step between the password and the code (or the enrolment) may take.
+    TOTP_PENDING_MINUTES = 10
+    # Growing lockout, kept in the database (so it holds across workers and hosts): after
+    # this many failed sign-ins in a row the account is locked for LOCKOUT_BASE_SECONDS,
+    # doubled at each further failure, at most LOCKOUT_MAX_SECONDS.
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_BASE_SECONDS = 60
+    LOCKOUT_MAX_SECONDS = 3600
+    # E-mailed links: an invitation, a password reset.
+    INVITATION_DAYS = 7
+    PASSWORD_RESET_MINUTES = 60
+    # Rate limits (flask-limiter), each per client address and per account. Counters live
+    # in memory, per process: with several workers or hosts use a shared store such as
+    # "redis://host:6379" (or rely on the database lockout above).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    # Failed attempts only: wrong passwords, wrong codes, invalid links, unknown API tokens.
+    RATELIMIT_SIGN_IN = "10 per minute; 100 per hour"
+    RATELIMIT_CODE = "10 per minute; 50 per hour"
+    RATELIMIT_LINK = "10 per minute; 50 per hour"
+    RATELIMIT_API_TOKEN = "30 per minute; 300 per hour"  # noqa: S105 - a limit, not a secret
+    # Every request: asking for a reset e-mail, sending invitations.
+    RATELIMIT_RESET_REQUEST = "5 per hour"
+    RATELIMIT_INVITE = "30 per hour"
     # /healthz answers 503 beyond these (seconds): a scheduler heartbeat this old (three
     # lease renewals missed), an e-mail due this long ago, an index change waiting this long
     # (the budget is 10 s: minutes mean the job is stuck).
@@ -108,8 +143,30 @@ def _instance_secret(folder: Path) -> str:
     return path.read_text().strip()
 
 
+SEARCH_BACKENDS = ("auto", "whoosh", "postgresql")
+
+
+def search_backend(config) -> str:
+    """The search engine to use, "whoosh" or "postgresql", from SEARCH_BACKEND (see
+    Defaults); "postgresql" needs a PostgreSQL database."""
+    choice = str(config.get("SEARCH_BACKEND") or "auto").strip().lower()
+    if choice not in SEARCH_BACKENDS:
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, "
+                           f"not {choice!r}")
+    on_postgresql = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == \
+        "postgresql"
+    if choice == "auto":
+        return "postgresql" if on_postgresql else "whoosh"
+    if choice == "postgresql" and not on_postgresql:
+        raise RuntimeError("SEARCH_BACKEND = 'postgresql' needs a PostgreSQL database "
+                           "(DATABASE_URL = 'postgresql+psycopg://...'); with SQLite, "
+                           "use 'whoosh' or 'auto'")
+    return choice
+
+
 def _validate(config) -> None:
     if len(str(config["SECRET_KEY"])) < 32:
         raise RuntimeError("SECRET_KEY must be at least 32 characters of random data")
     if not 0 < float(config["SLA_WARNING_SHARE"]) < 1:
         raise RuntimeError("SLA_WARNING_SHARE must be between 0 and 1")
+    search_backend(config)

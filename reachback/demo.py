@@ -14,6 +14,7 @@ from .accounts.models import User, find_user_by_email
 from .accounts.passwords import generate_password
 from .accounts.services import create_user
 from .accounts.taxonomy import seed_taxonomy
+from .accounts.twofactor import set_secret
 from .data import demo_content as content
 from .extensions import db
 from .models_base import set_clock
@@ -35,7 +36,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         db.session.commit()
         echo("Demo data is already loaded.")
         return False
-    passwords = _create_people()
+    passwords, keys = _create_people()
     now = datetime.now(UTC).replace(microsecond=0)
     try:
         references: dict[int, str] = {}
@@ -44,19 +45,21 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
     finally:
         set_clock(None)
     db.session.commit()
-    _announce(echo, passwords)
+    _announce(echo, passwords, keys)
     return True
 
 
-def _create_people() -> dict[str, str]:
+def _create_people() -> tuple[dict[str, str], dict[str, str]]:
+    """Every demo account; returns ({e-mail: password}, {e-mail: two-factor key}) (the keys
+    of the staff accounts, which must sign in with a code)."""
     shared = os.environ.get("REACHBACK_DEMO_PASSWORD")
-    passwords = {}
+    passwords, keys = {}, {}
     today = datetime.now(UTC).date()
     for person in [*content.STAFF, *content.EXPERTS, *content.MEMBERS]:
         roles = person.get("roles") or (["expert"] if person in content.EXPERTS else ["member"])
         password = shared or generate_password()
         away = person.get("away_days")
-        create_user(
+        user = create_user(
             None, person["email"], person["name"], roles=roles, password=password,
             organisation=person.get("organisation", ""), country=person.get("country", ""),
             themes=person.get("themes", []), countries=person.get("countries", []),
@@ -64,8 +67,10 @@ def _create_people() -> dict[str, str]:
             away_until=today + timedelta(days=away) if away else None,
         )
         passwords[person["email"]] = password
+        if user.is_staff:
+            keys[person["email"]] = set_secret(user)
     db.session.flush()
-    return passwords
+    return passwords, keys
 
 
 def _in_dependency_order(items):
@@ -163,14 +168,24 @@ def _close(item, query, facilitator, clock, references) -> None:
     qs.close_query(actor, query, reason, duplicate_of=original, note=item.get("close_note"))
 
 
-def _announce(echo, passwords: dict[str, str]) -> None:
-    lines = ["Demo data loaded. Demo accounts (one per role):"]
+CODE_HINT = ("Facilitators and admins sign in with a code after the password. Without a "
+             "phone: python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\" "
+             "(KEY: the account's two-factor key, written after its password).")
+
+
+def _announce(echo, passwords: dict[str, str], keys: dict[str, str]) -> None:
+    lines = ["Demo data loaded. Demo accounts (one per role; e-mail, password, two-factor key):"]
     for person in content.STAFF:
-        lines.append(f"  {person['roles'][0]:<12} {person['email']:<28} {passwords[person['email']]}")
+        email = person["email"]
+        lines.append(f"  {person['roles'][0]:<12} {email:<28} {passwords[email]}  "
+                     f"{keys.get(email, '')}".rstrip())
     lines.append("Experts and members (e.g. a.mensah@...) share the scheme; see "
                  "instance/demo-accounts.txt.")
+    lines.append(CODE_HINT)
     path = Path(current_app.instance_path) / "demo-accounts.txt"
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
-        fh.write("\n".join(f"{email}\t{pw}" for email, pw in passwords.items()) + "\n")
+        fh.write(f"# {CODE_HINT}\n")
+        fh.write("\n".join(f"{email}\t{pw}\t{keys.get(email, '')}".rstrip()
+                           for email, pw in passwords.items()) + "\n")
     for line in lines:
         echo(line)

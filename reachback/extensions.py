@@ -1,8 +1,11 @@
 """Flask extensions, created unbound here and bound in create_app."""
 import sqlite3
+from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import request
 from flask_compress import Compress
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,6 +27,16 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 compress = Compress()
+
+
+def client_address() -> str:
+    """The client's address for rate limits: request.remote_addr, which ProxyFix sets from
+    X-Forwarded-For only for the TRUSTED_PROXIES hops (never a raw header)."""
+    return request.remote_addr or "unknown"
+
+
+# No default limits: each limit is put on its route (reachback/accounts/limits.py).
+limiter = Limiter(key_func=client_address)
 
 # Text responses go out gzip-compressed: a page shrinks to a fifth of its size on the
 # satellite links our users are on. Level 6 (the usual balance of speed and size), text
@@ -60,6 +73,17 @@ def _close_streamed_source(response):
 # deferred transactions; everything else begins IMMEDIATE, so a transaction that read
 # first can never fail with "database is locked" when it then writes.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside this block may write (BEGIN IMMEDIATE on SQLite), whatever
+    the request's method: for the short bookkeeping write of a reading request."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
 
 
 @event.listens_for(Engine, "connect")

@@ -4,7 +4,7 @@ Each rule exists twice, by design kept side by side: as a SQL filter for lists
 (`visible_*`) and as an object check (`can_*`). tests/service/test_permissions.py
 checks that the two agree on every combination of role and object.
 """
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true, union
 
 from .errors import Forbidden, NotFound
 from .knowledge.models import Document
@@ -31,9 +31,11 @@ def is_expert(user) -> bool:
     return _signed_in(user) and user.has_role("expert")
 
 
-def _active_assignment(user):
-    return exists().where(
-        Assignment.query_id == FieldQuery.id,
+def _assigned_query_ids(user):
+    """The ids of the queries the user is actively assigned to. Uncorrelated on purpose:
+    the database reads the user's few assignments once (an index), where a correlated
+    EXISTS is checked against every one of 100 000 queries."""
+    return select(Assignment.query_id).where(
         Assignment.expert_id == user.id,
         Assignment.status.in_(ACTIVE_ASSIGNMENT),
     )
@@ -56,7 +58,7 @@ def visible_queries(user):
     return or_(
         FieldQuery.requester_id == user.id,
         FieldQuery.confidentiality == "community",
-        _active_assignment(user),
+        FieldQuery.id.in_(_assigned_query_ids(user)),
     )
 
 
@@ -128,9 +130,8 @@ def visible_responses(user):
         or_(
             ConsolidatedResponse.visibility.in_(("public", "community")),
             ConsolidatedResponse.query_id.in_(
-                select(FieldQuery.id).where(
-                    or_(FieldQuery.requester_id == user.id, _active_assignment(user))
-                )
+                union(select(FieldQuery.id).where(FieldQuery.requester_id == user.id),
+                      _assigned_query_ids(user))
             ),
         ),
     )
@@ -220,6 +221,33 @@ def _query_of(message) -> FieldQuery:
     from .extensions import db
 
     return db.session.get(FieldQuery, message.query_id)
+
+
+# --- accounts ---------------------------------------------------------------------
+
+INVITABLE_BY_FACILITATORS = frozenset({"member", "expert"})
+
+
+def can_invite(user, roles=()) -> bool:
+    """Invite people by e-mail: admins with any roles, facilitators members and experts
+    only (a facilitator never creates a facilitator or an admin)."""
+    if is_admin(user):
+        return True
+    return is_staff(user) and set(roles) <= INVITABLE_BY_FACILITATORS
+
+
+def needs_two_factor(user) -> bool:
+    """Two-factor sign-in is required for facilitators and admins, and for everyone when
+    the TOTP_REQUIRED_FOR_ALL setting is on; optional otherwise."""
+    from flask import current_app
+
+    return bool(user is not None and (user.is_staff or
+                                      current_app.config.get("TOTP_REQUIRED_FOR_ALL")))
+
+
+def can_disable_two_factor(user) -> bool:
+    """Turn two-factor sign-in off: only where it is not required."""
+    return _signed_in(user) and not needs_two_factor(user)
 
 
 # --- guards used by services ----------------------------------------------------

@@ -34,7 +34,11 @@ from .queries.states import STATUS_LABELS
 # Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
                     "knowledge.search", "library.index", "library.document", "library.download",
-                    "healthz"}
+                    "healthz",
+                    # Signing in: the code step and the enrolment check the half-finished
+                    # sign-in themselves; the reset and invitation pages their signed link.
+                    "twofactor.code", "twofactor.enrol", "auth.forgot_password",
+                    "auth.reset_password", "invitations.accept"}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -90,6 +94,7 @@ def init_web(app) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_context)
     # Templates ask the same policy as the code: {% if perm.can_triage(current_user, q) %}.
@@ -160,8 +165,9 @@ def is_api_request() -> bool:
 
 
 def _begin_request():
-    # API calls may record token use even on GET; pages never write on GET.
-    g.write_token = write_intent.set(request.method not in READ_METHODS or is_api_request())
+    # Reading requests read: their transactions never take SQLite's write lock (an API call
+    # records its token's use in a short write of its own, api/auth.py).
+    g.write_token = write_intent.set(request.method not in READ_METHODS)
     if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if request.endpoint is None:  # unknown URL: let the 404 handler answer
@@ -261,6 +267,16 @@ def _http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return api_error(error.code or 500, code, HTTP_MESSAGES.get(error.code, error.name))
     return _error_page(error.code or 500, HTTP_MESSAGES.get(error.code, error.description))
+
+
+def _too_many_requests(error: HTTPException):
+    """A rate limit (reachback/accounts/limits.py): the error page or the API's JSON error,
+    with Retry-After saying when to try again."""
+    from .accounts.limits import retry_after
+
+    response = current_app.make_response(_http_error(error))
+    response.headers["Retry-After"] = str(retry_after())
+    return response
 
 
 def _unexpected_error(error: Exception):

@@ -1,8 +1,28 @@
-"""Test helpers: a web client that signs in and sends CSRF tokens like a browser does."""
+"""Test helpers: a web client that signs in (with the second factor where the account has
+one) and sends CSRF tokens like a browser does."""
 import re
+
+import pyotp
+from sqlalchemy import update
+
+from reachback.accounts.models import User
+from reachback.extensions import db
+from reachback.models_base import utcnow
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "correct horse battery staple"
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app would show now, by the application's clock."""
+    return pyotp.TOTP(secret).at(utcnow())
+
+
+def allow_code_again(user) -> None:
+    """Forget the last code step the user passed, so that signing in twice within 30 s works
+    in tests (the replay rule itself is tested in tests/security/test_totp.py)."""
+    db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+    db.session.commit()
 
 
 def csrf_from(html: str) -> str | None:
@@ -42,11 +62,34 @@ class WebClient:
         return response
 
     def login(self, user, password=PASSWORD):
+        """Sign in through the pages: the password, then the code (or, for an account that
+        must have a second factor and has none, the enrolment). Returns the response that
+        opened the session."""
         self.get("/login")
         response = self.post("/login", {"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        step = response.headers["Location"]
+        if step.endswith("/login/code"):
+            response = self.pass_code(user)
+        elif step.endswith("/login/enrol"):
+            response = self.enrol(user)
         self.token = None  # the session was renewed at sign-in: fetch a fresh token
         self.get("/profile")
+        return response
+
+    def pass_code(self, user):
+        allow_code_again(user)
+        self.get("/login/code")
+        response = self.post("/login/code", {"code": totp_code(user.totp_secret)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def enrol(self, user):
+        self.get("/login/enrol")
+        db.session.refresh(user)
+        response = self.post("/login/enrol", {"code": totp_code(user.totp_pending_secret)})
+        assert response.status_code == 200 and "recovery codes" in response.get_data(
+            as_text=True), response.get_data(as_text=True)[:500]
         return response
 
     def logout(self):

@@ -1,8 +1,20 @@
 """Sign-in and profile forms."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
+               "admin": "Administrator"}
 
 
 class LoginForm(FlaskForm):
@@ -23,10 +35,10 @@ class TokenForm(FlaskForm):
                        description="What the token is for, e.g. “reporting script”.")
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Current password", id="pw-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
+class NewPasswordForm(FlaskForm):
+    """Choosing a password: after an invitation, a reset link, or (with the current one) on
+    the security page."""
+
     new_password = PasswordField(
         "New password", id="pw-new", validators=[DataRequired(), Length(max=1024)],
         render_kw={"autocomplete": "new-password"},
@@ -36,6 +48,46 @@ class PasswordChangeForm(FlaskForm):
                             validators=[DataRequired(), Length(max=1024),
                                         EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current_password = PasswordField("Current password", id="pw-current",
+                                     validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in, and the first code of a new key."""
+
+    code = StringField("Code", validators=[DataRequired(), Length(max=64)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "spellcheck": "false", "autocapitalize": "off"})
+
+
+class TwoFactorForm(FlaskForm):
+    """Set up, renew recovery codes, turn off: each asks for the password again."""
+
+    current_password = PasswordField("Current password", id="tf-current",
+                                     validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (the _macros.field macro renders a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    roles = MultiCheckboxField("Roles", default=["member"])
 
 
 class EmailChangeForm(FlaskForm):

@@ -84,6 +84,14 @@ class User(UserMixin, db.Model):
     password_hash = Column(String(255))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = Column(UTCDateTime)
+    # Two-factor sign-in (RFC 6238 TOTP): the active secret (base32), a new one waiting for
+    # its first code (enrolment), and the last time step accepted (a code works once).
+    totp_secret = Column(String(64))
+    totp_pending_secret = Column(String(64))
+    totp_last_step = Column(Integer)
+    # The growing lockout: failed sign-ins in a row, and until when the account is locked.
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime)
 
     organisation = relationship(Organisation, lazy="joined")
     role_rows = relationship(UserRole, lazy="selectin", cascade="all, delete-orphan")
@@ -149,6 +157,32 @@ class UserSession(db.Model):
     revoked_at = Column(UTCDateTime)
     revoked_reason = Column(String(30))
     user = relationship(User, lazy="joined")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for a TOTP code (a lost phone); stored as SHA-256."""
+
+    __tablename__ = "recovery_codes"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    used_at = Column(UTCDateTime)
+
+
+class Invitation(db.Model):
+    """An e-mailed invitation to set a password. Its link is signed and names this row, which
+    makes it single-use (accepted_at) and lets a newer invitation cancel it (revoked_at)."""
+
+    __tablename__ = "invitations"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    invited_by_id = Column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    accepted_at = Column(UTCDateTime)
+    revoked_at = Column(UTCDateTime)
+    user = relationship(User, lazy="joined", foreign_keys=[user_id])
+    invited_by = relationship(User, lazy="joined", foreign_keys=[invited_by_id])
 
 
 class AuditEvent(db.Model):

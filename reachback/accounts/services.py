@@ -12,6 +12,7 @@ from ..countries import is_country
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
+from . import lockout
 from .models import (
     ROLES,
     ApiToken,
@@ -51,7 +52,7 @@ def audit(kind: str, actor=None, subject: str = "", detail: str = "") -> None:
                               detail=escape_controls(detail or "")[:1000]))
 
 
-def _validate_password(password: str | None, field: str = "password") -> str:
+def validate_password(password: str | None, field: str = "password") -> str:
     problem = password_problem(password)
     if problem:
         raise Invalid("Please choose another password.", {field: problem})
@@ -63,6 +64,13 @@ def create_user(actor, email: str, name: str, roles=("member",), password: str |
     """Create an account (admins, or the CLI with actor=None). Raises Invalid."""
     if actor is not None:
         perm.require(perm.is_admin(actor), "Only admins create accounts.")
+    return add_user(actor, email, name, roles, password, **profile)
+
+
+def add_user(actor, email: str, name: str, roles=("member",), password: str | None = None,
+             **profile) -> User:
+    """Create an account, audited with `actor`. No permission check: callers check
+    (create_user for admins, invitations.invite for can_invite). Raises Invalid."""
     email = email_key(email)
     errors = {}
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
@@ -75,9 +83,9 @@ def create_user(actor, email: str, name: str, roles=("member",), password: str |
         raise Invalid("Please correct the highlighted fields.", errors)
     user = User(email=email, name=name.strip())
     if password is not None:
-        user.password_hash = hash_password(_validate_password(password))
+        user.password_hash = hash_password(validate_password(password))
     db.session.add(user)
-    update_profile(actor, user, roles=roles, **profile)
+    update_profile(None, user, roles=roles, **profile)
     audit("user_created", actor, email, "roles=" + ",".join(sorted(user.roles)))
     return user
 
@@ -159,12 +167,14 @@ def set_password(actor, user, password: str) -> None:
     user. Users changing their own password from the site go through change_password."""
     if actor is not None and actor.id != user.id:
         perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
-    user.password_hash = hash_password(_validate_password(password))
+    user.password_hash = hash_password(validate_password(password))
     audit("password_changed", actor, user.email)
     end_sessions(user, "password_changed", actor=actor)
 
 
-def _reauthenticate(user, password: str, action: str) -> None:
+def reauthenticate(user, password: str, action: str) -> None:
+    """Ask the current password again before a sensitive change (ASVS 7.5.1); raises
+    Invalid on the current_password field and audits the failure."""
     if not verify_password(user.password_hash, password or "")[0]:
         audit("reauthentication_failed", user, user.email, f"action={action}")
         raise Invalid("Your current password is not right.",
@@ -176,8 +186,8 @@ def change_password(user, current_password: str, new_password: str,
     """A user changes their own password: the current one is asked again and the new one
     must pass the rules; every other session of the user ends (all but `keep`). Raises
     Invalid with per-field errors."""
-    _reauthenticate(user, current_password, "change_password")
-    _validate_password(new_password, "new_password")
+    reauthenticate(user, current_password, "change_password")
+    validate_password(new_password, "new_password")
     if current_password == new_password:
         raise Invalid("Choose a new password.",
                       {"new_password": "This is your current password: choose a new one."})
@@ -191,7 +201,7 @@ def change_email(user, current_password: str, new_email: str,
     """A user changes the address they sign in with: the current password is asked again;
     the new address must be valid and free; every other session of the user ends. Raises
     Invalid with per-field errors."""
-    _reauthenticate(user, current_password, "change_email")
+    reauthenticate(user, current_password, "change_email")
     email = email_key(new_email)
     if not plausible_email(email):
         raise Invalid("Please correct the e-mail address.",
@@ -213,31 +223,61 @@ def plausible_email(email: str) -> bool:
                 and email.isprintable() and " " not in email and "@" not in domain)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None. Audits both outcomes and
-    upgrades an outdated password hash (older argon2 parameters, Werkzeug pbkdf2/scrypt)."""
+def check_password(email: str, password: str) -> User | None:
+    """The first step of signing in: the active, unlocked user with this e-mail and
+    password, or None. Failures are audited with their reason and counted towards the
+    lockout (reachback/accounts/lockout.py); a locked account is refused even with the right
+    password, after the same hashing work, so the answer tells nothing. Upgrades an outdated
+    password hash (older argon2 parameters, Werkzeug pbkdf2/scrypt)."""
     user = find_user_by_email(email)
     ok, new_hash = verify_password(user.password_hash if user else None, password or "")
-    if not ok or not user.active:
-        reason = "unknown_account" if user is None else (
-            "wrong_password" if not ok else "inactive")
+    reason = None
+    if user is None:
+        reason = "unknown_account"
+    elif lockout.is_locked(user):
+        reason = "locked"  # not counted: attempts while locked cannot lengthen the lock
+    elif not ok:
+        reason = "wrong_password"
+        lockout.record_failure(user)
+    elif not user.active:
+        reason = "inactive"
+    if reason:
         audit("sign_in_failed", user, email_key(email), f"reason={reason}")
         return None
     if new_hash:
         user.password_hash = new_hash
         audit("password_rehashed", user, user.email)
+    return user
+
+
+def record_sign_in(user) -> None:
+    """The user is signed in (password, and code where one is needed): audited, the run of
+    failed attempts ends."""
+    lockout.clear(user)
     user.last_login_at = utcnow()
     audit("signed_in", user, user.email)
-    return user
 
 
-def sign_in(email: str, password: str, ip: str = "", user_agent: str = "") -> User | None:
-    """authenticate(), then a new server-side session for the user: its clear token is left
-    on user.session_token for the session cookie. None when the sign-in is refused."""
-    user = authenticate(email, password)
+def authenticate(email: str, password: str) -> User | None:
+    """check_password() and record_sign_in() in one: for accounts without a second factor
+    (and the service tests). None when the sign-in is refused."""
+    user = check_password(email, password)
     if user is not None:
-        user.session_token = start_session(user, ip, user_agent)
+        record_sign_in(user)
     return user
+
+
+def complete_sign_in(user, ip: str = "", user_agent: str = "") -> str:
+    """record_sign_in(), then a new server-side session; returns the clear token for the
+    session cookie."""
+    record_sign_in(user)
+    return start_session(user, ip, user_agent)
+
+
+def password_stamp(user) -> str:
+    """A short digest of the user's password hash and address: a link or a half-finished
+    sign-in that carries it dies when either changes (so a reset link works once)."""
+    return hashlib.sha256(f"{user.password_hash}|{user.email}".encode()).hexdigest()[:24]
 
 
 # --- server-side sessions ----------------------------------------------------------------

@@ -1,37 +1,93 @@
-"""Signing in and out, the user's own profile with API tokens, password, e-mail address
-and sessions."""
+"""Signing in and out, password reset by e-mail, the user's own profile with API tokens,
+password, e-mail address, two-factor sign-in and sessions."""
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, logout_user
 
+from .. import permissions as perm
 from ..errors import Invalid
 from ..extensions import db
-from ..web import apply_errors, is_local_url
-from . import services
-from .forms import EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm, TokenForm
+from ..web import apply_errors
+from . import limits, resets, services, signin, twofactor
+from .forms import (
+    EmailChangeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    ProfileForm,
+    TokenForm,
+    TwoFactorForm,
+)
 
 bp = Blueprint("auth", __name__)
 TIMEZONES = sorted(available_timezones())
+# The one answer to a refused sign-in, whatever the reason (unknown address, wrong password,
+# locked or inactive account): it must not tell which.
+REFUSED = "The e-mail address or password is not right."
+# What a signed-in account that must have a second factor but has none may still reach.
+ENROLMENT_ENDPOINTS = {"auth.security", "twofactor.setup", "auth.logout",
+                       "auth.sign_out_everywhere", "static"}
+
+
+def no_store(response):
+    """Sign-in steps, keys, recovery codes and links: never kept in a browser or shared cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+bp.after_request(no_store)
+
+
+@bp.before_app_request
+def _require_second_factor():
+    """A signed-in account that must use two-factor sign-in and has none (made staff while
+    signed in, or TOTP_REQUIRED_FOR_ALL turned on) is sent to set it up before anything."""
+    if (current_user.is_authenticated and request.endpoint not in ENROLMENT_ENDPOINTS
+            and not request.path.startswith("/api/") and perm.needs_two_factor(current_user)
+            and not twofactor.is_enrolled(current_user)):
+        flash("Set up two-factor sign-in to go on: your account needs it.", "warning")
+        return redirect(url_for("auth.security"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.limited("RATELIMIT_SIGN_IN", limits.typed_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("queries.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.sign_in(form.email.data, form.password.data,
-                                request.remote_addr or "", request.user_agent.string)
-        db.session.commit()  # a failed attempt is audited too
-        if user is not None:
-            session.clear()  # a fresh session at sign-in: the cookie carries only the token
-            login_user(user)
-            session.permanent = True
-            target = form.next.data
-            return redirect(target if is_local_url(target) else url_for("queries.home"))
-        flash("The e-mail address or password is not right.", "error")
+        user = services.check_password(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # the failure is audited and counted
+            limits.failed()
+            flash(REFUSED, "error")
+            return render_template("accounts/login.html", form=form)
+        return _after_password(user, form.next.data)
     return render_template("accounts/login.html", form=form)
+
+
+def _after_password(user, target: str):
+    """The password is right: ask the code, or the enrolment of a second factor, or sign in."""
+    stage = signin.next_step(user)
+    db.session.commit()
+    if stage is None:
+        signin.finish(user)
+        return redirect(signin.landing(target))
+    signin.start_pending(user, stage, target)
+    return redirect(url_for("twofactor.code" if stage == signin.CODE else "twofactor.enrol"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -45,41 +101,60 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+# action -> the form that carries it on the security page
+SECURITY_FORMS = {"password": "password_form", "email": "email_form",
+                  "totp_setup": "two_factor_form", "recovery_codes": "two_factor_form",
+                  "totp_disable": "two_factor_form"}
+
+
 @bp.route("/profile/security", methods=["GET", "POST"])
 def security():
-    password_form, email_form = PasswordChangeForm(), EmailChangeForm()
+    forms = {"password_form": PasswordChangeForm(), "email_form": EmailChangeForm(),
+             "two_factor_form": TwoFactorForm()}
     action = request.form.get("action")
-    form = {"password": password_form, "email": email_form}.get(action)
+    form = forms.get(SECURITY_FORMS.get(action))
     if form is not None and form.validate_on_submit():
         try:
-            _change(action, form)
+            response = _change(action, form)
         except Invalid as e:
             db.session.rollback()
             apply_errors(form, e)
         else:
             db.session.commit()
-            flash(SECURITY_MESSAGES[action], "success")
-            return redirect(url_for("auth.security"))
-    return render_template("accounts/security.html", password_form=password_form,
-                           email_form=email_form,
+            return response
+    return render_template("accounts/security.html", **forms,
                            sessions=services.list_sessions(current_user),
-                           this_session=g.get("user_session"))
+                           this_session=g.get("user_session"),
+                           enrolled=twofactor.is_enrolled(current_user),
+                           codes_left=twofactor.recovery_codes_left(current_user))
 
 
 SECURITY_MESSAGES = {
     "password": "Password changed. You stay signed in here; every other session has ended.",
     "email": "E-mail address changed. You stay signed in here; every other session has ended.",
+    "totp_disable": "Two-factor sign-in is off. You stay signed in here; every other session "
+                    "has ended.",
 }
 
 
 def _change(action, form):
-    keep = g.get("user_session")
+    """Carry out one action of the security page; returns the response."""
+    keep, password = g.get("user_session"), form.current_password.data
     if action == "password":
-        services.change_password(current_user, form.current_password.data,
-                                 form.new_password.data, keep=keep)
+        services.change_password(current_user, password, form.new_password.data, keep=keep)
+    elif action == "email":
+        services.change_email(current_user, password, form.email.data, keep=keep)
+    elif action == "totp_setup":
+        twofactor.start_enrolment(current_user, password)
+        return redirect(url_for("twofactor.setup"))
+    elif action == "recovery_codes":
+        codes = twofactor.regenerate_recovery_codes(current_user, password)
+        return render_template("accounts/recovery_codes.html", codes=codes,
+                               continue_url=url_for("auth.security"))
     else:
-        services.change_email(current_user, form.current_password.data, form.email.data,
-                              keep=keep)
+        twofactor.disable(current_user, password, keep=keep)
+    flash(SECURITY_MESSAGES[action], "success")
+    return redirect(url_for("auth.security"))
 
 
 @bp.route("/profile/sign-out-everywhere", methods=["POST"])
@@ -132,3 +207,61 @@ def revoke_token(token_id):
 def _profile_page(form, token_form, new_token=None):
     return render_template("accounts/profile.html", form=form, token_form=token_form,
                            tokens=services.list_tokens(current_user), new_token=new_token)
+
+
+# --- password reset by e-mail ------------------------------------------------------------
+
+RESET_SENT = ("If an account uses this address, we have sent it a link to choose a new "
+              "password. The link works once, for {minutes} minutes.")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limits.limited("RATELIMIT_RESET_REQUEST", limits.typed_email, every=True)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        resets.request_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(RESET_SENT.format(minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limits.limited("RATELIMIT_LINK", limits.link_token)
+def reset_password(token):
+    user = resets.user_for_reset(token)
+    if user is None:
+        return invalid_link()
+    return choose_password(
+        user, lambda password: resets.reset_password(user, password),
+        "Choose a new password", "Change password",
+        "Your password is changed and every session of your account has ended. Sign in with "
+        "the new password.")
+
+
+def choose_password(user, save, title: str, button: str, done: str):
+    """The page of an e-mailed link that sets a password: save(password) on a valid form,
+    then on to the sign-in page with the message `done`."""
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            save(form.new_password.data)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("auth.login"))
+    return render_template("accounts/choose_password.html", form=form, user=user, title=title,
+                           button=button)
+
+
+def invalid_link():
+    """The answer to a reset or invitation link that is forged, used, replaced or too old
+    (one answer for all: it says nothing of the account). Counted as a failed attempt.
+    Never a domain error: its handler would write the path, with the token, to the log."""
+    limits.failed()
+    return render_template("accounts/invalid_link.html"), 404

@@ -12,14 +12,11 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES, Theme
 from ..countries import countries
 from ..extensions import db
-
-ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
-               "admin": "Administrator"}
 
 
 def theme_choices(first: str | None = None) -> list[SelectChoice]:
@@ -39,13 +36,6 @@ def theme_choices(first: str | None = None) -> list[SelectChoice]:
 def country_choices(first: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", first)] if first else []
     return choices + [SelectChoice(code, name) for code, name in countries().items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes (the _macros.field macro renders a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):

@@ -3,10 +3,13 @@ import json
 from datetime import UTC, datetime
 
 from flask import g, request
+from sqlalchemy import update
 
+from ..accounts import limits
+from ..accounts.models import ApiToken
 from ..accounts.services import user_for_token
 from ..errors import DomainError, Invalid
-from ..extensions import db
+from ..extensions import db, writing
 from ..web import api_error
 from . import bp
 
@@ -21,10 +24,16 @@ class BadRequest(DomainError):
     status, code = 400, "bad_request"
 
 
+# Refused tokens are rate limited per client address and per token (RATELIMIT_API_TOKEN):
+# guessing is slowed, while a script with a valid token is never counted.
+limits.limited_blueprint(bp, "RATELIMIT_API_TOKEN", limits.bearer_token)
+
+
 @bp.before_request
 def authenticate():
     """Resolve `Authorization: Bearer <token>` to g.api_user; 401 when missing, unknown or
-    revoked. Sessions and cookies are never consulted."""
+    revoked (a token sent and refused counts as a failed attempt). Sessions and cookies are
+    never consulted."""
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if not header and request.endpoint in PUBLIC_ENDPOINTS:
@@ -32,14 +41,30 @@ def authenticate():
     scheme, _, clear = header.partition(" ")
     user = user_for_token(clear.strip()) if scheme.lower() == "bearer" else None
     if user is None:
+        if header:
+            limits.failed()
         db.session.rollback()
         response, status = api_error(401, "unauthorized",
                                      "Send a valid API token: Authorization: Bearer <token>.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="reachback"'
         return response, status
-    db.session.commit()  # the token's last use is recorded even when the action then fails
+    _record_token_use()
     g.api_user = user
     return None
+
+
+def _record_token_use() -> None:
+    """Save the token's last use (due at most once a minute) even when the action then
+    fails, in a short write transaction of its own: reading requests otherwise only read,
+    so API calls never wait for one another's write lock (SQLite)."""
+    used = [(t.id, t.last_used_at) for t in db.session.dirty if isinstance(t, ApiToken)]
+    db.session.rollback()
+    if used:
+        with writing():
+            for token_id, moment in used:
+                db.session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                                   .values(last_used_at=moment))
+            db.session.commit()
 
 
 def current_api_user():

@@ -18,7 +18,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from reachback import create_app
 from reachback.accounts.services import create_user
 from reachback.accounts.taxonomy import seed_taxonomy
+from reachback.accounts.twofactor import set_secret
 from reachback.extensions import db
+from tests.browser.journey import give_code
 from tests.conftest import TEST_CONFIG
 from tests.helpers import PASSWORD
 
@@ -159,8 +161,9 @@ def make_account(live_app):
             user = create_user(None, f"{role}-{n}@browser.example.org",
                                f"{role.title()} Browser {n}", roles=[role],
                                password=PASSWORD, **profile)
+            secret = set_secret(user) if user.is_staff else None  # staff sign in with a code
             db.session.commit()
-            return Account(user.id, user.email, user.name, role)
+            return Account(user.id, user.email, user.name, role, secret)
 
     return make
 
@@ -173,6 +176,8 @@ class Account:
     email: str
     name: str
     role: str
+    totp_secret: str | None = None  # staff: the key of their authenticator app
+
 
 
 @pytest.fixture(scope="session")
@@ -221,6 +226,8 @@ def sign_in(browser, base_url):
         page.get_by_label("E-mail").fill(account.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if account.totp_secret:
+            give_code(page, account)
         page.wait_for_url(lambda url: "/login" not in url)
         return page
 

@@ -14,10 +14,18 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, totp_code
 
 # Expected text on every page; raise expect's 5 s default for a slow, shared CI machine.
 expect.set_options(timeout=10_000)
+
+
+def give_code(page: Page, account) -> None:
+    """The second step of signing in, as a person types the code their app shows (each
+    account signs in once per test: a code works once)."""
+    page.wait_for_url("**/login/code")
+    page.get_by_label("Code").fill(totp_code(account.totp_secret))
+    page.get_by_role("button", name="Verify").click()
 
 
 @dataclass
@@ -130,6 +138,10 @@ class Journey:
         page.get_by_label("E-mail").fill(who.account.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if who.account.totp_secret:  # staff: the code of their authenticator app
+            expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in")
+            self.land(who, "two-factor code")
+            give_code(page, who.account)
         expect(page.get_by_role("heading", level=1)).to_have_text(home)
         expect(page.get_by_role("link", name=who.name)).to_be_visible()
         self.land(who, home.lower())

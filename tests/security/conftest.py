@@ -5,10 +5,12 @@ from reachback.extensions import db
 
 # Tables a refused request may legitimately write: the audit log records the refusal, the
 # session table the session's use, and the search outbox is emptied into the search index
-# (a derived copy) after any request.
-NOISE_TABLES = {"audit_events", "user_sessions", "alembic_version", "search_outbox"}
-# Bookkeeping columns: when a user last signed in, when an API token was last used.
-NOISE_COLUMNS = {"last_login_at", "last_used_at"}
+# (a derived copy, in tables of its own with the PostgreSQL backend) after any request.
+NOISE_TABLES = {"audit_events", "user_sessions", "alembic_version", "search_outbox",
+                "search_documents", "search_words", "search_index_state"}
+# Bookkeeping columns: when a user last signed in, the last code step they passed (signing
+# in writes it), when an API token was last used.
+NOISE_COLUMNS = {"last_login_at", "totp_last_step", "last_used_at"}
 
 
 def snapshot() -> dict:

@@ -24,9 +24,14 @@ from .routes import rules, takes_an_id, url
 # the knowledge base, its search and the document library (each item, hit and file checks
 # its own visibility: a restricted one answers 404), the API description, and public
 # responses and search through the API. Everything else sends anonymous visitors to sign in.
+# The steps of signing in (the code, the enrolment: each checks the half-finished sign-in
+# and sends anyone else back to the sign-in page), asking for a password reset, and the
+# pages of e-mailed links (each checks its signed link) are public too.
 PUBLIC = {"auth.login", "knowledge.index", "knowledge.response", "knowledge.search",
           "library.index", "library.document", "library.download",
-          "api.openapi_spec", "api.response", "api.search", "healthz"}
+          "api.openapi_spec", "api.response", "api.search", "healthz",
+          "twofactor.code", "twofactor.enrol", "auth.forgot_password", "auth.reset_password",
+          "invitations.accept"}
 
 HIDDEN = {"outsider": 404, "unassigned": 404}  # a restricted query is invisible to them
 STAFF_ACTION = {**HIDDEN, "requester": 403, "assigned": 403}
@@ -73,6 +78,10 @@ REFUSALS = {
     "api.accept_assignment": ("query", EXPERT_ACTION),
     "api.decline_assignment": ("query", EXPERT_ACTION),
     "api.response": ("published", {**HIDDEN, "anonymous": 404}),
+    # The argument is a signed link, not an id: a link that is not valid answers 404 to
+    # everyone (tests/security/test_invitations_and_reset.py tries real ones).
+    "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
+    "invitations.accept": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
 }
 ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
 

@@ -136,6 +136,9 @@ def poisoned(app, make_user):
     post_ok(a, f"/admin/users/{people['requester'].id}", {
         "name": SHORT, "roles": ["member"], "organisation": SHORT, "country": "",
         "languages": "", "away_until": "", "active": "y"})
+    a.get("/invitations/new")
+    post_ok(a, "/invitations/new", {"name": SHORT, "email": "invitee@example.org",
+                                    "roles": ["member"]})
     token_page = r.post("/profile/tokens", {"token_name": SHORT[:100]})
     assert token_page.status_code == 200
     contribution = db.session.scalar(select(Contribution))
@@ -151,7 +154,7 @@ def test_xss_payloads_in_every_shown_field_leave_every_page_inert(app, poisoned)
                         f"/kb/{ref}", "/kb", f"/queries/{ref}/route", "/notifications",
                         f"/search?q={MARK}"],
         "admin": ["/admin/users", f"/admin/users/{people['requester'].id}", "/admin/audit",
-                  f"/queries/{ref}", "/admin/outbox"],
+                  f"/queries/{ref}", "/admin/outbox", "/invitations/new"],
         "requester": [f"/queries/{ref}", f"/queries/{ref2}", "/queries/mine", "/notifications",
                       "/profile", f"/kb/{ref}"],
         "expert": ["/assignments", f"/queries/{ref}"],
@@ -221,7 +224,7 @@ FIELDS = ("title", "question", "context", "purpose", "country", "themes", "prior
           "experts", "due_at", "summary", "visibility", "action", "name", "timezone",
           "token_name", "email", "password", "current_password", "new_password", "confirm",
           "roles", "organisation", "countries", "languages", "away_until", "active", "next",
-          "kind", "date", "status", "mode", "holidays", "year")
+          "kind", "date", "status", "mode", "holidays", "year", "code")
 text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
 form_data = st.dictionaries(st.sampled_from(FIELDS), st.one_of(text, st.lists(text, max_size=3)),
                             max_size=12)

@@ -1,0 +1,52 @@
+"""Invitations: staff invite a person by e-mail; the person sets a password from the link."""
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import permissions as perm
+from ..errors import Invalid
+from ..extensions import db
+from ..web import apply_errors
+from . import invitations, limits
+from .forms import ROLE_LABELS, InviteForm
+from .models import ROLES
+from .views import choose_password, invalid_link, no_store
+
+bp = Blueprint("invitations", __name__)
+bp.after_request(no_store)
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+@limits.limited("RATELIMIT_INVITE", limits.signed_in_person, every=True)
+def new():
+    perm.require(perm.can_invite(current_user), "Only facilitators and admins invite people.")
+    form = InviteForm()
+    # Only the roles this person may give are offered (the service checks again).
+    form.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES
+                          if perm.can_invite(current_user, [r])]
+    if form.validate_on_submit():
+        try:
+            invitation = invitations.invite(current_user, form.email.data, form.name.data,
+                                            form.roles.data)
+        except Invalid as e:
+            db.session.rollback()
+            apply_errors(form, e)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {invitation.user.email}. The link works once, for "
+                  f"{current_app.config['INVITATION_DAYS']} days.", "success")
+            return redirect(url_for("invitations.new"))
+    return render_template("accounts/invite.html", form=form,
+                           waiting=invitations.list_open(current_user))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limits.limited("RATELIMIT_LINK", limits.link_token)
+def accept(token):
+    invitation = invitations.invitation_for(token)
+    if invitation is None:
+        return invalid_link()
+    return choose_password(
+        invitation.user, lambda password: invitations.accept(invitation, password),
+        "Welcome to Reachback", "Set my password",
+        "Your password is set. Sign in with your e-mail address and it.")
