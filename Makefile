@@ -5,7 +5,7 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 
-.PHONY: help run test test-postgres check lint demo upgrade clean chromium screenshots
+.PHONY: help run test test-postgres check lint demo upgrade clean chromium screenshots bench-data bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -51,6 +51,12 @@ screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data
 test-postgres: $(TSTAMP)  ## the suite on a throwaway PostgreSQL server (.ci/postgres.sh installs and starts it)
 	@# The browser tests serve their own SQLite app: they ran above.
 	url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 -m "not browser"
+
+bench-data: $(STAMP)  ## generate the benchmark's large data set in bench/instance/ and index it (SCALE=0.05 for a quick one)
+	$(PY) bench/generate.py --scale $(or $(SCALE),1)
+
+bench: $(STAMP)  ## serve bench/instance/ with gunicorn and measure pages, search, SLA job, memory; writes bench/results/latest.md
+	$(PY) bench/run.py
 
 lint: $(TSTAMP)  ## ruff
 	.venv/bin/ruff check .

@@ -27,7 +27,6 @@ from .auth import (
 )
 
 
-
 def _created(payload: dict, location: str):
     response = jsonify(payload)
     response.headers["Location"] = location

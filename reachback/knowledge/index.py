@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from whoosh import highlight, index, qparser, sorting
@@ -22,78 +21,37 @@ from whoosh.index import LockError
 from whoosh.qparser import plugins as qplugins
 from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
 
+from .index_api import (  # the interface shared with pg_index.py, re-exported here
+    EXCERPT_CHARS,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_SPELL_WORDS,
+    OPERATOR_WORDS,
+    PROGRESS_EVERY,
+    SNIPPET_CHARS,
+    SYNTAX_MESSAGE,
+    Hit,
+    IndexBusy,
+    IndexDoc,
+    IndexMissing,
+    SearchResult,
+    clip,
+    empty_facets,
+    spell_words,
+    truncate,
+    windows,
+)
+
 # Fields the user's words are matched against (boosts live in the schema).
 SEARCH_FIELDS = ("title", "summary", "body", "extra", "theme_names", "country_names")
-# Unstemmed words of these fields feed spelling suggestions.
-SPELL_SOURCES = ("title", "summary", "body")
-SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
 # Public facet/filter name -> index field.
 FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind": "kind"}
 
-EXCERPT_CHARS = 20_000  # stored copy of the body used only for highlighting
-SNIPPET_CHARS = 300
-HIGHLIGHT_WINDOW_CHARS = 700  # analysing the text is what highlighting costs
-MAX_QUERY_CHARS = 400  # longer input costs time and never helps ranking
-MAX_PER_PAGE = 100
-MAX_SPELL_WORDS = 8
-PROGRESS_EVERY = 100
 REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebuild near 200 MB
-OPERATOR_WORDS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-
-SYNTAX_MESSAGE = "The search syntax was not understood, so the words were searched for instead."
-TRUNCATED_MESSAGE = f"The search text was shortened to {MAX_QUERY_CHARS} characters."
-
-
-class IndexBusy(Exception):
-    """Another writer held the index lock for longer than we were willing to wait."""
-
-
-class IndexMissing(Exception):
-    """No readable index at the path (never built, being rebuilt, or corrupt)."""
-
-
-@dataclass
-class IndexDoc:
-    key: str
-    kind: str
-    ref: str
-    title: str
-    summary: str
-    body: str
-    extra: str
-    themes: list[str]
-    theme_names: list[str]
-    countries: list[str]
-    country_names: list[str]
-    date: datetime
-    principals: list[str]
-
-
-@dataclass
-class Hit:
-    key: str
-    kind: str
-    ref: str
-    title: str
-    summary: str
-    score: float
-    highlights: str  # safe HTML: escaped text, only <mark> tags
-    date: datetime | None = None  # aware UTC
-
-
-@dataclass
-class SearchResult:
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    suggestion: str | None = None
-    message: str | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+# One file per part of a segment, not whoosh's compound file: a searcher reads a compound
+# file's parts through BytesIO copies, ~170 MB of private memory in every web worker at
+# 20 000 responses (bench/results/latest.md); separate files are read in place.
+COMPOUND = False
 
 
 def build_schema() -> Schema:
@@ -286,7 +244,8 @@ class SearchIndex:
         return count
 
     def _build_into(self, path, docs, progress) -> int:
-        writer = index.create_in(path, self._schema).writer(limitmb=REBUILD_LIMITMB)
+        writer = index.create_in(path, self._schema).writer(limitmb=REBUILD_LIMITMB,
+                                                            compound=COMPOUND)
         count = 0
         spelled: set[str] = set()
         try:
@@ -327,7 +286,7 @@ class SearchIndex:
         delay = self.lock_delay
         for attempt in range(self.lock_retries):
             try:
-                return ix.writer()
+                return ix.writer(compound=COMPOUND)
             except LockError:
                 if attempt == self.lock_retries - 1:
                     break
@@ -351,11 +310,11 @@ class SearchIndex:
         principals = [p for p in principals if p]
         page = max(1, int(page))
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-        text, message = _clip(text or "")
+        text, message = clip(text or "")
         with self._session() as session:
             searcher = session.searcher
             if not principals:
-                return SearchResult([], 0, page, per_page, _empty_facets(), None, message)
+                return SearchResult([], 0, page, per_page, empty_facets(), None, message)
             # Permissions, filters and excluded kinds, as one set of document numbers
             # given to whoosh (never applied after paging), so totals, facets and
             # pages only ever see permitted documents.
@@ -405,7 +364,7 @@ class SearchIndex:
         filters: dict[str, str] | None = None,
     ) -> list[Hit]:
         principals = [p for p in principals if p]
-        text, _ = _clip(text or "", MAX_QUERY_CHARS * 10)
+        text, _ = clip(text or "", MAX_QUERY_CHARS * 10)
         with self._session() as session:
             searcher = session.searcher
             if not principals or not text.strip():
@@ -470,11 +429,11 @@ class SearchIndex:
     def _highlight(self, summary: str, excerpt: str, terms: set[str]) -> str:
         if terms:
             text = f"{summary}\n\n{excerpt}" if summary else excerpt
-            for window in _windows(text, terms):
+            for window in windows(text, terms):
                 snippet = self._mark(window, terms)
                 if snippet:
                     return snippet
-        return html.escape(_truncate(summary, SNIPPET_CHARS))
+        return html.escape(truncate(summary, SNIPPET_CHARS))
 
     def _mark(self, text: str, terms: set[str]) -> str:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
@@ -618,7 +577,7 @@ def _doc_fields(doc: IndexDoc, spelled: set[str] | None = None) -> dict:
     document holds a word does not matter: a suggestion is offered only when a document the
     searcher may read contains it, see SearchIndex._permitted.)"""
     date = _utc_naive(doc.date)
-    words = {w.lower() for f in SPELL_SOURCES for w in SPELL_WORD.findall(getattr(doc, f) or "")}
+    words = spell_words(doc)
     if spelled is not None:
         words -= spelled
         spelled |= words
@@ -654,38 +613,6 @@ def _utc_naive(value: datetime) -> datetime:
     return value
 
 
-def _clip(text: str, limit: int = MAX_QUERY_CHARS) -> tuple[str, str | None]:
-    if len(text) > limit:
-        return text[:limit], TRUNCATED_MESSAGE
-    return text, None
-
-
-def _windows(text: str, terms: set[str], tries: int = 3) -> Iterator[str]:
-    """Parts of `text` worth re-analysing for highlights (analysis is the slow part)."""
-    # Stems are usually prefixes of the words they come from, so a plain
-    # substring search finds likely matches (or false ones, as "war" in
-    # "award": hence a few tries); with none, the opening is the best bet.
-    lowered, offset = text.lower(), 0
-    for _ in range(tries):
-        positions = [p for p in (lowered.find(t, offset) for t in terms) if p >= 0]
-        if not positions:
-            break
-        first = min(positions)
-        start = text.rfind(" ", offset, max(offset, first - SNIPPET_CHARS // 2)) + 1
-        start = max(start, offset)
-        yield text[start : start + HIGHLIGHT_WINDOW_CHARS]
-        offset = max(start + HIGHLIGHT_WINDOW_CHARS, first + 1)
-    if offset == 0:
-        yield text[:HIGHLIGHT_WINDOW_CHARS]
-
-
-def _truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
 def _user_parser(schema: Schema):
     # Only phrases, grouping and AND/OR/NOT: no fields (principals:...),
     # wildcards, ranges or boosts, which are costly or confusing for users.
@@ -709,11 +636,6 @@ def _count_facets(matched: set[int], facet_docs) -> dict[str, list[tuple[str, in
         counts = [(value, len(matched & docs)) for value, docs in values.items()]
         out[name] = sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
     return out
-
-
-def _empty_facets() -> dict[str, list[tuple[str, int]]]:
-    return {name: [] for name in FACET_FIELDS}
-
 
 def _candidates(reader, word: str) -> Iterator[str]:
     """Spelling candidates, one edit away before two, most frequent first."""

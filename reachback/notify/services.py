@@ -1,5 +1,7 @@
 """Notifications: in-app notices, the e-mail each one queues by the user's preference, and
 the outbox (queueing, admin view, retry). Nothing here sends: reachback.notify.jobs does."""
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -45,32 +47,54 @@ def staff_recipients() -> list[User]:
     return []
 
 
+@dataclass
+class Notice:
+    """One thing to tell some people (see notify())."""
+
+    recipients: Iterable
+    kind: str
+    text: str
+    query: object = None
+    actor: object = None
+
+
 def notify(recipients, kind: str, text: str, query=None, actor=None) -> None:
     """Queue an in-app notice for each recipient (never for the person who acted), and an
     e-mail for those whose preference for this kind is `immediate` (the default)."""
+    notify_many([Notice(recipients, kind, text, query, actor)])
+
+
+def notify_many(notices: Iterable[Notice]) -> None:
+    """notify() for many notices at once, set-wise: one flush, one preference query per kind
+    and one INSERT of the e-mails, however many there are (the SLA job announces thousands
+    of targets when it catches up after an outage)."""
     created = []
-    seen = set()
-    for user in recipients:
-        if user is None or user.id in seen or (actor is not None and user.id == actor.id):
-            continue
-        seen.add(user.id)
-        note = Notification(
-            user_id=user.id,
-            kind=kind,
-            text=text,
-            query_id=query.id if query is not None else None,
-            url=f"/queries/{query.reference}" if query is not None else "",
-            created_at=utcnow(),
-        )
-        db.session.add(note)
-        created.append((user, note))
+    for notice in notices:
+        seen = set()
+        for user in notice.recipients:
+            if user is None or user.id in seen or (
+                    notice.actor is not None and user.id == notice.actor.id):
+                continue
+            seen.add(user.id)
+            query = notice.query
+            note = Notification(
+                user_id=user.id,
+                kind=notice.kind,
+                text=notice.text,
+                query_id=query.id if query is not None else None,
+                url=f"/queries/{query.reference}" if query is not None else "",
+                created_at=utcnow(),
+            )
+            db.session.add(note)
+            created.append((user, note))
     if not created:
         return
     db.session.flush()  # ids for the e-mails' dedupe keys
-    modes = email_modes([user.id for user, _ in created], kind)
-    for user, note in created:
-        if modes.get(user.id, DEFAULT_MODE) == "immediate" and user.active:
-            _queue_notification_email(user, note)
+    modes = {kind: email_modes({u.id for u, n in created if n.kind == kind}, kind)
+             for kind in {n.kind for _, n in created}}
+    _queue_notification_emails([
+        (user, note) for user, note in created
+        if modes[note.kind].get(user.id, DEFAULT_MODE) == "immediate" and user.active])
 
 
 def unread_count(user) -> int:
@@ -177,7 +201,7 @@ def queue_email(recipient: str, subject: str, text_body: str, html_body: str | N
     dedupe_key exists already (a re-run queues nothing twice). Raises Invalid when the
     recipient holds a line break (header injection) or is empty."""
     recipient = (recipient or "").strip()
-    if not recipient or has_line_break(recipient) or "@" not in recipient:
+    if not _mailable(recipient):
         raise Invalid("Not a valid recipient.", {"recipient": "Not a valid e-mail address."})
     if dedupe_key is not None and db.session.scalar(
             select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)):
@@ -196,14 +220,36 @@ def queue_email(recipient: str, subject: str, text_body: str, html_body: str | N
     return email
 
 
-def _queue_notification_email(user, note: Notification) -> None:
-    link = absolute_url(note.url or "/notifications")
-    text, html = render_email("notification", user=user, note=note, link=link)
-    try:
-        queue_email(user.email, f"[Reachback] {note.text}", text, html, user=user,
-                    dedupe_key=f"notification:{note.id}", now=note.created_at)
-    except Invalid:  # an address that cannot be mailed must not stop the action
-        current_app.logger.warning("No e-mail for user %s: invalid address", user.id)
+def _queue_notification_emails(pairs) -> None:
+    """The e-mails of new notifications, in one INSERT. Their dedupe keys name the new
+    notification ids, so a row can exist already only when SQLite reused the id of a deleted
+    notification: those are found in one query and left out (queue_email's rule)."""
+    rows = []
+    for user, note in pairs:
+        recipient = (user.email or "").strip()
+        if not _mailable(recipient):  # an address that cannot be mailed must not stop the action
+            current_app.logger.warning("No e-mail for user %s: invalid address", user.id)
+            continue
+        link = absolute_url(note.url or "/notifications")
+        text, html = render_email("notification", user=user, note=note, link=link)
+        rows.append({
+            "user_id": user.id, "recipient": recipient,
+            "subject": clean_subject(f"[Reachback] {note.text}"), "text_body": text,
+            "html_body": html, "status": "queued", "attempts": 0,
+            "next_attempt_at": note.created_at, "created_at": note.created_at,
+            "dedupe_key": f"notification:{note.id}"})
+    taken = set()
+    for start in range(0, len(rows), 500):
+        keys = [row["dedupe_key"] for row in rows[start:start + 500]]
+        taken.update(db.session.scalars(
+            select(OutboundEmail.dedupe_key).where(OutboundEmail.dedupe_key.in_(keys))))
+    rows = [row for row in rows if row["dedupe_key"] not in taken]
+    if rows:
+        db.session.execute(insert(OutboundEmail.__table__), rows)
+
+
+def _mailable(recipient: str) -> bool:
+    return bool(recipient) and "@" in recipient and not has_line_break(recipient)
 
 
 def list_outbox(actor, status: str | None, page: int, per_page: int):

@@ -1,6 +1,6 @@
 """What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
 from sqlalchemy import case, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from .. import permissions as perm
 from ..extensions import db
@@ -24,6 +24,11 @@ INBOX_TABS = {
     "open": OPEN_STATUSES,
 }
 
+# The lists show neither a query's experts nor its themes: loading them (the models load
+# both eagerly, with each expert's roles and expertise) was most of a list page's time at
+# 100 000 queries. Loaded on access if a template ever wants them.
+_LIST_ONLY = (lazyload(FieldQuery.assignments), lazyload(FieldQuery.themes))
+
 _PRIORITY_RANK = case(
     {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=FieldQuery.priority, else_=4
 )
@@ -33,11 +38,11 @@ def my_queries(user, page: int, per_page: int):
     """The user's own queries: open ones by their answer's due time, then the rest, newest first."""
     due = case((FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.resolution_due_at))
     stmt = (
-        select(FieldQuery)
+        select(FieldQuery.id)
         .where(FieldQuery.requester_id == user.id)
         .order_by(due.is_(None), due, FieldQuery.created_at.desc(), FieldQuery.id.desc())
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return _paginate_queries(stmt, page, per_page)
 
 
 def triage_inbox(user, tab: str, page: int, per_page: int):
@@ -46,11 +51,23 @@ def triage_inbox(user, tab: str, page: int, per_page: int):
     statuses = INBOX_TABS.get(tab, INBOX_TABS["new"])
     due = next_due_order()
     stmt = (
-        select(FieldQuery)
+        select(FieldQuery.id)
         .where(FieldQuery.status.in_(statuses))
         .order_by(due.is_(None), due, FieldQuery.created_at.asc(), FieldQuery.id.asc())
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return _paginate_queries(stmt, page, per_page)
+
+
+def _paginate_queries(ids_stmt, page: int, per_page: int):
+    """Paginate a select of FieldQuery ids, then load that page's queries in one statement:
+    the sort then carries only the columns it orders by, not the whole rows with their long
+    texts (the open-queries inbox sorts 6 000 of them for every page)."""
+    pager = db.paginate(ids_stmt, page=page, per_page=per_page, error_out=False)
+    ids = list(pager.items)
+    rows = {q.id: q for q in db.session.scalars(
+        select(FieldQuery).options(*_LIST_ONLY).where(FieldQuery.id.in_(ids)))}
+    pager.items = [rows[i] for i in ids if i in rows]
+    return pager
 
 
 def expert_queue(user, page: int, per_page: int, include_done: bool = False):
@@ -60,7 +77,7 @@ def expert_queue(user, page: int, per_page: int, include_done: bool = False):
     stmt = (
         select(Assignment)
         .join(FieldQuery, Assignment.query_id == FieldQuery.id)
-        .options(contains_eager(Assignment.query))
+        .options(contains_eager(Assignment.query).options(*_LIST_ONLY))
         .where(Assignment.expert_id == user.id, Assignment.status.in_(statuses))
         .order_by(
             Assignment.due_at.is_(None), Assignment.due_at, _PRIORITY_RANK,

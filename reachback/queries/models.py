@@ -88,6 +88,8 @@ class FieldQuery(db.Model):
     __table_args__ = (
         Index("ix_queries_status_created", "status", "created_at"),
         Index("ix_queries_confidentiality", "confidentiality"),
+        # Newest first (the API's list): read backwards instead of sorting every query.
+        Index("ix_queries_created", "created_at", "id"),
         # The SLA job finds open targets past their warning point through these.
         Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
         Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),

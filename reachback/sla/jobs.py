@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User, UserRole
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
-from ..notify.services import notify, staff_recipients
+from ..notify.services import Notice, notify_many, staff_recipients
 from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
 from ..queries.states import record
 from .models import SlaMark
@@ -88,12 +88,14 @@ def _announce(marks: list[SlaMark], levels: dict[float, str]) -> int:
     assignments = _load(Assignment, [k[1] for k in highest if k[0] == "assignment"],
                         selectinload(Assignment.query))
     staff, admins = staff_recipients(), _admins()
+    notices = []
     for (kind, object_id, target), threshold in highest.items():
         level = levels.get(threshold, "warning")
         if kind == "query" and object_id in queries:
-            _announce_query(queries[object_id], target, level, staff, admins)
+            notices.append(_announce_query(queries[object_id], target, level, staff, admins))
         elif kind == "assignment" and object_id in assignments:
-            _announce_assignment(assignments[object_id], level)
+            notices.append(_announce_assignment(assignments[object_id], level))
+    notify_many(notices)  # set-wise: a catch-up can announce thousands of targets
     db.session.flush()
     return len(highest)
 
@@ -116,7 +118,7 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z")
 
 
-def _announce_query(query, target: str, level: str, staff, admins) -> None:
+def _announce_query(query, target: str, level: str, staff, admins) -> Notice:
     due = getattr(query, f"{target}_due_at")
     if level == "breach":
         text = f"{query.reference}: the {target} target is breached (it was due {_when(due)})."
@@ -124,12 +126,12 @@ def _announce_query(query, target: str, level: str, staff, admins) -> None:
     else:
         text = f"{query.reference}: the {target} target is at risk (due {_when(due)})."
         recipients = staff
-    notify(recipients, f"sla_{level}", text, query)
     record(query, None, f"sla_{level}", internal=True, target=target,
            due_at=due.isoformat())
+    return Notice(recipients, f"sla_{level}", text, query)
 
 
-def _announce_assignment(assignment, level: str) -> None:
+def _announce_assignment(assignment, level: str) -> Notice:
     query, due = assignment.query, assignment.due_at
     if level == "breach":
         text = f"Your answer to {query.reference} is overdue (it was due {_when(due)})."
@@ -137,7 +139,7 @@ def _announce_assignment(assignment, level: str) -> None:
         text = f"Your answer to {query.reference} is due soon: {_when(due)}."
     else:
         text = f"Reminder: your answer to {query.reference} is due {_when(due)}."
-    notify([assignment.expert], f"sla_{level}", text, query)
     if level != "reminder":
         record(query, None, f"sla_{level}", internal=True, target="answer",
                expert=assignment.expert.name, due_at=due.isoformat())
+    return Notice([assignment.expert], f"sla_{level}", text, query)

@@ -1,0 +1,426 @@
+"""The benchmark: serve the generated instance with gunicorn and measure it against DESIGN §9.
+
+Against the instance made by bench/generate.py (default bench/instance/):
+  1. prepares sign-ins without the sign-in form (server-side session rows and an API token
+     written straight into the bench database, so that TOTP or rate limits on the form
+     change nothing here), and a draft to publish;
+  2. serves the app with gunicorn (2 workers) on loopback, and after a warm-up measures
+     p50, p95 and throughput with 4 concurrent keep-alive clients for the pages people use
+     most: my queries, the triage inbox, an expert's queue, a query page, a synthesis page,
+     the knowledge base, ~20 varied searches and the API's query list;
+  3. publishes a response through the publish form and polls search until it appears;
+  4. reads each worker's resident memory, then stops gunicorn;
+  5. runs the SLA evaluation job over all open queries on a copy of the database (so the
+     first run is the same catch-up every time), then again;
+  6. reports the reindex rate and peak memory measured by the generator (--reindex: again);
+and prints a table with the budgets, also written to bench/results/latest.md.
+
+    .venv/bin/python bench/run.py [--instance bench/instance] [--requests 200] [--profile]
+"""
+import argparse
+import base64
+import gzip
+import http.client
+import json
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import subprocess  # nosec B404 - our own gunicorn and CLI, fixed argument lists
+import sys
+import tempfile
+import threading
+import time
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+CLIENTS = 4
+USER_AGENT = "reachback-bench/1"
+PAGE_P95_MS, SEARCH_P95_MS = 50.0, 100.0
+SLA_SECONDS, SEARCHABLE_SECONDS = 1.0, 10.0
+WORKER_MB, REINDEX_MB = 120, 500
+SEARCHES = [
+    "ceasefire monitoring", "police reform", "disarmament demobilisation reintegration",
+    "elections", "transitional justice truth commission", "women participation",
+    "land disputes", "hate speech radio", "roster deployment", "early warning indicators",
+    '"organised crime"', "security sector reform -police", "customary justice elders",
+    "ceasfire", "mine clearance farmland", "youth employment markets", "civil military liaison",
+    "reintegration OR rehabilitation", "budget transparency municipalities", "handover lessons",
+]
+
+
+@dataclass
+class Scenario:
+    name: str
+    who: str  # "requester", "facilitator", "expert" or "api"
+    paths: list[str]
+    budget_ms: float = PAGE_P95_MS
+    times: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def p(self, q: float) -> float:
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+# --- preparing the instance ---------------------------------------------------------------
+
+def prepare(app, info: dict) -> dict:
+    """Sessions for the people we act as, an API token, the pages' subjects and a fresh
+    draft to publish (with a word found nowhere else, to poll search for)."""
+    from flask import session
+    from flask_login import login_user
+    from sqlalchemy import func, select
+
+    from reachback.accounts.models import User
+    from reachback.accounts.services import create_token, start_session
+    from reachback.extensions import db
+    from reachback.queries.models import Contribution, FieldQuery
+    from reachback.synthesis import services as synthesis
+
+    people = {who: info[f"{who}_id"] for who in ("requester", "facilitator", "expert")}
+    out = {"cookies": {}}
+    environ = {"REMOTE_ADDR": "127.0.0.1"}
+    with app.app_context():
+        for who, uid in people.items():
+            user = db.session.get(User, uid)
+            if hasattr(User, "totp_secret") and not user.totp_secret:
+                # Staff must use two-factor sign-in: enrolled, as on a real site (the
+                # session below stands for a completed sign-in, code included).
+                user.totp_secret = base64.b32encode(os.urandom(20)).decode()
+            token = start_session(user, "127.0.0.1", USER_AGENT)
+            db.session.commit()
+            with app.test_request_context(environ_base=environ,
+                                          headers={"User-Agent": USER_AGENT}):
+                user.session_token = token
+                login_user(user)  # Flask-Login's own session keys ("strong" protection)
+                session.permanent = True
+                out["cookies"][who] = app.session_interface.get_signing_serializer(app) \
+                    .dumps(dict(session))
+        facilitator = db.session.get(User, people["facilitator"])
+        out["api_token"] = create_token(facilitator, "bench")[1]
+
+        def busiest(status: str) -> str:
+            return db.session.execute(
+                select(FieldQuery.reference).join(Contribution)
+                .where(FieldQuery.status == status).group_by(FieldQuery.id)
+                .order_by(func.count(Contribution.id).desc()).limit(1)).scalar()
+
+        out["query_ref"] = busiest("published")
+        out["synthesis_ref"] = busiest("synthesis")
+        probe = db.session.scalars(
+            select(FieldQuery).where(FieldQuery.status == "synthesis")
+            .where(FieldQuery.reference != out["synthesis_ref"])
+            .order_by(FieldQuery.id.desc()).limit(1)).one()
+        marker = f"benchprobe{int(time.time())}"
+        synthesis.save_draft(facilitator, probe, f"{probe.title} {marker}", "Summary.",
+                             "Body of the probe.", "bench probe")
+        db.session.commit()
+        out["probe_ref"], out["marker"] = probe.reference, marker
+    return out
+
+
+def scenarios(prep: dict) -> list[Scenario]:
+    searches = [f"/search?q={quote(q)}" for q in SEARCHES]
+    return [
+        Scenario("my queries", "requester",
+                 ["/queries/mine", "/queries/mine?page=2", "/queries/mine?page=5"]),
+        Scenario("triage inbox", "facilitator",
+                 ["/triage", "/triage?tab=routed", "/triage?tab=open",
+                  "/triage?tab=open&page=3", "/triage?tab=synthesis"]),
+        Scenario("expert queue", "expert", ["/assignments", "/assignments?all=1"]),
+        Scenario("query page", "facilitator", [f"/queries/{prep['query_ref']}"]),
+        Scenario("synthesis page", "facilitator", [f"/queries/{prep['synthesis_ref']}/synthesis"]),
+        Scenario("knowledge base", "requester",
+                 ["/kb", "/kb?page=2", "/kb?page=50", "/kb?country=SS"]),
+        Scenario("search (20 searches)", "requester", searches, SEARCH_P95_MS),
+        Scenario("API query list", "api",
+                 ["/api/v1/queries", "/api/v1/queries?page=2", "/api/v1/queries?status=routed",
+                  "/api/v1/queries?per_page=100"]),
+    ]
+
+
+# --- the HTTP side ------------------------------------------------------------------------
+
+class Client:
+    """One keep-alive connection acting as one person (a session cookie or an API token)."""
+
+    def __init__(self, port: int, prep: dict, who: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+        if who == "api":
+            self.headers["Authorization"] = f"Bearer {prep['api_token']}"
+        else:
+            self.cookie = prep["cookies"][who]
+            self.headers["Cookie"] = f"session={self.cookie}"
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = dict(self.headers)
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            self.conn.close()  # the server closed an idle connection: once more
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        data = response.read()
+        if response.getheader("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        cookie = re.match(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
+        if cookie and "Cookie" in self.headers:
+            self.headers["Cookie"] = f"session={cookie.group(1)}"
+        return response.status, data
+
+    def timed_get(self, path: str) -> tuple[float, bool]:
+        started = time.perf_counter()
+        status, _ = self.request("GET", path)
+        return (time.perf_counter() - started) * 1000, status == 200
+
+
+def measure(port: int, prep: dict, scenario: Scenario, requests: int) -> None:
+    """Warm up (every path once per client), then `requests` GETs over CLIENTS threads."""
+    clients = [Client(port, prep, scenario.who) for _ in range(CLIENTS)]
+    for client in clients:
+        for path in scenario.paths:
+            client.timed_get(path)
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def work(client: Client) -> None:
+        for i in counter:
+            ms, ok = client.timed_get(scenario.paths[i % len(scenario.paths)])
+            with lock:
+                scenario.times.append(ms)
+                scenario.errors += not ok
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    scenario.seconds = time.perf_counter() - started
+
+
+def publication_delay(port: int, prep: dict) -> dict:
+    """Publish the probe draft through the publish form, then search for its marker word
+    until it shows; returns the POST's time and the time until searchable."""
+    client = Client(port, prep, "facilitator")
+    _status, page = client.request("GET", f"/queries/{prep['probe_ref']}/synthesis")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    started = time.perf_counter()
+    status, _ = client.request("POST", f"/queries/{prep['probe_ref']}/publish",
+                               f"csrf_token={quote(token)}&visibility=public")
+    posted = time.perf_counter() - started
+    if status != 302:
+        return {"post_ms": posted * 1000, "seconds": None, "error": f"publish answered {status}"}
+    while time.perf_counter() - started < 60:
+        _status, body = client.request("GET", f"/search?q={prep['marker']}")
+        if prep["probe_ref"].encode() in body:
+            return {"post_ms": posted * 1000, "seconds": time.perf_counter() - started}
+        time.sleep(0.1)
+    return {"post_ms": posted * 1000, "seconds": None, "error": "not searchable after 60 s"}
+
+
+def worker_rss(master: int) -> list[dict[str, float]]:
+    """Resident memory (MB) of each gunicorn worker (the master's children): VmRSS, and of
+    it RssAnon (the worker's own) and RssFile (pages of mapped files, such as the search
+    index, shared between the workers and given back under memory pressure)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append({key: int(re.search(rf"{key}:\s+(\d+) kB", status).group(1)) / 1024
+                      for key in ("VmRSS", "RssAnon", "RssFile")})
+    return sizes
+
+
+@contextmanager
+def gunicorn(instance: Path, port: int):
+    env = {**os.environ, "REACHBACK_INSTANCE_PATH": str(instance),
+           "REACHBACK_RATELIMIT_ENABLED": "false"}
+    argv = [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
+    try:
+        wait_until_up(port)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(port: int) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=2)) as conn:
+                conn.request("GET", "/login")
+                if conn.getresponse().status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+# --- jobs outside the web server ----------------------------------------------------------
+
+def sla_runs(instance: Path) -> dict:
+    """The SLA job on a copy of the database: first run (catching up on every threshold
+    crossed since the data was made), then the next scheduled run a minute later."""
+    from reachback import create_app
+    from reachback.extensions import db
+    from reachback.sla.jobs import evaluate_sla_targets
+
+    with tempfile.TemporaryDirectory(prefix="reachback-bench-sla-") as tmp:
+        copy = Path(tmp) / "reachback.db"
+        with closing(sqlite3.connect(instance / "reachback.db")) as src, \
+                closing(sqlite3.connect(copy)) as dst:
+            src.backup(dst)
+        app = create_app({"DATABASE_URL": f"sqlite:///{copy}"})
+        out = {}
+        with app.app_context():
+            open_queries = db.session.execute(db.text(
+                "SELECT count(*) FROM queries WHERE status IN "
+                "('submitted','clarification','routed','synthesis')")).scalar()
+            now = datetime.now(UTC)
+            for label, moment in (("first run", now), ("rerun", now + timedelta(minutes=1))):
+                started = time.perf_counter()
+                result = evaluate_sla_targets(moment)
+                out[label] = {"seconds": time.perf_counter() - started, **result}
+            db.session.remove()
+            db.engine.dispose()
+        out["open_queries"] = open_queries
+    return out
+
+
+def reindex(instance: Path, published: int) -> dict:
+    """`reachback reindex` again, measured as the generator does."""
+    from generate import reindex as measured_reindex
+
+    result = measured_reindex(instance)
+    return {**result, "responses_per_s": round(published / result["seconds"], 1)}
+
+
+# --- the report ---------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} cores, {mem / 2**20:.1f} GB RAM; Python "
+            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average {load}")
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "**FAIL**"
+
+
+def report(info, runs, pub, rss, sla, index, load_before) -> str:
+    lines = [
+        "| measure | p50 | p95 | throughput | budget | result |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for s in runs:
+        rate = len(s.times) / s.seconds if s.seconds else 0
+        note = f" ({s.errors} errors)" if s.errors else ""
+        lines.append(f"| {s.name} | {statistics.median(s.times):.1f} ms | {s.p(95):.1f} ms | "
+                     f"{rate:.0f} req/s | p95 ≤ {s.budget_ms:.0f} ms | "
+                     f"{verdict(s.p(95) <= s.budget_ms and not s.errors)}{note} |")
+    for label in ("first run", "rerun"):
+        run = sla[label]
+        lines.append(f"| SLA evaluation, {label} ({sla['open_queries']} open queries; "
+                     f"{run['notices']} targets announced) | | {run['seconds']:.2f} s | | "
+                     f"≤ {SLA_SECONDS:.0f} s | {verdict(run['seconds'] <= SLA_SECONDS)} |")
+    seconds = pub.get("seconds")
+    lines.append(f"| publication → searchable (publish POST {pub['post_ms']:.0f} ms) | | "
+                 f"{seconds:.2f} s |" if seconds is not None else
+                 f"| publication → searchable | | {pub.get('error')} |")
+    lines[-1] += f" | ≤ {SEARCHABLE_SECONDS:.0f} s | " \
+                 f"{verdict(seconds is not None and seconds <= SEARCHABLE_SECONDS)} |"
+    for i, mb in enumerate(rss, 1):
+        lines.append(f"| gunicorn worker {i} VmRSS after the run (anonymous {mb['RssAnon']:.0f} "
+                     f"MB, mapped files {mb['RssFile']:.0f} MB) | | {mb['VmRSS']:.0f} MB | | "
+                     f"< {WORKER_MB} MB | {verdict(mb['VmRSS'] < WORKER_MB)} |")
+    lines.append(f"| full reindex ({info['counts']['published']} responses + "
+                 f"{info['counts']['open queries']} open queries) | | {index['seconds']} s | "
+                 f"{index['responses_per_s']} responses/s | | |")
+    lines.append(f"| full reindex, peak memory | | {index['peak_mb']} MB | | "
+                 f"< {REINDEX_MB} MB | {verdict(index['peak_mb'] < REINDEX_MB)} |")
+    counts = ", ".join(f"{n} {k}" for k, n in info["counts"].items())
+    return "\n".join([
+        f"Machine: {machine()} (load average before the run: {load_before}).",
+        "",
+        f"Data set (scale {info['scale']}, seed {info['seed']}, generated "
+        f"{info['generated_on']} in {info['generated_seconds']} s): {counts}.",
+        "",
+        *lines,
+        "",
+        f"Pages: {CLIENTS} concurrent keep-alive clients against gunicorn (2 sync workers) on "
+        "loopback, after a warm-up; times are as the client sees them (server time plus "
+        "loopback). Throughput is per scenario with all clients busy.",
+    ])
+
+
+def save(text: str, notes: Path | None) -> Path:
+    """bench/results/latest.md: the table, then the notes kept from the previous file."""
+    results = BENCH / "results"
+    results.mkdir(exist_ok=True)
+    path = results / "latest.md"
+    kept = ""
+    if notes is None and path.exists():
+        old = path.read_text()
+        kept = old[old.index("## Notes"):] if "## Notes" in old else ""
+    elif notes is not None:
+        kept = notes.read_text()
+    path.write_text(f"# Benchmark results\n\n{text}\n\n{kept}".rstrip() + "\n")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", type=Path, default=BENCH / "instance")
+    parser.add_argument("--requests", type=int, default=200, help="requests per scenario")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reindex", action="store_true", help="measure the reindex again")
+    parser.add_argument("--notes", type=Path, help="a Markdown file of notes to append")
+    args = parser.parse_args()
+    instance = args.instance.resolve()
+    info = json.loads((instance / "bench.json").read_text())
+    os.environ["REACHBACK_INSTANCE_PATH"] = str(instance)
+    from reachback import create_app
+
+    load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    prep = prepare(create_app(), info)
+    runs = scenarios(prep)
+    with gunicorn(instance, args.port) as server:
+        for scenario in runs:
+            measure(args.port, prep, scenario, args.requests)
+            print(f"{scenario.name:<24} p50 {statistics.median(scenario.times):6.1f} ms  "
+                  f"p95 {scenario.p(95):6.1f} ms  errors {scenario.errors}", flush=True)
+        pub = publication_delay(args.port, prep)
+        print(f"publication -> searchable: {pub}", flush=True)
+        rss = worker_rss(server.pid)
+    sla = sla_runs(instance)
+    index = reindex(instance, info["counts"]["published"]) if args.reindex else info["reindex"]
+    text = report(info, runs, pub, rss, sla, index, load_before)
+    print(text)
+    print(f"\nWritten to {save(text, args.notes)}")
+
+
+if __name__ == "__main__":
+    main()
