@@ -5,7 +5,8 @@ Against the instance made by bench/generate.py (default bench/instance/):
      written straight into the bench database, so that TOTP or rate limits on the form
      change nothing here), and a draft to publish;
   2. serves the app with gunicorn (2 workers) on loopback, and after a warm-up measures
-     p50, p95 and throughput with 4 concurrent keep-alive clients for the pages people use
+     p50, p95 and throughput with --clients concurrent keep-alive clients (default 2, one
+     per worker: latency without queueing; 4 shows the queueing) for the pages people use
      most: my queries, the triage inbox, an expert's queue, a query page, a synthesis page,
      the knowledge base, ~20 varied searches and the API's query list;
   3. publishes a response through the publish form and polls search until it appears;
@@ -42,7 +43,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-CLIENTS = 4
+CLIENTS = 2  # one per gunicorn worker
 USER_AGENT = "reachback-bench/1"
 PAGE_P95_MS, SEARCH_P95_MS = 50.0, 100.0
 SLA_SECONDS, SEARCHABLE_SECONDS = 1.0, 10.0
@@ -188,10 +189,10 @@ class Client:
         return (time.perf_counter() - started) * 1000, status == 200
 
 
-def measure(port: int, prep: dict, scenario: Scenario, requests: int) -> None:
-    """Warm up (every path once per client), then `requests` GETs over CLIENTS threads."""
-    clients = [Client(port, prep, scenario.who) for _ in range(CLIENTS)]
-    for client in clients:
+def measure(port: int, prep: dict, scenario: Scenario, requests: int, clients: int) -> None:
+    """Warm up (every path once per client), then `requests` GETs over `clients` threads."""
+    pool = [Client(port, prep, scenario.who) for _ in range(clients)]
+    for client in pool:
         for path in scenario.paths:
             client.timed_get(path)
     lock = threading.Lock()
@@ -204,7 +205,7 @@ def measure(port: int, prep: dict, scenario: Scenario, requests: int) -> None:
                 scenario.times.append(ms)
                 scenario.errors += not ok
 
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    threads = [threading.Thread(target=work, args=(c,)) for c in pool]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -330,7 +331,7 @@ def verdict(ok: bool) -> str:
     return "pass" if ok else "**FAIL**"
 
 
-def report(info, runs, pub, rss, sla, index, load_before) -> str:
+def report(info, runs, pub, rss, sla, index, load_before, clients) -> str:
     lines = [
         "| measure | p50 | p95 | throughput | budget | result |",
         "| --- | ---: | ---: | ---: | --- | --- |",
@@ -370,7 +371,7 @@ def report(info, runs, pub, rss, sla, index, load_before) -> str:
         "",
         *lines,
         "",
-        f"Pages: {CLIENTS} concurrent keep-alive clients against gunicorn (2 sync workers) on "
+        f"Pages: {clients} concurrent keep-alive clients against gunicorn (2 sync workers) on "
         "loopback, after a warm-up; times are as the client sees them (server time plus "
         "loopback). Throughput is per scenario with all clients busy.",
     ])
@@ -396,6 +397,8 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, default=BENCH / "instance")
     parser.add_argument("--requests", type=int, default=200, help="requests per scenario")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--clients", type=int, default=CLIENTS,
+                        help="concurrent clients (default: one per gunicorn worker)")
     parser.add_argument("--reindex", action="store_true", help="measure the reindex again")
     parser.add_argument("--notes", type=Path, help="a Markdown file of notes to append")
     args = parser.parse_args()
@@ -409,7 +412,7 @@ def main() -> None:
     runs = scenarios(prep)
     with gunicorn(instance, args.port) as server:
         for scenario in runs:
-            measure(args.port, prep, scenario, args.requests)
+            measure(args.port, prep, scenario, args.requests, args.clients)
             print(f"{scenario.name:<24} p50 {statistics.median(scenario.times):6.1f} ms  "
                   f"p95 {scenario.p(95):6.1f} ms  errors {scenario.errors}", flush=True)
         pub = publication_delay(args.port, prep)
@@ -417,7 +420,7 @@ def main() -> None:
         rss = worker_rss(server.pid)
     sla = sla_runs(instance)
     index = reindex(instance, info["counts"]["published"]) if args.reindex else info["reindex"]
-    text = report(info, runs, pub, rss, sla, index, load_before)
+    text = report(info, runs, pub, rss, sla, index, load_before, args.clients)
     print(text)
     print(f"\nWritten to {save(text, args.notes)}")
 

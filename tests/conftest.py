@@ -94,7 +94,7 @@ def app(tmp_path, monkeypatch, postgres_url):
         db.session.commit()
         yield app
         db.session.remove()
-        db.engine.dispose()
+        close_app(app)
         set_clock(None)
 
 
@@ -108,7 +108,17 @@ def another_app(app, **overrides):
         yield other
     finally:
         with other.app_context():
-            db.engine.dispose()
+            close_app(other)
+
+
+def close_app(app) -> None:
+    """Close what an app keeps open between requests (in its app context): the database
+    pool and the search index's cached searchers (their files, else closed late by the
+    garbage collector)."""
+    index = app.extensions.get("reachback.search_index")
+    if index is not None:
+        index.close()
+    db.engine.dispose()
 
 
 def _fresh_g(_sender, **_extra):

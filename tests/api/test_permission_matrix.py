@@ -14,7 +14,7 @@ from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.synthesis import services as ss
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, close_app
 
 ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous")
 
@@ -113,7 +113,7 @@ def world(tmp_path_factory, make_database):
             db.session.commit()
             yield World(app, users, tokens)
             db.session.remove()
-            db.engine.dispose()
+            close_app(app)
 
 
 CELLS = [

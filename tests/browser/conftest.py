@@ -21,7 +21,7 @@ from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.accounts.twofactor import set_secret
 from reachback.extensions import db
 from tests.browser.journey import give_code
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, close_app
 from tests.helpers import PASSWORD
 
 HERE = Path(__file__).parent
@@ -139,7 +139,7 @@ def live_server(tmp_path_factory, _require_chromium):
     server.stop()
     with server.app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        close_app(server.app)
 
 
 @pytest.fixture(scope="session")
