@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import os
 import re
 import shutil
@@ -47,6 +49,7 @@ SEARCH_FIELDS = ("title", "summary", "body", "extra", "theme_names", "country_na
 # Public facet/filter name -> index field.
 FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind": "kind"}
 
+log = logging.getLogger(__name__)
 REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebuild near 200 MB
 # One file per part of a segment, not whoosh's compound file: a searcher reads a compound
 # file's parts through BytesIO copies, ~170 MB of private memory in every web worker at
@@ -160,6 +163,23 @@ class _Pool:
         self.retired = True
         while self.idle:
             self.idle.pop().searcher.close()
+
+
+def _again_if_files_vanished(method):
+    """Run a search once more when it failed on a searcher whose files a commit removed.
+
+    With separate segment files (COMPOUND = False), a commit that merges segments deletes
+    the old segments' files; a searcher opened before it then finds a column gone (whoosh
+    hands back None, or the file is missing) in the middle of reading. The second run
+    borrows a searcher of the new version; a second failure is a real one."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (TypeError, OSError):
+            log.info("Search index files replaced during a search: searching again")
+            return method(self, *args, **kwargs)
+    return run
 
 
 class SearchIndex:
@@ -296,6 +316,7 @@ class SearchIndex:
 
     # ------------------------------------------------------------- searching
 
+    @_again_if_files_vanished
     def search(
         self,
         text: str,
@@ -355,6 +376,7 @@ class SearchIndex:
                 message=message or parse_message,
             )
 
+    @_again_if_files_vanished
     def similar(
         self,
         text: str,
