@@ -23,8 +23,16 @@ from reachback.knowledge.index import (
     SearchIndex,
     SearchResult,
 )
+from tests.search_index_contract import (  # noqa: F401 - the shared tests run here too
+    COMMUNITY,
+    facet,
+    keys,
+    test_empty_principals_see_nothing,
+    test_facet_counts_sorted_by_count_then_name,
+    test_facets_are_computed_on_the_filtered_set,
+    test_filters_restrict_results,
+)
 
-COMMUNITY = ["public", "community"]
 BASE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -66,15 +74,6 @@ def idx(tmp_path):
     index.create()
     yield index
     index.close()
-
-
-def keys(result_or_hits):
-    hits = result_or_hits.hits if isinstance(result_or_hits, SearchResult) else result_or_hits
-    return [h.key for h in hits]
-
-
-def facet(result, name):
-    return dict(result.facets[name])
 
 
 # ------------------------------------------------------------------ basics
@@ -237,14 +236,6 @@ def test_restricted_doc_visible_to_its_principals(mixed):
     assert "response:RB-2" in keys(mixed.similar("exfiltration routes", ["user:5"]))
 
 
-def test_empty_principals_see_nothing(mixed):
-    result = mixed.search("ceasefire", [])
-    assert (result.hits, result.total) == ([], 0)
-    assert all(v == [] for v in result.facets.values())
-    assert mixed.search("", []).total == 0
-    assert mixed.similar("ceasefire monitoring", []) == []
-
-
 # ---------------------------------------------------- facets, filters, sort
 
 
@@ -292,43 +283,6 @@ def catalogue(idx):
     ]
     idx.apply(docs, [])
     return idx
-
-
-def test_facet_counts_sorted_by_count_then_name(catalogue):
-    result = catalogue.search("ceasefire", COMMUNITY)
-    assert result.total == 4
-    assert result.facets["theme"] == [("ceasefires", 3), ("security", 2), ("gender", 1)]
-    assert result.facets["country"] == [("SY", 2), ("YE", 2), ("SS", 1)]
-    assert result.facets["kind"] == [("response", 2), ("briefing", 1), ("guidance", 1)]
-    assert result.facets["year"] == [("2025", 2), ("2024", 1), ("2026", 1)]
-
-
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({"theme": "security"}, {"response:RB-1", "document:4"}),
-        ({"country": "YE"}, {"response:RB-2", "document:3"}),
-        ({"kind": "briefing"}, {"document:4"}),
-        ({"year": "2025"}, {"response:RB-2", "document:3"}),
-        ({"theme": "ceasefires", "country": "SY"}, {"response:RB-1", "document:3"}),
-        ({"theme": "ceasefires", "year": 2024}, {"response:RB-1"}),
-        ({"theme": "nonexistent"}, set()),
-        (
-            {"theme": "", "bogus": "x"},
-            {"response:RB-1", "response:RB-2", "document:3", "document:4"},
-        ),
-    ],
-)
-def test_filters_restrict_results(catalogue, filters, expected):
-    result = catalogue.search("ceasefire", COMMUNITY, filters=filters)
-    assert set(keys(result)) == expected
-    assert result.total == len(expected)
-
-
-def test_facets_are_computed_on_the_filtered_set(catalogue):
-    result = catalogue.search("ceasefire", COMMUNITY, filters={"country": "SY"})
-    assert result.facets["theme"] == [("ceasefires", 2), ("gender", 1), ("security", 1)]
-    assert result.facets["country"] == [("SY", 2), ("YE", 1)]
 
 
 def test_sort_by_date_newest_first(catalogue):
