@@ -556,7 +556,7 @@ def main() -> None:
     instance.mkdir(parents=True)
     os.environ["REACHBACK_INSTANCE_PATH"] = str(instance)
     from reachback import create_app
-    from reachback.extensions import db
+    from reachback.extensions import db, refresh_planner_statistics
 
     app = create_app()
     upgrade(app)
@@ -564,6 +564,7 @@ def main() -> None:
     with app.app_context():
         info = generate(db, counts, args.seed, click.echo)
         info["counts"] = table_counts(db)
+        refresh_planner_statistics()  # as the scheduler's hourly job does on a real site
         db.session.remove()
     info["generated_seconds"] = round(time.perf_counter() - started, 1)
     info.update(scale=scale, seed=args.seed, generated_on=date.today().isoformat())

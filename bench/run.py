@@ -11,12 +11,12 @@ Against the instance made by bench/generate.py (default bench/instance/):
      the knowledge base, ~20 varied searches and the API's query list;
   3. publishes a response through the publish form and polls search until it appears;
   4. reads each worker's resident memory, then stops gunicorn;
-  5. runs the SLA evaluation job over all open queries on a copy of the database (so the
-     first run is the same catch-up every time), then again;
+  5. runs the SLA evaluation job over all open queries on a copy of the database: a
+     catch-up (the data has no SLA marks yet), the measured run, and a rerun;
   6. reports the reindex rate and peak memory measured by the generator (--reindex: again);
 and prints a table with the budgets, also written to bench/results/latest.md.
 
-    .venv/bin/python bench/run.py [--instance bench/instance] [--requests 200] [--profile]
+    .venv/bin/python bench/run.py [--instance bench/instance] [--requests 200] [--clients 2]
 """
 import argparse
 import base64
@@ -278,8 +278,11 @@ def wait_until_up(port: int) -> None:
 # --- jobs outside the web server ----------------------------------------------------------
 
 def sla_runs(instance: Path) -> dict:
-    """The SLA job on a copy of the database: first run (catching up on every threshold
-    crossed since the data was made), then the next scheduled run a minute later."""
+    """The SLA job on a copy of the database. The generator records no SLA marks, as if the
+    scheduler had never run: a catch-up an hour before now announces every threshold crossed
+    in five years (once in a site's life, after an outage: no budget). Then the measured
+    run at now evaluates every open target and announces an hour's crossings (sixty times
+    a scheduled run's work), and the next scheduled run a minute later."""
     from reachback import create_app
     from reachback.extensions import db
     from reachback.sla.jobs import evaluate_sla_targets
@@ -296,7 +299,8 @@ def sla_runs(instance: Path) -> dict:
                 "SELECT count(*) FROM queries WHERE status IN "
                 "('submitted','clarification','routed','synthesis')")).scalar()
             now = datetime.now(UTC)
-            for label, moment in (("first run", now), ("rerun", now + timedelta(minutes=1))):
+            for label, moment in (("catch-up", now - timedelta(hours=1)), ("run", now),
+                                  ("rerun", now + timedelta(minutes=1))):
                 started = time.perf_counter()
                 result = evaluate_sla_targets(moment)
                 out[label] = {"seconds": time.perf_counter() - started, **result}
@@ -342,7 +346,10 @@ def report(info, runs, pub, rss, sla, index, load_before, clients) -> str:
         lines.append(f"| {s.name} | {statistics.median(s.times):.1f} ms | {s.p(95):.1f} ms | "
                      f"{rate:.0f} req/s | p95 ≤ {s.budget_ms:.0f} ms | "
                      f"{verdict(s.p(95) <= s.budget_ms and not s.errors)}{note} |")
-    for label in ("first run", "rerun"):
+    run = sla["catch-up"]
+    lines.append(f"| SLA catch-up, once after the data was made ({run['notices']} targets "
+                 f"announced) | | {run['seconds']:.2f} s | | | |")
+    for label in ("run", "rerun"):
         run = sla[label]
         lines.append(f"| SLA evaluation, {label} ({sla['open_queries']} open queries; "
                      f"{run['notices']} targets announced) | | {run['seconds']:.2f} s | | "

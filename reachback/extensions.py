@@ -10,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 
 # Stable constraint names, so that Alembic can alter them on SQLite and PostgreSQL alike.
@@ -104,3 +104,16 @@ def _sqlite_pragmas(dbapi_conn, _record):
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE, so that SQLite plans from statistics (sqlite_stat1) rather than guesses.
+    Without them, at 100 000 queries it sorted a member's 40 000 visible queries for every
+    page of the API list (90 ms) instead of reading the created_at index backwards until
+    the page was full (0.1 ms). analysis_limit samples each index: milliseconds, not a scan.
+    PostgreSQL's autovacuum keeps its own statistics."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    db.session.execute(text("PRAGMA analysis_limit=1000"))
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()

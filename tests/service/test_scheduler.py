@@ -11,7 +11,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from reachback import scheduler
 from reachback.extensions import db
@@ -78,7 +78,15 @@ def test_every_job_is_scheduled(app):
     runner = Runner(app, BackgroundScheduler, holder="x")
     names = {job.id for job in runner.scheduler.get_jobs()}
     assert {"keep_lease", "evaluate_sla", "deliver_outbox", "send_digests",
-            "expire_invitations"} <= names
+            "expire_invitations", "apply_search_outbox", "refresh_planner_statistics"} <= names
+
+
+def test_planner_statistics_are_refreshed(app, make_query):
+    make_query()
+    scheduler.refresh_planner_statistics()
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's autovacuum keeps its own
+        tables = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+        assert "queries" in tables
 
 
 def test_the_sla_job_is_skipped_while_the_sla_engine_is_missing(app, monkeypatch):

@@ -1,0 +1,100 @@
+"""Profile the benchmark's pages in process: server time, SQL statements and SQL time per page.
+
+Runs each path of bench/run.py's scenarios through Flask's test client against the generated
+instance (no gunicorn, no loopback, no other client), so a before/after of one change is
+steady even on a busy machine. With --pyinstrument PATH, prints a call profile of that path.
+
+    .venv/bin/python bench/profile.py [--only "expert queue"] [--repeat 20]
+    .venv/bin/python bench/profile.py --pyinstrument /kb
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from run import USER_AGENT, prepare, scenarios  # noqa: E402
+
+
+class Statements:
+    """Counts SQL statements and the time the database took for them."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+        self.count, self.seconds, self._started = 0, 0.0, 0.0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_args):
+        self._started = time.perf_counter()
+
+    def _after(self, *_args):
+        self.count += 1
+        self.seconds += time.perf_counter() - self._started
+
+
+def client_for(app, prep, who):
+    client = app.test_client()
+    headers = {"User-Agent": USER_AGENT}
+    if who == "api":
+        headers["Authorization"] = f"Bearer {prep['api_token']}"
+    else:
+        client.set_cookie("session", prep["cookies"][who])
+    return client, headers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", type=Path, default=BENCH / "instance")
+    parser.add_argument("--only", help="one scenario by name")
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--pyinstrument", metavar="PATH", help="profile this path instead")
+    parser.add_argument("--who", default="requester", help="with --pyinstrument: as whom")
+    args = parser.parse_args()
+    os.environ["REACHBACK_INSTANCE_PATH"] = str(args.instance.resolve())
+    import json
+
+    from reachback import create_app
+    from reachback.extensions import db
+
+    info = json.loads((args.instance / "bench.json").read_text())
+    app = create_app({"RATELIMIT_ENABLED": False})
+    prep = prepare(app, info)
+    with app.app_context():
+        stats = Statements(db.engine)
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+        client, headers = client_for(app, prep, args.who)
+        client.get(args.pyinstrument, headers=headers)
+        with Profiler(interval=0.0005) as profiler:
+            for _ in range(args.repeat):
+                client.get(args.pyinstrument, headers=headers)
+        profiler.print(short_mode=True, show_all=bool(os.environ.get("SHOW_ALL")))
+        return
+    print(f"{'path':<48} {'ms p50':>7} {'ms max':>7} {'SQL':>4} {'SQL ms':>7}")
+    for scenario in scenarios(prep):
+        if args.only and scenario.name != args.only:
+            continue
+        client, headers = client_for(app, prep, scenario.who)
+        for path in scenario.paths:
+            status = client.get(path, headers=headers).status_code  # warm
+            times, counts, sql = [], [], []
+            for _ in range(args.repeat):
+                stats.count, stats.seconds = 0, 0.0
+                started = time.perf_counter()
+                client.get(path, headers=headers)
+                times.append((time.perf_counter() - started) * 1000)
+                counts.append(stats.count)
+                sql.append(stats.seconds * 1000)
+            print(f"{path[:48]:<48} {statistics.median(times):7.1f} {max(times):7.1f} "
+                  f"{max(counts):4d} {statistics.median(sql):7.1f}"
+                  + ("" if status == 200 else f"  status {status}"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
