@@ -43,6 +43,7 @@ FACILITATORS = 8
 ADMINS = 2
 YEARS = 5
 BATCH = 2_000  # queries per transaction, with all their rows
+MAX_PER_ANSWER = 4  # contributions of one expert to one query: an answer and follow-ups
 PRIORITIES = (("low", 15), ("normal", 60), ("high", 18), ("urgent", 7))
 TRIAGE_DAYS = {"urgent": 0.5, "high": 1, "normal": 1, "low": 2}
 RESOLUTION_DAYS = {"urgent": 6, "high": 9, "normal": 14, "low": 21}
@@ -133,9 +134,22 @@ class Batch:
                      "outbound_emails"):
             rows = self.rows.pop(name, [])
             if rows:
+                render_markdown(name, rows)
                 db.session.execute(insert(tables[name]), rows)
                 count += len(rows)
         return count
+
+
+def render_markdown(table: str, rows: list[dict]) -> None:
+    """The <field>_html columns, as the app fills them on every write (markdown.Rendered)."""
+    from reachback.markdown import render
+    from reachback.queries.models import Contribution, FieldQuery, Message
+    from reachback.synthesis.models import ConsolidatedResponse
+
+    for model in (FieldQuery, Contribution, Message, ConsolidatedResponse):
+        if model.__tablename__ == table:
+            for row in rows:
+                row.update({f"{f}_html": str(render(row.get(f, ""))) for f in model.__markdown__})
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -361,14 +375,16 @@ class Generator:
 
     def contributions_for_one(self) -> int:
         """Contributions of one answered assignment: one, often a follow-up or more, as many
-        as the answered assignments still to come need to reach the target count."""
+        as the answered assignments still to come need to reach the target count, but never
+        more than MAX_PER_ANSWER (uncapped, the last queries took up to 359 each)."""
         if self.contributions_left <= 0:
             return 0
         self.answered_seen += 1
         per_query = self.answered_seen / max(1, self.queries_seen)
         coming = per_query * (self.counts["queries"] - self.queries_seen) + 1
         mean = max(1.0, self.contributions_left / coming)
-        count = min(self.contributions_left, int(mean) + (self.rng.random() < mean % 1))
+        count = min(self.contributions_left, MAX_PER_ANSWER,
+                    int(mean) + (self.rng.random() < mean % 1))
         self.contributions_left -= count
         return count
 
@@ -555,10 +571,10 @@ def main() -> None:
     shutil.rmtree(instance, ignore_errors=True)
     instance.mkdir(parents=True)
     os.environ["REACHBACK_INSTANCE_PATH"] = str(instance)
-    from reachback import create_app
+    from reachback import create_app, init_migrations
     from reachback.extensions import db, refresh_planner_statistics
 
-    app = create_app()
+    app = init_migrations(create_app())
     upgrade(app)
     started = time.perf_counter()
     with app.app_context():

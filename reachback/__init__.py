@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import PROJECT_ROOT, instance_path, load_config
-from .extensions import csrf, db, init_compress, limiter, login_manager, migrate
+from .extensions import csrf, db, init_compress, limiter, login_manager
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -19,7 +19,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     db.init_app(app)
     csrf.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
     login_manager.init_app(app)
     limiter.init_app(app)
     init_compress(app)
@@ -32,6 +31,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_health(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    return app
+
+
+def init_migrations(app: Flask) -> Flask:
+    """Flask-Migrate, for the `db` commands only: web workers never migrate, and alembic
+    takes 11 MB of each worker's memory (budget: 120 MB)."""
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
     return app
 
 

@@ -17,13 +17,17 @@ from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import create_app
+from . import create_app, init_migrations
 from .accounts.models import ROLES, find_user_by_email
 from .errors import Invalid
 from .extensions import db
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def _cli_app():
+    return init_migrations(create_app())
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app)
 def main():
     """Reachback: reach-back queries for stabilization and peacebuilding practitioners."""
 
@@ -164,6 +168,37 @@ def reindex_command():
         click.echo(f"{kind:<12} {n:>8}")
     click.echo(f"{'total':<12} {sum(counts.values()):>8} indexed in "
                f"{time.perf_counter() - started:.1f} s; {cleared} queued change(s) included.")
+
+
+@main.command("rerender")
+@click.option("--all", "everything", is_flag=True,
+              help="Every text, not only those never rendered (after the Markdown rules change).")
+@with_appcontext
+def rerender_command(everything):
+    """Render stored Markdown into its HTML columns: the rows written before those columns
+    existed (shown meanwhile by rendering them on every view), or with --all every row."""
+    from sqlalchemy import or_, select, update
+
+    from .markdown import render
+    from .queries.models import Contribution, FieldQuery, Message
+    from .synthesis.models import ConsolidatedResponse
+
+    for model in (FieldQuery, Contribution, Message, ConsolidatedResponse):
+        fields = model.__markdown__
+        stmt = select(model.id, *(getattr(model, f) for f in fields)).order_by(model.id)
+        if not everything:
+            stmt = stmt.where(or_(*(getattr(model, f"{f}_html").is_(None) for f in fields)))
+        rows = db.session.execute(stmt).all()
+        # Core UPDATEs that keep updated_at: rendering again is not an edit.
+        keep = {"updated_at": model.updated_at} if hasattr(model, "updated_at") else {}
+        with click.progressbar(length=len(rows), label=model.__tablename__) as bar:
+            for start in range(0, len(rows), 500):
+                for row in rows[start:start + 500]:
+                    db.session.execute(update(model).where(model.id == row[0]).values(
+                        **keep, **{f"{f}_html": str(render(text))
+                                   for f, text in zip(fields, row[1:], strict=True)}))
+                db.session.commit()
+                bar.update(len(rows[start:start + 500]))
 
 
 # --- backup and restore -----------------------------------------------------------------

@@ -7,7 +7,6 @@ from flask import request
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event, text
@@ -25,7 +24,6 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 login_manager = LoginManager()
 csrf = CSRFProtect()
-migrate = Migrate()
 compress = Compress()
 
 

@@ -11,7 +11,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -228,5 +227,7 @@ def provisioning_uri(user, secret: str) -> str:
 
 def qr_data_uri(uri: str) -> str:
     """The otpauth:// URI as a QR code: an SVG data URI (the CSP allows data: images)."""
+    import segno  # only at enrolment: not worth a web worker's memory
+
     return segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
 

@@ -17,6 +17,7 @@ from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES, Theme
 from ..countries import countries
 from ..extensions import db
+from ..widgets import QuickSelect
 
 
 def theme_choices(first: str | None = None) -> list[SelectChoice]:
@@ -43,10 +44,12 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(
         "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
     organisation = StringField("Organisation", validators=[Length(max=200)])
-    country = SelectField("Country", choices=lambda: country_choices("—"))
+    country = SelectField("Country", choices=lambda: country_choices("—"), widget=QuickSelect())
     themes = SelectMultipleField("Expertise themes", choices=lambda: theme_choices(),
+                                 widget=QuickSelect(multiple=True),
                                  render_kw={"size": 10})
     countries = SelectMultipleField("Expertise countries", choices=lambda: country_choices(),
+                                    widget=QuickSelect(multiple=True),
                                     render_kw={"size": 8})
     languages = StringField("Languages", validators=[Length(max=100)])
     away_until = DateField("Away until", validators=[Optional()])

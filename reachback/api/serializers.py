@@ -2,7 +2,6 @@
 from datetime import UTC, date, datetime
 
 from .. import permissions as perm
-from ..markdown import render
 from ..models_base import utcnow
 from ..queries import lists
 from ..sla.services import assignment_state, sla_summary
@@ -42,7 +41,7 @@ def query(user, q, contributions=None) -> dict:
         "ref": q.reference,
         "title": q.title,
         "question": q.question,
-        "question_html": str(render(q.question)),
+        "question_html": str(q.html("question")),
         "context": q.context,
         "purpose": q.purpose,
         "country": q.country,
@@ -67,7 +66,7 @@ def _query_assignment(a) -> dict:
 
 def _query_contribution(c) -> dict:
     return {"id": c.id, "author": person(c.author), "body": c.body,
-            "body_html": str(render(c.body)), "created_at": iso(c.created_at)}
+            "body_html": str(c.html("body")), "created_at": iso(c.created_at)}
 
 
 def assignment(a) -> dict:
@@ -88,7 +87,7 @@ def response(r) -> dict:
         "title": r.title,
         "summary": r.summary,
         "body": r.body,
-        "body_html": str(render(r.body)),
+        "body_html": str(r.html("body")),
         "visibility": r.visibility,
         "status": r.status,
         "published_at": iso(r.published_at),

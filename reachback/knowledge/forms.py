@@ -12,6 +12,7 @@ from wtforms.widgets import DateInput
 from ..admin.forms import country_choices, theme_choices
 from ..models_base import utcnow
 from ..queries.forms import Marked
+from ..widgets import QuickSelect
 from .library import ACCEPT_DOCUMENT
 from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
@@ -30,8 +31,10 @@ class DocumentForm(FlaskForm):
     summary = TextAreaField("Summary")
     date = StringField("Date of the document", validators=[Marked()], widget=DateInput())
     themes = SelectMultipleField("Themes", choices=lambda: theme_choices(),
+                                 widget=QuickSelect(multiple=True),
                                  render_kw={"size": 10})
     countries = SelectMultipleField("Countries", choices=lambda: country_choices(),
+                                    widget=QuickSelect(multiple=True),
                                     render_kw={"size": 8})
     visibility = RadioField("Who may read it", choices=VISIBILITY_CHOICES, default="community")
     file = FileField("File", render_kw={"accept": ACCEPT_DOCUMENT})
@@ -61,8 +64,10 @@ class LibraryFilterForm(FlaskForm):
         csrf = False
 
     kind = SelectField("Kind", choices=[SelectChoice("", "All kinds"), *KIND_CHOICES])
-    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"))
-    country = SelectField("Country", choices=lambda: country_choices("All countries"))
+    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
+                        widget=QuickSelect())
+    country = SelectField("Country", choices=lambda: country_choices("All countries"),
+                          widget=QuickSelect())
     year = SelectField("Year", choices=[])
 
     def set_years(self, years: list[int]) -> None:

@@ -22,6 +22,7 @@ from ..accounts.models import Theme
 from ..countries import countries
 from ..extensions import db
 from ..knowledge.library import ACCEPT_ATTACHMENT
+from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
 
 PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal"),
@@ -59,7 +60,7 @@ class QueryForm(FlaskForm):
     question = TextAreaField("Your question", validators=[Marked()])
     context = TextAreaField("Context")
     purpose = TextAreaField("Purpose")
-    country = SelectField("Country", validators=[Marked()])
+    country = SelectField("Country", validators=[Marked()], widget=QuickSelect())
     themes = SelectMultipleField("Themes", validators=[Marked()], render_kw={"size": 10})
     priority = RadioField("Priority", choices=PRIORITY_CHOICES, default="normal")
     needed_by = StringField("Needed by", widget=DateInput())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import relationship
 
 from ..accounts.models import Theme, User
 from ..extensions import db
+from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
 
 STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
@@ -43,14 +44,18 @@ class ReferenceCounter(db.Model):
     last = Column(Integer, nullable=False, default=0)
 
 
-class FieldQuery(db.Model):
+class FieldQuery(Rendered, db.Model):
     __tablename__ = "queries"
+    __markdown__ = ("question", "context", "purpose")
     id = Column(Integer, primary_key=True)
     reference = Column(String(20), nullable=False, unique=True)
     title = Column(String(200), nullable=False)
     question = Column(Text, nullable=False)
     context = Column(Text, nullable=False, default="")
     purpose = Column(Text, nullable=False, default="")
+    question_html = Column(Text)  # the Markdown fields rendered (markdown.Rendered)
+    context_html = Column(Text)
+    purpose_html = Column(Text)
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     country = Column(String(2), nullable=False)
     priority = Column(String(10), nullable=False, default="normal")
@@ -129,12 +134,14 @@ class Assignment(db.Model):
     )
 
 
-class Contribution(db.Model):
+class Contribution(Rendered, db.Model):
     __tablename__ = "contributions"
+    __markdown__ = ("body",)
     id = Column(Integer, primary_key=True)
     query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     body = Column(Text, nullable=False)
+    body_html = Column(Text)
     used_in_synthesis = Column(Boolean, nullable=False, default=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
@@ -143,16 +150,18 @@ class Contribution(db.Model):
     author = relationship(User, lazy="joined")
 
 
-class Message(db.Model):
+class Message(Rendered, db.Model):
     """The conversation on a query; `internal` notes are for staff and assigned experts only."""
 
     __tablename__ = "messages"
+    __markdown__ = ("body",)
     id = Column(Integer, primary_key=True)
     query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id = Column(ForeignKey("users.id"), nullable=False)
     visibility = Column(String(10), nullable=False, default="public")  # public | internal
     purpose = Column(String(15), nullable=False, default="note")  # note | clarification | reply
     body = Column(Text, nullable=False)
+    body_html = Column(Text)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     author = relationship(User, lazy="joined")

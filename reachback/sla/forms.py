@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..admin.forms import MultiCheckboxField
+from ..widgets import QuickSelect
 from .models import WEEKDAYS
 
 
@@ -59,5 +60,5 @@ class RemoveHolidayForm(FlaskForm):
 
 
 class PublicHolidaysForm(FlaskForm):
-    country = SelectField("Country", validate_choice=False)
+    country = SelectField("Country", validate_choice=False, widget=QuickSelect())
     year = IntegerField("Year", validators=[Optional()])

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..admin.forms import country_choices, theme_choices
+from ..widgets import QuickSelect
 
 VISIBILITY_CHOICES = [
     SelectChoice("restricted", "Restricted: the requester, the contributing experts and staff"),
@@ -33,5 +34,7 @@ class KnowledgeFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Words", validators=[Length(max=200)])
-    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"))
-    country = SelectField("Country", choices=lambda: country_choices("All countries"))
+    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
+                        widget=QuickSelect())
+    country = SelectField("Country", choices=lambda: country_choices("All countries"),
+                          widget=QuickSelect())

@@ -4,19 +4,23 @@ from sqlalchemy.orm import relationship
 
 from ..accounts.models import User
 from ..extensions import db
+from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
 
 VISIBILITIES = ("restricted", "community", "public")
 RESPONSE_STATUSES = ("draft", "published", "retracted")
 
 
-class ConsolidatedResponse(db.Model):
+class ConsolidatedResponse(Rendered, db.Model):
     __tablename__ = "responses"
+    __markdown__ = ("summary", "body")
     id = Column(Integer, primary_key=True)
     query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), nullable=False, unique=True)
     title = Column(String(200), nullable=False)
     summary = Column(Text, nullable=False, default="")
     body = Column(Text, nullable=False, default="")
+    summary_html = Column(Text)  # the Markdown fields rendered (markdown.Rendered)
+    body_html = Column(Text)
     visibility = Column(String(12), nullable=False, default="restricted")
     status = Column(String(10), nullable=False, default="draft")
     revision = Column(Integer, nullable=False, default=0)
@@ -30,7 +34,11 @@ class ConsolidatedResponse(db.Model):
         "ResponseRevision", back_populates="response", order_by="ResponseRevision.number"
     )
 
-    __table_args__ = (Index("ix_responses_status_published", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_responses_status_published", "status", "published_at"),
+        # Covers the knowledge base's permission filter: its page count reads no row.
+        Index("ix_responses_visible", "status", "visibility", "query_id"),
+    )
 
 
 class ResponseRevision(db.Model):

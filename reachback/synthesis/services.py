@@ -3,6 +3,7 @@ import difflib
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from .. import permissions as perm
 from ..countries import country_name
@@ -183,12 +184,17 @@ def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
     from ..accounts.models import Theme
     from ..queries.models import FieldQuery, query_themes
 
-    stmt = (select(ConsolidatedResponse).join(FieldQuery)
-            .where(perm.visible_responses(user)))
+    # The page shows each response's query with its themes, not its people: not loading
+    # them (with their roles and expertise) halves the page; and the count of every
+    # visible response reads only the index ix_responses_visible, joining no query.
+    stmt = (select(ConsolidatedResponse).where(perm.visible_responses(user))
+            .options(joinedload(ConsolidatedResponse.query).options(
+                lazyload(FieldQuery.assignments), lazyload(FieldQuery.requester))))
     if country:
-        stmt = stmt.where(FieldQuery.country == country.upper())
+        stmt = stmt.where(ConsolidatedResponse.query_id.in_(
+            select(FieldQuery.id).where(FieldQuery.country == country.upper())))
     if theme:
-        stmt = stmt.where(FieldQuery.id.in_(
+        stmt = stmt.where(ConsolidatedResponse.query_id.in_(
             select(query_themes.c.query_id).join(Theme)
             .where((Theme.slug == theme) | (Theme.parent.has(Theme.slug == theme)))))
     stmt = stmt.order_by(ConsolidatedResponse.published_at.desc(), ConsolidatedResponse.id.desc())
