@@ -129,7 +129,8 @@ class Assignment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("query_id", "expert_id", name="uq_assignments_query_expert"),
-        Index("ix_assignments_expert_status", "expert_id", "status"),
+        # An expert's queue: counted and sorted by due time from this index alone.
+        Index("ix_assignments_expert_queue", "expert_id", "status", "due_at", "query_id"),
         Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
     )
 
