@@ -95,8 +95,10 @@ class User(UserMixin, db.Model):
 
     organisation = relationship(Organisation, lazy="joined")
     role_rows = relationship(UserRole, lazy="selectin", cascade="all, delete-orphan")
-    country_rows = relationship(UserCountry, lazy="selectin", cascade="all, delete-orphan")
-    themes = relationship(Theme, secondary=user_themes, lazy="selectin", order_by=Theme.code)
+    # Expertise: loaded when asked for (routing and the admin pages load it for their lists).
+    # Eager, it cost two statements per batch of users on every page (the query page: ten).
+    country_rows = relationship(UserCountry, cascade="all, delete-orphan")
+    themes = relationship(Theme, secondary=user_themes, order_by=Theme.code)
 
     @property
     def roles(self) -> set[str]:

@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
@@ -117,7 +118,7 @@ def _user_data(user) -> dict:
 
 def _user_list(role, page):
     """Users by name, optionally holding a role. (Belongs in accounts.services.list_users.)"""
-    stmt = select(User).order_by(func.lower(User.name), User.id)
+    stmt = select(User).options(selectinload(User.themes)).order_by(func.lower(User.name), User.id)
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)

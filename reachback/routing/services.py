@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import permissions as perm
 from ..accounts.models import User, UserRole
@@ -44,6 +45,7 @@ def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> 
         e for e in db.session.scalars(
             select(User).join(UserRole)
             .where(UserRole.role == "expert", User.active.is_(True))
+            .options(selectinload(User.themes), selectinload(User.country_rows))
             .order_by(User.name)
         ).unique()
         if e.id not in taken
