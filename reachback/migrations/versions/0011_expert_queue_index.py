@@ -1,4 +1,4 @@
-"""an index that counts and sorts an expert's queue on its own
+"""indexes that sort an expert's queue and the triage inbox on their own; queries by country
 
 Revision ID: 0011
 Revises: 0010
@@ -20,8 +20,16 @@ def upgrade():
     op.create_index("ix_assignments_expert_queue", "assignments",
                     ["expert_id", "status", "due_at", "query_id"])
     op.drop_index("ix_assignments_expert_status", table_name="assignments")
+    # The country filters (knowledge base, API): scanned all 100 000 queries (120 ms).
+    op.create_index("ix_queries_country", "queries", ["country"])
+    # The triage inbox sorts open queries by their next due time: from this index alone,
+    # where reading 6 000 wide rows took 17 ms.
+    op.create_index("ix_queries_inbox", "queries", [
+        "status", "triage_met_at", "triage_due_at", "resolution_due_at", "created_at"])
 
 
 def downgrade():
+    op.drop_index("ix_queries_inbox", table_name="queries")
+    op.drop_index("ix_queries_country", table_name="queries")
     op.create_index("ix_assignments_expert_status", "assignments", ["expert_id", "status"])
     op.drop_index("ix_assignments_expert_queue", table_name="assignments")
