@@ -12,6 +12,7 @@ from ..extensions import db
 from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import notify
+from ..pagination import paginate_ids
 from ..queries import lists
 from ..queries.states import check_transition, record, transition
 from ..sla import services as sla
@@ -184,12 +185,10 @@ def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
     from ..accounts.models import Theme
     from ..queries.models import FieldQuery, query_themes
 
-    # The page shows each response's query with its themes, not its people: not loading
-    # them (with their roles and expertise) halves the page; and the count of every
-    # visible response reads only the index ix_responses_visible, joining no query.
-    stmt = (select(ConsolidatedResponse).where(perm.visible_responses(user))
-            .options(joinedload(ConsolidatedResponse.query).options(
-                lazyload(FieldQuery.assignments), lazyload(FieldQuery.requester))))
+    # The count of every visible response reads only the index ix_responses_visible,
+    # joining no query; the page shows each response's query with its themes, not its
+    # people (with their roles and expertise: half the page's time).
+    stmt = select(ConsolidatedResponse.id).where(perm.visible_responses(user))
     if country:
         stmt = stmt.where(ConsolidatedResponse.query_id.in_(
             select(FieldQuery.id).where(FieldQuery.country == country.upper())))
@@ -198,4 +197,7 @@ def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
             select(query_themes.c.query_id).join(Theme)
             .where((Theme.slug == theme) | (Theme.parent.has(Theme.slug == theme)))))
     stmt = stmt.order_by(ConsolidatedResponse.published_at.desc(), ConsolidatedResponse.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate_ids(stmt, lambda ids: select(ConsolidatedResponse).options(
+        joinedload(ConsolidatedResponse.query).options(
+            lazyload(FieldQuery.assignments), lazyload(FieldQuery.requester)))
+        .where(ConsolidatedResponse.id.in_(ids)), page, per_page)

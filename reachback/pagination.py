@@ -1,0 +1,18 @@
+"""Pages of long lists, sorted without carrying whole rows."""
+from .extensions import db
+
+
+def paginate_ids(ids_stmt, load, page: int, per_page: int, count_stmt=None):
+    """Paginate a select of ids, then load that page's rows with the statement `load(ids)`:
+    the sort carries only the columns it orders by, not whole rows with their long texts
+    (the open-queries inbox sorts 6 000 queries, a busy expert's history 4 000
+    assignments, a country's responses 600 with their bodies). `count_stmt`, when given,
+    counts instead of the ids' statement. A Flask-SQLAlchemy Pagination."""
+    pager = db.paginate(ids_stmt, page=page, per_page=per_page, error_out=False,
+                        count=count_stmt is None)
+    if count_stmt is not None:
+        pager.total = db.session.scalar(count_stmt)
+    ids = list(pager.items)
+    rows = {row.id: row for row in db.session.scalars(load(ids))}
+    pager.items = [rows[i] for i in ids if i in rows]
+    return pager
