@@ -1,8 +1,9 @@
 """What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, lazyload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from .. import permissions as perm
+from ..accounts.models import User
 from ..extensions import db
 from ..pagination import paginate_ids
 from ..sla.services import next_due_order
@@ -29,6 +30,10 @@ INBOX_TABS = {
 # both eagerly, with each expert's roles and expertise) was most of a list page's time at
 # 100 000 queries. Loaded on access if a template ever wants them.
 _LIST_ONLY = (lazyload(FieldQuery.assignments), lazyload(FieldQuery.themes))
+
+# The API's lists name people (name and e-mail) and need neither their roles nor their
+# organisation: not loading them halves an API page of 100 queries.
+_NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.organisation))
 
 _PRIORITY_RANK = case(
     {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=FieldQuery.priority, else_=4
@@ -93,7 +98,9 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
     from ..accounts.models import Theme
     from .models import query_themes
 
-    stmt = select(FieldQuery).where(perm.visible_queries(user))
+    stmt = select(FieldQuery).where(perm.visible_queries(user)).options(
+        joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
+        selectinload(FieldQuery.assignments).joinedload(Assignment.expert).options(*_NAMES_ONLY))
     if status:
         stmt = stmt.where(FieldQuery.status == status)
     if country:
@@ -128,6 +135,7 @@ def contributions_by_query(user, queries) -> dict[int, list[Contribution]]:
     if allowed:
         for c in db.session.scalars(
                 select(Contribution).where(Contribution.query_id.in_(allowed))
+                .options(joinedload(Contribution.author).options(*_NAMES_ONLY))
                 .order_by(Contribution.created_at, Contribution.id)):
             found[c.query_id].append(c)
     return found
