@@ -1,11 +1,15 @@
 """Shared fixtures: an app with its own instance folder and database, factories, clients."""
 import os
+import shutil
+import sqlite3
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import g, request_started
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, make_url, text
 
 from reachback import create_app
@@ -13,6 +17,7 @@ from reachback.accounts.services import create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.accounts.twofactor import set_secret
 from reachback.extensions import db
+from reachback.knowledge.search import get_index
 from reachback.models_base import set_clock
 from reachback.sla.services import seed_sla_defaults
 from tests.helpers import PASSWORD, WebClient
@@ -69,29 +74,79 @@ def postgres_url(make_database):
 _schema_ready = set()
 
 
+def _seed() -> None:
+    seed_taxonomy()
+    seed_sla_defaults()
+    db.session.commit()
+
+
 def _reset_database(url) -> None:
-    """SQLite files are new per test; a PostgreSQL database is emptied instead, which is
-    much faster than dropping and creating every table."""
-    if url is None or url not in _schema_ready:
+    """A PostgreSQL database is emptied and seeded again, which is much faster than
+    dropping and creating every table."""
+    if url not in _schema_ready:
         db.create_all()
         _schema_ready.add(url)
-        return
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    _seed()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory) -> Path:
+    """A folder with an SQLite database (schema and seed rows) and its empty search index,
+    made once per test worker: each test starts from a copy (a few milliseconds, where
+    creating, seeding and building the index at the first request took ~150)."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{folder / 'test.db'}",
+                      "SEARCH_INDEX_PATH": str(folder / "search-index")})
+    with app.app_context():
+        db.create_all()
+        _seed()
+        get_index().create()
+        close_app(app)
+        db.session.remove()
+    with closing(sqlite3.connect(folder / "test.db")) as conn:  # all in the one file
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder
+
+
+def _copy_seeded(template: Path, tmp_path: Path) -> None:
+    shutil.copyfile(template / "test.db", tmp_path / "test.db")
+    shutil.copytree(template / "search-index", tmp_path / "instance" / "search-index")
+
+
+class SharedBytecode(BytecodeCache):
+    """Templates compiled once per test worker, not once per test's app (each app has its
+    own Jinja environment, and compiling base.html and the macros took ~100 ms a test)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, postgres_url):
+def app(tmp_path, monkeypatch, postgres_url, request):
     monkeypatch.setenv("REACHBACK_INSTANCE_PATH", str(tmp_path / "instance"))
     config = dict(TEST_CONFIG)
+    if postgres_url is None:
+        _copy_seeded(request.getfixturevalue("seeded_sqlite"), tmp_path)
     config["DATABASE_URL"] = postgres_url or f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATES
     request_started.connect(_fresh_g, app)
     with app.app_context():
-        _reset_database(postgres_url)
-        seed_taxonomy()
-        seed_sla_defaults()
-        db.session.commit()
+        if postgres_url is not None:
+            _reset_database(postgres_url)
         yield app
         db.session.remove()
         close_app(app)

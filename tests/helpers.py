@@ -3,9 +3,12 @@ one) and sends CSRF tokens like a browser does."""
 import re
 
 import pyotp
+from flask import current_app, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 
 from reachback.accounts.models import User
+from reachback.accounts.signin import finish
 from reachback.extensions import db
 from reachback.models_base import utcnow
 
@@ -76,6 +79,18 @@ class WebClient:
         self.token = None  # the session was renewed at sign-in: fetch a fresh token
         self.get("/profile")
         return response
+
+    def sign_in(self, user):
+        """Signed in without the sign-in pages: the session that their last step opens
+        (accounts.signin.finish), and a CSRF token for it. For tests of what a signed-in
+        user may do; the sign-in itself is tested through the pages (tests/security)."""
+        app = current_app._get_current_object()
+        # The same client address and User-Agent as the test client's requests.
+        with app.test_request_context():
+            finish(user)
+            self.token = generate_csrf()
+            cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+        self.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
 
     def pass_code(self, user):
         allow_code_again(user)

@@ -189,6 +189,7 @@ def test_a_request_leaves_a_big_rebuild_to_the_scheduler(web, make_query, people
     from reachback.knowledge import search_views
 
     monkeypatch.setattr(search_views, "REQUEST_REBUILD_LIMIT", 1)  # "big": more than 1 item
+    drop_index()
     q = make_query(status="synthesis", facilitator=people["fac"], title="Cantonment sites")
     other = make_query(title="Another open query")
     assert not svc.get_index().exists()
@@ -294,6 +295,7 @@ def test_a_corrupt_index_is_detected_and_rebuilt(published, people):
 
 
 def test_applying_the_outbox_to_a_missing_index_rebuilds_it(make_query, people):
+    drop_index()
     q = make_query(status="published", visibility="public", facilitator=people["fac"],
                    title="Truth commission hearings")
     assert not svc.get_index().exists()

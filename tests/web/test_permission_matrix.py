@@ -136,7 +136,7 @@ def test_matrix(scene, make_web, action, role, confidentiality):
     people, q, assignment, contribution = scene(ACTIONS[action][0], confidentiality)
     web = make_web()
     if role != "anonymous":
-        web.login(people[role])
+        web.sign_in(people[role])
     else:
         web.get("/login")  # a CSRF token, as an anonymous browser would have
     response, effect = attempt(action, web, people, q, assignment, contribution)
