@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from whoosh import highlight, index, qparser, sorting
+from whoosh import highlight, index, qparser, scoring, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -194,6 +194,7 @@ class SearchIndex:
         self._ix_inode = None
         self._schema = build_schema()
         self._stem = self._schema["body"].analyzer
+        self._lengths: dict[tuple, list[int]] = {}  # see _Weighting
 
     # ----------------------------------------------------------- lifecycle
 
@@ -343,7 +344,7 @@ class SearchIndex:
             allow = session.allowed(principals, filters, kinds)
             if text.strip():
                 q, parse_message = self._parse(text)
-                q = _tune(q, searcher.reader())
+                q = _preloaded(_tune(q, searcher.reader()))
                 by_date = sort == "date"
             else:  # browsing: everything permitted, newest first
                 q, parse_message, by_date = Every(), None, True
@@ -527,11 +528,14 @@ class SearchIndex:
                 if pool is not None:
                     pool.retire()
                 self._pool = pool = _Pool(stamp)
+                if len(self._lengths) > 60:  # merged segments' lists: dropped now and then
+                    self._lengths.clear()
             if pool.idle:
                 return pool, pool.idle.pop()
             try:
                 with self._ix.storage.closing_on_failure():
-                    return pool, _Session(self._ix.searcher())
+                    return pool, _Session(self._ix.searcher(
+                        weighting=_Weighting(self._lengths)))
             except Exception as exc:
                 raise IndexMissing(f"no readable search index at {self.path}") from exc
 
@@ -682,6 +686,48 @@ def _tune(q: Query, reader) -> Query:
     scale = q.scale if len(Or(positives).existing_terms(reader, phrases=True)) > 1 else None
     base = Or(positives, boost=q.boost, scale=scale)
     return AndNot(base, Or(negatives)) if negatives else base
+
+
+def _preloaded(q: Query) -> Query:
+    """Every Or scored by whoosh's array matcher, which adds each term's scores into one
+    array per query, instead of its default tree of union matchers, which steps every
+    matching document through each level of the tree: at 20 000 responses a four-word
+    search took 300 ms instead of 100. The array matcher has no coordination bonus, which
+    changed no rank of the relevance set (MRR 0.963 either way)."""
+    if isinstance(q, AndNot):
+        return AndNot(_preloaded(q.a), q.b)
+    if isinstance(q, (Or, And)):
+        q = q.copy()
+        q.subqueries = [_preloaded(sub) for sub in q.subqueries]
+        if isinstance(q, Or):
+            q.matcher_type = Or.ARRAY_MATCHER
+    return q
+
+
+class _Weighting(scoring.BM25F):
+    """whoosh's BM25F, reading each document's field length from a list loaded once per
+    segment and field (`lengths`, shared by the index's searchers: a segment never
+    changes), where whoosh reads the length column again for every posting it scores (a
+    third of a large search's time)."""
+
+    def __init__(self, lengths: dict):
+        super().__init__()
+        self._lengths = lengths
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(scorer, "dfl"):  # a length-weighted scorer (scorable field)
+            scorer.dfl = self._field_lengths(searcher.reader(), fieldname).__getitem__
+        return scorer
+
+    def _field_lengths(self, reader, fieldname: str) -> list[int]:
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        key = (segment.segment_id() if segment is not None else id(reader), fieldname)
+        found = self._lengths.get(key)
+        if found is None or len(found) != reader.doc_count_all():
+            found = self._lengths[key] = [reader.doc_field_length(d, fieldname, 1)
+                                          for d in range(reader.doc_count_all())]
+        return found
 
 
 def _matched_docs(searcher, q: Query) -> set[int]:
