@@ -135,7 +135,8 @@ def contributions_by_query(user, queries) -> dict[int, list[Contribution]]:
     if allowed:
         for c in db.session.scalars(
                 select(Contribution).where(Contribution.query_id.in_(allowed))
-                .options(joinedload(Contribution.author).options(*_NAMES_ONLY))
+                .options(joinedload(Contribution.author).options(*_NAMES_ONLY),
+                         lazyload(Contribution.attachments))  # not in the API's object
                 .order_by(Contribution.created_at, Contribution.id)):
             found[c.query_id].append(c)
     return found
