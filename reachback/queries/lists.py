@@ -98,9 +98,7 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
     from ..accounts.models import Theme
     from .models import query_themes
 
-    stmt = select(FieldQuery).where(perm.visible_queries(user)).options(
-        joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
-        selectinload(FieldQuery.assignments).joinedload(Assignment.expert).options(*_NAMES_ONLY))
+    stmt = select(FieldQuery.id).where(perm.visible_queries(user))
     if status:
         stmt = stmt.where(FieldQuery.status == status)
     if country:
@@ -111,7 +109,11 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
         stmt = stmt.where(FieldQuery.id.in_(
             select(query_themes.c.query_id).join(Theme).where(Theme.slug == theme)))
     stmt = stmt.order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate_ids(stmt, lambda ids: select(FieldQuery).where(FieldQuery.id.in_(ids))
+                        .options(joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
+                                 selectinload(FieldQuery.assignments)
+                                 .joinedload(Assignment.expert).options(*_NAMES_ONLY)),
+                        page, per_page)
 
 
 def timeline(user, query) -> list[Event]:

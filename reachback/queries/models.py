@@ -93,7 +93,7 @@ class FieldQuery(Rendered, db.Model):
     __table_args__ = (
         Index("ix_queries_status_created", "status", "created_at"),
         Index("ix_queries_confidentiality", "confidentiality"),
-        Index("ix_queries_country", "country"),  # the country filters
+        Index("ix_queries_country", "country", "created_at"),  # the country filters
         # The triage inbox's sort by next due time (sla.services.next_due_order), covered.
         Index("ix_queries_inbox", "status", "triage_met_at", "triage_due_at",
               "resolution_due_at", "created_at"),
