@@ -348,17 +348,19 @@ class SearchIndex:
                 by_date = sort == "date"
             else:  # browsing: everything permitted, newest first
                 q, parse_message, by_date = Every(), None, True
-            if not allow or isinstance(q, Every):
-                # (whoosh ignores an empty filter set instead of matching nothing)
+            order = sorting.FieldFacet("date", reverse=True) if by_date else None
+            if not allow:  # whoosh ignores an empty filter set instead of matching nothing
+                matched, ranked = allow, []
+            elif isinstance(q, Every):
                 matched = allow
+                ranked = searcher.search(q, limit=min(page * per_page, len(allow)),
+                                         filter=allow, sortedby=order)
             else:
-                matched = _matched_docs(searcher, q) & allow
-            ranked = searcher.search(
-                q,
-                limit=max(1, min(page * per_page, len(matched))),
-                filter=allow,
-                sortedby=sorting.FieldFacet("date", reverse=True) if by_date else None,
-            ) if matched else []
+                # One pass collects every permitted match, scored: the total and the facets
+                # count them all, the page is a slice. (A separate pass for the matches read
+                # every posting twice: a quarter of a large search's time.)
+                ranked = searcher.search(q, limit=None, filter=allow, sortedby=order)
+                matched = set(ranked.docs())
             start = (page - 1) * per_page
             terms = _highlight_terms(q)
             hits = [self._hit(h, terms, by_date) for h in ranked[start : start + per_page]]
@@ -728,25 +730,6 @@ class _Weighting(scoring.BM25F):
             found = self._lengths[key] = [reader.doc_field_length(d, fieldname, 1)
                                           for d in range(reader.doc_count_all())]
         return found
-
-
-def _matched_docs(searcher, q: Query) -> set[int]:
-    """The documents `q` matches. Boolean combinations are computed on sets (in C) from
-    each term's posting list: walking whoosh's tree of union matchers document by document
-    cost most of a search's time on a large index. Phrases and the rest go through whoosh."""
-    if isinstance(q, Term):
-        return set(searcher.docs_for_query(q))
-    if isinstance(q, Or):
-        docs: set[int] = set()
-        for sub in q.subqueries:
-            docs |= _matched_docs(searcher, sub)
-        return docs
-    if isinstance(q, And):
-        parts = sorted((_matched_docs(searcher, sub) for sub in q.subqueries), key=len)
-        return set.intersection(*parts) if parts else set()
-    if isinstance(q, AndNot):
-        return _matched_docs(searcher, q.a) - _matched_docs(searcher, q.b)
-    return set(searcher.docs_for_query(q))
 
 
 def _highlight_terms(q: Query) -> set[str]:
