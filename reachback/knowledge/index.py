@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import heapq
 import html
 import logging
 import os
@@ -11,15 +12,18 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import accumulate
 
 from whoosh import highlight, index, qparser, scoring, sorting
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import plugins as qplugins
 from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
 
@@ -348,22 +352,11 @@ class SearchIndex:
                 by_date = sort == "date"
             else:  # browsing: everything permitted, newest first
                 q, parse_message, by_date = Every(), None, True
-            order = sorting.FieldFacet("date", reverse=True) if by_date else None
-            if not allow:  # whoosh ignores an empty filter set instead of matching nothing
-                matched, ranked = allow, []
-            elif isinstance(q, Every):
-                matched = allow
-                ranked = searcher.search(q, limit=min(page * per_page, len(allow)),
-                                         filter=allow, sortedby=order)
-            else:
-                # One pass collects every permitted match, scored: the total and the facets
-                # count them all, the page is a slice. (A separate pass for the matches read
-                # every posting twice: a quarter of a large search's time.)
-                ranked = searcher.search(q, limit=None, filter=allow, sortedby=order)
-                matched = set(ranked.docs())
             start = (page - 1) * per_page
+            matched, ranked = _ranked(searcher, q, allow, by_date, start + per_page)
             terms = _highlight_terms(q)
-            hits = [self._hit(h, terms, by_date) for h in ranked[start : start + per_page]]
+            hits = [self._hit(searcher.stored_fields(docnum), score, terms, by_date)
+                    for docnum, score in ranked[start:]]
             suggestion = (
                 self._suggest(searcher, text, session.allowed(principals, None, kinds))
                 if text.strip()
@@ -415,19 +408,20 @@ class SearchIndex:
                 q, limit=limit, filter=allow, mask=Or(exclude) if exclude else None
             )
             terms = set(weights)
-            return [self._hit(h, terms, False) for h in results]
+            return [self._hit(h.fields(), h.score, terms, False) for h in results]
 
     # -------------------------------------------------------------- helpers
 
     def _parse(self, text: str) -> tuple[Query, str | None]:
         """Parse user syntax; on failure (or if it swallowed every word) search the plain words."""
-        plain = self._plain_query(text)
         try:
             q = _user_parser(self._schema).parse(text)
         except Exception:  # whoosh's parser raises assorted errors on odd input
-            return plain, SYNTAX_MESSAGE
-        if q is NullQuery and plain is not NullQuery:
-            return plain, SYNTAX_MESSAGE
+            return self._plain_query(text), SYNTAX_MESSAGE
+        if q is NullQuery:
+            plain = self._plain_query(text)
+            if plain is not NullQuery:
+                return plain, SYNTAX_MESSAGE
         return q, None
 
     def _plain_query(self, text: str) -> Query:
@@ -437,17 +431,17 @@ class SearchIndex:
         except Exception:
             return NullQuery
 
-    def _hit(self, hit, terms: set[str], by_date: bool) -> Hit:
-        summary = hit.get("summary", "")
-        date = hit.get("date")
+    def _hit(self, fields: dict, score: float | None, terms: set[str], by_date: bool) -> Hit:
+        summary = fields.get("summary", "")
+        date = fields.get("date")
         return Hit(
-            key=hit["key"],
-            kind=hit.get("kind", ""),
-            ref=hit.get("ref", ""),
-            title=hit.get("title", ""),
+            key=fields["key"],
+            kind=fields.get("kind", ""),
+            ref=fields.get("ref", ""),
+            title=fields.get("title", ""),
             summary=summary,
-            score=0.0 if by_date or hit.score is None else float(hit.score),
-            highlights=self._highlight(summary, hit.get("excerpt", ""), terms),
+            score=0.0 if by_date or score is None else float(score),
+            highlights=self._highlight(summary, fields.get("excerpt", ""), terms),
             date=date.replace(tzinfo=UTC) if date else None,
         )
 
@@ -706,6 +700,122 @@ def _preloaded(q: Query) -> Query:
     return q
 
 
+_NEWEST_FIRST = sorting.FieldFacet("date", reverse=True)
+
+
+def _ranked(searcher, q: Query, allow: set[int], by_date: bool, end: int):
+    """(every permitted match of `q`, the first `end` of them in order as (docnum, score))."""
+    if not allow:  # whoosh ignores an empty filter set instead of matching nothing
+        return allow, []
+    if isinstance(q, Every):
+        matched = allow
+    else:
+        scores = _disjunction_scores(searcher, q)
+        if scores is None:  # phrases and AND: whoosh's own matchers
+            results = searcher.search(q, limit=None, filter=allow,
+                                      sortedby=_NEWEST_FIRST if by_date else None)
+            return set(results.docs()), [(hit.docnum, hit.score) for hit in results[:end]]
+        matched = allow.intersection(scores)
+        if not matched:
+            return matched, []
+        if not by_date:  # best first; equal scores in index order, as whoosh ranks them
+            top = heapq.nsmallest(end, matched, key=lambda d: (-scores[d], d))
+            return matched, [(d, scores[d]) for d in top]
+    newest = searcher.search(Every(), limit=min(end, len(matched)), filter=matched,
+                             sortedby=_NEWEST_FIRST)
+    return matched, [(hit.docnum, 0.0) for hit in newest]
+
+
+def _disjunction_scores(searcher, q: Query) -> dict[int, float] | None:
+    """Document number -> score for a query of words OR-ed (the usual search: each word in
+    any field, `a OR b`, `a NOT b`), one term's postings at a time, as whoosh's array
+    matcher scores them; None for any other query.
+
+    whoosh steps through every posting with four method calls (is_active, id, score,
+    next) and the scorer's two more, ~2.5 us a posting. Read here a block of postings at a
+    time and scored in one loop (BM25F inlined, its parts computed once per term), the
+    search page of a three-word search over 20 000 responses took 38 ms instead of 57
+    (bench/profile.py). tests/unit/test_search_scoring.py
+    checks every score against whoosh's."""
+    negative = None
+    if isinstance(q, AndNot):
+        q, negative = q.a, q.b
+    terms = _or_terms(q, 1.0)
+    if terms is None:
+        return None
+    weighting = searcher.weighting
+    scores: dict[int, float] = {}
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        acc = [0.0] * reader.doc_count_all()
+        touched: set[int] = set()
+        for fieldname, text, boost in terms:
+            if (fieldname, text) not in reader:
+                continue
+            scorer = weighting.scorer(leaf, fieldname, text)
+            length = weighting.field_lengths(reader, fieldname)
+            # bm25(): idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgfl))
+            scale = boost * scorer.idf * (scorer.K1 + 1)
+            base = scorer.K1 * (1 - scorer.B)
+            per_length = scorer.K1 * scorer.B / scorer.avgfl
+            for ids, weights in _posting_blocks(reader.postings(fieldname, text)):
+                touched.update(ids)
+                for d, tf in zip(ids, weights, strict=True):
+                    acc[d] += scale * tf / (tf + base + per_length * length[d])
+        scores.update((d + offset, acc[d]) for d in touched)
+    if negative is not None:
+        for docnum in searcher.docs_for_query(negative):
+            scores.pop(docnum, None)
+    return scores
+
+
+def _or_terms(q: Query, boost: float) -> list[tuple[str, bytes, float]] | None:
+    """(field, term, boost) of each word of a tree of ORs, or None for any other clause."""
+    if isinstance(q, Term):
+        if q.fieldname not in SEARCH_FIELDS:
+            return None
+        return [(q.fieldname, q.text.encode("utf-8") if isinstance(q.text, str) else q.text,
+                 boost * q.boost)]
+    if not isinstance(q, Or) or q.matcher_type != Or.ARRAY_MATCHER:
+        return None
+    if len(q.subqueries) > 1:  # whoosh applies an OR's boost only to two or more clauses
+        boost *= q.boost
+    terms = []
+    for sub in q.subqueries:
+        found = _or_terms(sub, boost)
+        if found is None:
+            return None
+        terms += found
+    return terms
+
+
+def _posting_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings of one segment as (document numbers, weights), a block at a time.
+    Deleted documents are included: every caller keeps only permitted documents, a set
+    that never holds a deleted one (see _Session.allowed)."""
+    if isinstance(matcher, FilterMatcher):  # the segment's deletions
+        matcher = matcher.child
+        matcher.reset()
+    if isinstance(matcher, W3LeafMatcher):
+        # whoosh's own block reads (as its id() and weight() do), except that the ids'
+        # deltas are summed by itertools.accumulate, in C, not by whoosh's delta_decode
+        # generator (a fifth of a large search's time).
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            ids = matcher._data[0]
+            matcher._read_weights()
+            yield (ids if matcher._byteids else list(accumulate(ids))), matcher._weights
+            matcher._next_block()
+        return
+    ids, weights = [], []  # a short list kept inline with its term, or another codec
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
+
+
 class _Weighting(scoring.BM25F):
     """whoosh's BM25F, reading each document's field length from a list loaded once per
     segment and field (`lengths`, shared by the index's searchers: a segment never
@@ -719,10 +829,10 @@ class _Weighting(scoring.BM25F):
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if hasattr(scorer, "dfl"):  # a length-weighted scorer (scorable field)
-            scorer.dfl = self._field_lengths(searcher.reader(), fieldname).__getitem__
+            scorer.dfl = self.field_lengths(searcher.reader(), fieldname).__getitem__
         return scorer
 
-    def _field_lengths(self, reader, fieldname: str) -> list[int]:
+    def field_lengths(self, reader, fieldname: str) -> list[int]:
         segment = reader.segment() if hasattr(reader, "segment") else None
         key = (segment.segment_id() if segment is not None else id(reader), fieldname)
         found = self._lengths.get(key)
