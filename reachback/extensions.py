@@ -36,13 +36,18 @@ def client_address() -> str:
 # No default limits: each limit is put on its route (reachback/accounts/limits.py).
 limiter = Limiter(key_func=client_address)
 
-# Text responses go out gzip-compressed: a page shrinks to a fifth of its size on the
-# satellite links our users are on. Level 6 (the usual balance of speed and size), text
-# types only (images and archives are compressed already), and only from 500 bytes up (a
-# smaller body gains nothing). gzip because every browser sends it, over http as over https.
+# Text responses go out compressed: a page shrinks to a fifth of its size on the satellite
+# links our users are on. Brotli first (what browsers send over HTTPS, and curl): its
+# built-in dictionary of web text makes pages 5-12 % smaller than gzip; quality 5, which
+# also compresses 100 queries of API JSON (360 KB) in 6 ms where gzip level 6 takes 17.
+# Then zstd (level 6: as small, faster), then gzip level 6 for everyone else. Text types
+# only (images and archives are compressed already), and only from 500 bytes up (a smaller
+# body gains nothing).
 COMPRESS_SETTINGS = {
-    "COMPRESS_ALGORITHM": ["gzip"],
-    "COMPRESS_ALGORITHM_STREAMING": ["gzip"],  # static files are sent as streams
+    "COMPRESS_ALGORITHM": ["br", "zstd", "gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["br", "zstd", "gzip"],  # static files are sent as streams
+    "COMPRESS_BR_LEVEL": 5,
+    "COMPRESS_ZSTD_LEVEL": 6,
     "COMPRESS_LEVEL": 6,
     "COMPRESS_MIN_SIZE": 500,
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv", "text/javascript",

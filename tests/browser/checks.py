@@ -20,7 +20,7 @@ class Weight:
     assets: int = 0
     requests: int = 0
     kinds: list = field(default_factory=list)
-    uncompressed: list = field(default_factory=list)  # text responses sent without gzip
+    uncompressed: list = field(default_factory=list)  # text responses sent uncompressed
 
     @property
     def total(self) -> int:

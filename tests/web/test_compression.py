@@ -1,0 +1,35 @@
+"""Text goes out compressed with the best coding the client takes: Brotli, then zstd, then
+gzip; the decoded body is the page itself, and caches are told that it varies."""
+import gzip
+
+import brotli
+import pytest
+from backports import zstd
+
+DECODE = {"br": brotli.decompress, "zstd": zstd.decompress, "gzip": gzip.decompress}
+
+
+@pytest.mark.parametrize("accept, coding", [
+    ("gzip, deflate, br, zstd", "br"),  # a browser over HTTPS, curl --compressed
+    ("gzip, deflate, zstd", "zstd"),
+    ("gzip, deflate", "gzip"),  # a browser over plain HTTP, Python's requests
+    ("br;q=0.5, gzip", "gzip"),  # the client's preference wins
+    ("identity", None),
+    ("", None),
+])
+@pytest.mark.parametrize("path", ["/login", "/static/css/reachback.css"])
+def test_the_client_gets_the_best_coding_it_accepts(client, path, accept, coding):
+    with client.get(path, headers={"Accept-Encoding": ""}) as plain:
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+        page = plain.get_data()
+    assert len(page) > 2000
+    with client.get(path, headers={"Accept-Encoding": accept}) as response:
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == coding
+        assert "Accept-Encoding" in response.headers["Vary"]
+        body = response.get_data()
+    if coding is None:
+        assert body == page
+    else:
+        assert len(body) < len(page) / 2
+        assert DECODE[coding](body) == page
