@@ -1,6 +1,6 @@
 """What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, load_only, selectinload
 
 from .. import permissions as perm
 from ..accounts.models import User
@@ -32,8 +32,13 @@ INBOX_TABS = {
 _LIST_ONLY = (lazyload(FieldQuery.assignments), lazyload(FieldQuery.themes))
 
 # The API's lists name people (name and e-mail) and need neither their roles nor their
-# organisation: not loading them halves an API page of 100 queries.
-_NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.organisation))
+# organisation: not loading them halves an API page of 100 queries. Nor the rest of their
+# row (password hash, second-factor secret): never read where it is not needed.
+_NAMES_ONLY = (load_only(User.email, User.name), lazyload(User.role_rows),
+               lazyload(User.organisation))
+# What the API's query object leaves out.
+_API_UNUSED = (defer(FieldQuery.context_html), defer(FieldQuery.purpose_html),
+               defer(FieldQuery.close_note))
 
 _PRIORITY_RANK = case(
     {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=FieldQuery.priority, else_=4
@@ -110,7 +115,8 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
             select(query_themes.c.query_id).join(Theme).where(Theme.slug == theme)))
     stmt = stmt.order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
     return paginate_ids(stmt, lambda ids: select(FieldQuery).where(FieldQuery.id.in_(ids))
-                        .options(joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
+                        .options(*_API_UNUSED,
+                                 joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
                                  selectinload(FieldQuery.assignments)
                                  .joinedload(Assignment.expert).options(*_NAMES_ONLY)),
                         page, per_page)
