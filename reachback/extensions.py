@@ -24,7 +24,8 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 login_manager = LoginManager()
 csrf = CSRFProtect()
-compress = Compress()
+compress = Compress()  # pages, CSS, JS, CSV: Brotli first
+compress_json = Compress()  # JSON: zstd first (see init_compress)
 
 
 def client_address() -> str:
@@ -37,12 +38,12 @@ def client_address() -> str:
 limiter = Limiter(key_func=client_address)
 
 # Text responses go out compressed: a page shrinks to a fifth of its size on the satellite
-# links our users are on. Brotli first (what browsers send over HTTPS, and curl): its
-# built-in dictionary of web text makes pages 5-12 % smaller than gzip; quality 5, which
-# also compresses 100 queries of API JSON (360 KB) in 6 ms where gzip level 6 takes 17.
-# Then zstd (level 6: as small, faster), then gzip level 6 for everyone else. Text types
-# only (images and archives are compressed already), and only from 500 bytes up (a smaller
-# body gains nothing).
+# links our users are on. Pages first in Brotli (what browsers send over HTTPS, and curl):
+# its built-in dictionary of web text makes them 5-12 % smaller than gzip level 6, at
+# quality 5. JSON first in zstd: level 6 makes the API's page of 100 queries (360 KB) 4 %
+# smaller than Brotli 5 in half the time (3 ms; gzip level 6 takes 17). gzip level 6 for
+# everyone else. Text types only (images and archives are compressed already), and only
+# from 500 bytes up (a smaller body gains nothing).
 COMPRESS_SETTINGS = {
     "COMPRESS_ALGORITHM": ["br", "zstd", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "zstd", "gzip"],  # static files are sent as streams
@@ -60,6 +61,13 @@ def init_compress(app) -> None:
     for key, value in COMPRESS_SETTINGS.items():
         app.config.setdefault(key, value)
     compress.init_app(app)
+    compress_json.init_app(app)
+    # Flask-Compress keeps one preference of algorithms per instance (read from the config
+    # by init_app): the second instance takes JSON alone, zstd moved first.
+    compress.compress_mimetypes_set.discard("application/json")
+    compress_json.compress_mimetypes_set = {"application/json"}
+    compress_json.enabled_algorithms = tuple(
+        sorted(compress.enabled_algorithms, key=lambda name: name != "zstd"))
     # after_request hooks run in reverse order: this one runs just before Flask-Compress.
     app.after_request(_close_streamed_source)
 

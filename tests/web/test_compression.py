@@ -1,5 +1,6 @@
-"""Text goes out compressed with the best coding the client takes: Brotli, then zstd, then
-gzip; the decoded body is the page itself, and caches are told that it varies."""
+"""Text goes out compressed with the best coding the client takes: for pages Brotli, then
+zstd, then gzip; for JSON zstd first. The decoded body is the page itself, and caches are
+told that it varies."""
 import gzip
 
 import brotli
@@ -19,6 +20,20 @@ DECODE = {"br": brotli.decompress, "zstd": zstd.decompress, "gzip": gzip.decompr
 ])
 @pytest.mark.parametrize("path", ["/login", "/static/css/reachback.css"])
 def test_the_client_gets_the_best_coding_it_accepts(client, path, accept, coding):
+    check_coding(client, path, accept, coding)
+
+
+@pytest.mark.parametrize("accept, coding", [
+    ("gzip, deflate, br, zstd", "zstd"),
+    ("gzip, deflate, br", "br"),
+    ("gzip", "gzip"),
+    ("", None),
+])
+def test_json_prefers_zstd(client, accept, coding):
+    check_coding(client, "/api/v1/openapi.json", accept, coding)
+
+
+def check_coding(client, path, accept, coding):
     with client.get(path, headers={"Accept-Encoding": ""}) as plain:
         assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
         page = plain.get_data()
