@@ -748,8 +748,8 @@ def _disjunction_scores(searcher, q: Query) -> dict[int, float] | None:
     next) and the scorer's two more, ~2.5 us a posting. Read here a block of postings at a
     time and scored in one loop (BM25F inlined, its parts computed once per term), the
     search page of a three-word search over 20 000 responses took 38 ms instead of 57
-    (bench/profile.py). tests/unit/test_search_scoring.py
-    checks every score against whoosh's."""
+    (bench/profile.py). tests/unit/test_search_scoring.py checks every score against
+    whoosh's."""
     negative = None
     if isinstance(q, AndNot):
         q, negative = q.a, q.b
@@ -830,7 +830,7 @@ def _posting_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
 
 
 class _Weighting(scoring.BM25F):
-    """whoosh's BM25F, reading each document's field length from a list loaded once per
+    """whoosh's BM25F, reading each document's field length from an array loaded once per
     segment and field (`lengths`, shared by the index's searchers: a segment never
     changes), where whoosh reads the length column again for every posting it scores (a
     third of a large search's time)."""
