@@ -174,9 +174,12 @@ def set_password(actor, user, password: str) -> None:
 
 def reauthenticate(user, password: str, action: str) -> None:
     """Ask the current password again before a sensitive change (ASVS 7.5.1); raises
-    Invalid on the current_password field and audits the failure."""
+    Invalid on the current_password field and audits the failure. The failure's record is
+    committed here, before anything else of the change was written: the caller rolls back
+    on Invalid, which would take the record with it."""
     if not verify_password(user.password_hash, password or "")[0]:
         audit("reauthentication_failed", user, user.email, f"action={action}")
+        db.session.commit()
         raise Invalid("Your current password is not right.",
                       {"current_password": "This is not your current password."})
 

@@ -97,6 +97,22 @@ def test_security_actions_are_each_recorded(web, make_web, make_user):
     assert revoked == ["reason=password_changed; sessions=1", "reason=email_changed; sessions=0"]
 
 
+@pytest.mark.parametrize("action, fields, recorded", [
+    ("password", {"new_password": NEW, "confirm": NEW}, "change_password"),
+    ("email", {"email": "moved@example.org"}, "change_email"),
+    ("totp_setup", {}, "totp_setup"),
+])
+def test_a_wrong_current_password_is_recorded(web, make_user, action, fields, recorded):
+    user = make_user()
+    web.login(user)
+    page = web.post("/profile/security", {"action": action, "current_password": "not it",
+                                          **fields})
+    assert "This is not your current password." in page.get_data(as_text=True)
+    [row] = events("reauthentication_failed")
+    assert (row.actor_id, row.subject, row.detail) == (user.id, user.email, f"action={recorded}")
+    assert not events("password_changed") and not events("email_changed")
+
+
 def test_api_refusals_are_recorded_too(app, client, make_user):
     from reachback.accounts.services import create_token
 
