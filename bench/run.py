@@ -207,7 +207,7 @@ def measure(port: int, prep: dict, scenario: Scenario, requests: int, clients: i
     for client in pool:
         for path in scenario.paths:
             client.timed_get(path)
-    logged = _logged_after(access_log, 0)  # the warm-up's lines, waited for
+    logged = _settled_size(access_log)  # after the warm-up's lines
     lock = threading.Lock()
     counter = iter(range(requests))
 
@@ -225,24 +225,27 @@ def measure(port: int, prep: dict, scenario: Scenario, requests: int, clients: i
     for t in threads:
         t.join()
     scenario.seconds = time.perf_counter() - started
-    lines = _logged_after(access_log, logged, requests)
+    lines = _lines_after(access_log, logged, requests)
     scenario.server_times = [int(line.split()[0]) / 1000 for line in lines]
 
 
-def _logged_after(access_log: Path, offset: int, expected: int = 0) -> list[str] | int:
-    """The access log's lines after byte `offset` once `expected` of them are there (a worker
-    writes its line just after sending the response); with no `expected`, the log's size
-    once it stops growing."""
+def _settled_size(access_log: Path) -> int:
+    """The access log's size once it stops growing (the warm-up's lines are all written)."""
+    size = -1
+    while size != access_log.stat().st_size:
+        size = access_log.stat().st_size
+        time.sleep(0.2)
+    return size
+
+
+def _lines_after(access_log: Path, offset: int, expected: int) -> list[str]:
+    """The access log's lines after byte `offset`, once `expected` of them are there (a
+    worker writes its line just after sending the response), or after 5 s."""
     deadline = time.time() + 5
     while True:
-        data = access_log.read_bytes()[offset:]
-        lines = data.decode().splitlines()
-        if expected and (len(lines) >= expected or time.time() > deadline):
+        lines = access_log.read_bytes()[offset:].decode().splitlines()
+        if len(lines) >= expected or time.time() > deadline:
             return lines
-        if not expected:
-            time.sleep(0.2)
-            if access_log.stat().st_size == offset + len(data):
-                return offset + len(data)
         time.sleep(0.05)
 
 
@@ -385,6 +388,7 @@ def report(info, runs, pub, rss, sla, index, load_before, clients) -> str:
                      f"{statistics.median(s.server_times):.1f} ms | {server_p95:.1f} ms | "
                      f"{rate:.0f} req/s | p95 ≤ {s.budget_ms:.0f} ms | "
                      f"{verdict(server_p95 <= s.budget_ms and not s.errors)}{note} |")
+
     def row(name, value, rate="", budget="", result=""):  # a measure without a spread
         lines.append(f"| {name} | | {value} | | | {rate} | {budget} | {result} |")
 
