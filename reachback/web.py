@@ -265,8 +265,16 @@ HTTP_MESSAGES = {
 def _http_error(error: HTTPException):
     if is_api_request():
         code = (error.name or "error").lower().replace(" ", "_")
-        return api_error(error.code or 500, code, HTTP_MESSAGES.get(error.code, error.name))
-    return _error_page(error.code or 500, HTTP_MESSAGES.get(error.code, error.description))
+        body, status = api_error(error.code or 500, code,
+                                 HTTP_MESSAGES.get(error.code, error.name))
+    else:
+        body, status = _error_page(error.code or 500,
+                                   HTTP_MESSAGES.get(error.code, error.description))
+    # The exception's own headers are part of the answer (Allow on a 405, WWW-Authenticate
+    # on a 401); its Content-Type is not: the body is our page or our JSON.
+    headers = [(name, value) for name, value in error.get_headers()
+               if name.lower() != "content-type"]
+    return body, status, headers
 
 
 def _too_many_requests(error: HTTPException):

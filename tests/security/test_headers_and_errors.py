@@ -6,7 +6,9 @@ import pytest
 from flask import abort
 
 from reachback import create_app
+from reachback.accounts.services import create_token
 from reachback.errors import Forbidden, NotFound
+from reachback.extensions import db
 from reachback.web import static_url
 from tests.conftest import TEST_CONFIG
 
@@ -162,3 +164,22 @@ def test_the_generated_secret_key_is_long_random_and_private(tmp_path, monkeypat
     monkeypatch.setenv("REACHBACK_INSTANCE_PATH", str(tmp_path))
     one = create_app().config["SECRET_KEY"]
     assert len(one) >= 64 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def _allowed(response) -> set[str]:
+    return {method.strip() for method in response.headers.get("Allow", "").split(",")} - {""}
+
+
+def test_a_wrong_method_answers_405_with_allow_on_pages_and_on_the_api(web, client, make_user):
+    """RFC 9110 §15.5.6: a 405 names the methods the address does accept."""
+    user = make_user()
+    web.login(user)
+    page = web.client.delete("/queries/new")
+    assert_error_page(page, 405)
+    assert _allowed(page) == {"GET", "HEAD", "OPTIONS", "POST"}
+    _row, token = create_token(user, "405")
+    db.session.commit()
+    api = client.delete("/api/v1/queries", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 405 and api.mimetype == "application/json"
+    assert api.get_json()["error"]["code"] == "method_not_allowed"
+    assert _allowed(api) == {"GET", "HEAD", "OPTIONS", "POST"}
