@@ -5,7 +5,7 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 
-.PHONY: help run test test-postgres check lint demo upgrade clean chromium screenshots bench-data bench
+.PHONY: help run test test-postgres check lint demo upgrade clean chromium vnu screenshots bench-data bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -33,7 +33,7 @@ upgrade: $(STAMP)  ## apply database migrations
 demo: $(STAMP)  ## load the demo data (idempotent)
 	$(RB) demo
 
-test: $(TSTAMP) chromium check  ## set up, run the static checks, the whole suite on SQLite (browser tests included), then on PostgreSQL
+test: $(TSTAMP) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), then on PostgreSQL
 	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory test-postgres
 
@@ -44,6 +44,9 @@ check: $(TSTAMP)  ## static checks: ruff, bandit (medium severity and up), pip-a
 
 chromium:  ## install Debian's Chromium for the browser tests when missing (as root only)
 	@sh scripts/ensure-chromium.sh
+
+vnu:  ## install Java (Debian's) and the Nu HTML Checker (npm's vnu-jar) for the markup test when missing
+	@sh scripts/ensure-vnu.sh
 
 screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data in a temporary instance
 	$(PY) scripts/screenshots.py

@@ -32,7 +32,8 @@ from .forms import (
 )
 
 bp = Blueprint("auth", __name__)
-TIMEZONES = sorted(available_timezones())
+# A required select starts with an empty choice (HTML's rule), which DataRequired refuses.
+TIMEZONES = [("", "Choose a time zone"), *((tz, tz) for tz in sorted(available_timezones()))]
 # The one answer to a refused sign-in, whatever the reason (unknown address, wrong password,
 # locked or inactive account): it must not tell which.
 REFUSED = "The e-mail address or password is not right."

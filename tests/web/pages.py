@@ -1,0 +1,119 @@
+"""Every page of the site rendered as each role that sees it, for the markup checks: the
+pages the browser journey visits (tests/browser/journey.py) and the rest of the site."""
+import re
+
+from sqlalchemy import select
+
+from reachback.accounts.invitations import invite
+from reachback.accounts.resets import request_reset
+from reachback.accounts.services import create_user
+from reachback.extensions import db
+from reachback.notify.models import OutboundEmail
+from reachback.queries import services as qs
+from reachback.queries.models import Contribution
+from reachback.sla.models import Calendar
+from reachback.synthesis import services as ss
+from tests.helpers import PASSWORD, totp_code
+
+ANONYMOUS = ["/login", "/password/forgot", "/kb", "/search?q=vetting", "/library"]
+MEMBER = ["/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
+          "/library", "/profile", "/profile/security",
+          "/profile/notifications"]
+STAFF = ["/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
+                                                       "synthesis", "open")),
+         "/sla", "/library/new", "/invitations/new", "/profile", "/profile/security"]
+ADMIN = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/sla", "/admin/outbox"]
+
+
+def _link(kind: str) -> str:
+    """The site path of the newest e-mail's link of this kind (an invitation, a reset)."""
+    email = db.session.scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc())).first()
+    return re.search(rf"https?://[^/\s]+(/{kind}/[A-Za-z0-9_.\-]+)", email.text_body).group(1)
+
+
+def _queries(people, make_query):
+    """One query in each status the pages show differently, and their objects' addresses."""
+    member, expert, staff = people["member"], people["expert"], people["facilitator"]
+    common = {"requester": member, "facilitator": staff, "experts": [expert],
+              "confidentiality": "community"}
+    asked = {s: make_query(status=s, **common) for s in ("submitted", "clarification",
+                                                         "routed")}
+    asked["published"] = make_query(status="published", visibility="public", **common)
+    drafted = make_query(status="synthesis", **common)
+    ss.save_draft(staff, drafted, drafted.title, "A clearer summary.", "Body, revised.",
+                  note="Second revision")
+    qs.reply_to_clarification(member, make_query(status="clarification", **common), "Juba.")
+    invited = make_query(status="routed", contribute=False, **common)
+    db.session.commit()
+    return asked, drafted, invited
+
+
+def _contribution_of(query) -> int:
+    return db.session.scalars(select(Contribution.id).filter_by(query_id=query.id)).first()
+
+
+def _object_pages(people, make_query):
+    asked, drafted, invited = _queries(people, make_query)
+    queries = [*asked.values(), drafted, invited]
+    member = [f"/queries/{q.reference}" for q in queries]
+    member += [f"/kb/{asked['published'].reference}"]
+    expert = [*member, "/assignments", f"/assignments/{invited.assignments[0].id}/decline",
+              f"/contributions/{_contribution_of(drafted)}/edit"]
+    ref = drafted.reference
+    staff = [*member, f"/queries/{asked['submitted'].reference}/route",
+             f"/queries/{ref}/synthesis", f"/queries/{ref}/revisions",
+             f"/queries/{ref}/revisions/compare?a=1&b=2",
+             f"/queries/{asked['routed'].reference}/synthesis"]
+    calendar = db.session.scalars(select(Calendar)).first()
+    admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
+    return {"member": member, "expert": expert, "facilitator": staff, "admin": admin}
+
+
+def _sign_in_pages(make_web, people) -> dict[str, str]:
+    """The pages of signing in: the code step, the enrolment, an invitation and a reset."""
+    pages = {}
+    web = make_web()
+    web.get("/login")
+    web.post("/login", {"email": people["facilitator"].email, "password": PASSWORD})
+    pages["/login/code"] = web.get("/login/code").get_data(as_text=True)
+    web.post("/login/code", {"code": totp_code(people["facilitator"].totp_secret)})
+    new = create_user(None, "enrol@example.org", "New Staff", roles=["facilitator"],
+                      password=PASSWORD)
+    db.session.commit()
+    web = make_web()
+    web.get("/login")
+    web.post("/login", {"email": new.email, "password": PASSWORD})
+    pages["/login/enrol"] = web.get("/login/enrol").get_data(as_text=True)
+    invite(people["admin"], "invited@example.org", "Invited Person")
+    db.session.commit()
+    pages["invitation"] = make_web().get(_link("invitation")).get_data(as_text=True)
+    request_reset(people["member"].email)
+    db.session.commit()
+    pages["reset"] = make_web().get(_link("password/reset")).get_data(as_text=True)
+    return pages
+
+
+def render_every_page(make_web, make_user, make_query) -> dict[str, str]:
+    """{"role path": html} for every page, each as a role that may see it (200 only)."""
+    people = {role: make_user(role) for role in ("member", "expert", "facilitator", "admin")}
+    objects = _object_pages(people, make_query)
+    lists = {"member": MEMBER + objects["member"], "expert": MEMBER + objects["expert"],
+             "facilitator": STAFF + objects["facilitator"],
+             "admin": STAFF + ADMIN + objects["admin"]}
+    pages = {f"sign-in {path}": html for path, html in _sign_in_pages(make_web, people).items()}
+    pages.update(_render(make_web(), "anonymous", ANONYMOUS + objects["member"][-1:]))
+    for role, paths in lists.items():
+        web = make_web()
+        web.sign_in(people[role])
+        pages.update(_render(web, role, paths))
+    return pages
+
+
+def _render(web, role: str, paths) -> dict[str, str]:
+    pages = {}
+    for path in paths:
+        response = web.get(path)
+        assert response.status_code == 200 and response.mimetype == "text/html", (
+            role, path, response.status_code)
+        pages[f"{role} {path}"] = response.get_data(as_text=True)
+    return pages
