@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # An interval end of END_OF_DAY means 24:00, i.e. exactly the next midnight; time() cannot
 # spell 24:00 and stopping at 23:59:59.999999 would leak a microsecond a day out of a 24/7 calendar.
 END_OF_DAY = time.max
 _DAY = timedelta(days=1)
+_WEEK = timedelta(weeks=1)
 
 Interval = tuple[time, time]
 _Day = tuple[tuple[tuple[datetime, datetime], ...], timedelta]
@@ -33,6 +36,11 @@ class BusinessCalendar:
     _tz: ZoneInfo = field(init=False, repr=False, compare=False)
     # local date -> (UTC intervals, their total); working days are immutable, so memoise them
     _days: dict[date, _Day] = field(init=False, repr=False, compare=False, default_factory=dict)
+    # Wall-clock working time per weekday (a day's real length when the UTC offset holds) and
+    # per week, and the sorted holidays: what skipping a run of ordinary days needs.
+    _wall: tuple[timedelta, ...] = field(init=False, repr=False, compare=False, default=())
+    _week_wall: timedelta = field(init=False, repr=False, compare=False, default=timedelta(0))
+    _holiday_list: tuple[date, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         # Validate here rather than in from_spec so every way of building a calendar is checked.
@@ -61,6 +69,11 @@ class BusinessCalendar:
         object.__setattr__(self, "hours", hours)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "_tz", tz)
+        wall = tuple(sum((_clock(end) - _clock(start) for start, end in hours.get(weekday, ())),
+                         timedelta(0)) for weekday in range(7))
+        object.__setattr__(self, "_wall", wall)
+        object.__setattr__(self, "_week_wall", sum(wall, timedelta(0)))
+        object.__setattr__(self, "_holiday_list", tuple(sorted(self.holidays)))
 
     def __hash__(self) -> int:  # the mapping field is unhashable, so hash a sorted snapshot of it
         return hash((self.name, self.timezone, tuple(sorted(self.hours.items())), self.holidays))
@@ -115,6 +128,13 @@ def _parse_time(text: str) -> time:
 # --- internals ------------------------------------------------------------------------------
 
 
+def _clock(wall: time) -> timedelta:
+    """Time since local midnight; END_OF_DAY counts as 24:00."""
+    if wall == END_OF_DAY:
+        return _DAY
+    return timedelta(hours=wall.hour, minutes=wall.minute, seconds=wall.second, microseconds=wall.microsecond)
+
+
 def _to_utc(moment: datetime, what: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got naive {moment!r}")
@@ -154,14 +174,82 @@ def _day(cal: BusinessCalendar, day: date) -> _Day:
     return result
 
 
+def _first_day(cal: BusinessCalendar, moment: datetime) -> date:
+    # A local day early: cheap insurance against offset changes at midnight.
+    return moment.astimezone(cal._tz).date() - _DAY
+
+
 def _days_from(cal: BusinessCalendar, moment: datetime) -> Iterator[_Day]:
     """Every local day from the one holding UTC `moment` on; callers stop when they have enough."""
     _require_hours(cal)
-    # Start a local day early: cheap insurance against offset changes at midnight.
-    day = moment.astimezone(cal._tz).date() - _DAY
+    day = _first_day(cal, moment)
     while True:  # callers end: some weekday has hours and only finitely many days are holidays
         yield _day(cal, day)
         day += _DAY
+
+
+# tzdata has no two changes of UTC offset less than 3.9 days apart (since 1900), so midnights
+# read every third day show each change. Beyond _RULE_YEAR every zone follows its one annual
+# rule, and the Gregorian calendar repeats itself, weekdays included, every 400 years.
+_PROBE_STEP = 3
+_RULE_YEAR = 2500
+_YEAR = timedelta(days=366)
+_LAST_RUN = date.max - 2 * _YEAR
+
+
+def _midnight_offset(tz: ZoneInfo, day: date) -> timedelta | None:
+    return datetime.combine(day, time.min, tz).utcoffset()
+
+
+@lru_cache(maxsize=8192)
+def _offset_changes(timezone: str, year: int) -> tuple[date, ...]:
+    """Local dates of `year` whose UTC offset at midnight differs from the next midnight's: the
+    only days whose working time can differ from their wall-clock hours (holidays aside)."""
+    if year >= _RULE_YEAR:
+        shift = 400 * ((year - _RULE_YEAR) // 400 + 1)
+        return tuple(d.replace(year=d.year + shift) for d in _offset_changes(timezone, year - shift))
+    tz, first = ZoneInfo(timezone), date(year, 1, 1)
+    probes = [first + n * _DAY for n in range(0, (date(year + 1, 1, 1) - first).days + 1, _PROBE_STEP)]
+    probes.append(date(year + 1, 1, 1))
+    changes = []
+    for a, b in zip(probes, probes[1:], strict=False):
+        if _midnight_offset(tz, a) != _midnight_offset(tz, b):
+            days = [a + n * _DAY for n in range((b - a).days + 1)]
+            changes += [d for d, e in zip(days, days[1:], strict=False)
+                        if _midnight_offset(tz, d) != _midnight_offset(tz, e)]
+    return tuple(changes)
+
+
+def _next_unusual(cal: BusinessCalendar, day: date, until: date) -> date:
+    """The first holiday or offset-change day from `day` on, or `until` if none comes before."""
+    i = bisect_left(cal._holiday_list, day)
+    if i < len(cal._holiday_list):
+        until = min(until, cal._holiday_list[i])
+    for year in range(day.year, until.year + 1):
+        changes = _offset_changes(cal.timezone, year)
+        if (j := bisect_left(changes, day)) < len(changes):
+            return min(changes[j], until)
+    return until
+
+
+def _wall_between(cal: BusinessCalendar, first: date, end: date) -> timedelta:
+    """Wall-clock working time of the local days [first, end)."""
+    weeks, rest = divmod((end - first).days, 7)
+    return weeks * cal._week_wall + sum((cal._wall[(first.weekday() + n) % 7] for n in range(rest)),
+                                        timedelta(0))
+
+
+def _skip_ordinary_days(cal: BusinessCalendar, day: date, until: date, budget: timedelta) -> tuple[date, timedelta]:
+    """Skip the ordinary days from `day` (no holiday, no offset change, before `until`) while
+    their working time stays below `budget`, in one step: the first day not skipped and the
+    time skipped. Ordinary days have their wall-clock hours, so a run of them costs a bisect
+    over the holidays and a look at a few cached years of offset changes, whatever its length."""
+    end = _next_unusual(cal, day, until)
+    whole = _wall_between(cal, day, end)
+    if whole < budget:
+        return end, whole
+    weeks = min(max(0, (budget - timedelta.resolution) // cal._week_wall), (end - day).days // 7)
+    return day + weeks * _WEEK, weeks * cal._week_wall
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -181,36 +269,50 @@ def add_business_time(cal: BusinessCalendar, start: datetime, seconds: float) ->
     if not 0 <= seconds < math.inf:
         raise ValueError(f"seconds must be finite and >= 0, got {seconds!r}")
     remaining = timedelta(seconds=seconds)
-    for intervals, total in _days_from(cal, moment):
+    _require_hours(cal)
+    day = _first_day(cal, moment)
+    ahead = day + 3 * _DAY  # from this day on, every working interval lies after the start
+    while True:  # ends: some weekday has hours and only finitely many days are holidays
+        if ahead <= day < _LAST_RUN and remaining > cal._week_wall:
+            day, skipped = _skip_ordinary_days(cal, day, day + _YEAR, remaining)
+            remaining -= skipped
+        intervals, total = _day(cal, day)
         if intervals and intervals[0][0] >= moment and total < remaining:
             remaining -= total  # a whole (cached) day that cannot hold the due time: one subtraction
-            continue
-        for a, b in intervals:
-            if b < moment:
-                continue
-            a = max(a, moment)
-            if remaining <= b - a:
-                return a + remaining
-            remaining -= b - a
-    raise AssertionError("unreachable: _days_from never ends")
+        else:
+            for a, b in intervals:
+                if b < moment:
+                    continue
+                a = max(a, moment)
+                if remaining <= b - a:
+                    return a + remaining
+                remaining -= b - a
+        day += _DAY
 
 
 def business_seconds_between(cal: BusinessCalendar, start: datetime, end: datetime) -> float:
     """Working seconds in [start, end); 0.0 if end <= start."""
     lo, hi = _to_utc(start, "start"), _to_utc(end, "end")
     total = timedelta(0)
-    if hi > lo:
-        for intervals, day_total in _days_from(cal, lo):
-            if not intervals:
-                continue
-            if intervals[0][0] >= hi:
-                break
-            if lo <= intervals[0][0] and intervals[-1][1] <= hi:
-                total += day_total  # whole day inside the range
-                continue
+    if hi <= lo:
+        return 0.0
+    _require_hours(cal)
+    day = _first_day(cal, lo)
+    # The local days in [day + 3, before) lie wholly inside the range.
+    ahead, before = day + 3 * _DAY, hi.astimezone(cal._tz).date() - _DAY
+    while True:
+        if ahead <= day < before:
+            day, skipped = _skip_ordinary_days(cal, day, before, timedelta.max)
+            total += skipped
+        intervals, day_total = _day(cal, day)
+        if intervals and intervals[0][0] >= hi:
+            return total.total_seconds()
+        if intervals and lo <= intervals[0][0] and intervals[-1][1] <= hi:
+            total += day_total  # whole day inside the range
+        else:
             for a, b in intervals:
                 total += max(min(b, hi) - max(a, lo), timedelta(0))
-    return total.total_seconds()
+        day += _DAY
 
 
 def next_opening(cal: BusinessCalendar, moment: datetime) -> datetime:

@@ -303,3 +303,117 @@ def test_ten_thousand_160_hour_additions_take_under_a_second(cal):
     for i in range(10_000):
         add_business_time(cal, base + timedelta(minutes=i), 160 * H)
     assert stopwatch.perf_counter() - began < 1.0
+
+
+# --- the fast path against a day-by-day walk ---------------------------------------------------
+# The arithmetic skips runs of ordinary days (no holiday, no change of UTC offset) in one step.
+# This reference walks every local day, as the arithmetic did before, and must agree with it
+# on any calendar: zones with changes at 02:00, at midnight (Santiago, Beirut, Havana), by 30
+# minutes (Lord Howe), at 02:45 (Chatham), two changes a week apart (Gaza, in the 2040s) or none.
+
+DST_ZONES = ["UTC", "Asia/Kolkata", "Europe/Berlin", "America/New_York", "Australia/Sydney",
+             "Australia/Lord_Howe", "America/Santiago", "Asia/Beirut", "America/Havana",
+             "Pacific/Chatham", "Asia/Gaza", "Africa/Casablanca", "America/Sao_Paulo"]
+
+
+def _reference_day(cal, day):
+    zone, out = ZoneInfo(cal.timezone), []
+    if day in cal.holidays:
+        return out
+    for start, end in cal.hours.get(day.weekday(), ()):
+        a, b = (datetime.combine(day + timedelta(days=wall == time.max), time.min if wall == time.max
+                                 else wall, zone).astimezone(UTC) for wall in (start, end))
+        a = max(a, out[-1][1]) if out else a
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def reference_add(cal, start, seconds):
+    moment, remaining = start.astimezone(UTC), timedelta(seconds=seconds)
+    day = moment.astimezone(ZoneInfo(cal.timezone)).date() - timedelta(days=1)
+    while True:
+        for a, b in _reference_day(cal, day):
+            if b >= moment:
+                a = max(a, moment)
+                if remaining <= b - a:
+                    return a + remaining
+                remaining -= b - a
+        day += timedelta(days=1)
+
+
+def reference_between(cal, start, end):
+    lo, hi, total = start.astimezone(UTC), end.astimezone(UTC), timedelta(0)
+    day = lo.astimezone(ZoneInfo(cal.timezone)).date() - timedelta(days=1)
+    while hi > lo:
+        intervals = _reference_day(cal, day)
+        if intervals and intervals[0][0] >= hi:
+            break
+        total += sum((max(min(b, hi) - max(a, lo), timedelta(0)) for a, b in intervals), timedelta(0))
+        day += timedelta(days=1)
+    return total.total_seconds()
+
+
+def _intervals(quarters):
+    """Sorted distinct quarter-hours 0..96 paired into intervals; 96 is 24:00."""
+    walls = [time.max if q == 96 else time(q // 4, q % 4 * 15) for q in sorted(quarters)]
+    return tuple(zip(walls[::2], walls[1::2], strict=False))
+
+
+@st.composite
+def scenarios(draw):
+    """A random calendar, a start between 1995 and 2075 and an end up to three years later."""
+    zone = draw(st.sampled_from(DST_ZONES))
+    days = st.lists(st.integers(0, 96), unique=True, min_size=2, max_size=6).map(_intervals)
+    hours = draw(st.dictionaries(st.integers(0, 6), days, min_size=1)
+                 | days.map(lambda intervals: dict.fromkeys(range(7), intervals)))
+    start = draw(st.datetimes(datetime(1995, 1, 1), datetime(2075, 1, 1), timezones=st.just(UTC)))
+    end = start + draw(st.timedeltas(timedelta(0), timedelta(days=3 * 366)))
+    offsets = st.frozensets(st.integers(-3, (end - start).days + 3), max_size=40)
+    holidays = frozenset(start.date() + timedelta(days=n) for n in draw(offsets))
+    return BusinessCalendar("random", zone, hours, holidays), start, end
+
+
+WALK = settings(max_examples=150, deadline=None, derandomize=True)
+
+
+@WALK
+@given(scenario=scenarios())
+def test_property_seconds_between_equals_the_day_by_day_walk(scenario):
+    cal, start, end = scenario
+    assert business_seconds_between(cal, start, end) == reference_between(cal, start, end)
+
+
+@WALK
+@given(scenario=scenarios(), share=st.sampled_from([0, 1]) | st.floats(0, 1))
+def test_property_due_time_equals_the_day_by_day_walk(scenario, share):
+    cal, start, end = scenario
+    seconds = round(reference_between(cal, start, end) * share, 6)
+    assert add_business_time(cal, start, seconds) == reference_add(cal, start, seconds)
+
+
+def test_due_time_five_years_on_and_back_takes_well_under_a_second():
+    """The far edge of the window a user may give (reachback.timebounds): a fresh calendar, so
+    nothing is cached."""
+    cal = BusinessCalendar.from_spec("far", "Europe/Berlin", "0,1,2,3,4", "09:00-17:00",
+                                     holidays=BERLIN_CAL.holidays)
+    start, far = utc(2026, 11, 23, 9), utc(2031, 11, 22, 23, 59)
+    began = stopwatch.perf_counter()
+    seconds = business_seconds_between(cal, start, far)
+    assert add_business_time(cal, start, seconds) == utc(2031, 11, 21, 16)  # Friday 17:00 CET
+    assert stopwatch.perf_counter() - began < 0.25
+
+
+def test_a_long_span_costs_its_holidays_and_offset_changes_not_its_days(monkeypatch):
+    """Two centuries are ~73,000 days; only holidays and days with an offset change (two a
+    year in Berlin) are worked out one by one."""
+    import reachback.sla.calendar as arithmetic
+
+    calls = []
+    day = arithmetic._day
+    monkeypatch.setattr(arithmetic, "_day", lambda cal, d: calls.append(d) or day(cal, d))
+    cal = BusinessCalendar.from_spec("far", "Europe/Berlin", "0,1,2,3,4", "09:00-17:00",
+                                     holidays=BERLIN_CAL.holidays)
+    seconds = business_seconds_between(cal, utc(2026, 1, 1), utc(2226, 1, 1))
+    assert add_business_time(cal, utc(2026, 1, 1), seconds) == utc(2225, 12, 30, 16)  # a Friday
+    assert len(calls) < 10 * 200
