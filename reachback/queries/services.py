@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from .. import permissions as perm
+from .. import timebounds
 from ..accounts.models import Theme, User
 from ..countries import is_country
 from ..errors import Conflict, Invalid, NotFound
@@ -96,8 +97,8 @@ def _date(value, name, errors, today: date) -> date | None:
     if not isinstance(value, date):
         errors[name] = "Use a date such as 2026-12-31."
         return None
-    if value < today:
-        errors[name] = "This date is in the past."
+    if message := timebounds.due_date_error(value, today):
+        errors[name] = message
     return value
 
 
@@ -213,8 +214,8 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
     perm.require(perm.can_triage(user, query), "Only facilitators route queries.")
     if expert is None or not expert.active or not expert.has_role("expert"):
         raise Invalid("Choose an active expert.", {"expert": "Not an active expert."})
-    if due_at is not None and (due_at.tzinfo is None or due_at <= utcnow()):
-        raise Invalid("The due time must be in the future.", {"due_at": "Must be in the future."})
+    if due_at is not None and (message := timebounds.due_time_error(due_at)):
+        raise Invalid("Choose another due time.", {"due_at": message})
     check_transition(query, "routed")
     assignment = next((a for a in query.assignments if a.expert_id == expert.id), None)
     if assignment is not None and assignment.status in ACTIVE_ASSIGNMENT:
