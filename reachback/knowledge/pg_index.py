@@ -9,8 +9,8 @@ web worker and the scheduler on any host read and write the same index:
                         countries, year, date), who may read it (principals, text[]), and
                         two weighted tsvectors computed on write: `head` (title A; summary,
                         theme and country names B), small and kept in the row, and
-                        `document` (head + body C + the query's own text D), the one the GIN
-                        index finds matches in.
+                        `document` (head + body C + extra D: a library file's name), the one
+                        the GIN index finds matches in.
     search_words        every word the index has seen, for spelling suggestions (pg_trgm).
     search_index_state  one row once the index has been built: until then (a new database,
                         or one that used whoosh before) exists() is False and search.py
@@ -155,7 +155,7 @@ documents = Table(
     Column("date", UTCDateTime, nullable=False),
     # title (A), summary and theme and country names (B): small, kept in the row.
     Column("head", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
-    # head + body (C) + the query's own text (D): kilobytes, out of line (TOAST).
+    # head + body (C) + extra (D: a library file's name): kilobytes, out of line (TOAST).
     Column("document", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
     # The one way to the matches of a search: GIN answers @@ exactly, reading no tsvector.
     # No index on principals, on purpose: the planner would pair it with this one, or use

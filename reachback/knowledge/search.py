@@ -9,7 +9,9 @@ Callers get ids and scores from the index and the rows from the database.
 
 Principals. Every indexed item lists who may read it, and every search filters on the
 caller's principals inside the engine (never after paging), so an item a user may not read
-never reaches their results, snippets, facet counts, totals or suggestions:
+never reaches their results, snippets, facet counts, totals or suggestions. The same rule
+holds inside an item: its document holds only what every one of its readers may read (a
+response's carries the response and the facets its page shows, never its query's text):
 
     public          anyone, signed in or not
     community       every signed-in member
@@ -195,7 +197,7 @@ def kind_label(kind: str) -> str:
 
 @dataclass
 class _QueryText:
-    """The columns of a query (and of its response) that an index document is built from."""
+    """The columns of an open query that its index document (staff only) is built from."""
 
     query_id: int
     reference: str
@@ -206,6 +208,25 @@ class _QueryText:
     country: str
     requester_id: int
     created_at: datetime
+
+
+@dataclass
+class _ResponseText:
+    """The columns a response's index document is built from: the response's own text, and
+    from its query only the facets and readers the response page shows or applies. Never the
+    query's title, question, context or purpose: a restricted query's text may be more
+    confidential than the answer published from it (DESIGN §12)."""
+
+    query_id: int
+    reference: str
+    country: str
+    requester_id: int
+    created_at: datetime
+    title: str
+    summary: str | None
+    body: str | None
+    visibility: str
+    published_at: datetime | None
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -225,19 +246,15 @@ def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[l
     return slugs, names
 
 
-def _query_extra(q: _QueryText) -> str:
-    return "\n\n".join(part for part in (q.title, q.question, q.context, q.purpose) if part)
-
-
-def _response_doc(r, q: _QueryText, theme_ids, expert_ids, themes) -> IndexDoc:
+def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes) -> IndexDoc:
     slugs, names = _theme_fields(theme_ids, themes)
     return IndexDoc(
-        key=f"response:{q.reference}", kind="response", ref=q.reference,
-        title=r.title, summary=r.summary or "", body=r.body or "", extra=_query_extra(q),
+        key=f"response:{r.reference}", kind="response", ref=r.reference,
+        title=r.title, summary=r.summary or "", body=r.body or "", extra="",
         themes=slugs, theme_names=names,
-        countries=[q.country], country_names=[country_name(q.country)],
-        date=r.published_at or q.created_at,
-        principals=principals_of(r.visibility, [q.requester_id, *expert_ids]),
+        countries=[r.country], country_names=[country_name(r.country)],
+        date=r.published_at or r.created_at,
+        principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
     )
 
 
@@ -255,23 +272,24 @@ def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
 
 
 def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
-    """The index document of one published response (its query's text, themes, country and
-    who may read it: requester and assigned experts of a restricted one, plus staff)."""
+    """The index document of one published response (its title, summary and body, its
+    query's themes and country, and who may read it: requester and assigned experts of a
+    restricted one, plus staff); never its query's text."""
     q = response.query
     experts = [a.expert_id for a in q.assignments if a.status in ACTIVE_ASSIGNMENT]
-    return _response_doc(response, _query_text(q), [t.id for t in q.themes], experts,
-                         _themes_by_id())
-
-
-def _query_text(q) -> _QueryText:
-    return _QueryText(q.id, q.reference, q.title, q.question or "", q.context or "",
-                      q.purpose or "", q.country, q.requester_id, q.created_at)
+    text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
+                         response.title, response.summary, response.body,
+                         response.visibility, response.published_at)
+    return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id())
 
 
 _QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
                   FieldQuery.context, FieldQuery.purpose, FieldQuery.country,
                   FieldQuery.requester_id, FieldQuery.created_at)
-_RESPONSE_COLUMNS = (ConsolidatedResponse.title, ConsolidatedResponse.summary,
+# In the order of _ResponseText's fields; no column of the query's text (see _ResponseText).
+_RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
+                     FieldQuery.requester_id, FieldQuery.created_at,
+                     ConsolidatedResponse.title, ConsolidatedResponse.summary,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
                      ConsolidatedResponse.published_at)
 
@@ -301,8 +319,9 @@ def _stream(stmt, batch: int) -> Iterator[list]:
 def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
     """Published responses as index documents (all of them, or those of `refs`), streamed
     as plain columns in batches: constant memory whatever the size of the library."""
-    stmt = (select(*_QUERY_COLUMNS, *_RESPONSE_COLUMNS)
-            .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+    stmt = (select(*_RESPONSE_COLUMNS)
+            .join_from(FieldQuery, ConsolidatedResponse,
+                       ConsolidatedResponse.query_id == FieldQuery.id)
             .where(ConsolidatedResponse.status == "published")
             .order_by(ConsolidatedResponse.id))
     if refs is not None:
@@ -311,9 +330,9 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
     for rows in _stream(stmt, batch):
         theme_ids, experts = _links([row.id for row in rows], experts=True)
         for row in rows:
-            q = _QueryText(*row[:len(_QUERY_COLUMNS)])
-            yield _response_doc(row, q, theme_ids.get(q.query_id, ()),
-                                experts.get(q.query_id, ()), themes)
+            r = _ResponseText(*row)
+            yield _response_doc(r, theme_ids.get(r.query_id, ()),
+                                experts.get(r.query_id, ()), themes)
 
 
 def _open_query_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:

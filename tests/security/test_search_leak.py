@@ -1,0 +1,139 @@
+"""A published response's search document holds the response, never its query's hidden text
+(issue 14, item 1; DESIGN §12): a restricted query's title, question, context and purpose are
+found by no outsider through any search, and a hit shows the response's own title."""
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pytest
+
+from reachback.accounts.services import create_token
+from reachback.extensions import db
+from reachback.knowledge import search as svc
+from reachback.queries import services as qs
+from reachback.synthesis import services as ss
+from tests.helpers import WebClient
+from tests.security.conftest import is_login_redirect
+
+# Words only the restricted query holds, one per field (an informant's name in the context).
+HIDDEN = {"title": "Quillfeather", "question": "Brannigan", "context": "Tesfamariam",
+          "purpose": "Vorkutaville"}
+QUERY_TITLE = f"Where does {HIDDEN['title']} hide the recruits?"
+# Words of the published response itself.
+RESPONSE_TITLE = "Lessons on community policing after elections"
+RESPONSE_WORD = "Marigoldshire"
+
+
+@pytest.fixture(autouse=True)
+def _close_index(app):
+    yield
+    svc.get_index().close()
+
+
+@pytest.fixture
+def hidden(clock, make_user):
+    """A member's restricted query whose every field holds a hidden word, answered by a
+    response published as public under another title."""
+    member, fac, expert = make_user("member"), make_user("facilitator"), make_user("expert")
+    q = qs.submit_query(member, {
+        "title": QUERY_TITLE, "country": "SS", "confidentiality": "restricted",
+        "question": f"Which militia does {HIDDEN['question']} command?",
+        "context": f"Our informant {HIDDEN['context']} told us so in confidence.",
+        "purpose": f"To brief the {HIDDEN['purpose']} station chief.",
+        "themes": ["police-reform-and-community-policing"]})
+    qs.assign_expert(fac, q, expert)
+    qs.add_contribution(expert, q, "Advice on vetting.")
+    ss.save_draft(fac, q, RESPONSE_TITLE, "Vet recruits with the community.",
+                  f"What worked in {RESPONSE_WORD}: open hearings before deployment.")
+    ss.publish_response(fac, q, "public")
+    db.session.commit()
+    svc.apply_outbox()
+    return q
+
+
+def shown(text: str, searched: str = "") -> list[str]:
+    """The hidden words (and the query's title) that `text` shows, but for the words the
+    caller searched for (a page repeats them in its search box)."""
+    lowered, searched = text.lower(), searched.lower()
+    return [w for w in [*HIDDEN.values(), QUERY_TITLE]
+            if w.lower() in lowered and w.lower() not in searched]
+
+
+def test_a_response_document_holds_the_response_only(hidden, make_user):
+    """The index document of a response carries none of its query's text, even for staff
+    (who may read the query): the index itself holds nothing of it."""
+    loaded = list(svc.sources()["response"].load([hidden.reference]))
+    for doc in (svc.response_to_doc(hidden.response), *loaded):
+        assert doc.title == RESPONSE_TITLE
+        assert doc.extra == ""
+        assert shown(" ".join([doc.title, doc.summary, doc.body, doc.extra,
+                               *doc.theme_names, *doc.country_names])) == []
+        assert doc.principals == ["public"] and doc.countries == ["SS"]
+    staff = make_user("facilitator")
+    for word in HIDDEN.values():
+        result = svc.search(staff, word)
+        assert (result.total, result.suggestion) == (0, None), word
+        assert svc.similar(staff, word) == []
+    found = svc.search(staff, RESPONSE_WORD)
+    assert [(i.ref, i.title) for i in found.items] == [(hidden.reference, RESPONSE_TITLE)]
+
+
+@dataclass
+class Outsider:
+    """Someone who may not read the query: the API's bearer header (none when anonymous),
+    and a web client signed in as them (or not)."""
+
+    who: str
+    headers: dict
+    web: WebClient
+
+    def api(self, words: str) -> dict:
+        url = f"/api/v1/search?{urlencode({'q': words})}"
+        return self.web.client.get(url, headers=self.headers).get_json()
+
+
+@pytest.fixture
+def outsiders(make_user, make_web):
+    """An anonymous visitor and another member."""
+    other = make_user("member")
+    _, token = create_token(other, "test")
+    db.session.commit()
+    member_web = make_web()
+    member_web.login(other)
+    return [Outsider("anonymous", {}, make_web()),
+            Outsider("member", {"Authorization": f"Bearer {token}"}, member_web)]
+
+
+def test_outsiders_find_no_hidden_word_through_any_search(hidden, outsiders):
+    every = " ".join(HIDDEN.values())
+    for outsider in outsiders:
+        who, web = outsider.who, outsider.web
+        for words in [*HIDDEN.values(), every]:
+            body = outsider.api(words)
+            assert (body["total"], body["items"], body["suggestion"]) == (0, [], None), who
+            page = web.get("/search", query_string={"q": words}).text
+            assert "0 results" in page and hidden.reference not in page, who
+            assert shown(page, words) == [], who
+        similar = web.get("/search/similar", query_string={"title": every, "question": every})
+        if who == "anonymous":  # the live box is for members
+            assert is_login_redirect(similar)
+        else:
+            assert similar.get_json() == {"items": []}
+    # The question form's own button (for members: the form needs a sign-in).
+    form = outsiders[1].web.post("/queries/new", {"action": "similar", "title": every,
+                                                  "question": every})
+    assert "No published response looks similar" in form.text
+    assert hidden.reference not in form.text
+
+
+def test_outsiders_find_the_response_by_its_own_words_under_its_own_title(hidden, outsiders):
+    for outsider in outsiders:
+        who, web = outsider.who, outsider.web
+        body = outsider.api(RESPONSE_WORD)
+        assert [(i["ref"], i["title"]) for i in body["items"]] == \
+            [(hidden.reference, RESPONSE_TITLE)], who
+        assert shown(str(body)) == [], who
+        page = web.get("/search", query_string={"q": RESPONSE_WORD}).text
+        assert "1 result" in page and RESPONSE_TITLE in page and shown(page) == [], who
+    similar = outsiders[1].web.get("/search/similar", query_string={"title": RESPONSE_WORD})
+    assert [i["title"] for i in similar.get_json()["items"]] == [RESPONSE_TITLE]
+
