@@ -59,10 +59,10 @@ def due_date_error(day: date, first: date | None = None) -> str | None:
     return None
 
 
-def date_error(day: date) -> str | None:
-    """Why a filter or other date is outside FIRST_DAY .. FILTER_YEARS on, or None."""
-    if not FIRST_DAY <= day <= last_day():
-        return f"Give a date between {FIRST_DAY:%Y-%m-%d} and {last_day():%Y-%m-%d}."
+def date_error(day: date, first: date = FIRST_DAY) -> str | None:
+    """Why a filter or other date is outside `first` .. FILTER_YEARS on, or None."""
+    if not first <= day <= last_day():
+        return f"Give a date between {first:%Y-%m-%d} and {last_day():%Y-%m-%d}."
     return None
 
 

@@ -13,6 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..timebounds import InWindow
+
 ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
                "admin": "Administrator"}
 
@@ -107,5 +109,5 @@ class AuditFilterForm(FlaskForm):
 
     kind = SelectField("Kind", choices=[SelectChoice("", "Any kind")], validate_choice=False)
     email = StringField("E-mail address (actor or subject)", validators=[Length(max=254)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), InWindow()])
+    until = DateField("To", validators=[Optional(), InWindow()])

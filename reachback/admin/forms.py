@@ -17,6 +17,7 @@ from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES, Theme
 from ..countries import countries
 from ..extensions import db
+from ..timebounds import InWindow
 from ..widgets import QuickSelect
 
 
@@ -52,7 +53,7 @@ class UserForm(FlaskForm):
                                     widget=QuickSelect(multiple=True),
                                     render_kw={"size": 8})
     languages = StringField("Languages", validators=[Length(max=100)])
-    away_until = DateField("Away until", validators=[Optional()])
+    away_until = DateField("Away until", validators=[Optional(), InWindow()])
 
 
 class NewUserForm(UserForm):

@@ -358,9 +358,13 @@ def _parse_date(value, errors) -> date | None:
         return value
     if isinstance(value, str) and value.strip():
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:  # a document may be old, but not older than the organisations that write them
+            if message := timebounds.date_error(day, first=date(1900, 1, 1)):
+                errors["date"] = message
+            return day
     errors["date"] = "Use a date such as 2026-12-31."
     return None
 

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.widgets import DateInput
 
 from ..accounts.models import Theme
+from ..bounded import bounded_id
 from ..countries import countries
 from ..extensions import db
 from ..knowledge.library import ACCEPT_ATTACHMENT
@@ -121,7 +122,7 @@ class CloseForm(FlaskForm):
 
 
 class RouteForm(FlaskForm):
-    experts = SelectMultipleField("Experts", coerce=int, validate_choice=False)
+    experts = SelectMultipleField("Experts", coerce=bounded_id, validate_choice=False)
     due_at = StringField("Answer due by", widget=DateInput())
 
     due: datetime | None = None

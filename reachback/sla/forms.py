@@ -5,6 +5,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..admin.forms import MultiCheckboxField
+from ..bounded import BoundedIntegerField, bounded_id
+from ..timebounds import InWindow
 from ..widgets import QuickSelect
 from .models import WEEKDAYS
 
@@ -13,7 +15,7 @@ class PolicyForm(FlaskForm):
     """One priority's targets. A field left out of the request keeps its value."""
 
     priority = HiddenField()
-    calendar_id = SelectField("Calendar", coerce=int, validate_choice=False)
+    calendar_id = SelectField("Calendar", coerce=bounded_id, validate_choice=False)
     triage_hours = StringField("Triage (hours)", render_kw={"inputmode": "decimal", "size": 6})
     answer_hours = StringField("Answer (hours)", render_kw={"inputmode": "decimal", "size": 6})
     resolution_hours = StringField("Resolution (hours)",
@@ -51,14 +53,14 @@ class CalendarForm(FlaskForm):
 
 class HolidayForm(FlaskForm):
     # Own ids: the calendar's form on the same page has a `name` field too.
-    day = DateField("Date", validators=[Optional()], id="holiday-day")
+    day = DateField("Date", validators=[Optional(), InWindow()], id="holiday-day")
     name = StringField("Name", render_kw={"maxlength": 200}, id="holiday-name")
 
 
 class RemoveHolidayForm(FlaskForm):
-    holiday_id = IntegerField(widget=HiddenField.widget)
+    holiday_id = BoundedIntegerField(widget=HiddenField.widget)
 
 
 class PublicHolidaysForm(FlaskForm):
     country = SelectField("Country", validate_choice=False, widget=QuickSelect())
-    year = IntegerField("Year", validators=[Optional()])
+    year = BoundedIntegerField("Year", validators=[Optional()], high=9999)

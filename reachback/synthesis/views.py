@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
+from ..bounded import bounded_int
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..queries import lists
@@ -95,7 +96,7 @@ def _visibility(q) -> str:
 
 
 def _revision_number(name: str) -> int:
-    number = request.args.get(name, type=int)
+    number = bounded_int(request.args.get(name))
     if number is None:
         raise NotFound("No such revision.")
     return number
