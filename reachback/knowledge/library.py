@@ -35,6 +35,7 @@ from sqlalchemy import extract, false, func, select
 from sqlalchemy.orm import undefer
 
 from .. import permissions as perm
+from .. import timebounds
 from ..accounts.models import Theme
 from ..countries import country_name, is_country
 from ..errors import Invalid, NotFound

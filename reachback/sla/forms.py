@@ -1,6 +1,6 @@
 """Forms of the SLA admin pages. They parse; the SLA services validate."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 

@@ -1,7 +1,6 @@
 """Bad numbers and dates on the staff pages answer 400, 404 or a field error, never 500, and
 change nothing (issue 14, item 3); dates outside the window of reachback.timebounds are
 refused beside their field (item 2). The fuzz of every page is tests/web/test_fuzz.py."""
-import re
 
 import pytest
 from sqlalchemy import func, select
