@@ -229,15 +229,21 @@ def _domain_error(error: DomainError):
 
 def _audit_refusal(error: DomainError) -> None:
     """Record a refused access (403, or 404 for what the user may not see) in the audit
-    log, in its own short write transaction (a GET request's is read-only)."""
-    from .accounts.services import audit
+    log, in its own short write transaction (a GET request's is read-only). An anonymous
+    visitor's is recorded once a minute per address (accounts/refusals.py): the repeats of
+    a flood cost one read each and no write."""
+    from .accounts import refusals
 
     actor = api_user() if is_api_request() else current_user
     actor = actor if getattr(actor, "is_authenticated", False) else None
+    address = request.remote_addr or ""
+    if actor is None and refusals.recorded_this_minute(address):
+        return
+    db.session.commit()  # end the reading transaction: the write needs one of its own
     token = write_intent.set(True)
     try:
-        audit("access_refused", actor, getattr(actor, "email", ""),
-              f"status={error.status}; {request.method} {request.path}")
+        refusals.record_refusal(actor, refusals.summary(error.status, request.method,
+                                                        request.path), address)
         db.session.commit()
     except OperationalError:  # the database is busy: the refusal itself still answers
         db.session.rollback()

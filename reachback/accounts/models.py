@@ -201,6 +201,15 @@ class AuditEvent(db.Model):
     actor = relationship(User, lazy="joined")
 
 
+class AnonymousRefusal(db.Model):
+    """A client address whose refused access in this minute is in the audit log already
+    (accounts/refusals.py): anonymous refusals are recorded once per address and minute."""
+
+    __tablename__ = "anonymous_refusals"
+    minute = Column(UTCDateTime, primary_key=True)  # leads: old minutes are deleted by range
+    address = Column(String(64), primary_key=True)
+
+
 # The audit log is append-only in the database itself, not just by having no edit page:
 # an UPDATE or DELETE on audit_events is refused by a trigger (migration 0006 adds the same).
 AUDIT_APPEND_ONLY = {
