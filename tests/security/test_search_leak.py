@@ -1,14 +1,20 @@
 """A published response's search document holds the response, never its query's hidden text
 (issue 14, item 1; DESIGN §12): a restricted query's title, question, context and purpose are
 found by no outsider through any search, and a hit shows the response's own title."""
-from dataclasses import dataclass
+import importlib.util
+from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import select
 
 from reachback.accounts.services import create_token
 from reachback.extensions import db
 from reachback.knowledge import search as svc
+from reachback.knowledge.search import SearchOutbox
 from reachback.queries import services as qs
 from reachback.synthesis import services as ss
 from tests.helpers import WebClient
@@ -21,6 +27,7 @@ QUERY_TITLE = f"Where does {HIDDEN['title']} hide the recruits?"
 # Words of the published response itself.
 RESPONSE_TITLE = "Lessons on community policing after elections"
 RESPONSE_WORD = "Marigoldshire"
+VERSIONS = Path(svc.__file__).parents[1] / "migrations" / "versions"
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +144,27 @@ def test_outsiders_find_the_response_by_its_own_words_under_its_own_title(hidden
     similar = outsiders[1].web.get("/search/similar", query_string={"title": RESPONSE_WORD})
     assert [i["title"] for i in similar.get_json()["items"]] == [RESPONSE_TITLE]
 
+
+def upgrade(revision: str) -> None:
+    """Run one migration's upgrade() on the test's database, as `reachback db upgrade` does."""
+    path = next(VERSIONS.glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with Operations.context(MigrationContext.configure(db.session.connection())):
+        module.upgrade()
+    db.session.commit()
+
+
+def test_the_upgrade_rewrites_the_documents_an_older_version_indexed(hidden):
+    """An index written before the fix (the query's text in the response's document) is
+    rewritten by the upgrade: migration 0014 queues every published response."""
+    leaky = replace(svc.response_to_doc(hidden.response), title=QUERY_TITLE,
+                    extra=HIDDEN["context"])
+    svc.get_index().apply([leaky], [])
+    assert svc.search(None, HIDDEN["context"]).total == 1  # the leak, as it was
+    upgrade("0014")
+    assert db.session.scalars(select(SearchOutbox.key)).all() == [f"response:{hidden.reference}"]
+    svc.apply_outbox()
+    assert svc.search(None, HIDDEN["context"]).total == 0
+    assert [i.title for i in svc.search(None, RESPONSE_WORD).items] == [RESPONSE_TITLE]
