@@ -1,8 +1,9 @@
 """Reachback: a reach-back query service for stabilization and peacebuilding practitioners."""
 from flask import Flask
 
+from .accounts.limit_store import init_limiter
 from .config import PROJECT_ROOT, instance_path, load_config
-from .extensions import csrf, db, init_compress, limiter, login_manager
+from .extensions import csrf, db, init_compress, login_manager
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -20,7 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)  # rate limits, counted in the database by default
     init_compress(app)
 
     from . import models  # noqa: F401 - every model registered before any query runs

@@ -68,21 +68,25 @@ class Defaults:
     TOTP_ISSUER = "Reachback"
     # How long the step between the password and the code (or the enrolment) may take.
     TOTP_PENDING_MINUTES = 10
-    # Growing lockout, kept in the database (so it holds across workers and hosts): after
-    # this many failed sign-ins in a row the account is locked for LOCKOUT_BASE_SECONDS,
-    # doubled at each further failure, at most LOCKOUT_MAX_SECONDS.
-    LOCKOUT_THRESHOLD = 5
-    LOCKOUT_BASE_SECONDS = 60
-    LOCKOUT_MAX_SECONDS = 3600
+    # Failed sign-ins slow the pair of account and client address that made them, never the
+    # owner elsewhere (accounts/lockout.py, in the database: it holds across workers). After
+    # SIGN_IN_THROTTLE_AFTER failures of a pair, each further failure makes it wait
+    # SIGN_IN_THROTTLE_BASE_SECONDS, doubled each time, at most SIGN_IN_THROTTLE_MAX_SECONDS;
+    # a pair quiet for SIGN_IN_THROTTLE_FORGET_HOURS starts again from nothing.
+    SIGN_IN_THROTTLE_AFTER = 5
+    SIGN_IN_THROTTLE_BASE_SECONDS = 2
+    SIGN_IN_THROTTLE_MAX_SECONDS = 900
+    SIGN_IN_THROTTLE_FORGET_HOURS = 24
     # E-mailed links: an invitation, a password reset.
     INVITATION_DAYS = 7
     PASSWORD_RESET_MINUTES = 60
-    # Rate limits (flask-limiter), each per client address and per account. Counters live
-    # in memory, per process: with several workers or hosts use a shared store such as
-    # "redis://host:6379" (or rely on the database lockout above).
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Rate limits (flask-limiter). Counters live in the application's database by default
+    # ("database://": shared by every worker and host); "redis://host:6379" uses redis
+    # (pip install redis). "memory://" counts per process.
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_ENABLED = True
-    # Failed attempts only: wrong passwords, wrong codes, invalid links, unknown API tokens.
+    # Failed attempts only: wrong passwords (per client address; per account, the delays
+    # above), wrong codes, invalid links, unknown API tokens (a valid token always passes).
     RATELIMIT_SIGN_IN = "10 per minute; 100 per hour"
     RATELIMIT_CODE = "10 per minute; 50 per hour"
     RATELIMIT_LINK = "10 per minute; 50 per hour"
@@ -90,6 +94,9 @@ class Defaults:
     # Every request: asking for a reset e-mail, sending invitations.
     RATELIMIT_RESET_REQUEST = "5 per hour"
     RATELIMIT_INVITE = "30 per hour"
+    # Every request, per signed-in person (per client address for anonymous callers): the
+    # search pages, the API's search and the new-query form's similar answers, together.
+    RATELIMIT_SEARCH = "120 per minute"
     # /healthz answers 503 beyond these (seconds): a scheduler heartbeat this old (three
     # lease renewals missed), an e-mail due this long ago, an index change waiting this long
     # (the budget is 10 s: minutes mean the job is stuck).

@@ -29,3 +29,13 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     """One or more fields are invalid; `fields` maps each to its message."""
     status, code = 422, "invalid"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts: the caller must wait `seconds` before the next one (the
+    answer carries Retry-After)."""
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, seconds: int):
+        super().__init__(message)
+        self.seconds = seconds

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import Column, Integer, String, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .accounts.jobs import forget_spent_counters
 from .extensions import db, refresh_planner_statistics
 from .knowledge.jobs import apply_search_outbox
 from .models_base import UTCDateTime, utcnow
@@ -147,6 +148,7 @@ def jobs(app) -> list[tuple[str, object, int]]:
         ("expire_invitations", expire_invitations, setting(app, "SCHEDULER_INVITATIONS_SECONDS")),
         ("apply_search_outbox", apply_search_outbox, 10),  # searchable within 10 s
         ("refresh_planner_statistics", refresh_planner_statistics, 3600),
+        ("forget_spent_counters", forget_spent_counters, 3600),
     ]
 
 

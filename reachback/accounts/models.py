@@ -5,6 +5,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -89,9 +90,9 @@ class User(UserMixin, db.Model):
     totp_secret = Column(String(64))
     totp_pending_secret = Column(String(64))
     totp_last_step = Column(Integer)
-    # The growing lockout: failed sign-ins in a row, and until when the account is locked.
-    failed_logins = Column(Integer, nullable=False, default=0)
-    locked_until = Column(UTCDateTime)
+    # When the owner and the admins were last told of repeated failed sign-ins (lockout.py):
+    # at most once an hour.
+    sign_in_alert_at = Column(UTCDateTime)
 
     organisation = relationship(Organisation, lazy="joined")
     role_rows = relationship(UserRole, lazy="selectin", cascade="all, delete-orphan")
@@ -159,6 +160,30 @@ class UserSession(db.Model):
     revoked_at = Column(UTCDateTime)
     revoked_reason = Column(String(30))
     user = relationship(User, lazy="joined")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins of one account (a digest of the e-mail typed, known or not) from one
+    client address, and until when that pair must wait (lockout.py). Per pair, so that an
+    attack from one address never slows the owner signing in from another."""
+
+    __tablename__ = "sign_in_throttles"
+    account = Column(String(64), primary_key=True)
+    address = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    last_failure_at = Column(UTCDateTime, nullable=False, index=True)
+    wait_until = Column(UTCDateTime)
+
+
+class RateLimitCounter(db.Model):
+    """One fixed-window counter of flask-limiter, kept in the database so that every worker
+    and host counts together (limit_store.py). The key is a digest of the limiter's key;
+    expires_at is in seconds since the epoch, as the limits library counts."""
+
+    __tablename__ = "rate_limit_counters"
+    key = Column(String(64), primary_key=True)
+    hits = Column(Integer, nullable=False)
+    expires_at = Column(Float, nullable=False, index=True)
 
 
 class RecoveryCode(db.Model):

@@ -10,7 +10,7 @@ from flask import current_app, request, session, url_for
 from flask_login import login_user
 
 from .. import permissions as perm
-from ..extensions import db
+from ..extensions import client_address, db
 from ..models_base import utcnow
 from ..web import is_local_url
 from . import services, twofactor
@@ -58,7 +58,7 @@ def drop_pending() -> None:
 
 def finish(user) -> None:
     """Open the session: a new server-side session and a fresh cookie carrying its token."""
-    token = services.complete_sign_in(user, request.remote_addr or "", request.user_agent.string)
+    token = services.complete_sign_in(user, client_address(), request.user_agent.string)
     db.session.commit()
     session.clear()  # a fresh session at sign-in: the cookie carries only the token
     user.session_token = token

@@ -3,12 +3,12 @@ goes through at its first sign-in, and setting it up from the security page."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..errors import Invalid
-from ..extensions import db
+from ..errors import Invalid, TooManyAttempts
+from ..extensions import client_address, db
 from ..web import apply_errors
-from . import limits, lockout, signin, twofactor
+from . import limits, signin, twofactor
 from .forms import CodeForm
-from .views import REFUSED, no_store
+from .views import no_store, throttled
 
 bp = Blueprint("twofactor", __name__)
 bp.after_request(no_store)
@@ -30,16 +30,15 @@ def code():
     user, target = pending
     form = CodeForm()
     if form.validate_on_submit():
-        accepted = twofactor.verify_code(user, form.code.data)
+        try:
+            accepted = twofactor.verify_code(user, form.code.data, client_address())
+        except TooManyAttempts as e:
+            return throttled("accounts/code.html", e, form=form)
         db.session.commit()  # the used step or code, or the failure, is recorded either way
         if accepted:
             signin.finish(user)
             return redirect(signin.landing(target))
         limits.failed()
-        if lockout.is_locked(user):  # too many wrong codes: back to the start
-            signin.drop_pending()
-            flash(REFUSED, "error")
-            return redirect(url_for("auth.login"))
         form.code.errors = [twofactor.WRONG_CODE]
     return render_template("accounts/code.html", form=form)
 

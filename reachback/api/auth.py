@@ -9,7 +9,7 @@ from ..accounts import limits
 from ..accounts.models import ApiToken
 from ..accounts.services import user_for_token
 from ..errors import DomainError, Invalid
-from ..extensions import db, writing
+from ..extensions import client_address, db, writing
 from ..web import api_error
 from . import bp
 
@@ -24,16 +24,14 @@ class BadRequest(DomainError):
     status, code = 400, "bad_request"
 
 
-# Refused tokens are rate limited per client address and per token (RATELIMIT_API_TOKEN):
-# guessing is slowed, while a script with a valid token is never counted.
-limits.limited_blueprint(bp, "RATELIMIT_API_TOKEN", limits.bearer_token)
-
-
 @bp.before_request
 def authenticate():
     """Resolve `Authorization: Bearer <token>` to g.api_user; 401 when missing, unknown or
-    revoked (a token sent and refused counts as a failed attempt). Sessions and cookies are
-    never consulted."""
+    revoked. Sessions and cookies are never consulted. A token sent and refused counts per
+    client address and per token (RATELIMIT_API_TOKEN), 429 beyond; a valid token is never
+    checked against those counts, so a field office sharing one address with someone
+    sending bad tokens keeps working (tokens are 256-bit random: the count slows noise, not
+    a guess that could succeed)."""
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if not header and request.endpoint in PUBLIC_ENDPOINTS:
@@ -41,9 +39,9 @@ def authenticate():
     scheme, _, clear = header.partition(" ")
     user = user_for_token(clear.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        if header:
-            limits.failed()
         db.session.rollback()
+        if header:
+            limits.spend_failure("RATELIMIT_API_TOKEN", client_address(), limits.bearer_token())
         response, status = api_error(401, "unauthorized",
                                      "Send a valid API token: Authorization: Bearer <token>.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="reachback"'

@@ -1,6 +1,7 @@
 """API v1 search: GET /search, public (anonymous callers find public items only)."""
 from flask import jsonify, request
 
+from ..accounts import limits
 from ..knowledge import search as svc
 from . import bp
 from .auth import MAX_PER_PAGE, PUBLIC_ENDPOINTS, choice_arg, current_api_user, int_arg, str_arg
@@ -10,6 +11,7 @@ PUBLIC_ENDPOINTS.add("api.search")
 
 
 @bp.get("/search")
+@limits.searches
 def search():
     filters = {name: str_arg(name) for name in svc.FILTERS}
     result = svc.search(current_api_user(), request.args.get("q", ""), filters,

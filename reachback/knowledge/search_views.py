@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length
 
+from ..accounts import limits
 from ..extensions import db
 from ..web import page_arg
 from . import search as svc
@@ -39,6 +40,7 @@ class SearchForm(FlaskForm):
 
 
 @bp.route("/search")
+@limits.searches
 def search():
     form = SearchForm(formdata=request.args)
     filters = svc.clean_filters(request.args)
@@ -55,6 +57,7 @@ def search():
 
 
 @bp.route("/search/similar")
+@limits.searches
 def similar_answers():
     """JSON for the new-query form's live box: published responses similar to the text."""
     text = " ".join(request.args.get(k, "")[:SIMILAR_TEXT_CHARS] for k in ("title", "question"))

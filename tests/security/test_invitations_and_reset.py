@@ -176,12 +176,12 @@ def test_a_reset_never_skips_the_second_factor(make_web, make_user):
     assert web.client.get("/triage").status_code == 200
 
 
-def test_a_reset_lifts_a_lockout(app, make_web, make_user):
+def test_a_reset_ends_the_wait_after_failed_sign_ins(app, make_web, make_user, clock):
     app.config["RATELIMIT_SIGN_IN"] = "100 per minute"
     user = make_user()
     for _ in range(5):
         can_sign_in(make_web, user.email, "wrong password again")
-    assert not can_sign_in(make_web, user.email, PASSWORD)  # locked
+    assert not can_sign_in(make_web, user.email, PASSWORD)  # this address waits
     ask_reset(make_web(), user.email)
     choose(make_web(), link_in(outbox()[-1], "password/reset"))
     assert can_sign_in(make_web, user.email, NEW)
