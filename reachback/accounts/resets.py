@@ -15,7 +15,13 @@ from ..extensions import db
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
 from .passwords import hash_password
-from .services import audit, end_sessions, password_stamp, validate_password
+from .services import (
+    audit,
+    end_sessions,
+    password_stamp,
+    revoke_api_tokens,
+    validate_password,
+)
 
 SALT = "password-reset"
 
@@ -55,8 +61,10 @@ def user_for_reset(token: str) -> User | None:
 
 def reset_password(user, password: str) -> None:
     """Set the new password (the usual rules; Invalid on new_password), end every session
-    of the user, lift a lockout. The second factor stays as it was."""
+    and revoke every API token of the user, lift a lockout. The second factor stays as it
+    was."""
     user.password_hash = hash_password(validate_password(password, "new_password"))
     lockout.clear(user)
     audit("password_reset", user, user.email)
     end_sessions(user, "password_reset")
+    revoke_api_tokens(user, "password_reset")

@@ -132,6 +132,7 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         audit("user_activated" if active else "user_deactivated", actor, user.email)
         if not active and user.id is not None:
             end_sessions(user, "deactivated", actor=actor)
+            revoke_api_tokens(user, "deactivated", actor=actor)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     db.session.flush()
@@ -163,13 +164,15 @@ def _organisation(name: str) -> Organisation | None:
 
 
 def set_password(actor, user, password: str) -> None:
-    """Set a password (admins for anyone, a user for themselves); ends every session of the
-    user. Users changing their own password from the site go through change_password."""
+    """Set a password (admins for anyone, a user for themselves); ends every session and
+    revokes every API token of the user. Users changing their own password from the site
+    go through change_password."""
     if actor is not None and actor.id != user.id:
         perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
     user.password_hash = hash_password(validate_password(password))
     audit("password_changed", actor, user.email)
     end_sessions(user, "password_changed", actor=actor)
+    revoke_api_tokens(user, "password_changed", actor=actor)
 
 
 def reauthenticate(user, password: str, action: str) -> None:
@@ -187,8 +190,8 @@ def reauthenticate(user, password: str, action: str) -> None:
 def change_password(user, current_password: str, new_password: str,
                     keep: UserSession | None = None) -> None:
     """A user changes their own password: the current one is asked again and the new one
-    must pass the rules; every other session of the user ends (all but `keep`). Raises
-    Invalid with per-field errors."""
+    must pass the rules; every other session of the user ends (all but `keep`) and every
+    API token is revoked. Raises Invalid with per-field errors."""
     reauthenticate(user, current_password, "change_password")
     validate_password(new_password, "new_password")
     if current_password == new_password:
@@ -197,6 +200,7 @@ def change_password(user, current_password: str, new_password: str,
     user.password_hash = hash_password(new_password)
     audit("password_changed", user, user.email)
     end_sessions(user, "password_changed", actor=user, keep=keep)
+    revoke_api_tokens(user, "password_changed", actor=user)
 
 
 def change_email(user, current_password: str, new_email: str,
@@ -226,27 +230,26 @@ def plausible_email(email: str) -> bool:
                 and email.isprintable() and " " not in email and "@" not in domain)
 
 
-def check_password(email: str, password: str, address: str = "") -> User | None:
-    """The first step of signing in: the active user with this e-mail and password, or
-    None. While the pair of this e-mail and client address must wait after repeated
-    failures, raises TooManyAttempts without reading the password (reachback/accounts/
-    lockout.py); the wait is the same whether the account exists, so it tells nothing.
-    Failures are audited with their reason and counted for the pair. Upgrades an outdated
+def check_password(email: str, password: str) -> User | None:
+    """The first step of signing in: the active, unlocked user with this e-mail and
+    password, or None. Failures are audited with their reason and counted towards the
+    lockout (reachback/accounts/lockout.py); a locked account is refused even with the right
+    password, after the same hashing work, so the answer tells nothing. Upgrades an outdated
     password hash (older argon2 parameters, Werkzeug pbkdf2/scrypt)."""
-    lockout.check(email, address)
     user = find_user_by_email(email)
     ok, new_hash = verify_password(user.password_hash if user else None, password or "")
     reason = None
     if user is None:
         reason = "unknown_account"
+    elif lockout.is_locked(user):
+        reason = "locked"  # not counted: attempts while locked cannot lengthen the lock
     elif not ok:
         reason = "wrong_password"
+        lockout.record_failure(user)
     elif not user.active:
         reason = "inactive"
     if reason:
         audit("sign_in_failed", user, email_key(email), f"reason={reason}")
-        if reason != "inactive":  # a guess: counted, for unknown addresses alike
-            lockout.record_failure(email, address, user)
         return None
     if new_hash:
         user.password_hash = new_hash
@@ -254,10 +257,10 @@ def check_password(email: str, password: str, address: str = "") -> User | None:
     return user
 
 
-def record_sign_in(user, address: str = "") -> None:
+def record_sign_in(user) -> None:
     """The user is signed in (password, and code where one is needed): audited, the run of
-    failed attempts from this address ends."""
-    lockout.clear(user, address)
+    failed attempts ends."""
+    lockout.clear(user)
     user.last_login_at = utcnow()
     audit("signed_in", user, user.email)
 
@@ -274,7 +277,7 @@ def authenticate(email: str, password: str) -> User | None:
 def complete_sign_in(user, ip: str = "", user_agent: str = "") -> str:
     """record_sign_in(), then a new server-side session; returns the clear token for the
     session cookie."""
-    record_sign_in(user, ip)
+    record_sign_in(user)
     return start_session(user, ip, user_agent)
 
 
@@ -368,6 +371,13 @@ def end_sessions(user, reason: str, actor=None, keep: UserSession | None = None)
     return count
 
 
+def sign_out_everywhere(user) -> None:
+    """"Sign out everywhere": every session of the user ends, this one included, and every
+    API token is revoked (a stolen token must not outlive the owner's reaction)."""
+    end_sessions(user, "sign_out_everywhere")
+    revoke_api_tokens(user, "sign_out_everywhere")
+
+
 def list_sessions(user) -> list[UserSession]:
     """The user's live sessions, most recently used first."""
     now = utcnow()
@@ -458,6 +468,22 @@ def revoke_token(user, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         audit("token_revoked", user, user.email, f"token={token.prefix}…")
     return token
+
+
+def revoke_api_tokens(user, reason: str, actor=None) -> int:
+    """Revoke every live API token of a user, in the caller's transaction; returns how
+    many. A token is a password that never asks for the second factor, so whatever ends the
+    user's sessions for a credential reason (password changed or reset, sign out everywhere,
+    deactivation, two-factor turned off) ends the tokens too. Audited when any was live."""
+    stmt = (update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session="fetch"))
+    count = db.session.execute(stmt).rowcount or 0
+    if count:
+        audit("tokens_revoked", actor if actor is not None else user, user.email,
+              f"reason={reason}; tokens={count}")
+    return count
 
 
 def user_for_token(clear: str) -> User | None:

@@ -4,7 +4,7 @@ Rules (ASVS 6.5): the secret comes from a CSPRNG (pyotp.random_base32: 160 bits)
 have 6 digits and 30 s steps, a code one step early or late is accepted (clock drift), and
 every code works once: the last accepted step is stored and only a later step is accepted
 after it (pyotp's verify() has no such memory). Ten recovery codes of 12 digits are shown
-once and stored as SHA-256; each works once. Wrong codes slow the sign-in (lockout.py).
+once and stored as SHA-256; each works once. Wrong codes count towards the lockout.
 """
 import hashlib
 import hmac
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from . import lockout
 from .models import RecoveryCode, User
-from .services import audit, end_sessions, reauthenticate
+from .services import audit, end_sessions, reauthenticate, revoke_api_tokens
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -93,14 +93,15 @@ def _use_recovery_code(user, code: str | None) -> bool:
     return True
 
 
-def verify_code(user, code: str | None, address: str = "") -> bool:
+def verify_code(user, code: str | None) -> bool:
     """The second step of signing in: a TOTP code of the user's secret not used before, or
     one of their unused recovery codes. A refusal is audited (`totp_failed`, with the reason)
-    and counted for the pair of account and client address (lockout.py); while that pair
-    must wait, raises TooManyAttempts without a look at the code."""
+    and counted towards the lockout; a locked account is refused without a look at the code."""
     if not is_enrolled(user):
         return False
-    lockout.check(user.email, address)
+    if lockout.is_locked(user):
+        audit("totp_failed", user, user.email, "reason=locked")
+        return False
     step = matching_step(user.totp_secret, code)
     if step is not None and _use_step(user, step):
         return True
@@ -108,8 +109,21 @@ def verify_code(user, code: str | None, address: str = "") -> bool:
         return True
     audit("totp_failed", user, user.email,
           "reason=" + ("replayed" if step is not None else "wrong_code"))
-    lockout.record_failure(user.email, address, user)
+    lockout.record_failure(user)
     return False
+
+
+def reauthenticate_with_code(user, current_password: str, code: str | None,
+                             action: str) -> None:
+    """Ask the password again and, where the account has two-factor sign-in, a code (not
+    used before) or a recovery code: the step-up before a change that must not follow from
+    a stolen session alone. Raises Invalid on current_password or code. Failures are
+    audited (and a wrong code counted towards the lockout, as at sign-in) and committed
+    here, before anything of the change was written: the caller rolls back on Invalid."""
+    reauthenticate(user, current_password, action)
+    if is_enrolled(user) and not verify_code(user, code):
+        db.session.commit()
+        raise Invalid("The two-factor code is not right.", {"code": WRONG_CODE})
 
 
 # --- recovery codes -------------------------------------------------------------------
@@ -182,13 +196,15 @@ def confirm_enrolment(user, code: str | None, keep=None) -> list[str]:
 
 def disable(user, current_password: str, keep=None) -> None:
     """Turn two-factor sign-in off, after the password is asked again; refused (Forbidden)
-    where it is required (staff, or everyone by setting). Other sessions end."""
+    where it is required (staff, or everyone by setting). Other sessions end and every API
+    token is revoked (it was created behind the second factor)."""
     reauthenticate(user, current_password, "totp_disable")
     perm.require(perm.can_disable_two_factor(user),
                  "Two-factor sign-in is required for your account: it cannot be turned off.")
     _clear(user)
     audit("totp_disabled", user, user.email)
     end_sessions(user, "totp_changed", actor=user, keep=keep)
+    revoke_api_tokens(user, "totp_disabled", actor=user)
 
 
 def _clear(user) -> None:

@@ -7,7 +7,6 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -17,10 +16,10 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 
 from .. import permissions as perm
-from ..errors import Invalid, TooManyAttempts
-from ..extensions import client_address, db
+from ..errors import Invalid
+from ..extensions import db
 from ..web import apply_errors
-from . import limits, resets, services, signin, twofactor
+from . import limits, resets, services, signin, tokens, twofactor
 from .forms import (
     EmailChangeForm,
     ForgotPasswordForm,
@@ -64,30 +63,14 @@ def _require_second_factor():
     return None
 
 
-def throttled(template: str, error: TooManyAttempts, **context):
-    """The page again, saying how long to wait, as 429 with Retry-After (lockout.py: the
-    attempt was refused unread)."""
-    db.session.rollback()
-    flash(error.message, "error")
-    response = make_response(render_template(template, **context), 429)
-    response.headers["Retry-After"] = str(error.seconds)
-    return response
-
-
-# Failed attempts per client address (flask-limiter); per account, lockout.py's delays for
-# each account and address, which never slow the owner signing in from elsewhere.
 @bp.route("/login", methods=["GET", "POST"])
-@limits.limited("RATELIMIT_SIGN_IN")
+@limits.limited("RATELIMIT_SIGN_IN", limits.typed_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("queries.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
-            user = services.check_password(form.email.data, form.password.data,
-                                           client_address())
-        except TooManyAttempts as e:
-            return throttled("accounts/login.html", e, form=form)
+        user = services.check_password(form.email.data, form.password.data)
         if user is None:
             db.session.commit()  # the failure is audited and counted
             limits.failed()
@@ -177,7 +160,7 @@ def _change(action, form):
 
 @bp.route("/profile/sign-out-everywhere", methods=["POST"])
 def sign_out_everywhere():
-    services.end_sessions(current_user, "sign_out_everywhere")
+    services.sign_out_everywhere(current_user)
     db.session.commit()
     logout_user()
     session.clear()
@@ -187,8 +170,7 @@ def sign_out_everywhere():
 
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
-    form = ProfileForm(obj=current_user)
-    form.timezone.choices = TIMEZONES
+    form = _profile_form()
     token_form = TokenForm()
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
@@ -200,18 +182,23 @@ def profile():
 
 
 @bp.route("/profile/tokens", methods=["POST"])
+@limits.limited("RATELIMIT_CODE", limits.signed_in_person)  # wrong passwords and codes
 def create_token():
     token_form = TokenForm()
     if not token_form.validate_on_submit():
-        form = ProfileForm(obj=current_user)
-        form.timezone.choices = TIMEZONES
-        return _profile_page(form, token_form), 422
-    token, clear = services.create_token(current_user, token_form.token_name.data)
+        return _profile_page(_profile_form(), token_form), 422
+    try:
+        _token, clear = tokens.create_confirmed_token(
+            current_user, token_form.token_name.data, token_form.current_password.data,
+            token_form.code.data)
+    except Invalid as e:
+        db.session.rollback()
+        limits.failed()
+        apply_errors(token_form, e)
+        return _profile_page(_profile_form(), token_form), 422
     db.session.commit()
-    form = ProfileForm(obj=current_user)
-    form.timezone.choices = TIMEZONES
     # Shown once, in this response only; it is stored hashed.
-    return _profile_page(form, TokenForm(formdata=None), new_token=clear)
+    return _profile_page(_profile_form(), TokenForm(formdata=None), new_token=clear)
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -222,9 +209,16 @@ def revoke_token(token_id):
     return redirect(url_for("auth.profile"))
 
 
+def _profile_form() -> ProfileForm:
+    form = ProfileForm(obj=current_user)
+    form.timezone.choices = TIMEZONES
+    return form
+
+
 def _profile_page(form, token_form, new_token=None):
     return render_template("accounts/profile.html", form=form, token_form=token_form,
-                           tokens=services.list_tokens(current_user), new_token=new_token)
+                           tokens=services.list_tokens(current_user), new_token=new_token,
+                           ask_code=twofactor.is_enrolled(current_user))
 
 
 # --- password reset by e-mail ------------------------------------------------------------

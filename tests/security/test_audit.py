@@ -68,7 +68,7 @@ def test_security_actions_are_each_recorded(web, make_web, make_user):
     web.login(user)
     other = make_web()
     other.login(user)
-    web.post("/profile/tokens", {"token_name": "script"})
+    web.post("/profile/tokens", {"token_name": "script", "current_password": PASSWORD})
     token_id = db.session.scalar(text("SELECT id FROM api_tokens"))
     web.post(f"/profile/tokens/{token_id}/revoke")
     web.post("/profile/security", {"action": "password", "current_password": PASSWORD,
@@ -131,7 +131,8 @@ def test_no_password_token_or_session_id_reaches_the_audit_log_or_the_logs(
     web.login(user)
     session_token = web.client.application.session_interface.get_signing_serializer(
         web.client.application).loads(session_cookie(web))["_user_id"]
-    page = web.post("/profile/tokens", {"token_name": "script"}).get_data(as_text=True)
+    page = web.post("/profile/tokens", {"token_name": "script", "current_password": PASSWORD}
+                    ).get_data(as_text=True)
     clear_token = re.search(r"<code>(rb_[^<]+)</code>", page).group(1)
     web.post("/profile/security", {"action": "password", "current_password": PASSWORD,
                                    "new_password": NEW, "confirm": NEW})

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from reachback.extensions import db
 from reachback.notify.models import OutboundEmail
 from reachback.queries.models import Assignment, Contribution, FieldQuery
-from tests.helpers import WebClient
+from tests.helpers import PASSWORD, WebClient
 
 from .routes import rules, url
 
@@ -139,7 +139,8 @@ def poisoned(app, make_user):
     a.get("/invitations/new")
     post_ok(a, "/invitations/new", {"name": SHORT, "email": "invitee@example.org",
                                     "roles": ["member"]})
-    token_page = r.post("/profile/tokens", {"token_name": SHORT[:100]})
+    token_page = r.post("/profile/tokens", {"token_name": SHORT[:100],
+                                            "current_password": PASSWORD})
     assert token_page.status_code == 200
     contribution = db.session.scalar(select(Contribution))
     return people, web, first, second, contribution
