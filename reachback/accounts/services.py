@@ -230,26 +230,27 @@ def plausible_email(email: str) -> bool:
                 and email.isprintable() and " " not in email and "@" not in domain)
 
 
-def check_password(email: str, password: str) -> User | None:
-    """The first step of signing in: the active, unlocked user with this e-mail and
-    password, or None. Failures are audited with their reason and counted towards the
-    lockout (reachback/accounts/lockout.py); a locked account is refused even with the right
-    password, after the same hashing work, so the answer tells nothing. Upgrades an outdated
+def check_password(email: str, password: str, address: str = "") -> User | None:
+    """The first step of signing in: the active user with this e-mail and password, or
+    None. While the pair of this e-mail and client address must wait after repeated
+    failures, raises TooManyAttempts without reading the password (reachback/accounts/
+    lockout.py); the wait is the same whether the account exists, so it tells nothing.
+    Failures are audited with their reason and counted for the pair. Upgrades an outdated
     password hash (older argon2 parameters, Werkzeug pbkdf2/scrypt)."""
+    lockout.check(email, address)
     user = find_user_by_email(email)
     ok, new_hash = verify_password(user.password_hash if user else None, password or "")
     reason = None
     if user is None:
         reason = "unknown_account"
-    elif lockout.is_locked(user):
-        reason = "locked"  # not counted: attempts while locked cannot lengthen the lock
     elif not ok:
         reason = "wrong_password"
-        lockout.record_failure(user)
     elif not user.active:
         reason = "inactive"
     if reason:
         audit("sign_in_failed", user, email_key(email), f"reason={reason}")
+        if reason != "inactive":  # a guess: counted, for unknown addresses alike
+            lockout.record_failure(email, address, user)
         return None
     if new_hash:
         user.password_hash = new_hash
@@ -257,10 +258,10 @@ def check_password(email: str, password: str) -> User | None:
     return user
 
 
-def record_sign_in(user) -> None:
+def record_sign_in(user, address: str = "") -> None:
     """The user is signed in (password, and code where one is needed): audited, the run of
-    failed attempts ends."""
-    lockout.clear(user)
+    failed attempts from this address ends."""
+    lockout.clear(user, address)
     user.last_login_at = utcnow()
     audit("signed_in", user, user.email)
 
@@ -277,7 +278,7 @@ def authenticate(email: str, password: str) -> User | None:
 def complete_sign_in(user, ip: str = "", user_agent: str = "") -> str:
     """record_sign_in(), then a new server-side session; returns the clear token for the
     session cookie."""
-    record_sign_in(user)
+    record_sign_in(user, ip)
     return start_session(user, ip, user_agent)
 
 

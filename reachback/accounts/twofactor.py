@@ -4,7 +4,7 @@ Rules (ASVS 6.5): the secret comes from a CSPRNG (pyotp.random_base32: 160 bits)
 have 6 digits and 30 s steps, a code one step early or late is accepted (clock drift), and
 every code works once: the last accepted step is stored and only a later step is accepted
 after it (pyotp's verify() has no such memory). Ten recovery codes of 12 digits are shown
-once and stored as SHA-256; each works once. Wrong codes count towards the lockout.
+once and stored as SHA-256; each works once. Wrong codes slow the sign-in (lockout.py).
 """
 import hashlib
 import hmac
@@ -93,15 +93,14 @@ def _use_recovery_code(user, code: str | None) -> bool:
     return True
 
 
-def verify_code(user, code: str | None) -> bool:
+def verify_code(user, code: str | None, address: str = "") -> bool:
     """The second step of signing in: a TOTP code of the user's secret not used before, or
     one of their unused recovery codes. A refusal is audited (`totp_failed`, with the reason)
-    and counted towards the lockout; a locked account is refused without a look at the code."""
+    and counted for the pair of account and client address (lockout.py); while that pair
+    must wait, raises TooManyAttempts without a look at the code."""
     if not is_enrolled(user):
         return False
-    if lockout.is_locked(user):
-        audit("totp_failed", user, user.email, "reason=locked")
-        return False
+    lockout.check(user.email, address)
     step = matching_step(user.totp_secret, code)
     if step is not None and _use_step(user, step):
         return True
@@ -109,7 +108,7 @@ def verify_code(user, code: str | None) -> bool:
         return True
     audit("totp_failed", user, user.email,
           "reason=" + ("replayed" if step is not None else "wrong_code"))
-    lockout.record_failure(user)
+    lockout.record_failure(user.email, address, user)
     return False
 
 

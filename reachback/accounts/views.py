@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,8 +17,8 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 
 from .. import permissions as perm
-from ..errors import Invalid
-from ..extensions import db
+from ..errors import Invalid, TooManyAttempts
+from ..extensions import client_address, db
 from ..web import apply_errors
 from . import limits, resets, services, signin, tokens, twofactor
 from .forms import (
@@ -63,14 +64,30 @@ def _require_second_factor():
     return None
 
 
+def throttled(template: str, error: TooManyAttempts, **context):
+    """The page again, saying how long to wait, as 429 with Retry-After (lockout.py: the
+    attempt was refused unread)."""
+    db.session.rollback()
+    flash(error.message, "error")
+    response = make_response(render_template(template, **context), 429)
+    response.headers["Retry-After"] = str(error.seconds)
+    return response
+
+
+# Failed attempts per client address (flask-limiter); per account, lockout.py's delays for
+# each account and address, which never slow the owner signing in from elsewhere.
 @bp.route("/login", methods=["GET", "POST"])
-@limits.limited("RATELIMIT_SIGN_IN", limits.typed_email)
+@limits.limited("RATELIMIT_SIGN_IN")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("queries.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.check_password(form.email.data, form.password.data)
+        try:
+            user = services.check_password(form.email.data, form.password.data,
+                                           client_address())
+        except TooManyAttempts as e:
+            return throttled("accounts/login.html", e, form=form)
         if user is None:
             db.session.commit()  # the failure is audited and counted
             limits.failed()
