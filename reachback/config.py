@@ -33,6 +33,10 @@ class Defaults:
     # so that an oversized file gets its message beside the field, not a bare 413.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # A request without a file (any form or JSON body that is not multipart): the largest
+    # form (a draft at reachback/lengths.py's caps) stays below this even with every
+    # character at its widest encoding (12 bytes: %F0%9F%98%80, or a JSON surrogate pair).
+    MAX_TEXT_CONTENT_LENGTH = 2 * 1024 * 1024
     # Start the scheduler inside `reachback run` (development); production runs `reachback scheduler`.
     SCHEDULER_IN_RUN = True
     SLA_WARNING_SHARE = 0.75

@@ -59,11 +59,34 @@ class NulFreeParameters(ImmutableMultiDict):
 
 
 def _strip_nul(value):
-    return value.replace("\x00", "") if isinstance(value, str) else value
+    """`value` without NUL characters: a string, or every key and string of a JSON value."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_strip_nul(key): _strip_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(item) for item in value]
+    return value
 
 
 class CleanRequest(Request):
+    """Parameters and JSON bodies without NUL characters, and a smaller size limit for a
+    request that cannot carry a file."""
+
     parameter_storage_class = NulFreeParameters
+
+    def get_json(self, force=False, silent=False, cache=True):
+        return _strip_nul(super().get_json(force=force, silent=silent, cache=cache))
+
+    @Request.max_content_length.getter
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH (sized for an upload) for a multipart form, else the smaller
+        MAX_TEXT_CONTENT_LENGTH: megabytes of text are never meant and cost every step."""
+        limit = super().max_content_length
+        if self._max_content_length is not None or self.mimetype == "multipart/form-data":
+            return limit
+        text_limit = current_app.config.get("MAX_TEXT_CONTENT_LENGTH") if current_app else None
+        return min(limit, text_limit) if limit and text_limit else (limit or text_limit)
 
 
 class IdConverter(IntegerConverter):

@@ -13,6 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import lengths
+from ..lengths import Capped
 from ..timebounds import InWindow
 
 ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
@@ -28,23 +30,13 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     timezone = SelectField("Time zone", validators=[DataRequired()])
 
 
 class TokenForm(FlaskForm):
-    """A new API token: it acts as the user until revoked, so the password is asked again,
-    and the code where the account has two-factor sign-in (the template shows it then)."""
-
-    token_name = StringField("Token name", validators=[DataRequired(), Length(max=100)],
+    token_name = StringField("Token name", validators=[DataRequired(), Capped(lengths.LABEL)],
                        description="What the token is for, e.g. “reporting script”.")
-    current_password = PasswordField("Current password", id="tk-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
-    code = StringField("Two-factor code", id="tk-code", validators=[Length(max=64)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                  "spellcheck": "false", "autocapitalize": "off"},
-                       description="From your authenticator app, or a recovery code.")
 
 
 class NewPasswordForm(FlaskForm):
@@ -97,7 +89,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     roles = MultiCheckboxField("Roles", default=["member"])
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, or_, select, update
 
+from .. import lengths
 from .. import permissions as perm
 from ..countries import is_country
 from ..errors import Invalid, NotFound
@@ -79,6 +80,7 @@ def add_user(actor, email: str, name: str, roles=("member",), password: str | No
         errors["email"] = "An account with this e-mail address exists."
     if not (name or "").strip():
         errors["name"] = "This field is required."
+    lengths.check(errors, name=(name, lengths.NAME))
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     user = User(email=email, name=name.strip())
@@ -98,14 +100,16 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
     """Admin edits of roles, organisation, expertise and availability (only given fields)."""
     if actor is not None:
         perm.require(perm.is_admin(actor), "Only admins edit accounts.")
-    errors = {}
+    errors = lengths.check({}, name=(name, lengths.NAME),
+                           organisation=(organisation, lengths.NAME))
     if name is not None:
         if not name.strip():
-            errors["name"] = "This field is required."
-        user.name = name.strip()
+            errors.setdefault("name", "This field is required.")
+        if "name" not in errors:  # an over-long value never reaches the row (autoflush)
+            user.name = name.strip()
     if roles is not None:
         _set_roles(actor, user, roles, errors)
-    if organisation is not None:
+    if organisation is not None and "organisation" not in errors:
         user.organisation = _organisation(organisation)
     if country is not None:
         if country and not is_country(country):
@@ -122,7 +126,9 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
             errors["countries"] = "Unknown country."
         user.country_rows = [UserCountry(country=c) for c in codes]
     if languages is not None:
-        user.languages = ",".join(x.strip() for x in languages.split(",") if x.strip())[:100]
+        spoken = ",".join(x.strip() for x in languages.split(",") if x.strip())
+        if not lengths.check(errors, languages=(spoken, lengths.LABEL)).get("languages"):
+            user.languages = spoken
     if away_until != "":
         user.away_until = away_until
     if timezone is not None:
@@ -132,7 +138,6 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         audit("user_activated" if active else "user_deactivated", actor, user.email)
         if not active and user.id is not None:
             end_sessions(user, "deactivated", actor=actor)
-            revoke_api_tokens(user, "deactivated", actor=actor)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     db.session.flush()
@@ -164,15 +169,13 @@ def _organisation(name: str) -> Organisation | None:
 
 
 def set_password(actor, user, password: str) -> None:
-    """Set a password (admins for anyone, a user for themselves); ends every session and
-    revokes every API token of the user. Users changing their own password from the site
-    go through change_password."""
+    """Set a password (admins for anyone, a user for themselves); ends every session of the
+    user. Users changing their own password from the site go through change_password."""
     if actor is not None and actor.id != user.id:
         perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
     user.password_hash = hash_password(validate_password(password))
     audit("password_changed", actor, user.email)
     end_sessions(user, "password_changed", actor=actor)
-    revoke_api_tokens(user, "password_changed", actor=actor)
 
 
 def reauthenticate(user, password: str, action: str) -> None:
@@ -190,8 +193,8 @@ def reauthenticate(user, password: str, action: str) -> None:
 def change_password(user, current_password: str, new_password: str,
                     keep: UserSession | None = None) -> None:
     """A user changes their own password: the current one is asked again and the new one
-    must pass the rules; every other session of the user ends (all but `keep`) and every
-    API token is revoked. Raises Invalid with per-field errors."""
+    must pass the rules; every other session of the user ends (all but `keep`). Raises
+    Invalid with per-field errors."""
     reauthenticate(user, current_password, "change_password")
     validate_password(new_password, "new_password")
     if current_password == new_password:
@@ -200,7 +203,6 @@ def change_password(user, current_password: str, new_password: str,
     user.password_hash = hash_password(new_password)
     audit("password_changed", user, user.email)
     end_sessions(user, "password_changed", actor=user, keep=keep)
-    revoke_api_tokens(user, "password_changed", actor=user)
 
 
 def change_email(user, current_password: str, new_email: str,
@@ -372,13 +374,6 @@ def end_sessions(user, reason: str, actor=None, keep: UserSession | None = None)
     return count
 
 
-def sign_out_everywhere(user) -> None:
-    """"Sign out everywhere": every session of the user ends, this one included, and every
-    API token is revoked (a stolen token must not outlive the owner's reaction)."""
-    end_sessions(user, "sign_out_everywhere")
-    revoke_api_tokens(user, "sign_out_everywhere")
-
-
 def list_sessions(user) -> list[UserSession]:
     """The user's live sessions, most recently used first."""
     now = utcnow()
@@ -452,8 +447,9 @@ def _digest(token: str) -> str:
 
 def create_token(user, name: str = "") -> tuple[ApiToken, str]:
     """Create a personal access token; the clear token is returned once and never stored."""
+    lengths.refuse_too_long(token_name=(name, lengths.LABEL))  # the profile form's name
     clear = "rb_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=(name or "API token").strip()[:100],
+    token = ApiToken(user_id=user.id, name=(name or "API token").strip(),
                      token_hash=_digest(clear), prefix=clear[:10])
     db.session.add(token)
     audit("token_created", user, user.email, f"token={token.prefix}…")
@@ -469,22 +465,6 @@ def revoke_token(user, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         audit("token_revoked", user, user.email, f"token={token.prefix}…")
     return token
-
-
-def revoke_api_tokens(user, reason: str, actor=None) -> int:
-    """Revoke every live API token of a user, in the caller's transaction; returns how
-    many. A token is a password that never asks for the second factor, so whatever ends the
-    user's sessions for a credential reason (password changed or reset, sign out everywhere,
-    deactivation, two-factor turned off) ends the tokens too. Audited when any was live."""
-    stmt = (update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session="fetch"))
-    count = db.session.execute(stmt).rowcount or 0
-    if count:
-        audit("tokens_revoked", actor if actor is not None else user, user.email,
-              f"reason={reason}; tokens={count}")
-    return count
 
 
 def user_for_token(clear: str) -> User | None:

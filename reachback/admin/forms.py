@@ -13,10 +13,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from .. import lengths
 from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES, Theme
 from ..countries import countries
 from ..extensions import db
+from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
 
@@ -41,10 +43,10 @@ def country_choices(first: str | None = None) -> list[SelectChoice]:
 
 
 class UserForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     roles = MultiCheckboxField(
         "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
-    organisation = StringField("Organisation", validators=[Length(max=200)])
+    organisation = StringField("Organisation", validators=[Capped(lengths.NAME)])
     country = SelectField("Country", choices=lambda: country_choices("—"), widget=QuickSelect())
     themes = SelectMultipleField("Expertise themes", choices=lambda: theme_choices(),
                                  widget=QuickSelect(multiple=True),
@@ -52,7 +54,7 @@ class UserForm(FlaskForm):
     countries = SelectMultipleField("Expertise countries", choices=lambda: country_choices(),
                                     widget=QuickSelect(multiple=True),
                                     render_kw={"size": 8})
-    languages = StringField("Languages", validators=[Length(max=100)])
+    languages = StringField("Languages", validators=[Capped(lengths.LABEL)])
     away_until = DateField("Away until", validators=[Optional(), InWindow()])
 
 

@@ -1,5 +1,4 @@
 """API authentication and request parsing: bearer tokens, JSON bodies, typed field getters."""
-import json
 from datetime import UTC, datetime
 
 from flask import g, request
@@ -77,9 +76,9 @@ def json_body(required: bool = True) -> dict:
     raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
     if not raw.strip() and not required:
         return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+    try:  # request.get_json strips NUL characters (web.CleanRequest), as forms do
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # absurdly deep nesting
         raise BadRequest("The body must be a JSON object.") from None
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object.")

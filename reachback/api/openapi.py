@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of API v1, served at /api/v1/openapi.json (public)."""
 from flask import jsonify
 
+from .. import lengths
 from ..queries.models import ASSIGNMENT_STATUSES, CLOSE_REASONS, PRIORITIES, STATUSES
 from ..synthesis.models import VISIBILITIES
 from . import bp
@@ -18,6 +19,11 @@ def _nullable(schema: dict) -> dict:
 
 def _object(required: list[str], **properties) -> dict:
     return {"type": "object", "required": required, "properties": properties}
+
+
+def _text(cap: int, **more) -> dict:
+    """A text of a request body: at most `cap` characters (reachback/lengths.py)."""
+    return {"type": "string", "maxLength": cap, **more}
 
 
 STR, INT = {"type": "string"}, {"type": "integer"}
@@ -104,25 +110,28 @@ SCHEMAS = {
     # Request bodies.
     "QueryInput": _object(
         ["title", "question", "country", "themes"],
-        title={"type": "string", "maxLength": 200}, question=STR, context=STR, purpose=STR,
+        title=_text(lengths.TITLE), question=_text(lengths.TEXT), context=_text(lengths.TEXT),
+        purpose=_text(lengths.TEXT),
         country={"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS"},
         themes={"type": "array", "items": STR, "minItems": 1, "maxItems": 3},
         priority={"enum": list(PRIORITIES), "default": "normal"},
         needed_by=DATE, confidentiality={"enum": ["restricted", "community"],
                                          "default": "restricted"}),
-    "MessageInput": _object(["message"], message=STR),
+    "MessageInput": _object(["message"], message=_text(lengths.TEXT)),
     "AssignmentInput": _object(
         ["expert"], expert={"type": "string", "format": "email"},
         due_at={**TIME, "description": "In the future, ISO 8601 with its offset"}),
-    "DeclineInput": _object(["reason"], reason=STR),
-    "ContributionInput": _object(["body"], body=STR),
-    "ResponseInput": _object(["title", "body"], title={"type": "string", "maxLength": 200},
-                             summary=STR, body=STR, note={"type": "string", "maxLength": 200}),
+    "DeclineInput": _object(["reason"], reason=_text(lengths.NOTE)),
+    "ContributionInput": _object(["body"], body=_text(lengths.BODY)),
+    "ResponseInput": _object(["title", "body"], title=_text(lengths.TITLE),
+                             summary=_text(lengths.SUMMARY), body=_text(lengths.BODY),
+                             note=_text(lengths.TITLE)),
     "PublishInput": _object([], visibility={
         "enum": list(VISIBILITIES), "description": "Defaults to the draft's visibility"}),
     "CloseInput": _object(["reason"], reason={"enum": list(CLOSE_REASONS)},
-                          duplicate_of={**REF, "description": "Required for `duplicate`"},
-                          note=STR),
+                          duplicate_of={**REF, "maxLength": lengths.REFERENCE,
+                                        "description": "Required for `duplicate`"},
+                          note=_text(lengths.NOTE)),
 }
 
 ERRORS = {
@@ -150,7 +159,8 @@ LIST_PARAMS = [
 
 SEARCH_PARAMS = [
     {"name": "q", "in": "query", "schema": STR,
-     "description": "Words; \"a phrase\", AND, OR, NOT and (grouping) are understood"},
+     "description": "Words; \"a phrase\", AND, OR, NOT and (grouping) are understood; "
+                    f"longer than {lengths.SEARCH} characters, the text is shortened"},
     {"name": "theme", "in": "query", "schema": STR,
      "description": "Theme slug (a parent theme takes in its sub-themes)"},
     {"name": "country", "in": "query", "schema": STR, "description": "ISO 3166-1 alpha-2"},

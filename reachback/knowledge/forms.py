@@ -9,7 +9,9 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
+from .. import lengths
 from ..admin.forms import country_choices, theme_choices
+from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
 from ..widgets import QuickSelect
@@ -26,9 +28,9 @@ VISIBILITY_CHOICES = [
 
 
 class DocumentForm(FlaskForm):
-    title = StringField("Title", validators=[Marked()], render_kw={"maxlength": 200})
+    title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
     kind = SelectField("Kind of document", choices=KIND_CHOICES, default="briefing")
-    summary = TextAreaField("Summary")
+    summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
     date = StringField("Date of the document", validators=[Marked()], widget=DateInput())
     themes = SelectMultipleField("Themes", choices=lambda: theme_choices(),
                                  widget=QuickSelect(multiple=True),

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .. import lengths
+
 FACETS = ("theme", "country", "year", "kind")
 # Unstemmed words of these fields feed spelling suggestions.
 SPELL_SOURCES = ("title", "summary", "body")
@@ -18,7 +20,7 @@ OPERATOR_WORDS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 EXCERPT_CHARS = 20_000  # stored copy of the body used only for highlighting
 SNIPPET_CHARS = 300
 HIGHLIGHT_WINDOW_CHARS = 700  # analysing the text is what highlighting costs
-MAX_QUERY_CHARS = 400  # longer input costs time and never helps ranking
+MAX_QUERY_CHARS = lengths.SEARCH  # longer input costs time and never helps ranking
 MAX_PER_PAGE = 100
 MAX_SPELL_WORDS = 8
 PROGRESS_EVERY = 100

@@ -34,8 +34,8 @@ from flask import current_app, url_for
 from sqlalchemy import extract, false, func, select
 from sqlalchemy.orm import undefer
 
+from .. import lengths, timebounds
 from .. import permissions as perm
-from .. import timebounds
 from ..accounts.models import Theme
 from ..countries import country_name, is_country
 from ..errors import Invalid, NotFound
@@ -88,8 +88,6 @@ DOCX_MAX_MEMBERS = 2_000
 
 EXTRACTOR = Path(__file__).with_name("extract.py")
 SHA256 = re.compile(r"[0-9a-f]{64}")
-TITLE_MAX = 200
-SUMMARY_MAX = 20_000
 MAX_THEMES = 5
 MAX_COUNTRIES = 20
 
@@ -384,13 +382,14 @@ def validate_document_data(data: dict) -> dict:
     title = title.strip() if isinstance(title, str) else ""
     if not title:
         errors["title"] = "This field is required."
-    elif len(title) > TITLE_MAX or "\x00" in title:
-        errors["title"] = f"At most {TITLE_MAX} characters, without control characters."
+    elif "\x00" in title:
+        errors["title"] = "Contains a character that is not allowed."
     clean["title"] = title
     summary = data.get("summary") or ""
-    if not isinstance(summary, str) or len(summary) > SUMMARY_MAX or "\x00" in summary:
-        errors["summary"] = f"At most {SUMMARY_MAX} characters of text."
+    if not isinstance(summary, str) or "\x00" in summary:
+        errors["summary"] = "Give text without control characters."
         summary = ""
+    lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY))
     clean["summary"] = summary.strip()
     for name, choices in (("kind", DOCUMENT_KINDS), ("visibility", DOCUMENT_VISIBILITIES)):
         clean[name] = data.get(name)

@@ -18,11 +18,13 @@ from wtforms import (
 )
 from wtforms.widgets import DateInput
 
+from .. import lengths
 from ..accounts.models import Theme
 from ..bounded import bounded_id
 from ..countries import countries
 from ..extensions import db
 from ..knowledge.library import ACCEPT_ATTACHMENT
+from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
 
@@ -57,10 +59,10 @@ def theme_choices() -> list[SelectChoice]:
 
 
 class QueryForm(FlaskForm):
-    title = StringField("Title", validators=[Marked()], render_kw={"maxlength": 200})
-    question = TextAreaField("Your question", validators=[Marked()])
-    context = TextAreaField("Context")
-    purpose = TextAreaField("Purpose")
+    title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
+    question = TextAreaField("Your question", validators=[Marked(), Capped(lengths.TEXT)])
+    context = TextAreaField("Context", validators=[Capped(lengths.TEXT)])
+    purpose = TextAreaField("Purpose", validators=[Capped(lengths.TEXT)])
     country = SelectField("Country", validators=[Marked()], widget=QuickSelect())
     themes = SelectMultipleField("Themes", validators=[Marked()], render_kw={"size": 10})
     priority = RadioField("Priority", choices=PRIORITY_CHOICES, default="normal")
@@ -90,35 +92,40 @@ class QueryForm(FlaskForm):
 
 class ClarifyForm(FlaskForm):
     message = TextAreaField("Question for the requester", id="clarify-message",
-                            validators=[Marked()])
+                            validators=[Marked(), Capped(lengths.TEXT)])
 
 
 class ReplyForm(FlaskForm):
-    message = TextAreaField("Your reply", id="reply-message", validators=[Marked()])
+    message = TextAreaField("Your reply", id="reply-message",
+                            validators=[Marked(), Capped(lengths.TEXT)])
     attachment = FileField("Attach a file", id="reply-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Internal note", id="note-body", validators=[Marked()])
+    body = TextAreaField("Internal note", id="note-body",
+                         validators=[Marked(), Capped(lengths.TEXT)])
 
 
 class ContributionForm(FlaskForm):
-    body = TextAreaField("Your contribution", id="contribution-body", validators=[Marked()])
+    body = TextAreaField("Your contribution", id="contribution-body",
+                         validators=[Marked(), Capped(lengths.BODY)])
     attachment = FileField("Attach a file", id="contribution-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Why do you decline?", validators=[Marked()])
+    reason = TextAreaField("Why do you decline?", validators=[Marked(), Capped(lengths.NOTE)])
 
 
 class CloseForm(FlaskForm):
     reason = SelectField("Reason", id="close-reason", validators=[Marked()],
                          choices=CLOSE_CHOICES)
     duplicate_of = StringField("Duplicate of (reference)", id="close-duplicate-of",
+                               validators=[Capped(lengths.REFERENCE)],
                                render_kw={"placeholder": "RB-2026-0001"})
-    note = TextAreaField("Note to the requester", id="close-note")
+    note = TextAreaField("Note to the requester", id="close-note",
+                         validators=[Capped(lengths.NOTE)])
 
 
 class RouteForm(FlaskForm):

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from .. import lengths, timebounds
 from .. import permissions as perm
-from .. import timebounds
 from ..accounts.models import Theme, User
 from ..countries import is_country
 from ..errors import Conflict, Invalid, NotFound
@@ -30,10 +30,6 @@ from .models import (
     ReferenceCounter,
 )
 from .states import check_transition, record, transition
-
-TITLE_MAX = 200
-TEXT_MAX = 20_000
-
 
 # --- loading -------------------------------------------------------------------
 
@@ -61,7 +57,7 @@ def get_contribution(user, contribution_id: int) -> Contribution:
 
 # --- validation ------------------------------------------------------------------
 
-def _text(data, name, errors, required=True, limit=TEXT_MAX) -> str:
+def _text(data, name, errors, required=True, limit=lengths.TEXT) -> str:
     value = data.get(name)
     if value is None:
         value = ""
@@ -73,8 +69,8 @@ def _text(data, name, errors, required=True, limit=TEXT_MAX) -> str:
         errors[name] = "Contains a character that is not allowed."
     elif required and not value:
         errors[name] = "This field is required."
-    elif len(value) > limit:
-        errors[name] = f"At most {limit} characters."
+    else:
+        lengths.check(errors, **{name: (value, limit)})
     return value
 
 
@@ -123,7 +119,7 @@ def validate_query_data(data: dict, today: date | None = None) -> dict:
     errors: dict[str, str] = {}
     today = today or datetime.now(UTC).date()
     clean = {
-        "title": _text(data, "title", errors, limit=TITLE_MAX),
+        "title": _text(data, "title", errors, limit=lengths.TITLE),
         "question": _text(data, "question", errors),
         "context": _text(data, "context", errors, required=False),
         "purpose": _text(data, "purpose", errors, required=False),
@@ -260,7 +256,7 @@ def accept_assignment(user, assignment) -> Assignment:
 
 def decline_assignment(user, assignment, reason: str) -> Assignment:
     perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
-    reason = _require_text(reason, "reason")
+    reason = _require_text(reason, "reason", lengths.NOTE)
     if assignment.status not in ("invited", "accepted"):
         raise Conflict("Only an open assignment can be declined.")
     assignment.status, assignment.responded_at = "declined", utcnow()
@@ -277,7 +273,7 @@ def add_contribution(user, query, body: str) -> Contribution:
     perm.require(perm.is_assigned(user, query), "Only experts assigned to this query contribute.")
     if not perm.can_contribute(user, query):
         raise Conflict("This query no longer takes contributions.")
-    body = _require_text(body, "body")
+    body = _require_text(body, "body", lengths.BODY)
     contribution = Contribution(query_id=query.id, author_id=user.id, body=body)
     db.session.add(contribution)
     for a in query.assignments:
@@ -296,7 +292,7 @@ def edit_contribution(user, contribution, body: str) -> Contribution:
     perm.require(contribution.author_id == user.id, "Only its author edits a contribution.")
     if not perm.can_edit_contribution(user, contribution):
         raise Conflict("The response is published: contributions can no longer change.")
-    contribution.body = _require_text(body, "body")
+    contribution.body = _require_text(body, "body", lengths.BODY)
     record(contribution.query, user, "contribution_edited", internal=True,
            contribution=contribution.id)
     return contribution
@@ -319,11 +315,12 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
     else:
         perm.require(perm.can_triage(user, query), "Only facilitators close queries.")
     check_transition(query, "closed")
+    note = _close_note(note)
     original = None
     if reason == "duplicate":
         original = _original_for_duplicate(user, query, duplicate_of)
         query.duplicate_of_id = original.id
-    query.close_reason, query.close_note = reason, (note or "").strip()[:TEXT_MAX] or None
+    query.close_reason, query.close_note = reason, note
     query.closed_at = utcnow()
     for a in query.assignments:
         if a.status in ("invited", "accepted"):
@@ -353,14 +350,20 @@ def _original_for_duplicate(user, query, reference) -> FieldQuery:
     return original
 
 
-def _require_text(value, name: str) -> str:
+def _require_text(value, name: str, limit: int = lengths.TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid("This field is required.", {name: "This field is required."})
     if "\x00" in value:
         raise Invalid("Not allowed.", {name: "Contains a character that is not allowed."})
-    if len(value) > TEXT_MAX:
-        raise Invalid("Too long.", {name: f"At most {TEXT_MAX} characters."})
+    lengths.refuse_too_long(**{name: (value, limit)})
     return value.strip()
+
+
+def _close_note(note: str | None) -> str | None:
+    """The note told to the requester on closing, or None; Invalid when over its cap."""
+    note = (note or "").strip()
+    lengths.refuse_too_long(note=(note, lengths.NOTE))
+    return note or None
 
 
 def _add_message(query, user, body, visibility, purpose) -> Message:

@@ -4,8 +4,10 @@ from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from .. import lengths
 from ..admin.forms import MultiCheckboxField
 from ..bounded import BoundedIntegerField, bounded_id
+from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
 from .models import WEEKDAYS
@@ -40,7 +42,7 @@ class PolicyForm(FlaskForm):
 
 
 class CalendarForm(FlaskForm):
-    name = StringField("Name", render_kw={"maxlength": 100})
+    name = StringField("Name", validators=[Capped(lengths.LABEL)])
     timezone = StringField("Timezone", render_kw={"maxlength": 64, "autocomplete": "off"})
     working_days = MultiCheckboxField(
         "Working days", coerce=int, choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)])
@@ -54,7 +56,7 @@ class CalendarForm(FlaskForm):
 class HolidayForm(FlaskForm):
     # Own ids: the calendar's form on the same page has a `name` field too.
     day = DateField("Date", validators=[Optional(), InWindow()], id="holiday-day")
-    name = StringField("Name", render_kw={"maxlength": 200}, id="holiday-name")
+    name = StringField("Name", validators=[Capped(lengths.NAME)], id="holiday-name")
 
 
 class RemoveHolidayForm(FlaskForm):

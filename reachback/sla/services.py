@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import Theme
 from ..errors import Invalid, NotFound
@@ -549,8 +550,7 @@ def _calendar_spec(name, timezone, working_days, intervals, errors) -> tuple:
     timezone = (timezone or "").strip()
     if not name:
         errors["name"] = "This field is required."
-    elif len(name) > 100:
-        errors["name"] = "At most 100 characters."
+    lengths.check(errors, name=(name, lengths.LABEL))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -624,7 +624,8 @@ def add_holiday(user, calendar: Calendar, day: date | None, name: str = "") -> C
         raise Invalid("Give a date.", {"day": "Give a date such as 2026-12-25."})
     if any(h.day == day for h in calendar.holidays):
         raise Invalid("Already a holiday.", {"day": "This day is already a holiday."})
-    holiday = CalendarHoliday(day=day, name=(name or "").strip()[:200])
+    lengths.refuse_too_long(name=(name, lengths.NAME))
+    holiday = CalendarHoliday(day=day, name=(name or "").strip())
     calendar.holidays.append(holiday)
     calendar.updated_at = utcnow()
     db.session.flush()

@@ -3,9 +3,11 @@ list of published responses."""
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
+from .. import lengths
 from ..admin.forms import country_choices, theme_choices
+from ..lengths import Capped
 from ..widgets import QuickSelect
 
 VISIBILITY_CHOICES = [
@@ -16,10 +18,10 @@ VISIBILITY_CHOICES = [
 
 
 class DraftForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField("Summary", validators=[Length(max=20_000)])
-    body = TextAreaField("Response (Markdown)", validators=[DataRequired(), Length(max=200_000)])
-    note = StringField("What changed", validators=[Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Capped(lengths.TITLE)])
+    summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
+    body = TextAreaField("Response (Markdown)", validators=[DataRequired(), Capped(lengths.BODY)])
+    note = StringField("What changed", validators=[Capped(lengths.TITLE)])
 
 
 class PublishForm(FlaskForm):
@@ -33,7 +35,7 @@ class KnowledgeFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Words", validators=[Length(max=200)])
+    q = SearchField("Words", validators=[Capped(lengths.SEARCH)])
     theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
                         widget=QuickSelect())
     country = SelectField("Country", choices=lambda: country_choices("All countries"),

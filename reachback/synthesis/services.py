@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
+from .. import lengths
 from .. import permissions as perm
 from ..countries import country_name
 from ..errors import Conflict, Invalid, NotFound
@@ -72,10 +73,10 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
     title = (title or "").strip()
     if not title:
         errors["title"] = "This field is required."
-    elif len(title) > 200:
-        errors["title"] = "At most 200 characters."
     if not (body or "").strip():
         errors["body"] = "This field is required."
+    lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY),
+                  body=(body, lengths.BODY), note=(note, lengths.TITLE))
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     if query.status != "synthesis":
@@ -91,7 +92,7 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
     db.session.add(ResponseRevision(
         response=response, number=response.revision, author_id=user.id,
         title=response.title, summary=response.summary, body=response.body,
-        note=(note or "")[:200],
+        note=(note or "").strip(),
     ))
     if query.status != "synthesis":
         transition(query, "synthesis", user, "synthesis_started")
