@@ -35,8 +35,18 @@ class ProfileForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
+    """A new API token: it acts as the user until revoked, so the password is asked again,
+    and the code where the account has two-factor sign-in (the template shows it then)."""
+
     token_name = StringField("Token name", validators=[DataRequired(), Capped(lengths.LABEL)],
                        description="What the token is for, e.g. “reporting script”.")
+    current_password = PasswordField("Current password", id="tk-current",
+                                     validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+    code = StringField("Two-factor code", id="tk-code", validators=[Length(max=64)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "spellcheck": "false", "autocapitalize": "off"},
+                       description="From your authenticator app, or a recovery code.")
 
 
 class NewPasswordForm(FlaskForm):

@@ -138,6 +138,7 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         audit("user_activated" if active else "user_deactivated", actor, user.email)
         if not active and user.id is not None:
             end_sessions(user, "deactivated", actor=actor)
+            revoke_api_tokens(user, "deactivated", actor=actor)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     db.session.flush()
@@ -169,13 +170,15 @@ def _organisation(name: str) -> Organisation | None:
 
 
 def set_password(actor, user, password: str) -> None:
-    """Set a password (admins for anyone, a user for themselves); ends every session of the
-    user. Users changing their own password from the site go through change_password."""
+    """Set a password (admins for anyone, a user for themselves); ends every session and
+    revokes every API token of the user. Users changing their own password from the site
+    go through change_password."""
     if actor is not None and actor.id != user.id:
         perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
     user.password_hash = hash_password(validate_password(password))
     audit("password_changed", actor, user.email)
     end_sessions(user, "password_changed", actor=actor)
+    revoke_api_tokens(user, "password_changed", actor=actor)
 
 
 def reauthenticate(user, password: str, action: str) -> None:
@@ -193,8 +196,8 @@ def reauthenticate(user, password: str, action: str) -> None:
 def change_password(user, current_password: str, new_password: str,
                     keep: UserSession | None = None) -> None:
     """A user changes their own password: the current one is asked again and the new one
-    must pass the rules; every other session of the user ends (all but `keep`). Raises
-    Invalid with per-field errors."""
+    must pass the rules; every other session of the user ends (all but `keep`) and every
+    API token is revoked. Raises Invalid with per-field errors."""
     reauthenticate(user, current_password, "change_password")
     validate_password(new_password, "new_password")
     if current_password == new_password:
@@ -203,6 +206,7 @@ def change_password(user, current_password: str, new_password: str,
     user.password_hash = hash_password(new_password)
     audit("password_changed", user, user.email)
     end_sessions(user, "password_changed", actor=user, keep=keep)
+    revoke_api_tokens(user, "password_changed", actor=user)
 
 
 def change_email(user, current_password: str, new_email: str,
@@ -374,6 +378,13 @@ def end_sessions(user, reason: str, actor=None, keep: UserSession | None = None)
     return count
 
 
+def sign_out_everywhere(user) -> None:
+    """"Sign out everywhere": every session of the user ends, this one included, and every
+    API token is revoked (a stolen token must not outlive the owner's reaction)."""
+    end_sessions(user, "sign_out_everywhere")
+    revoke_api_tokens(user, "sign_out_everywhere")
+
+
 def list_sessions(user) -> list[UserSession]:
     """The user's live sessions, most recently used first."""
     now = utcnow()
@@ -465,6 +476,22 @@ def revoke_token(user, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         audit("token_revoked", user, user.email, f"token={token.prefix}…")
     return token
+
+
+def revoke_api_tokens(user, reason: str, actor=None) -> int:
+    """Revoke every live API token of a user, in the caller's transaction; returns how
+    many. A token is a password that never asks for the second factor, so whatever ends the
+    user's sessions for a credential reason (password changed or reset, sign out everywhere,
+    deactivation, two-factor turned off) ends the tokens too. Audited when any was live."""
+    stmt = (update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session="fetch"))
+    count = db.session.execute(stmt).rowcount or 0
+    if count:
+        audit("tokens_revoked", actor if actor is not None else user, user.email,
+              f"reason={reason}; tokens={count}")
+    return count
 
 
 def user_for_token(clear: str) -> User | None:
