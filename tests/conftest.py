@@ -201,6 +201,18 @@ def make_web(app):
 
 
 @pytest.fixture
+def signed_in(make_web):
+    """signed_in(user) -> a WebClient of its own, signed in as the user."""
+
+    def sign_in(user):
+        web = make_web()
+        web.login(user)
+        return web
+
+    return sign_in
+
+
+@pytest.fixture
 def make_user(app):
     counter = {"n": 0}
 

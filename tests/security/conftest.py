@@ -1,5 +1,4 @@
-"""Helpers of the security suite: signed-in clients, the session cookie, database snapshots."""
-import pytest
+"""Helpers of the security suite: the session cookie and database snapshots."""
 
 from reachback.extensions import db
 
@@ -32,18 +31,6 @@ def snapshot() -> dict:
 def session_cookie(web):
     cookie = web.client.get_cookie("session")
     return cookie.value if cookie else None
-
-
-@pytest.fixture
-def signed_in(make_web):
-    """signed_in(user) -> a WebClient signed in as the user."""
-
-    def sign_in(user):
-        web = make_web()
-        web.login(user)
-        return web
-
-    return sign_in
 
 
 def is_login_redirect(response) -> bool:
