@@ -56,12 +56,13 @@ class Notice:
     text: str
     query: object = None
     actor: object = None
+    url: str | None = None  # where the notice leads; the query's page when None
 
 
-def notify(recipients, kind: str, text: str, query=None, actor=None) -> None:
+def notify(recipients, kind: str, text: str, query=None, actor=None, url=None) -> None:
     """Queue an in-app notice for each recipient (never for the person who acted), and an
     e-mail for those whose preference for this kind is `immediate` (the default)."""
-    notify_many([Notice(recipients, kind, text, query, actor)])
+    notify_many([Notice(recipients, kind, text, query, actor, url)])
 
 
 def notify_many(notices: Iterable[Notice]) -> None:
@@ -76,13 +77,15 @@ def notify_many(notices: Iterable[Notice]) -> None:
                     notice.actor is not None and user.id == notice.actor.id):
                 continue
             seen.add(user.id)
-            query = notice.query
+            query, url = notice.query, notice.url
+            if url is None:
+                url = f"/queries/{query.reference}" if query is not None else ""
             note = Notification(
                 user_id=user.id,
                 kind=notice.kind,
                 text=notice.text,
                 query_id=query.id if query is not None else None,
-                url=f"/queries/{query.reference}" if query is not None else "",
+                url=url,
                 created_at=utcnow(),
             )
             db.session.add(note)

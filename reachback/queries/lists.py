@@ -1,4 +1,7 @@
 """What the query pages list: my queries, the triage inbox, an expert's queue, a timeline."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, load_only, selectinload
 
@@ -122,11 +125,48 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
                         page, per_page)
 
 
-def timeline(user, query) -> list[Event]:
+# Keys of an event's data that name another query (a duplicate, its original). That query may
+# be hidden from a reader of this one, so each reader is shown only what they may see; the
+# decision is taken when the timeline is read, and the stored event keeps the reference.
+OTHER_QUERY_KEYS = ("duplicate_of", "duplicate")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An event as one reader is shown it: a query they may not see is named None."""
+
+    kind: str
+    actor: User | None
+    at: datetime
+    data: dict
+
+
+def timeline(user, query) -> list[TimelineEntry]:
     stmt = select(Event).where(Event.query_id == query.id)
     if not perm.can_see_internal(user, query):
         stmt = stmt.where(Event.internal.is_(False))
-    return list(db.session.scalars(stmt.order_by(Event.at, Event.id)))
+    events = list(db.session.scalars(stmt.order_by(Event.at, Event.id)))
+    named = {(e.data or {}).get(key) for e in events for key in OTHER_QUERY_KEYS}
+    shown = _visible_references(user, named - {None})
+    return [TimelineEntry(e.kind, e.actor, e.at, {
+        key: value if key not in OTHER_QUERY_KEYS or value in shown else None
+        for key, value in (e.data or {}).items()}) for e in events]
+
+
+def _visible_references(user, references: set[str]) -> set[str]:
+    """Those of `references` that name a query `user` may see: one statement, whatever the
+    number of events (and none when the timeline names no other query)."""
+    if not references:
+        return set()
+    return set(db.session.scalars(select(FieldQuery.reference).where(
+        FieldQuery.reference.in_(references), perm.visible_queries(user))))
+
+
+def duplicates_of(query) -> list[FieldQuery]:
+    """The queries closed as duplicates of `query`, with their requesters, in one statement."""
+    return list(db.session.scalars(
+        select(FieldQuery).where(FieldQuery.duplicate_of_id == query.id)
+        .options(*_LIST_ONLY).order_by(FieldQuery.id)))
 
 
 def messages(user, query) -> list[Message]:

@@ -12,7 +12,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..knowledge import search
 from ..models_base import utcnow
-from ..notify.services import notify
+from ..notify.services import Notice, notify, notify_many
 from ..pagination import paginate_ids
 from ..queries import lists
 from ..queries.states import check_transition, record, transition
@@ -104,7 +104,8 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
 
 
 def publish_response(user, query, visibility: str):
-    """Publish the latest draft with the given visibility; the requester and contributors hear."""
+    """Publish the latest draft with the given visibility; the requester, the contributors and
+    the requesters of its duplicates hear. Raises Forbidden, Invalid, Conflict."""
     perm.require(perm.can_triage(user, query), "Only facilitators publish responses.")
     if visibility not in VISIBILITIES:
         raise Invalid("Choose a visibility.",
@@ -127,8 +128,32 @@ def publish_response(user, query, visibility: str):
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]
     notify(contributors, "response_published",
            f"The response you contributed to ({query.reference}) is published", query, actor=user)
+    _tell_duplicates(user, query, response, {query.requester_id, *(u.id for u in contributors)})
     db.session.flush()
     return response
+
+
+def _tell_duplicates(user, query, response, told: set[int]) -> None:
+    """Each requester of a duplicate of `query` (but those in `told`, who heard already) is
+    told, about their own query, that a similar one was answered. The link goes to the
+    response only when they may read it; otherwise the notice says it is restricted and
+    neither names nor links it (the original may be a query they may not see). Telling them
+    beats silence: their query is closed and would otherwise wait for nothing."""
+    notices = []
+    for duplicate in lists.duplicates_of(query):
+        requester = duplicate.requester
+        if requester.id in told:
+            continue
+        told.add(requester.id)
+        if perm.can_view_response(requester, response):
+            text = f"A query similar to your {duplicate.reference} was answered: read its response"
+            url = f"/kb/{query.reference}"
+        else:
+            text = (f"A query similar to your {duplicate.reference} was answered, but its "
+                    "response is restricted: ask a facilitator if you need it")
+            url = ""
+        notices.append(Notice([requester], "response_published", text, duplicate, user, url))
+    notify_many(notices)
 
 
 def get_revision(user, query, number: int) -> ResponseRevision:
