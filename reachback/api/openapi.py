@@ -106,7 +106,11 @@ SCHEMAS = {
         rebuilding={"type": "boolean",
                     "description": "True while the index is rebuilt (then no items)"}),
     "Event": _object(["kind", "actor", "at", "data"], kind=STR, actor=_nullable(_ref("Person")),
-                     at=TIME, data={"type": "object"}),
+                     at=TIME, data={
+                         "type": "object",
+                         "description": "What happened. `duplicate_of` (of `closed`) and "
+                                        "`duplicate` (of `duplicate_linked`) name the other "
+                                        "query, or are null when the caller may not see it"}),
     # Request bodies.
     "QueryInput": _object(
         ["title", "question", "country", "themes"],
