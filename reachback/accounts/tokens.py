@@ -5,10 +5,11 @@ from . import services, twofactor
 from .models import ApiToken
 
 
-def create_confirmed_token(user, name: str, current_password: str,
-                           code: str | None = None) -> tuple[ApiToken, str]:
-    """services.create_token() after twofactor.reauthenticate_with_code(); raises Invalid
-    (on current_password or code) and creates nothing when either is wrong. The CLI's
-    `reachback users token` asks neither: its operator holds the database already."""
-    twofactor.reauthenticate_with_code(user, current_password, code, "create_token")
+def create_confirmed_token(user, name: str, current_password: str, code: str | None = None,
+                           address: str = "") -> tuple[ApiToken, str]:
+    """services.create_token() after twofactor.reauthenticate_with_code() (wrong codes are
+    counted for this account and client `address`); raises Invalid (on current_password or
+    code) or TooManyAttempts and creates nothing when refused. The CLI's `reachback users
+    token` asks neither: its operator holds the database already."""
+    twofactor.reauthenticate_with_code(user, current_password, code, "create_token", address)
     return services.create_token(user, name)

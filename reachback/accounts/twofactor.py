@@ -112,15 +112,16 @@ def verify_code(user, code: str | None, address: str = "") -> bool:
     return False
 
 
-def reauthenticate_with_code(user, current_password: str, code: str | None,
-                             action: str) -> None:
+def reauthenticate_with_code(user, current_password: str, code: str | None, action: str,
+                             address: str = "") -> None:
     """Ask the password again and, where the account has two-factor sign-in, a code (not
     used before) or a recovery code: the step-up before a change that must not follow from
-    a stolen session alone. Raises Invalid on current_password or code. Failures are
-    audited (and a wrong code counted towards the lockout, as at sign-in) and committed
-    here, before anything of the change was written: the caller rolls back on Invalid."""
+    a stolen session alone. Raises Invalid on current_password or code, TooManyAttempts
+    while this account and client address must wait. Failures are audited (a wrong code is
+    counted for the account and address, as at sign-in) and committed here, before anything
+    of the change was written: the caller rolls back on Invalid."""
     reauthenticate(user, current_password, action)
-    if is_enrolled(user) and not verify_code(user, code):
+    if is_enrolled(user) and not verify_code(user, code, address):
         db.session.commit()
         raise Invalid("The two-factor code is not right.", {"code": WRONG_CODE})
 

@@ -207,7 +207,10 @@ def create_token():
     try:
         _token, clear = tokens.create_confirmed_token(
             current_user, token_form.token_name.data, token_form.current_password.data,
-            token_form.code.data)
+            token_form.code.data, client_address())
+    except TooManyAttempts as e:
+        return throttled("accounts/profile.html", e,
+                         **_profile_context(_profile_form(), token_form))
     except Invalid as e:
         db.session.rollback()
         limits.failed()
@@ -232,10 +235,15 @@ def _profile_form() -> ProfileForm:
     return form
 
 
+def _profile_context(form, token_form, new_token=None) -> dict:
+    return {"form": form, "token_form": token_form, "new_token": new_token,
+            "tokens": services.list_tokens(current_user),
+            "ask_code": twofactor.is_enrolled(current_user)}
+
+
 def _profile_page(form, token_form, new_token=None):
-    return render_template("accounts/profile.html", form=form, token_form=token_form,
-                           tokens=services.list_tokens(current_user), new_token=new_token,
-                           ask_code=twofactor.is_enrolled(current_user))
+    return render_template("accounts/profile.html",
+                           **_profile_context(form, token_form, new_token))
 
 
 # --- password reset by e-mail ------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from reachback.accounts.models import ApiToken, AuditEvent
+from reachback.accounts.models import ApiToken, AuditEvent, SignInThrottle
 from reachback.accounts.services import create_token, set_password
 from reachback.extensions import db
 from tests.helpers import PASSWORD, allow_code_again, totp_code
@@ -119,7 +119,7 @@ def test_staff_with_two_factor_also_give_a_fresh_code(client, signed_in, make_us
     user = make_user("facilitator")
     web = signed_in(user)  # the frozen clock's code signed them in: it is used
     code = totp_code(user.totp_secret)
-    # Four wrong codes: each counts towards the lockout (the fifth would lock the account).
+    # Four wrong codes: each counts for this account and address (the fifth makes it wait).
     for fields in ({}, {"code": ""}, {"code": "000000"}, {"code": code}):
         page = create(web, current_password=PASSWORD, **fields)
         assert page.status_code == 422 and token_count(user) == 0, fields
@@ -130,3 +130,19 @@ def test_staff_with_two_factor_also_give_a_fresh_code(client, signed_in, make_us
     assert token_count(user) == 0
     assert created(client, create(web, current_password=PASSWORD, code=code))
     assert token_count(user) == 1
+
+
+def test_wrong_codes_slow_this_account_and_address_like_at_sign_in(
+        client, signed_in, make_user, clock):
+    """The wait after repeated wrong codes (accounts/lockout.py) counts the client's address,
+    and a refused attempt is the profile page again with 429 and Retry-After."""
+    user = make_user("facilitator")
+    web = signed_in(user)
+    for _n in range(5):
+        assert create(web, current_password=PASSWORD, code="000000").status_code == 422
+    allow_code_again(user)
+    page = create(web, current_password=PASSWORD, code=totp_code(user.totp_secret))
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+    assert "Create a token" in page.get_data(as_text=True) and token_count(user) == 0
+    db.session.expire_all()
+    assert db.session.scalars(select(SignInThrottle.address)).all() == ["127.0.0.1"]
