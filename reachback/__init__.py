@@ -1,8 +1,9 @@
 """Reachback: a reach-back query service for stabilization and peacebuilding practitioners."""
 from flask import Flask
 
+from . import paths
 from .accounts.limit_store import init_limiter
-from .config import PROJECT_ROOT, instance_path, load_config
+from .config import instance_path, load_config
 from .extensions import csrf, db, init_compress, login_manager
 
 
@@ -12,8 +13,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         __name__,
         instance_path=instance_path(),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
+        static_url_path="/static",  # not the folder's name: a wheel's is _static
     )
     # "//" in a path must reach the 404 handler, not a redirect (the API answers JSON).
     app.url_map.merge_slashes = False
@@ -40,7 +42,7 @@ def init_migrations(app: Flask) -> Flask:
     takes 11 MB of each worker's memory (budget: 120 MB)."""
     from flask_migrate import Migrate
 
-    Migrate(app, db, directory=str(PROJECT_ROOT / "reachback" / "migrations"))
+    Migrate(app, db, directory=str(paths.MIGRATIONS))
     return app
 
 

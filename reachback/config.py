@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .paths import default_instance
 
 
 class Defaults:
@@ -110,7 +110,7 @@ class Defaults:
 
 
 def instance_path() -> str:
-    return os.environ.get("REACHBACK_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    return os.environ.get("REACHBACK_INSTANCE_PATH") or str(default_instance())
 
 
 def _coerce(value: str, default):
