@@ -8,11 +8,8 @@ from reachback.errors import Invalid
 from reachback.extensions import db
 from reachback.knowledge import library
 from reachback.sla import services as sla
+from tests.api.test_input_limits import over
 from tests.service.test_library import doc_data, upload
-
-
-def over(limit: int) -> str:
-    return "x" * (limit + 1)
 
 
 def test_the_services_refuse_text_over_its_cap_instead_of_cutting_it(make_user, clock):

@@ -7,22 +7,10 @@ import itertools
 from reachback import lengths
 from reachback.extensions import db
 from reachback.knowledge import library
+from tests.api.test_input_limits import NEW_QUERY, TEN_MB, THEME, at, over
 from tests.security.conftest import snapshot
 from tests.service.test_library import doc_data, upload
 from tests.web.test_attachments import login
-
-THEME = "police-reform-and-community-policing"
-NEW_QUERY = {"title": "Vetting police recruits", "question": "What worked elsewhere?",
-             "country": "SS", "themes": [THEME]}
-TEN_MB = 10 * 1024 * 1024
-
-
-def over(limit: int) -> str:
-    return "x" * (limit + 1)
-
-
-def at(limit: int) -> str:
-    return "y" * limit
 
 
 def test_a_ten_megabyte_draft_is_refused_by_the_page_while_a_file_may_be_larger(
