@@ -138,6 +138,15 @@ SCHEMAS = {
                           note=_text(lengths.NOTE)),
 }
 
+# Text the services refuse empty or blank (422): at least one character that is not a space.
+NOT_BLANK = {"QueryInput": ("title", "question", "country"), "MessageInput": ("message",),
+             "AssignmentInput": ("expert",), "DeclineInput": ("reason",),
+             "ContributionInput": ("body",), "ResponseInput": ("title", "body")}
+for _name, _fields in NOT_BLANK.items():
+    for _field in _fields:  # a new dict: STR and the like are shared
+        _properties = SCHEMAS[_name]["properties"]
+        _properties[_field] = {**_properties[_field], "minLength": 1, "pattern": r"\S"}
+
 ERRORS = {
     "400": "The body is not a JSON object",
     "401": "Token missing, unknown or revoked",
@@ -146,6 +155,14 @@ ERRORS = {
     "409": "Not allowed in the object's current status",
     "413": "The request is too large",
     "422": "A field is invalid (see error.fields)",
+    "429": "Too many requests (refused tokens, or searches): try again after Retry-After",
+}
+# Headers that always come with an error (api/auth.py, web.py's 429 handler).
+ERROR_HEADERS = {
+    "401": {"WWW-Authenticate": {"required": True, "schema": STR,
+                                 "description": 'Bearer realm="reachback"'}},
+    "429": {"Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1},
+                            "description": "Seconds until the next attempt is let through"}},
 }
 REF_PARAM = {"name": "ref", "in": "path", "required": True, "schema": REF}
 ID_PARAM = {"name": "assignment_id", "in": "path", "required": True, "schema": INT}
@@ -157,7 +174,7 @@ LIST_PARAMS = [
      "description": "1: only the caller's own queries"},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {"name": "per_page", "in": "query",
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+     "schema": {"type": "integer", "minimum": 1, "default": 25},
      "description": "Larger values are clamped to 100"},
 ]
 
@@ -174,7 +191,7 @@ SEARCH_PARAMS = [
                                                 "default": "relevance"}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {"name": "per_page", "in": "query",
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+     "schema": {"type": "integer", "minimum": 1, "default": 10},
      "description": "Larger values are clamped to 100"},
 ]
 
@@ -191,11 +208,20 @@ def _op(summary, answer, status=200, body=None, params=(), errors=(), public=Fal
     if body:
         op["requestBody"] = {"required": not optional_body,
                              "content": {"application/json": {"schema": _ref(body)}}}
-    for code in sorted({*errors, *(() if public == "open" else ("401",))}):
+    # Every operation but the open one checks a token sent, and refused tokens are limited.
+    for code in sorted({*errors, *(() if public == "open" else ("401", "429"))}):
         op["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
     if public:
         op["security"] = [] if public == "open" else [{}, {"bearer": []}]
     return op
+
+
+def _error_response(code: str, text: str) -> dict:
+    response = {"description": text,
+                "content": {"application/json": {"schema": _ref("Error")}}}
+    if code in ERROR_HEADERS:
+        response["headers"] = ERROR_HEADERS[code]
+    return response
 
 
 def _items(name: str) -> str:
@@ -275,8 +301,7 @@ SPEC = {
             "description": "A personal API token from the profile page or "
                            "`reachback users token EMAIL`"}},
         "schemas": SCHEMAS,
-        "responses": {f"E{code}": {"description": text, "content": {
-            "application/json": {"schema": _ref("Error")}}} for code, text in ERRORS.items()},
+        "responses": {f"E{code}": _error_response(code, text) for code, text in ERRORS.items()},
     },
 }
 
