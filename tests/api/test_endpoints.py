@@ -20,7 +20,7 @@ NEW_QUERY = {
     "country": "SS",
     "themes": [THEME, "vetting"],
     "priority": "high",
-    "needed_by": "2099-12-31",
+    "needed_by": "2027-12-31",  # within five years of the frozen clock
     "confidentiality": "community",
 }
 ISO_UTC = "+00:00"
@@ -49,7 +49,7 @@ def test_themes_list_every_theme_with_its_parent_slug(api, make_user):
 
 # --- POST /queries ----------------------------------------------------------------------
 
-def test_submitting_a_query_answers_201_with_the_query_and_stores_it(api, make_user):
+def test_submitting_a_query_answers_201_with_the_query_and_stores_it(api, make_user, clock):
     member = make_user("member")
     response = api.post("/api/v1/queries", member, json=NEW_QUERY)
     assert response.status_code == 201
@@ -59,7 +59,7 @@ def test_submitting_a_query_answers_201_with_the_query_and_stores_it(api, make_u
     assert sorted(body["themes"]) == sorted([THEME, "vetting"])
     assert body["question_html"] == "<p>What <strong>worked</strong> elsewhere?</p>"
     assert body["requester"] == {"email": member.email, "name": member.name}
-    assert body["needed_by"] == "2099-12-31" and body["priority"] == "high"
+    assert body["needed_by"] == "2027-12-31" and body["priority"] == "high"
     assert body["created_at"].endswith(ISO_UTC) and "." not in body["created_at"]
     assert body["assignments"] == [] and body["contributions"] == []
     sla = body["sla"]
