@@ -2,7 +2,7 @@
 services check here, so that no request stores a year 9999 or computes across centuries.
 
 Due times and needed-by dates lie between now and DUE_YEARS on; filters and other dates
-(holidays, availability, report years) between FIRST_DAY and FILTER_YEARS on. A date outside
+(holidays, availability; documents from 1900) between FIRST_DAY and FILTER_YEARS on. A date outside
 its window gets a field message, and one rule everywhere: the API answers 422 naming the
 field; a form shows the message beside the field and changes nothing; a page's list filter is
 not applied and its field shows why (the pages' rule for every invalid filter).
@@ -18,7 +18,6 @@ from .models_base import utcnow
 DUE_YEARS = 5
 FILTER_YEARS = 10
 FIRST_DAY = date(2000, 1, 1)
-DATE_EXAMPLE = "Use a date such as 2026-12-31."
 
 
 def _years_on(day: date, years: int) -> date:
@@ -64,21 +63,6 @@ def date_error(day: date, first: date = FIRST_DAY) -> str | None:
     if not first <= day <= last_day():
         return f"Give a date between {first:%Y-%m-%d} and {last_day():%Y-%m-%d}."
     return None
-
-
-def year_error(year: int) -> str | None:
-    """Why a year (of a report, of public holidays) is outside the window, or None."""
-    if not FIRST_DAY.year <= year <= last_day().year:
-        return f"Give a year between {FIRST_DAY.year} and {last_day().year}."
-    return None
-
-
-def parse_date(text: str) -> date:
-    """An ISO date (2026-12-31); ValueError with DATE_EXAMPLE otherwise."""
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise ValueError(DATE_EXAMPLE) from None
 
 
 class InWindow:
