@@ -5,7 +5,7 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 
-.PHONY: help run test test-postgres check lint demo upgrade clean chromium vnu screenshots bench-data bench
+.PHONY: help run test test-postgres test-faketime check lint demo upgrade clean chromium vnu screenshots bench-data bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -33,8 +33,9 @@ upgrade: $(STAMP)  ## apply database migrations
 demo: $(STAMP)  ## load the demo data (idempotent)
 	$(RB) demo
 
-test: $(TSTAMP) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), then on PostgreSQL
+test: $(TSTAMP) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), the unit and service tests time-shifted, then the suite on PostgreSQL
 	$(PY) -m pytest -n 2
+	$(MAKE) --no-print-directory test-faketime
 	$(MAKE) --no-print-directory test-postgres
 
 check: $(TSTAMP)  ## static checks: ruff, bandit (medium severity and up), pip-audit when PyPI answers
@@ -52,8 +53,15 @@ screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data
 	$(PY) scripts/screenshots.py
 
 test-postgres: $(TSTAMP)  ## the suite on a throwaway PostgreSQL server (.ci/postgres.sh installs and starts it)
-	@# The browser tests serve their own SQLite app: they ran above.
-	url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 -m "not browser"
+	@# The browser tests serve their own SQLite app, and the wheel is tested with its own: they ran above.
+	url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 -m "not browser and not packaging"
+
+# The time-shifted pass: a Monday 02:00 UTC, before any calendar's working day and the day after
+# Europe's clocks moved to summer time (31 December 23:59 UTC is another awkward one).
+FAKETIME_AT := 2027-03-29 02:00:00 UTC
+
+test-faketime: $(TSTAMP)  ## the unit and service tests again with every clock at FAKETIME_AT (libfaketime; installed as root when missing)
+	sh scripts/pytest-at.sh '$(FAKETIME_AT)' $(PY) -n 2 -q tests/unit tests/service
 
 bench-data: $(STAMP)  ## generate the benchmark's large data set in bench/instance/ and index it (SCALE=0.05 for a quick one)
 	$(PY) bench/generate.py --scale $(or $(SCALE),1)

@@ -4,7 +4,7 @@ Every function takes the acting user and plain data, checks permission through
 reachback.permissions, changes the database, records an Event and queues the
 notifications, then flushes. The caller (request, API call, command) commits.
 """
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -117,7 +117,7 @@ def _themes(slugs, errors) -> list[Theme]:
 def validate_query_data(data: dict, today: date | None = None) -> dict:
     """Check a submission; returns clean values or raises Invalid with a message per field."""
     errors: dict[str, str] = {}
-    today = today or datetime.now(UTC).date()
+    today = today or utcnow().date()
     clean = {
         "title": _text(data, "title", errors, limit=lengths.TITLE),
         "question": _text(data, "question", errors),

@@ -4,7 +4,7 @@ The candidate set is the experts (hundreds at most), loaded with a constant numb
 statements; the score is computed in Python so that every point can be explained.
 """
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,7 @@ from .. import permissions as perm
 from ..accounts.models import User, UserRole
 from ..countries import country_name
 from ..extensions import db
+from ..models_base import utcnow
 from ..queries.models import ACTIVE_ASSIGNMENT, Assignment
 
 WEIGHTS = {"theme": 3, "family": 1, "country": 2, "load": -1, "away": -5}
@@ -39,7 +40,7 @@ def open_loads(expert_ids) -> dict[int, int]:
 def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> list[Suggestion]:
     """Experts not yet assigned to the query, best first, each with the reasons of its score."""
     perm.require(perm.can_triage(user, query), "Only facilitators route queries.")
-    today = today or datetime.now(UTC).date()
+    today = today or utcnow().date()  # the application's clock, as everywhere
     taken = {a.expert_id for a in query.assignments if a.status in ACTIVE_ASSIGNMENT}
     experts = [
         e for e in db.session.scalars(

@@ -185,16 +185,17 @@ def test_invisible_query_is_not_found(app, make_query, make_user):
     assert qs.get_query(query.requester, query.reference.lower()) is query
 
 
-def test_expert_queue_puts_the_earliest_due_first(app, make_query, make_user):
+def test_expert_queue_puts_the_earliest_due_first(app, make_query, make_user, clock):
+    """Given due times and the SLA's own (40 working hours from Monday 09:00: Friday 17:00)
+    are ordered by time, whatever the hour the suite runs at."""
     staff, expert = make_user("facilitator"), make_user("expert")
-    later, sooner, undated = (make_query(facilitator=staff) for _ in range(3))
-    now = datetime.now(UTC)
-    qs.assign_expert(staff, later, expert, due_at=now + timedelta(days=5))
-    qs.assign_expert(staff, undated, expert)
-    qs.assign_expert(staff, sooner, expert, due_at=now + timedelta(days=1))
+    later, sooner, by_sla = (make_query(facilitator=staff) for _ in range(3))
+    qs.assign_expert(staff, later, expert, due_at=clock.now + timedelta(days=6))
+    assert qs.assign_expert(staff, by_sla, expert).due_at == datetime(2026, 11, 27, 17, tzinfo=UTC)
+    qs.assign_expert(staff, sooner, expert, due_at=clock.now + timedelta(days=1))
     page = lists.expert_queue(expert, 1, 10)
     assert [a.query.reference for a in page.items] == [
-        sooner.reference, later.reference, undated.reference]
+        sooner.reference, by_sla.reference, later.reference]
 
 
 def test_triage_inbox_is_oldest_first_and_staff_only(app, make_query, make_user, clock):

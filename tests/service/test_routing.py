@@ -1,5 +1,5 @@
 """Expert suggestions: a transparent score with reasons."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,11 +22,11 @@ def test_ranking_prefers_expertise_and_country_and_explains_why(app, make_query,
     assert ranked[0].score > ranked[1].score > ranked[2].score
 
 
-def test_load_and_absence_lower_the_score(app, make_query, make_user):
+def test_load_and_absence_lower_the_score(app, make_query, make_user, clock):
     staff = make_user("facilitator")
     busy = make_user("expert", name="Busy", themes=["vetting"])
     away = make_user("expert", name="Away", themes=["vetting"],
-                     away_until=date.today() + timedelta(days=10))
+                     away_until=clock.now.date() + timedelta(days=10))
     free = make_user("expert", name="Free", themes=["vetting"])
     for _ in range(2):
         qs.assign_expert(staff, make_query(facilitator=staff), busy)
