@@ -60,60 +60,59 @@ def make_venv(tmp: Path, wheel: Path) -> Path:
     return venv
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def install_and_probe(tmp: Path) -> tuple[Path, dict]:
     """The installed application used from a directory outside the checkout, with an
     environment naming no instance folder, database or Python path of the project."""
-    tmp = tmp_path_factory.mktemp("wheel")
     venv = make_venv(tmp, build_wheel(tmp))
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("REACHBACK_", "PYTHON", "VIRTUAL_ENV"))}
-    migrated = run([str(venv / "bin" / "reachback"), "db", "upgrade"], cwd=elsewhere, env=env)
+    run([str(venv / "bin" / "reachback"), "db", "upgrade"], cwd=elsewhere, env=env)
     static = files_under(ROOT / "static")
     # -I: neither the probe's folder nor the current one goes on sys.path.
     probe = run([str(venv / "bin" / "python"), "-I", str(PROBE), json.dumps(static)],
                 cwd=elsewhere, env=env)
-    return venv.resolve(), migrated, json.loads(probe.splitlines()[-1])
+    return venv.resolve(), json.loads(probe.splitlines()[-1])
 
 
-def test_the_installed_package_comes_from_the_wheel_alone(installed):
-    venv, _, found = installed
+# One test, not one per check: under `pytest -n 2` each worker would build its own wheel.
+def test_the_wheel_installed_elsewhere_migrates_renders_and_serves(tmp_path):
+    venv, found = install_and_probe(tmp_path)
+    check_comes_from_the_wheel_alone(venv, found)
+    check_migrated_in_the_installed_instance_folder(venv, found)
+    assert found["templates"] == files_under(ROOT / "templates")  # each one compiled
+    check_every_email_renders(found)
+    check_pages_render_signed_out_and_in(found)
+    check_every_static_file_is_served_as_in_the_checkout(found)
+
+
+def check_comes_from_the_wheel_alone(venv: Path, found: dict) -> None:
     assert Path(found["package"]).is_relative_to(venv)
     assert str(ROOT) not in found["sys_path"] and "" not in found["sys_path"]
     for folder in ("template_folder", "static_folder", "instance_path"):
         assert Path(found[folder]).is_relative_to(venv), found[folder]
 
 
-def test_the_database_is_migrated_in_the_installed_instance_folder(installed):
-    venv, _, found = installed
+def check_migrated_in_the_installed_instance_folder(venv: Path, found: dict) -> None:
     instance = Path(found["instance_path"])
     assert instance == venv / "var" / "reachback-instance"  # never inside site-packages
     assert (instance / "reachback.db").stat().st_size > 0
 
 
-def test_every_template_is_installed_and_compiles(installed):
-    _, _, found = installed
-    assert found["templates"] == files_under(ROOT / "templates")
-
-
-def test_every_email_renders(installed):
-    _, _, found = installed
+def check_every_email_renders(found: dict) -> None:
     assert {name for name in found["templates"] if name.startswith("emails/")} == {
         f"emails/{name}.{ext}" for name in found["emails"] for ext in ("txt", "html")}
     assert all("Amina" in body and "rb.example" in body for body in found["emails"].values())
 
 
-def test_pages_render_signed_out_and_in(installed):
-    _, _, found = installed
+def check_pages_render_signed_out_and_in(found: dict) -> None:
     pages = {path: status for path, status in found["statuses"].items()
              if not path.startswith("/static/")}
     assert pages == {**{path: 200 for path in pages}, "/no-such-page": 404}
 
 
-def test_every_static_file_is_served_as_in_the_checkout(installed):
-    _, _, found = installed
+def check_every_static_file_is_served_as_in_the_checkout(found: dict) -> None:
     for name in files_under(ROOT / "static"):
         digest = hashlib.sha256((ROOT / "static" / name).read_bytes()).hexdigest()
         assert found["statuses"][f"/static/{name}"] == [200, digest], name
