@@ -28,6 +28,7 @@ from . import markdown, permissions
 from .countries import country_name
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .extensions import db, login_manager, write_intent
+from .forms import INVALID_INPUT, mark_invalid
 from .queries.states import STATUS_LABELS
 
 # Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
@@ -115,6 +116,7 @@ def init_web(app) -> None:
     app.before_request(_begin_request)
     app.teardown_request(_end_request)
     app.after_request(_security_headers)
+    app.after_request(_invalid_input_status)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(429, _too_many_requests)
@@ -204,6 +206,14 @@ def _end_request(_exc=None):
     token = g.pop("write_token", None)
     if token is not None:
         write_intent.reset(token)
+
+
+def _invalid_input_status(response):
+    """A page that shows refused input (a form's errors, a filter it could not apply)
+    answers 422, so that no bad number or date ever reads as a success."""
+    if request.environ.get(INVALID_INPUT) and response.status_code == 200:
+        response.status_code = 422
+    return response
 
 
 def _security_headers(response):
@@ -411,6 +421,7 @@ def page_arg() -> int:
 
 def apply_errors(form, error: Invalid) -> None:
     """Put a service's field errors beside the matching form fields."""
+    mark_invalid()
     for name, message in error.fields.items():
         field = getattr(form, name, None)
         if field is not None:

@@ -1,5 +1,4 @@
 """Sign-in and profile forms."""
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import lengths
+from ..forms import Form
 from ..lengths import Capped
 from ..timebounds import InWindow
 
@@ -21,7 +21,7 @@ ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitat
                "admin": "Administrator"}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
@@ -29,12 +29,12 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     timezone = SelectField("Time zone", validators=[DataRequired()])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A new API token: it acts as the user until revoked, so the password is asked again,
     and the code where the account has two-factor sign-in (the template shows it then)."""
 
@@ -49,7 +49,7 @@ class TokenForm(FlaskForm):
                        description="From your authenticator app, or a recovery code.")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Choosing a password: after an invitation, a reset link, or (with the current one) on
     the security page."""
 
@@ -70,7 +70,7 @@ class PasswordChangeForm(NewPasswordForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The second step of signing in, and the first code of a new key."""
 
     code = StringField("Code", validators=[DataRequired(), Length(max=64)],
@@ -78,7 +78,7 @@ class CodeForm(FlaskForm):
                                   "spellcheck": "false", "autocapitalize": "off"})
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     """Set up, renew recovery codes, turn off: each asks for the password again."""
 
     current_password = PasswordField("Current password", id="tf-current",
@@ -86,7 +86,7 @@ class TwoFactorForm(FlaskForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
 
@@ -98,13 +98,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     roles = MultiCheckboxField("Roles", default=["member"])
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = EmailField("New e-mail address", id="em-email",
                        validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
@@ -113,7 +113,7 @@ class EmailChangeForm(FlaskForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The filters of the admin audit log page (a GET form: no CSRF token)."""
 
     class Meta:

@@ -1,5 +1,4 @@
 """Forms of the admin pages (user accounts), and the theme and country choices they share."""
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES, Theme
 from ..countries import countries
 from ..extensions import db
+from ..forms import Form
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
@@ -42,7 +42,7 @@ def country_choices(first: str | None = None) -> list[SelectChoice]:
     return choices + [SelectChoice(code, name) for code, name in countries().items()]
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     roles = MultiCheckboxField(
         "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
@@ -68,7 +68,7 @@ class EditUserForm(UserForm):
     active = BooleanField("Active (may sign in)")
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False
 

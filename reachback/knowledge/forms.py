@@ -3,7 +3,6 @@
 The forms parse and render; reachback.knowledge.library checks (one set of rules for pages
 and API), including every uploaded file, by its content.
 """
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.widgets import DateInput
 
 from .. import lengths
 from ..admin.forms import country_choices, theme_choices
+from ..forms import Form
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
@@ -27,7 +27,7 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
     kind = SelectField("Kind of document", choices=KIND_CHOICES, default="briefing")
     summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
@@ -59,7 +59,7 @@ class DocumentForm(FlaskForm):
         return cls(data={"date": utcnow().date().isoformat()})
 
 
-class LibraryFilterForm(FlaskForm):
+class LibraryFilterForm(Form):
     """The library filters (a GET form: no CSRF token in the address)."""
 
     class Meta:

@@ -7,12 +7,12 @@ import logging
 
 from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length
 
 from ..accounts import limits
 from ..extensions import db
+from ..forms import Form
 from ..web import page_arg
 from . import search as svc
 from .index import MAX_QUERY_CHARS, IndexBusy
@@ -27,7 +27,7 @@ SIMILAR_TEXT_CHARS = 2_000
 REQUEST_REBUILD_LIMIT = 1_000
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The search box (a GET form: no CSRF token in the address)."""
 
     class Meta:

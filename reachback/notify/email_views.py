@@ -1,12 +1,12 @@
 """E-mail pages: a user's notification settings, and the outbox for admins."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Invalid
 from ..extensions import db
+from ..forms import Form
 from ..web import apply_errors, page_arg
 from .services import (
     KINDS,
@@ -23,10 +23,10 @@ bp = Blueprint("email", __name__)
 PER_PAGE = 50
 
 
-def preferences_form(current: dict[str, str]) -> FlaskForm:
+def preferences_form(current: dict[str, str]) -> Form:
     """One select per kind of notification, named after the kind, preset to the saved mode."""
 
-    class PreferencesForm(FlaskForm):
+    class PreferencesForm(Form):
         pass
 
     for kind, label in KINDS.items():

@@ -5,7 +5,6 @@ Fields the service requires carry `Marked()`, which only shows "(required)" besi
 """
 from datetime import date, datetime, time
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import (
@@ -23,6 +22,7 @@ from ..accounts.models import Theme
 from ..bounded import bounded_id
 from ..countries import countries
 from ..extensions import db
+from ..forms import Form, mark_invalid
 from ..knowledge.library import ACCEPT_ATTACHMENT
 from ..lengths import Capped
 from ..widgets import QuickSelect
@@ -58,7 +58,7 @@ def theme_choices() -> list[SelectChoice]:
     ]
 
 
-class QueryForm(FlaskForm):
+class QueryForm(Form):
     title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
     question = TextAreaField("Your question", validators=[Marked(), Capped(lengths.TEXT)])
     context = TextAreaField("Context", validators=[Capped(lengths.TEXT)])
@@ -90,35 +90,35 @@ class QueryForm(FlaskForm):
         }
 
 
-class ClarifyForm(FlaskForm):
+class ClarifyForm(Form):
     message = TextAreaField("Question for the requester", id="clarify-message",
                             validators=[Marked(), Capped(lengths.TEXT)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     message = TextAreaField("Your reply", id="reply-message",
                             validators=[Marked(), Capped(lengths.TEXT)])
     attachment = FileField("Attach a file", id="reply-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField("Internal note", id="note-body",
                          validators=[Marked(), Capped(lengths.TEXT)])
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(Form):
     body = TextAreaField("Your contribution", id="contribution-body",
                          validators=[Marked(), Capped(lengths.BODY)])
     attachment = FileField("Attach a file", id="contribution-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField("Why do you decline?", validators=[Marked(), Capped(lengths.NOTE)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     reason = SelectField("Reason", id="close-reason", validators=[Marked()],
                          choices=CLOSE_CHOICES)
     duplicate_of = StringField("Duplicate of (reference)", id="close-duplicate-of",
@@ -128,7 +128,7 @@ class CloseForm(FlaskForm):
                          validators=[Capped(lengths.NOTE)])
 
 
-class RouteForm(FlaskForm):
+class RouteForm(Form):
     experts = SelectMultipleField("Experts", coerce=bounded_id, validate_choice=False)
     due_at = StringField("Answer due by", widget=DateInput())
 
@@ -139,11 +139,17 @@ class RouteForm(FlaskForm):
 
     def parse_due(self, zone) -> bool:
         """Set `due` to the end of the chosen day in the viewer's time zone; False when the
-        text is not a date (the error then sits beside the field)."""
+        text is not a date or an expert is not a possible id (the error then sits beside
+        its field, and the page answers 422)."""
+        if self.experts.process_errors:
+            self.experts.errors = ["Choose experts from the list."]
+            mark_invalid()
+            return False
         try:
             day = date.fromisoformat(self.due_at.data) if self.due_at.data else None
         except ValueError:
             self.due_at.errors = ["Use a date such as 2026-12-31."]
+            mark_invalid()
             return False
         self.due = datetime.combine(day, time(23, 59), tzinfo=zone) if day else None
         return True

@@ -1,5 +1,4 @@
 """Forms of the SLA admin pages. They parse; the SLA services validate."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -7,13 +6,14 @@ from wtforms.validators import Optional
 from .. import lengths
 from ..admin.forms import MultiCheckboxField
 from ..bounded import BoundedIntegerField, bounded_id
+from ..forms import Form
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
 from .models import WEEKDAYS
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     """One priority's targets. A field left out of the request keeps its value."""
 
     priority = HiddenField()
@@ -41,7 +41,7 @@ class PolicyForm(FlaskForm):
         return {name: self[name].data for name in names if self[name].raw_data}
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(Form):
     name = StringField("Name", validators=[Capped(lengths.LABEL)])
     timezone = StringField("Timezone", render_kw={"maxlength": 64, "autocomplete": "off"})
     working_days = MultiCheckboxField(
@@ -53,16 +53,16 @@ class CalendarForm(FlaskForm):
                 "working_days": self.working_days.data or [], "intervals": self.intervals.data}
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(Form):
     # Own ids: the calendar's form on the same page has a `name` field too.
     day = DateField("Date", validators=[Optional(), InWindow()], id="holiday-day")
     name = StringField("Name", validators=[Capped(lengths.NAME)], id="holiday-name")
 
 
-class RemoveHolidayForm(FlaskForm):
+class RemoveHolidayForm(Form):
     holiday_id = BoundedIntegerField(widget=HiddenField.widget)
 
 
-class PublicHolidaysForm(FlaskForm):
+class PublicHolidaysForm(Form):
     country = SelectField("Country", validate_choice=False, widget=QuickSelect())
     year = BoundedIntegerField("Year", validators=[Optional()], high=9999)

@@ -1,12 +1,12 @@
 """Forms of the synthesis pages (the response draft, publishing it) and of the knowledge base
 list of published responses."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
 from ..admin.forms import country_choices, theme_choices
+from ..forms import Form
 from ..lengths import Capped
 from ..widgets import QuickSelect
 
@@ -17,19 +17,19 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(Form):
     title = StringField("Title", validators=[DataRequired(), Capped(lengths.TITLE)])
     summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
     body = TextAreaField("Response (Markdown)", validators=[DataRequired(), Capped(lengths.BODY)])
     note = StringField("What changed", validators=[Capped(lengths.TITLE)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     visibility = RadioField("Who may read the published response", choices=VISIBILITY_CHOICES,
                             validators=[InputRequired(message="Choose who may read it.")])
 
 
-class KnowledgeFilterForm(FlaskForm):
+class KnowledgeFilterForm(Form):
     """The knowledge base filters (a GET form: no CSRF token in the address)."""
 
     class Meta:

@@ -67,7 +67,7 @@ def test_a_common_or_short_new_password_is_refused_beside_the_field(web, make_us
     before = stored_hash(user)
     for bad, message in (("qwerty123456", "too common"), ("short one", "at least 12")):
         page = change(web, bad)
-        assert page.status_code == 200 and message in page.get_data(as_text=True)
+        assert page.status_code == 422 and message in page.get_data(as_text=True)
         assert 'aria-invalid="true"' in page.get_data(as_text=True)
     assert stored_hash(user) == before
 
@@ -77,7 +77,7 @@ def test_the_confirmation_must_match(web, make_user):
     web.login(user)
     page = web.post("/profile/security", {"action": "password", "current_password": PASSWORD,
                                           "new_password": NEW, "confirm": NEW + "x"})
-    assert page.status_code == 200 and "The two passwords differ." in page.get_data(
+    assert page.status_code == 422 and "The two passwords differ." in page.get_data(
         as_text=True)
 
 

@@ -168,7 +168,7 @@ def test_a_wrong_current_password_changes_nothing(signed_in, make_user):
     page = here.post("/profile/security", {
         "action": "password", "current_password": "not my password at all",
         "new_password": "four quiet lanterns drifting", "confirm": "four quiet lanterns drifting"})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "This is not your current password." in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == before
@@ -181,7 +181,7 @@ def test_changing_the_email_asks_the_password_and_ends_the_other_sessions(
     here, elsewhere = signed_in(user), signed_in(user)
     refused = here.post("/profile/security", {
         "action": "email", "email": "new@example.org", "current_password": "wrong one here"})
-    assert refused.status_code == 200 and "not your current password" in refused.get_data(
+    assert refused.status_code == 422 and "not your current password" in refused.get_data(
         as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).email == "old@example.org"
@@ -199,7 +199,7 @@ def test_an_email_of_another_account_is_refused_beside_the_field(signed_in, make
     user = make_user()
     page = signed_in(user).post("/profile/security", {
         "action": "email", "email": other.email, "current_password": PASSWORD})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "An account with this e-mail address exists." in page.get_data(as_text=True)
 
 

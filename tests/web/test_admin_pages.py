@@ -66,7 +66,7 @@ def test_a_duplicate_email_is_shown_beside_the_field_and_what_was_typed_is_kept(
     page = web.post("/admin/users/new", new_user_data(email="TAKEN@example.org",
                                                       name="Second Person"))
     html = page.get_data(as_text=True)
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert re.search(r'id="email-error">.*An account with this e-mail address exists',
                      html)
     assert 'value="Second Person"' in html and 'value="Peace Lab"' in html

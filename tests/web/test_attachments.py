@@ -64,7 +64,7 @@ def test_a_refused_file_is_shown_beside_the_field_and_nothing_is_saved(
         app, web, make_user, name, data, message):
     web.login(make_user("member"))
     response = ask(web, name, data, title="My typed title")
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(r'id="query-attachment-error">.*' + message, html)
     assert 'value="My typed title"' in html
@@ -75,7 +75,7 @@ def test_an_oversized_file_is_refused_beside_the_field(app, web, make_user):
     app.config["UPLOAD_MAX_BYTES"] = 1024
     web.login(make_user("member"))
     response = ask(web, "notes.txt", b"x" * 2048)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert re.search(r'id="query-attachment-error">.*larger than 1 KB',
                      response.get_data(as_text=True))
     assert count(FieldQuery) == 0
@@ -193,7 +193,7 @@ def test_a_refused_contribution_file_keeps_the_text_and_saves_nothing(app, make_
     response = web.post(f"/queries/{q.reference}/contributions", {
         "body": "My long typed answer", "action": "save",
         "attachment": (io.BytesIO(EXE), "tool.pdf")})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "My long typed answer" in html
     assert re.search(r'id="contribution-attachment-error">.*not a real PDF', html)

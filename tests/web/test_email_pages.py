@@ -94,7 +94,7 @@ def test_an_unknown_mode_is_shown_beside_its_field_and_nothing_is_saved(
     member = make_user()
     client = signed_in(member)
     response = client.post("/profile/notifications", {"closed": "off", "assigned": "hourly"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = text(response)
     assert 'id="assigned-error"' in html and "There is a problem" in html
     assert saved_modes(member) == {}

@@ -77,7 +77,8 @@ def _form_writes(make_user, make_query, make_web):
     def new_user():
         n = next(serial)
         return webs[admin.id], "/admin/users/new", {
-            "name": "New person", "email": f"new{n}@example.org", "roles": ["member"]}
+            "name": "New person", "email": f"new{n}@example.org", "roles": ["member"],
+            "country": ""}
 
     def calendar():
         n = next(serial)

@@ -86,7 +86,7 @@ def test_a_refused_form_shows_each_error_beside_its_field_and_keeps_what_was_typ
     response = web.post("/library/new", form(
         title="My typed title", date="yesterday",
         file=(io.BytesIO(b"MZ\x90\x00 an exe"), "report.pdf")))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'value="My typed title"' in html
     assert re.search(r'id="date-error">.*Use a date such as', html)
@@ -99,7 +99,7 @@ def test_an_oversized_file_is_refused_beside_the_field(app, staff_web):
     _, web = staff_web
     web.get("/library/new")
     response = web.post("/library/new", form(file=(io.BytesIO(b"a" * 4096), "notes.txt")))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert re.search(r'id="file-error">.*The file is larger than 2 KB',
                      response.get_data(as_text=True))
     assert count(Document) == 0

@@ -158,7 +158,7 @@ def test_an_invalid_submission_keeps_the_text_and_shows_each_error_beside_its_fi
     response = web.post("/queries/new", query_form(
         title="", question="My carefully typed question", themes=four, needed_by="2020-01-01"))
     page = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert count(FieldQuery) == 0
     assert re.search(r'id="title-error">.*This field is required', page)
     assert re.search(r'id="themes-error">.*between one and three themes', page)
@@ -238,10 +238,10 @@ def test_routing_with_no_expert_chosen_or_a_bad_date_assigns_nobody(
     assert "Choose at least one expert." in text(web.get(response.headers["Location"]))
     response = web.post(f"/queries/{q.reference}/route",
                         {"experts": [expert.id], "due_at": "next week"})
-    assert response.status_code == 200 and "Use a date such as" in text(response)
+    assert response.status_code == 422 and "Use a date such as" in text(response)
     response = web.post(f"/queries/{q.reference}/route",
                         {"experts": [expert.id], "due_at": "2020-01-01"})
-    assert response.status_code == 200 and "Must be in the future." in text(response)
+    assert response.status_code == 422 and "Must be in the future." in text(response)
     assert count(Assignment) == 0 and fresh(q).status == "submitted"
 
 
@@ -272,7 +272,7 @@ def test_an_expert_accepts_and_another_declines_with_a_reason_the_facilitator_se
     assert ana_web.post(f"/assignments/{a_ben.id}/accept").status_code == 403
     # A reason is required; what was typed elsewhere is kept.
     response = ben_web.post(f"/assignments/{a_ben.id}/decline", {"reason": ""})
-    assert response.status_code == 200 and 'id="reason-error"' in text(response)
+    assert response.status_code == 422 and 'id="reason-error"' in text(response)
     assert fresh(a_ben).status == "invited"
     assert ben_web.get(f"/assignments/{a_ben.id}/decline").status_code == 200
     response = ben_web.post(f"/assignments/{a_ben.id}/decline",
@@ -297,7 +297,7 @@ def test_contribution_preview_saves_nothing_and_send_stores_it(
     assert count(Contribution) == 0
     response = web.post(f"/queries/{q.reference}/contributions",
                         {"body": "", "action": "save"})
-    assert response.status_code == 200 and 'id="contribution-body-error"' in text(response)
+    assert response.status_code == 422 and 'id="contribution-body-error"' in text(response)
     response = web.post(f"/queries/{q.reference}/contributions",
                         {"body": "Use **two-stage** vetting.", "action": "save"})
     assert response.status_code == 302

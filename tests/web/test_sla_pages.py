@@ -138,7 +138,7 @@ def test_a_bad_value_is_shown_beside_its_field_and_what_was_typed_is_kept(
         "/admin/sla", {"priority": "high", "triage_hours": "soon", "answer_hours": "30",
                        "resolution_hours": "56"})
     html = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="high-triage_hours-error"' in html and "Give a number" in html
     assert 'value="soon"' in html and 'value="30"' in html
     assert policy("high").answer_hours == 24  # nothing saved
@@ -168,7 +168,7 @@ def test_a_bad_new_calendar_is_shown_again_with_its_errors(signed_in, make_user)
     response = signed_in(make_user("admin")).post("/admin/calendars", {
         "name": "Mars", "timezone": "Mars/Olympus", "intervals": "9 to 5"})
     html = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="timezone-error"' in html and 'id="working_days-error"' in html
     assert 'id="intervals-error"' in html and 'value="Mars"' in html
     assert db.session.scalar(select(Calendar).where(Calendar.name == "Mars")) is None
@@ -221,7 +221,7 @@ def test_loading_holidays_for_an_unknown_country_is_refused_beside_the_field(
     cal_id = default_calendar().id
     response = signed_in(make_user("admin")).post(
         f"/admin/calendars/{cal_id}", {"action": "load_holidays", "country": "ZZ", "year": "2026"})
-    assert response.status_code == 200 and 'id="country-error"' in text(response)
+    assert response.status_code == 422 and 'id="country-error"' in text(response)
     assert default_calendar().holidays == []
 
 

@@ -144,7 +144,7 @@ def test_publish_without_a_visibility_shows_the_error_and_publishes_nothing(web,
     web.login(fac)
     web.post(f"/queries/{routed.reference}/synthesis", draft())
     page = web.post(f"/queries/{routed.reference}/publish", {})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "Choose who may read it." in page.get_data(as_text=True)
     db.session.refresh(routed)
     assert routed.status == "synthesis" and routed.response.status == "draft"
@@ -155,7 +155,7 @@ def test_save_without_a_body_keeps_what_was_typed_and_shows_the_error(web, fac, 
     page = web.post(f"/queries/{routed.reference}/synthesis",
                     draft(title="My typed title", body=""))
     html = page.get_data(as_text=True)
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert 'value="My typed title"' in html
     assert 'id="body-error"' in html
     assert revision_count() == 0

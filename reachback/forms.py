@@ -1,0 +1,27 @@
+"""The base of every form: a submission that fails validation marks the request, so that the
+page showing the errors answers 422 (see web._invalid_input_status), not 200."""
+from flask import has_request_context, request
+from flask_wtf import FlaskForm
+
+INVALID_INPUT = "reachback.invalid_input"
+
+
+def mark_invalid() -> None:
+    """This request carried input the app refused: its re-rendered page answers 422."""
+    if has_request_context():  # on the request itself: `g` may outlive it (an app context)
+        request.environ[INVALID_INPUT] = True
+
+
+class Form(FlaskForm):
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators=extra_validators)
+        if not ok and self._given():
+            mark_invalid()
+        return ok
+
+    def _given(self) -> bool:
+        """Whether the person gave this form input: a filter form read from an empty query
+        string (a list page's first view) is not refused input."""
+        if not has_request_context() or request.method != "GET":
+            return True
+        return any(request.args.get(name) for name in self._fields)
