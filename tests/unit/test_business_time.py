@@ -401,7 +401,7 @@ def test_due_time_five_years_on_and_back_takes_well_under_a_second():
     began = stopwatch.perf_counter()
     seconds = business_seconds_between(cal, start, far)
     assert add_business_time(cal, start, seconds) == utc(2031, 11, 21, 16)  # Friday 17:00 CET
-    assert stopwatch.perf_counter() - began < 0.25
+    assert stopwatch.perf_counter() - began < 1.0  # a guard; the cost is counted below
 
 
 def test_a_long_span_costs_its_holidays_and_offset_changes_not_its_days(monkeypatch):
