@@ -10,10 +10,11 @@ so that one walk through the UI can be checked for weight, accessibility or widt
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from reachback.models_base import utcnow
 from tests.helpers import PASSWORD, totp_code
 
 # Expected text on every page; raise expect's 5 s default for a slow, shared CI machine.
@@ -160,7 +161,8 @@ class Journey:
         page.get_by_label("Themes").select_option(
             ["vetting", "police-reform-and-community-policing"])
         page.get_by_role("radio", name="High").check()
-        page.get_by_label("Needed by").fill((date.today() + timedelta(days=30)).isoformat())
+        # The app's clock, which the server checks "needed by" against (never the wall clock).
+        page.get_by_label("Needed by").fill((utcnow().date() + timedelta(days=30)).isoformat())
         page.get_by_role("radio", name="Community: every signed-in member").check()
         page.get_by_role("button", name="Submit the question").click()
         expect(self.flash(page)).to_contain_text("is submitted")

@@ -26,7 +26,7 @@ MEMBER_PAGES = ("/queries/new", "/queries/mine", "/profile", "/notifications", "
 def emails() -> dict[str, str]:
     """Every e-mail pair rendered (text, html) with the context its sender gives."""
     user = SimpleNamespace(name="Amina")
-    note = SimpleNamespace(text="RB-2026-0001 has an answer.", created_at=datetime.now(UTC))
+    note = SimpleNamespace(text="RB-2026-0001 has an answer.", created_at=datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
     contexts = {
         "notification": {"user": user, "note": note, "link": "https://rb.example/q"},
         "digest": {"user": user, "day": date(2026, 12, 7), "link": "https://rb.example/n",
