@@ -1,7 +1,8 @@
 """Demo data: a living system for newcomers, built through the same services as real use.
 
-Every query is replayed step by step with the clock set in the past, so the timeline,
-notifications and timestamps look like months of real work.
+The content is data, in reachback/data/demo/*.yaml (read and checked by
+reachback/data/demo_loader.py). Every query is replayed step by step with the clock set in
+the past, so the timeline, notifications and timestamps look like months of real work.
 """
 import os
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from .accounts.models import User, find_user_by_email
+from .accounts.models import Organisation, User, find_user_by_email
 from .accounts.passwords import generate_password
 from .accounts.services import create_user
 from .accounts.taxonomy import seed_taxonomy
 from .accounts.twofactor import set_secret
-from .data import demo_content as content
+from .data import demo_loader
 from .extensions import db
 from .models_base import set_clock
 from .queries import services as qs
@@ -36,27 +37,41 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         db.session.commit()
         echo("Demo data is already loaded.")
         return False
-    passwords, keys = _create_people()
+    content = demo_loader.load()  # checked whole before anything is written
+    _create_organisations(content)
+    passwords, keys = _create_people(content)
     now = datetime.now(UTC).replace(microsecond=0)
     try:
         references: dict[int, str] = {}
-        for pair in _in_dependency_order(content.QUERIES):
+        for pair in _in_dependency_order(content.queries):
             _replay(pair, now, references)
     finally:
         set_clock(None)
     db.session.commit()
-    _announce(echo, passwords, keys)
+    _announce(echo, content, passwords, keys)
     return True
 
 
-def _create_people() -> tuple[dict[str, str], dict[str, str]]:
+def _create_organisations(content: demo_loader.DemoContent) -> None:
+    """The organisations with their kind, country and Global South flag (people name them;
+    create_user would otherwise make bare ones)."""
+    known = set(db.session.scalars(select(Organisation.name)))
+    for org in content.organisations:
+        if org["name"] not in known:
+            db.session.add(Organisation(**org))
+    db.session.flush()
+
+
+def _create_people(content: demo_loader.DemoContent) -> tuple[dict[str, str], dict[str, str]]:
     """Every demo account; returns ({e-mail: password}, {e-mail: two-factor key}) (the keys
     of the staff accounts, which must sign in with a code)."""
     shared = os.environ.get("REACHBACK_DEMO_PASSWORD")
     passwords, keys = {}, {}
     today = datetime.now(UTC).date()
-    for person in [*content.STAFF, *content.EXPERTS, *content.MEMBERS]:
-        roles = person.get("roles") or (["expert"] if person in content.EXPERTS else ["member"])
+    people = [*content.staff, *({**p, "roles": ["expert"]} for p in content.experts),
+              *({**p, "roles": ["member"]} for p in content.members)]
+    for person in people:
+        roles = person["roles"]
         password = shared or generate_password()
         away = person.get("away_days")
         user = create_user(
@@ -173,9 +188,10 @@ CODE_HINT = ("Facilitators and admins sign in with a code after the password. Wi
              "(KEY: the account's two-factor key, written after its password).")
 
 
-def _announce(echo, passwords: dict[str, str], keys: dict[str, str]) -> None:
+def _announce(echo, content: demo_loader.DemoContent, passwords: dict[str, str],
+              keys: dict[str, str]) -> None:
     lines = ["Demo data loaded. Demo accounts (one per role; e-mail, password, two-factor key):"]
-    for person in content.STAFF:
+    for person in content.staff:
         email = person["email"]
         lines.append(f"  {person['roles'][0]:<12} {email:<28} {passwords[email]}  "
                      f"{keys.get(email, '')}".rstrip())

@@ -1,1 +1,1 @@
-"""Static seed data: theme taxonomy and demo content."""
+"""Static seed data: theme taxonomy and demo content (demo/*.yaml, read by demo_loader)."""

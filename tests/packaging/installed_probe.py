@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import reachback
 from reachback import create_app
 from reachback.accounts.services import create_user
+from reachback.data import demo_loader
 from reachback.extensions import db
 from reachback.notify.services import render_email
 
@@ -37,6 +38,14 @@ def emails() -> dict[str, str]:
     return {name: "".join(render_email(name, **context)) for name, context in contexts.items()}
 
 
+def demo_data() -> dict[str, object]:
+    """The demo's data files read from the installed package (what `reachback demo` loads):
+    a wheel without them, or without PyYAML, fails here."""
+    content = demo_loader.load()
+    return {"folder": str(demo_loader.FOLDER), "organisations": len(content.organisations),
+            "people": len(content.people), "queries": len(content.queries)}
+
+
 def statuses(app, static_files) -> dict[str, object]:
     client = app.test_client()
     seen = {path: client.get(path).status_code for path in PAGES}
@@ -62,7 +71,7 @@ def main(static_files: list[str]) -> dict:
     return {"package": reachback.__file__, "sys_path": sys.path,
             "template_folder": app.template_folder, "static_folder": app.static_folder,
             "instance_path": app.instance_path, "templates": templates, "emails": mails,
-            "statuses": statuses(app, static_files)}
+            "statuses": statuses(app, static_files), "demo": demo_data()}
 
 
 if __name__ == "__main__":

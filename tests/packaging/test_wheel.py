@@ -1,6 +1,6 @@
 """The wheel built from the repository is the whole application (issue 14, item 8): in a
 fresh virtualenv, run from another directory, it migrates its database, renders its
-templates (e-mails included) and serves every static file."""
+templates (e-mails included), serves every static file and reads the demo's data files."""
 import hashlib
 import json
 import os
@@ -11,6 +11,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+
+from reachback.data import demo_loader
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("installed_probe.py")
@@ -85,6 +87,7 @@ def test_the_wheel_installed_elsewhere_migrates_renders_and_serves(tmp_path):
     check_every_email_renders(found)
     check_pages_render_signed_out_and_in(found)
     check_every_static_file_is_served_as_in_the_checkout(found)
+    check_the_demo_data_files_are_in_the_wheel(venv, found)
 
 
 def check_comes_from_the_wheel_alone(venv: Path, found: dict) -> None:
@@ -116,3 +119,11 @@ def check_every_static_file_is_served_as_in_the_checkout(found: dict) -> None:
     for name in files_under(ROOT / "static"):
         digest = hashlib.sha256((ROOT / "static" / name).read_bytes()).hexdigest()
         assert found["statuses"][f"/static/{name}"] == [200, digest], name
+
+
+def check_the_demo_data_files_are_in_the_wheel(venv: Path, found: dict) -> None:
+    demo = found["demo"]
+    assert Path(demo.pop("folder")).is_relative_to(venv)
+    content = demo_loader.load(ROOT / "reachback" / "data" / "demo")
+    assert demo == {"organisations": len(content.organisations), "people": len(content.people),
+                    "queries": len(content.queries)}

@@ -1,0 +1,34 @@
+"""`reachback demo` replays every item of its data files (reachback/data/demo/*.yaml)."""
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from reachback.accounts.models import Organisation, User
+from reachback.data import demo_loader
+from reachback.demo import load_demo
+from reachback.extensions import db
+from reachback.queries.models import Contribution, FieldQuery
+from reachback.synthesis.models import ConsolidatedResponse
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_demo_holds_what_its_data_files_say(app):
+    content = demo_loader.load()
+    assert load_demo(echo=lambda _line: None)
+
+    assert count(User) == len(content.people)
+    organisations = db.session.scalars(select(Organisation))
+    assert {(o.name, o.kind, o.country, o.south) for o in organisations} == \
+        {(o["name"], o["kind"], o["country"], o["south"]) for o in content.organisations}
+    assert Counter(db.session.scalars(select(FieldQuery.status))) == \
+        Counter(q["status"] for q in content.queries)
+    assert count(Contribution) == sum(len(q.get("contributions", [])) for q in content.queries)
+    assert count(ConsolidatedResponse) == sum(
+        q["status"] in ("synthesis", "published") and bool(q.get("response")) for q in content.queries)
+    # Markdown is stored as the file reads (the block scalars, flush left)
+    bodies = set(db.session.scalars(select(Contribution.body)))
+    assert {c["body"] for q in content.queries for c in q.get("contributions", [])} == bodies
+    assert not load_demo(echo=lambda _line: None)  # once only
