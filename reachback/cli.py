@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app, init_migrations
 from .accounts.models import ROLES, find_user_by_email
+from .config import setting
 from .errors import Invalid
 from .extensions import db
 
@@ -122,7 +123,7 @@ def run_command(info: ScriptInfo, host, port):
     from .scheduler import start_background
 
     app = info.load_app()
-    if app.config.get("SCHEDULER_IN_RUN", True):
+    if setting("SCHEDULER_IN_RUN", app):
         start_background(app)
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
@@ -140,6 +141,44 @@ def scheduler_command(info: ScriptInfo):
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_blocking(info.load_app())
+
+
+@main.group("jobs")
+def jobs_group():
+    """The scheduled jobs: list them, or run one now."""
+
+
+@jobs_group.command("list")
+@pass_script_info
+def jobs_list(info: ScriptInfo):
+    """Print each scheduled job: its name, how often it runs, what it does."""
+    from .scheduler import JOBS
+
+    app = info.load_app()
+    width = max(len(job.name) for job in JOBS)
+    schedules = [job.schedule(app) for job in JOBS]
+    every = max(len(text) for text in schedules)
+    for job, schedule in zip(JOBS, schedules, strict=True):
+        click.echo(f"{job.name:<{width}}  {schedule:<{every}}  {job.doc}")
+
+
+@jobs_group.command("run")
+@click.argument("name")
+@with_appcontext
+def jobs_run(name):
+    """Run the job NAME once, now, under the scheduler's lease (refused while a running
+    scheduler holds it); `reachback jobs list` names them."""
+    from .scheduler import JOBS, LeaseHeld, find_job, run_once
+
+    job = find_job(name)
+    if job is None:
+        raise click.ClickException(f"No job is called {name!r}. The jobs: "
+                                   f"{', '.join(j.name for j in JOBS)}.")
+    try:
+        result = run_once(job)
+    except LeaseHeld as held:
+        raise click.ClickException(f"{name} did not run: {held}.") from None
+    click.echo(f"{name} ran{'' if result is None else f': {result}'}.")
 
 
 @main.command("reindex")

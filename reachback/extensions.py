@@ -37,29 +37,9 @@ def client_address() -> str:
 # No default limits: each limit is put on its route (reachback/accounts/limits.py).
 limiter = Limiter(key_func=client_address)
 
-# Text responses go out compressed: a page shrinks to a fifth of its size on the satellite
-# links our users are on. Pages first in Brotli (what browsers send over HTTPS, and curl):
-# its built-in dictionary of web text makes them 5-12 % smaller than gzip level 6, at
-# quality 5. JSON first in zstd: level 6 makes the API's page of 100 queries (360 KB) 4 %
-# smaller than Brotli 5 in half the time (3 ms; gzip level 6 takes 17). gzip level 6 for
-# everyone else. Text types only (images and archives are compressed already), and only
-# from 500 bytes up (a smaller body gains nothing).
-COMPRESS_SETTINGS = {
-    "COMPRESS_ALGORITHM": ["br", "zstd", "gzip"],
-    "COMPRESS_ALGORITHM_STREAMING": ["br", "zstd", "gzip"],  # static files are sent as streams
-    "COMPRESS_BR_LEVEL": 5,
-    "COMPRESS_ZSTD_LEVEL": 6,
-    "COMPRESS_LEVEL": 6,
-    "COMPRESS_MIN_SIZE": 500,
-    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv", "text/javascript",
-                           "application/javascript", "application/json"],
-}
-
 
 def init_compress(app) -> None:
-    """Bind Flask-Compress with our settings; instance config or REACHBACK_* may override."""
-    for key, value in COMPRESS_SETTINGS.items():
-        app.config.setdefault(key, value)
+    """Bind Flask-Compress with our settings (COMPRESS_* in reachback/config.py)."""
     compress.init_app(app)
     compress_json.init_app(app)
     # Flask-Compress keeps one preference of algorithms per instance (read from the config

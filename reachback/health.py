@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import current_app, jsonify
 from sqlalchemy import func, select, text
 
+from .config import setting
 from .extensions import db
 from .models_base import utcnow
 
@@ -52,7 +53,7 @@ def _run(check) -> dict:
 
 def _limit(name: str) -> int:
     """A threshold in seconds (HEALTH_* settings in config.py)."""
-    return int(current_app.config[name])
+    return setting(name)
 
 
 def _age(moment) -> float | None:

@@ -2,7 +2,9 @@
 
 Each rule exists twice, by design kept side by side: as a SQL filter for lists
 (`visible_*`) and as an object check (`can_*`). tests/service/test_permissions.py
-checks that the two agree on every combination of role and object.
+checks that the two agree on every combination of role and object. Who may read a published
+item of each visibility is one table (READERS), which the search index's principals
+(knowledge.search.principals_of) are made from too.
 """
 from sqlalchemy import and_, false, or_, select, true, union
 
@@ -29,6 +31,41 @@ def is_admin(user) -> bool:
 
 def is_expert(user) -> bool:
     return _signed_in(user) and user.has_role("expert")
+
+
+# --- who reads a published item ---------------------------------------------------------
+# The readers of a published response or library document, by its visibility. A wider kind
+# takes in the narrower ones (anyone > members > staff); "its people" are the item's own
+# (a response's requester and assigned experts; a document has none).
+ANYONE, MEMBERS, STAFF, ITS_PEOPLE = "anyone", "members", "staff", "its people"
+READERS = {
+    "public": frozenset({ANYONE}),
+    "community": frozenset({MEMBERS}),
+    "restricted": frozenset({STAFF, ITS_PEOPLE}),
+}
+
+
+def readers_of(visibility: str) -> frozenset[str]:
+    """Who may read an item of this visibility; an unknown one counts as restricted."""
+    return READERS.get(visibility, READERS["restricted"])
+
+
+def _visibilities(*kinds: str) -> list[str]:
+    """The visibilities whose readers include one of these kinds of reader."""
+    return [v for v, readers in READERS.items() if readers & set(kinds)]
+
+
+def _may_read(user, visibility: str, its_person) -> bool:
+    """The object check of READERS; `its_person()` says whether the user is one of the
+    item's own people."""
+    readers = readers_of(visibility)
+    if ANYONE in readers:
+        return True
+    if not _signed_in(user):
+        return False
+    if MEMBERS in readers or (STAFF in readers and user.is_staff):
+        return True
+    return ITS_PEOPLE in readers and its_person()
 
 
 def _assigned_query_ids(user):
@@ -103,12 +140,14 @@ def can_view_contributions(user, query) -> bool:
     )
 
 
+def is_author(user, item) -> bool:
+    """Whether the user wrote the contribution (or message)."""
+    return _signed_in(user) and item.author_id == user.id
+
+
 def can_edit_contribution(user, contribution) -> bool:
-    return (
-        _signed_in(user)
-        and contribution.author_id == user.id
-        and contribution.query.status in EDITABLE_CONTRIBUTION
-    )
+    """Its author, until the response is published (or the query closed)."""
+    return is_author(user, contribution) and contribution.query.status in EDITABLE_CONTRIBUTION
 
 
 def can_answer_assignment(user, assignment) -> bool:
@@ -119,16 +158,16 @@ def can_answer_assignment(user, assignment) -> bool:
 # --- responses ----------------------------------------------------------------
 
 def visible_responses(user):
-    """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable."""
+    """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable (READERS)."""
     published = ConsolidatedResponse.status == "published"
     if not _signed_in(user):
-        return and_(published, ConsolidatedResponse.visibility == "public")
+        return and_(published, ConsolidatedResponse.visibility.in_(_visibilities(ANYONE)))
     if user.is_staff:
         return published
     return and_(
         published,
         or_(
-            ConsolidatedResponse.visibility.in_(("public", "community")),
+            ConsolidatedResponse.visibility.in_(_visibilities(ANYONE, MEMBERS)),
             ConsolidatedResponse.query_id.in_(
                 union(select(FieldQuery.id).where(FieldQuery.requester_id == user.id),
                       _assigned_query_ids(user))
@@ -138,15 +177,11 @@ def visible_responses(user):
 
 
 def can_view_response(user, response) -> bool:
+    """A published response, by READERS; its people are its query's requester and experts."""
     if response is None or response.status != "published":
         return False
-    if response.visibility == "public":
-        return True
-    if not _signed_in(user):
-        return False
-    if user.is_staff or response.visibility == "community":
-        return True
-    return is_requester(user, response.query) or is_assigned(user, response.query)
+    return _may_read(user, response.visibility, lambda: is_requester(user, response.query)
+                     or is_assigned(user, response.query))
 
 
 # --- library documents and attachments ------------------------------------------
@@ -157,23 +192,20 @@ def can_manage_documents(user) -> bool:
 
 
 def visible_documents(user):
-    """Filter on Document: public ones for everyone (even signed out), community ones for
-    every signed-in user, restricted ones for staff only."""
+    """Filter on Document (READERS): public ones for everyone (even signed out), community
+    ones for every signed-in user, restricted ones for staff only."""
     if not _signed_in(user):
-        return Document.visibility == "public"
+        return Document.visibility.in_(_visibilities(ANYONE))
     if user.is_staff:
         return true()
-    return Document.visibility.in_(("public", "community"))
+    return Document.visibility.in_(_visibilities(ANYONE, MEMBERS))
 
 
 def can_view_document(user, document) -> bool:
+    """A library document, by READERS (it has no people of its own)."""
     if document is None:
         return False
-    if document.visibility == "public":
-        return True
-    if not _signed_in(user):
-        return False
-    return user.is_staff or document.visibility == "community"
+    return _may_read(user, document.visibility, lambda: False)
 
 
 def can_view_message(user, message, query) -> bool:
@@ -209,7 +241,7 @@ def can_attach(user, owner) -> bool:
     if isinstance(owner, FieldQuery):
         return is_requester(user, owner) or is_staff(user)
     if isinstance(owner, Message):
-        return owner.author_id == user.id
+        return is_author(user, owner)
     if isinstance(owner, Contribution):
         return can_edit_contribution(user, owner)
     if isinstance(owner, Document):
@@ -239,10 +271,9 @@ def can_invite(user, roles=()) -> bool:
 def needs_two_factor(user) -> bool:
     """Two-factor sign-in is required for facilitators and admins, and for everyone when
     the TOTP_REQUIRED_FOR_ALL setting is on; optional otherwise."""
-    from flask import current_app
+    from .config import setting
 
-    return bool(user is not None and (user.is_staff or
-                                      current_app.config.get("TOTP_REQUIRED_FOR_ALL")))
+    return bool(user is not None and (user.is_staff or setting("TOTP_REQUIRED_FOR_ALL")))
 
 
 def can_disable_two_factor(user) -> bool:

@@ -8,12 +8,18 @@ work alike on SQLite and PostgreSQL. A lease keeper renews the lease every third
 each job renews it again just before it runs and is skipped unless the lease is ours. A
 scheduler that stops releases the lease; one that dies loses it when its TTL runs out.
 Jobs are idempotent, so even the rare overlap at a takeover sends nothing twice.
+
+The jobs are listed once, in JOBS (name, how often, what it does); each is a plain function
+of its feature. `reachback jobs list` prints the table, `reachback jobs run NAME` runs one
+job now, under the same lease (run_once).
 """
 import logging
 import os
 import signal
 import socket
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -21,21 +27,13 @@ from sqlalchemy import Column, Integer, String, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .accounts.jobs import forget_spent_counters
+from .config import setting
 from .extensions import db, refresh_planner_statistics
 from .knowledge.jobs import apply_search_outbox
 from .models_base import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
-
-# Settings and defaults (instance/config.py or REACHBACK_* environment variables override).
-SETTINGS = {
-    "SCHEDULER_LEASE_SECONDS": 60,
-    "SCHEDULER_SLA_SECONDS": 60,
-    "SCHEDULER_OUTBOX_SECONDS": 30,
-    "SCHEDULER_INVITATIONS_SECONDS": 300,
-    "DIGEST_HOUR_UTC": 6,
-}
 
 
 class SchedulerLease(db.Model):
@@ -48,10 +46,6 @@ class SchedulerLease(db.Model):
     heartbeat_at = Column(UTCDateTime)
     acquired_at = Column(UTCDateTime)
     renewals = Column(Integer, nullable=False, default=0)
-
-
-def setting(app, name: str) -> int:
-    return int(app.config.get(name, SETTINGS[name]))
 
 
 def make_holder() -> str:
@@ -129,7 +123,7 @@ def send_digests() -> None:
     dedupe key makes every later run of the day a no-op, whatever DST does)."""
     from .notify.jobs import send_digests as send
 
-    if utcnow().hour >= setting(current_app, "DIGEST_HOUR_UTC"):
+    if utcnow().hour >= setting("DIGEST_HOUR_UTC", current_app):
         send()
 
 
@@ -139,17 +133,77 @@ def expire_invitations() -> None:
     expire()
 
 
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name, its function, how often it runs (seconds, or the name of
+    the setting that holds them) and what it does, in one line."""
+
+    name: str
+    func: Callable[[], object]
+    every: int | str
+    doc: str
+
+    def seconds(self, app=None) -> int:
+        return self.every if isinstance(self.every, int) else setting(self.every, app)
+
+    def schedule(self, app=None) -> str:
+        where = "" if isinstance(self.every, int) else f" ({self.every})"
+        return f"every {self.seconds(app)} s{where}"
+
+
+JOBS = (
+    Job("evaluate_sla", evaluate_sla, "SCHEDULER_SLA_SECONDS",
+        "Record SLA reminders, warnings and breaches once each, and tell who must act."),
+    Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS",
+        "Send the queued e-mails that are due (a failure is retried with back-off)."),
+    Job("send_digests", send_digests, 3600,
+        "Queue the daily digests, once the UTC day reaches DIGEST_HOUR_UTC."),
+    Job("expire_invitations", expire_invitations, "SCHEDULER_INVITATIONS_SECONDS",
+        "Expire the experts' invitations nobody answered by their due time."),
+    Job("apply_search_outbox", apply_search_outbox, 10,  # searchable within 10 s
+        "Apply the queued changes to the search index."),
+    Job("refresh_planner_statistics", refresh_planner_statistics, 3600,
+        "Refresh SQLite's planner statistics (ANALYZE); nothing on PostgreSQL."),
+    Job("forget_spent_counters", forget_spent_counters, 3600,
+        "Delete spent rate-limit windows and sign-in failures quiet long enough."),
+)
+
+
 def jobs(app) -> list[tuple[str, object, int]]:
     """(name, function, interval in seconds) of every scheduled job."""
-    return [
-        ("evaluate_sla", evaluate_sla, setting(app, "SCHEDULER_SLA_SECONDS")),
-        ("deliver_outbox", deliver_outbox, setting(app, "SCHEDULER_OUTBOX_SECONDS")),
-        ("send_digests", send_digests, 3600),
-        ("expire_invitations", expire_invitations, setting(app, "SCHEDULER_INVITATIONS_SECONDS")),
-        ("apply_search_outbox", apply_search_outbox, 10),  # searchable within 10 s
-        ("refresh_planner_statistics", refresh_planner_statistics, 3600),
-        ("forget_spent_counters", forget_spent_counters, 3600),
-    ]
+    return [(job.name, job.func, job.seconds(app)) for job in JOBS]
+
+
+def find_job(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)
+
+
+class LeaseHeld(Exception):
+    """Another process (a running scheduler) holds the lease."""
+
+
+def run_once(job: Job, holder: str | None = None) -> object:
+    """`reachback jobs run NAME` (in an app context): run one job now, in its own
+    transaction, under the scheduler's lease (so never beside a scheduler running jobs), then
+    hand the lease back. Raises LeaseHeld (naming the holder) when a scheduler has it; a
+    failing job's error propagates after the rollback. Returns what the job returned."""
+    holder = holder or make_holder()
+    ttl = timedelta(seconds=setting("SCHEDULER_LEASE_SECONDS"))
+    if not acquire_lease(holder, ttl):
+        status = lease_status() or {}
+        raise LeaseHeld(f"the scheduler {status.get('holder', '?')} holds the lease (until "
+                        f"{status.get('expires_at', '?')}) and runs {job.name} "
+                        f"{job.schedule()}: stop it, or wait for its next run")
+    try:
+        result = job.func()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release_lease(holder)
+    log.info("Job %s ran once (holder %s)", job.name, holder)
+    return result
 
 
 # --- the runner ----------------------------------------------------------------------------
@@ -162,7 +216,7 @@ class Runner:
 
         self.app = app
         self.holder = holder or make_holder()
-        self.ttl = timedelta(seconds=setting(app, "SCHEDULER_LEASE_SECONDS"))
+        self.ttl = timedelta(seconds=setting("SCHEDULER_LEASE_SECONDS", app))
         self.stopping = False
         self.scheduler: BaseScheduler = scheduler_class(timezone="UTC")
         keep = max(self.ttl.total_seconds() / 3, 0.5)

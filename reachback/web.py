@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import markdown, permissions
+from .config import setting
 from .countries import country_name
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .extensions import db, login_manager, write_intent
@@ -86,7 +87,7 @@ class CleanRequest(Request):
         limit = super().max_content_length
         if self._max_content_length is not None or self.mimetype == "multipart/form-data":
             return limit
-        text_limit = current_app.config.get("MAX_TEXT_CONTENT_LENGTH") if current_app else None
+        text_limit = setting("MAX_TEXT_CONTENT_LENGTH") if current_app else None
         return min(limit, text_limit) if limit and text_limit else (limit or text_limit)
 
 
@@ -102,7 +103,7 @@ def init_web(app) -> None:
     app.request_class = CleanRequest
     app.url_map.converters["int"] = IdConverter
     _session_settings(app.config)
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    proxies = setting("TRUSTED_PROXIES", app)
     if proxies:
         # Behind a reverse proxy: the client's address and scheme come from its
         # X-Forwarded-* headers, trusted for this many hops only (else they are spoofable).
@@ -132,10 +133,7 @@ def _session_settings(config) -> None:
     """Server-side sessions: idle timeout and absolute lifetime (the session cookie lives as
     long as the absolute lifetime). Over HTTPS the cookie is Secure and gets the __Host-
     prefix, which browsers bind to this exact host."""
-    config.setdefault("SESSION_IDLE_MINUTES", 60)
-    config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
-    config.setdefault("TRUSTED_PROXIES", 0)
-    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(config["SESSION_ABSOLUTE_HOURS"]))
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
     config["SESSION_COOKIE_HTTPONLY"] = True
     if not config.get("SESSION_COOKIE_SAMESITE"):
         config["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -381,7 +379,7 @@ def static_url(filename: str) -> str:
 
 
 def viewer_zone() -> ZoneInfo:
-    name = getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"]
+    name = getattr(current_user, "timezone", None) or setting("TIMEZONE")
     try:
         return ZoneInfo(name)
     except Exception:  # an unknown zone name must not break a page
@@ -428,3 +426,35 @@ def apply_errors(form, error: Invalid) -> None:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
         else:
             flash(message, "error")
+
+
+def submit(form, action, success=None, redirect_to=None, *, respond=None, refused=None,
+           keep_refused=False):
+    """The one shape of a view that acts: call the service (`action()`). When it refuses the
+    input (Invalid), roll back, put its errors beside `form`'s fields (the page showing them
+    answers 422) and return `refused(error)`, None by default: the view then shows its form
+    again. Else commit, flash `success` and redirect to `redirect_to`, or return
+    `respond(result)` (a page shown once: a new password, recovery codes).
+
+    `success` and `redirect_to` may be functions of what the action returned (the new row's
+    name, its page), read before the commit; `success` may give [(message, category), ...]
+    (a warning after the news). `keep_refused` commits what the refusal recorded (an
+    audited failed code) instead of rolling it back."""
+    try:
+        result = action()
+    except Invalid as error:
+        if keep_refused:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        if form is not None:
+            apply_errors(form, error)
+        return refused(error) if refused is not None else None
+    messages = success(result) if callable(success) else success
+    if isinstance(messages, str):
+        messages = [(messages, "success")]
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    db.session.commit()
+    for message, category in messages or ():
+        flash(message, category)
+    return respond(result) if respond is not None else redirect(target)

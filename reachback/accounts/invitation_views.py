@@ -1,12 +1,11 @@
 """Invitations: staff invite a person by e-mail; the person sets a password from the link."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
-from ..errors import Invalid
-from ..extensions import db
-from ..web import apply_errors
+from ..config import setting
+from ..web import submit
 from . import invitations, limits
 from .forms import ROLE_LABELS, InviteForm
 from .models import ROLES
@@ -25,17 +24,13 @@ def new():
     form.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES
                           if perm.can_invite(current_user, [r])]
     if form.validate_on_submit():
-        try:
-            invitation = invitations.invite(current_user, form.email.data, form.name.data,
-                                            form.roles.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {invitation.user.email}. The link works once, for "
-                  f"{current_app.config['INVITATION_DAYS']} days.", "success")
-            return redirect(url_for("invitations.new"))
+        done = submit(form, lambda: invitations.invite(current_user, form.email.data,
+                                                       form.name.data, form.roles.data),
+                      lambda invitation: f"Invitation sent to {invitation.user.email}. The link "
+                                         f"works once, for {setting('INVITATION_DAYS')} days.",
+                      url_for("invitations.new"))
+        if done is not None:
+            return done
     return render_template("accounts/invite.html", form=form,
                            waiting=invitations.list_open(current_user))
 

@@ -6,15 +6,16 @@ names an Invitation row, which makes it single-use and lets a new invitation of 
 person cancel the older links. Staff invited this way enrol their second factor at their
 first sign-in.
 """
-from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm import joinedload
 
 from .. import permissions as perm
+from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from . import links
-from .models import Invitation, email_key, find_user_by_email
+from .models import Invitation, User, email_key, find_user_by_email
 from .passwords import hash_password
 from .services import add_user, audit, plausible_email, update_profile, validate_password
 
@@ -22,7 +23,7 @@ SALT = "invitation"
 
 
 def _days() -> int:
-    return int(current_app.config["INVITATION_DAYS"])
+    return setting("INVITATION_DAYS")
 
 
 def invite(actor, email: str, name: str, roles=()) -> Invitation:
@@ -91,6 +92,8 @@ def list_open(actor) -> list[Invitation]:
     admins."""
     perm.require(perm.can_invite(actor), "You may not invite people.")
     stmt = (db.select(Invitation)
+            .options(joinedload(Invitation.user).selectinload(User.role_rows),
+                     joinedload(Invitation.invited_by))
             .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
             .order_by(Invitation.created_at.desc(), Invitation.id.desc()).limit(50))
     if not perm.is_admin(actor):

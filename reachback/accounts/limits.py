@@ -13,10 +13,11 @@ request. The counters live where RATELIMIT_STORAGE_URI says: the database by def
 """
 import hashlib
 
-from flask import abort, current_app, g, request, session
+from flask import abort, g, request, session
 from flask_login import current_user
 from limits import parse_many
 
+from .. import config
 from ..extensions import client_address, limiter
 from ..models_base import utcnow
 from ..web import api_user, is_api_request
@@ -92,8 +93,9 @@ def searches(view):
                                 key_func=searcher, methods=None)(view)
 
 
-def _setting(setting: str):
-    return lambda: current_app.config[setting]
+def _setting(name: str):
+    """The limit in setting `name`, read per request (flask-limiter calls it)."""
+    return lambda: config.setting(name)
 
 
 def _limits(setting, account, every, methods):
@@ -110,7 +112,7 @@ def spend_failure(setting: str, *keys: str) -> None:
     """Count one failed attempt against config[setting] for each key; 429 (abort) when any
     key is over its limit. For failures found after the request was read, such as an
     unknown API token: what succeeds never reaches this, so it is never refused."""
-    for item in parse_many(current_app.config[setting]):
+    for item in parse_many(config.setting(setting)):
         for key in keys:
             if not limiter.limiter.hit(item, setting, key):
                 stats = limiter.limiter.get_window_stats(item, setting, key)

@@ -15,9 +15,9 @@ import hashlib
 import math
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 
+from ..config import setting
 from ..errors import TooManyAttempts
 from ..extensions import db
 from ..models_base import utcnow
@@ -30,7 +30,7 @@ WAIT_MESSAGE = ("Too many failed attempts to sign in to this account from your n
 
 
 def _setting(name: str) -> int:
-    return int(current_app.config[name])
+    return setting(name)  # SIGN_IN_THROTTLE_* in reachback/config.py
 
 
 def account_key(email: str) -> str:

@@ -49,7 +49,7 @@ class Theme(db.Model):
     slug = Column(String(120), nullable=False, unique=True)
     name = Column(String(200), nullable=False)
     parent_id = Column(ForeignKey("themes.id"), index=True)
-    parent = relationship("Theme", remote_side=[id], lazy="joined", innerjoin=False)
+    parent = relationship("Theme", remote_side=[id])
 
     def __str__(self):
         return self.name
@@ -94,8 +94,10 @@ class User(UserMixin, db.Model):
     # at most once an hour.
     sign_in_alert_at = Column(UTCDateTime)
 
-    organisation = relationship(Organisation, lazy="joined")
-    role_rows = relationship(UserRole, lazy="selectin", cascade="all, delete-orphan")
+    # Like every relationship here, loaded when asked for: the signed-in user's roles come
+    # with the session (services.find_session); a list that shows more asks for it.
+    organisation = relationship(Organisation)
+    role_rows = relationship(UserRole, cascade="all, delete-orphan")
     # Expertise: loaded when asked for (routing and the admin pages load it for their lists).
     # Eager, it cost two statements per batch of users on every page (the query page: ten).
     country_rows = relationship(UserCountry, cascade="all, delete-orphan")
@@ -141,7 +143,7 @@ class ApiToken(db.Model):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_used_at = Column(UTCDateTime)
     revoked_at = Column(UTCDateTime)
-    user = relationship(User, lazy="joined")
+    user = relationship(User)
 
 
 class UserSession(db.Model):
@@ -159,7 +161,7 @@ class UserSession(db.Model):
     user_agent = Column(String(200), nullable=False, default="")
     revoked_at = Column(UTCDateTime)
     revoked_reason = Column(String(30))
-    user = relationship(User, lazy="joined")
+    user = relationship(User)
 
 
 class SignInThrottle(db.Model):
@@ -208,8 +210,8 @@ class Invitation(db.Model):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     accepted_at = Column(UTCDateTime)
     revoked_at = Column(UTCDateTime)
-    user = relationship(User, lazy="joined", foreign_keys=[user_id])
-    invited_by = relationship(User, lazy="joined", foreign_keys=[invited_by_id])
+    user = relationship(User, foreign_keys=[user_id])
+    invited_by = relationship(User, foreign_keys=[invited_by_id])
 
 
 class AuditEvent(db.Model):
@@ -223,7 +225,7 @@ class AuditEvent(db.Model):
     subject = Column(String(254), nullable=False, default="")
     ip = Column(String(64), nullable=False, default="")
     detail = Column(Text, nullable=False, default="")
-    actor = relationship(User, lazy="joined")
+    actor = relationship(User)
 
 
 class AnonymousRefusal(db.Model):

@@ -13,12 +13,10 @@ from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash
 
-# RFC 9106's second recommended option (64 MiB, t=3, p=4): argon2-cffi's default, above the
-# ASVS 5 floor for argon2id (m >= 46 MiB, t >= 1).
-DEFAULTS = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65536, "ARGON2_PARALLELISM": 4}
+from ..config import setting
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 # Hashes of accounts created before argon2id (Werkzeug's generate_password_hash): accepted
@@ -31,12 +29,12 @@ SEQUENCES = ("0123456789" * 4, "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjk
 
 
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config if has_app_context() else {}
-    get = lambda key: int(cfg.get(key, DEFAULTS[key]))  # noqa: E731
+    # ARGON2_* in reachback/config.py: RFC 9106's second recommended option (64 MiB, t=3,
+    # p=4), argon2-cffi's default, above the ASVS 5 floor for argon2id (m >= 46 MiB, t >= 1).
     return PasswordHasher(
-        time_cost=get("ARGON2_TIME_COST"),
-        memory_cost=get("ARGON2_MEMORY_KIB"),
-        parallelism=get("ARGON2_PARALLELISM"),
+        time_cost=setting("ARGON2_TIME_COST"),
+        memory_cost=setting("ARGON2_MEMORY_KIB"),
+        parallelism=setting("ARGON2_PARALLELISM"),
         type=Type.ID,
     )
 

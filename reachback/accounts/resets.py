@@ -9,8 +9,7 @@ still asks for the code.
 """
 import hmac
 
-from flask import current_app
-
+from ..config import setting
 from ..extensions import db
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
@@ -27,7 +26,7 @@ SALT = "password-reset"
 
 
 def _minutes() -> int:
-    return int(current_app.config["PASSWORD_RESET_MINUTES"])
+    return setting("PASSWORD_RESET_MINUTES")
 
 
 def request_reset(email: str) -> None:

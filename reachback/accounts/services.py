@@ -4,11 +4,13 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import lengths
 from .. import permissions as perm
+from ..config import setting
 from ..countries import is_country
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -30,9 +32,6 @@ from .models import (
 from .passwords import MIN_LENGTH, hash_password, password_problem, verify_password
 
 MIN_PASSWORD = MIN_LENGTH
-# Defaults of the session settings SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS.
-SESSION_IDLE_MINUTES = 60
-SESSION_ABSOLUTE_HOURS = 12
 # last_seen_at is written at most this often, so that browsing costs no write per page.
 TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -302,9 +301,8 @@ def _session_digest(token: str) -> str:
 
 def session_limits() -> tuple[timedelta, timedelta]:
     """(idle timeout, absolute lifetime) from SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS."""
-    cfg = current_app.config
-    return (timedelta(minutes=int(cfg.get("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES))),
-            timedelta(hours=int(cfg.get("SESSION_ABSOLUTE_HOURS", SESSION_ABSOLUTE_HOURS))))
+    return (timedelta(minutes=setting("SESSION_IDLE_MINUTES")),
+            timedelta(hours=setting("SESSION_ABSOLUTE_HOURS")))
 
 
 def start_session(user, ip: str = "", user_agent: str = "") -> str:
@@ -332,6 +330,10 @@ def find_session(token: str | None) -> UserSession | None:
         return None
     row = db.session.scalar(
         select(UserSession).where(UserSession.token_hash == _session_digest(token))
+        # The signed-in user comes along, with the roles every page asks about (and the
+        # organisation the profile shows).
+        .options(joinedload(UserSession.user).options(joinedload(User.organisation),
+                                                      selectinload(User.role_rows)))
         .execution_options(populate_existing=True))  # the stored state, not a cached one
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
@@ -418,7 +420,8 @@ def list_audit(actor, kind: str | None = None, email: str | None = None,
     unknown addresses have only a subject); from `since` up to `until` (UTC, excluded).
     Returns a paginate object."""
     perm.require(perm.is_admin(actor), "Only admins read the audit log.")
-    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)) \
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
     if email and email.strip():
@@ -498,7 +501,8 @@ def user_for_token(clear: str) -> User | None:
     """The active owner of an unrevoked token, recording its use; None otherwise."""
     if not clear:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear))
+                              .options(joinedload(ApiToken.user).selectinload(User.role_rows)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

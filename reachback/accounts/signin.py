@@ -6,10 +6,11 @@ stamp, next page}: no Flask-Login id, so the before_request hook treats the visi
 signed out everywhere but on the code and enrolment pages. The state dies after
 TOTP_PENDING_MINUTES, at a password or address change, and with the next sign-in.
 """
-from flask import current_app, request, session, url_for
+from flask import request, session, url_for
 from flask_login import login_user
 
 from .. import permissions as perm
+from ..config import setting
 from ..extensions import client_address, db
 from ..models_base import utcnow
 from ..web import is_local_url
@@ -44,7 +45,7 @@ def pending(stage: str) -> tuple[User, str] | None:
     if not isinstance(data, dict) or data.get("stage") != stage:
         return None
     age = utcnow().timestamp() - float(data.get("at") or 0)
-    if not 0 <= age <= int(current_app.config["TOTP_PENDING_MINUTES"]) * 60:
+    if not 0 <= age <= setting("TOTP_PENDING_MINUTES") * 60:
         return None
     user = db.session.get(User, data.get("user")) if isinstance(data.get("user"), int) else None
     if user is None or not user.active or data.get("stamp") != services.password_stamp(user):

@@ -11,11 +11,11 @@ import hmac
 import secrets
 
 import pyotp
-from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import permissions as perm
+from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
@@ -237,7 +237,7 @@ def reset_totp(actor, user) -> str:
 
 def provisioning_uri(user, secret: str) -> str:
     return _totp(secret).provisioning_uri(name=user.email,
-                                          issuer_name=current_app.config["TOTP_ISSUER"])
+                                          issuer_name=setting("TOTP_ISSUER"))
 
 
 def qr_data_uri(uri: str) -> str:

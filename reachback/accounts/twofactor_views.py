@@ -3,9 +3,9 @@ goes through at its first sign-in, and setting it up from the security page."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..errors import Invalid, TooManyAttempts
+from ..errors import TooManyAttempts
 from ..extensions import client_address, db
-from ..web import apply_errors
+from ..web import submit
 from . import limits, signin, twofactor
 from .forms import CodeForm
 from .views import no_store, throttled
@@ -68,19 +68,19 @@ def _enrolment(user, action: str, continue_url: str, keep=None, sign_in: bool = 
     """The key waiting for its first code, as text and QR code; the right code turns it on
     (and, at sign-in, opens the session) and shows the recovery codes once."""
     form = CodeForm()
+
+    def recovery_codes(codes):
+        if sign_in:
+            signin.finish(user)
+        return render_template("accounts/recovery_codes.html", codes=codes,
+                               continue_url=continue_url)
+
     if form.validate_on_submit():
-        try:
-            codes = twofactor.confirm_enrolment(user, form.code.data, keep=keep)
-        except Invalid as e:
-            db.session.commit()  # the failed code is audited
-            limits.failed()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            if sign_in:
-                signin.finish(user)
-            return render_template("accounts/recovery_codes.html", codes=codes,
-                                   continue_url=continue_url)
+        done = submit(form, lambda: twofactor.confirm_enrolment(user, form.code.data, keep=keep),
+                      respond=recovery_codes, refused=lambda _error: limits.failed(),
+                      keep_refused=True)  # the failed code is audited
+        if done is not None:
+            return done
     secret = user.totp_pending_secret
     uri = twofactor.provisioning_uri(user, secret)
     return render_template("accounts/enrol.html", form=form, secret=secret, action=action,

@@ -4,7 +4,6 @@ from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     make_response,
@@ -17,9 +16,10 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 
 from .. import permissions as perm
-from ..errors import Invalid, TooManyAttempts
+from ..config import setting
+from ..errors import TooManyAttempts
 from ..extensions import client_address, db
-from ..web import apply_errors
+from ..web import submit
 from . import limits, resets, services, signin, tokens, twofactor
 from .forms import (
     EmailChangeForm,
@@ -132,14 +132,9 @@ def security():
     action = request.form.get("action")
     form = forms.get(SECURITY_FORMS.get(action))
     if form is not None and form.validate_on_submit():
-        try:
-            response = _change(action, form)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            return response
+        done = submit(form, lambda: _change(action, form), respond=lambda response: response)
+        if done is not None:
+            return done
     return render_template("accounts/security.html", **forms,
                            sessions=services.list_sessions(current_user),
                            this_session=g.get("user_session"),
@@ -204,21 +199,23 @@ def create_token():
     token_form = TokenForm()
     if not token_form.validate_on_submit():
         return _profile_page(_profile_form(), token_form), 422
+
+    def refused(_error):
+        limits.failed()
+        return _profile_page(_profile_form(), token_form), 422
+
     try:
-        _token, clear = tokens.create_confirmed_token(
-            current_user, token_form.token_name.data, token_form.current_password.data,
-            token_form.code.data, client_address())
+        return submit(
+            token_form, lambda: tokens.create_confirmed_token(
+                current_user, token_form.token_name.data, token_form.current_password.data,
+                token_form.code.data, client_address()),
+            # Shown once, in this response only; it is stored hashed.
+            respond=lambda made: _profile_page(_profile_form(), TokenForm(formdata=None),
+                                               new_token=made[1]),
+            refused=refused)
     except TooManyAttempts as e:
         return throttled("accounts/profile.html", e,
                          **_profile_context(_profile_form(), token_form))
-    except Invalid as e:
-        db.session.rollback()
-        limits.failed()
-        apply_errors(token_form, e)
-        return _profile_page(_profile_form(), token_form), 422
-    db.session.commit()
-    # Shown once, in this response only; it is stored hashed.
-    return _profile_page(_profile_form(), TokenForm(formdata=None), new_token=clear)
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -260,7 +257,7 @@ def forgot_password():
         resets.request_reset(form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
-        flash(RESET_SENT.format(minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+        flash(RESET_SENT.format(minutes=setting("PASSWORD_RESET_MINUTES")), "info")
         return redirect(url_for("auth.login"))
     return render_template("accounts/forgot.html", form=form)
 
@@ -283,15 +280,9 @@ def choose_password(user, save, title: str, button: str, done: str):
     then on to the sign-in page with the message `done`."""
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            save(form.new_password.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("auth.login"))
+        saved = submit(form, lambda: save(form.new_password.data), done, url_for("auth.login"))
+        if saved is not None:
+            return saved
     return render_template("accounts/choose_password.html", form=form, user=user, title=title,
                            button=button)
 

@@ -1,8 +1,8 @@
 """Admin pages: user accounts, their roles, expertise and availability. Admins only."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
@@ -17,9 +17,8 @@ from ..accounts.services import (
     list_audit,
     update_profile,
 )
-from ..errors import Invalid
 from ..extensions import db
-from ..web import apply_errors, page_arg, viewer_zone
+from ..web import page_arg, submit, viewer_zone
 from .forms import EditUserForm, NewUserForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,18 +45,16 @@ def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
         password = form.password.data or generate_password()
-        try:
-            user = create_user(current_user, form.email.data, form.name.data,
-                               roles=form.roles.data, password=password, **_profile(form))
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"Account created for {user.name}.", "success")
-            # A generated password is shown once, in this response only; it is stored hashed.
-            generated = None if form.password.data else password
-            return render_template("admin/created.html", user=user, password=generated)
+        # A generated password is shown once, in this response only; it is stored hashed.
+        generated = None if form.password.data else password
+        done = submit(form, lambda: create_user(current_user, form.email.data, form.name.data,
+                                                roles=form.roles.data, password=password,
+                                                **_profile(form)),
+                      lambda user: f"Account created for {user.name}.",
+                      respond=lambda user: render_template("admin/created.html", user=user,
+                                                           password=generated))
+        if done is not None:
+            return done
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -66,16 +63,13 @@ def edit_user(user_id):
     user = get_user(current_user, user_id)
     form = EditUserForm(data=_user_data(user))
     if form.validate_on_submit():
-        try:
-            update_profile(current_user, user, name=form.name.data, roles=form.roles.data,
-                           active=form.active.data, **_profile(form))
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"Account of {user.name} saved.", "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+        done = submit(form, lambda: update_profile(current_user, user, name=form.name.data,
+                                                   roles=form.roles.data,
+                                                   active=form.active.data, **_profile(form)),
+                      lambda saved: f"Account of {saved.name} saved.",
+                      url_for("admin.edit_user", user_id=user.id))
+        if done is not None:
+            return done
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -118,7 +112,9 @@ def _user_data(user) -> dict:
 
 def _user_list(role, page):
     """Users by name, optionally holding a role. (Belongs in accounts.services.list_users.)"""
-    stmt = select(User).options(selectinload(User.themes)).order_by(func.lower(User.name), User.id)
+    stmt = select(User).options(joinedload(User.organisation), selectinload(User.role_rows),
+                                selectinload(User.themes)) \
+        .order_by(func.lower(User.name), User.id)
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)

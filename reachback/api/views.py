@@ -176,9 +176,8 @@ def save_response(ref):
 def publish(ref):
     user, body = current_api_user(), json_body(required=False)
     query = qs.get_query(user, ref)
-    # Without a choice the draft's own visibility applies (restricted unless changed).
-    draft = query.response
-    visibility = text(body, "visibility", draft.visibility if draft else "restricted")
+    # Without a choice, the page's default (the query's readers): one rule, in the service.
+    visibility = text(body, "visibility", ss.default_visibility(query))
     response = ss.publish_response(user, query, visibility)
     db.session.commit()
     return jsonify(out.response(response))

@@ -32,11 +32,12 @@ from urllib.parse import quote
 
 from flask import current_app, url_for
 from sqlalchemy import extract, false, func, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 
 from .. import lengths, timebounds
 from .. import permissions as perm
 from ..accounts.models import Theme
+from ..config import setting
 from ..countries import country_name, is_country
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -75,12 +76,6 @@ TYPE_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", TEXT: "plain text (.txt)",
 ACCEPT_ATTACHMENT = ",".join(ATTACHMENT_TYPES)
 ACCEPT_DOCUMENT = ",".join(DOCUMENT_TYPES)
 
-# Defaults of the settings (instance config or REACHBACK_* may override each).
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-EXTRACT_TIMEOUT = 10.0  # seconds
-EXTRACT_MAX_CHARS = 2_000_000
-EXTRACT_MAX_PAGES = 500
-EXTRACT_MEMORY_MB = 768
 FILENAME_MAX = 150
 # A real Word file inflates to tens of MB at most; anything claiming more is refused.
 DOCX_MAX_INFLATED = 200 * 1024 * 1024
@@ -90,10 +85,6 @@ EXTRACTOR = Path(__file__).with_name("extract.py")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_THEMES = 5
 MAX_COUNTRIES = 20
-
-
-def _setting(name: str, default):
-    return current_app.config.get(name, default)
 
 
 # --- uploads ------------------------------------------------------------------------
@@ -182,12 +173,12 @@ def check_upload(filename: str | None, data: bytes, allowed: dict[str, str] = AT
 
 def upload_limit_text() -> str:
     """The upload size limit in words, for hints ("10 MB")."""
-    return _megabytes(int(_setting("UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES)))
+    return _megabytes(setting("UPLOAD_MAX_BYTES"))
 
 
 def read_upload(file_storage, field: str = "attachment") -> bytes:
     """The uploaded bytes, reading at most one byte past the limit."""
-    limit = int(_setting("UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES))
+    limit = setting("UPLOAD_MAX_BYTES")
     data = file_storage.stream.read(limit + 1)
     if len(data) > limit:
         message = f"The file is larger than {_megabytes(limit)}."
@@ -317,21 +308,20 @@ class Extraction:
 def _extractor_command(kind: str) -> list[str]:
     """The extractor's command line (tests replace this to simulate a hanging file)."""
     return [sys.executable, "-I", "-B", str(EXTRACTOR), kind,
-            str(int(_setting("EXTRACT_MAX_PAGES", EXTRACT_MAX_PAGES))),
-            str(int(_setting("EXTRACT_MAX_CHARS", EXTRACT_MAX_CHARS))),
-            str(int(_setting("EXTRACT_MEMORY_MB", EXTRACT_MEMORY_MB)))]
+            str(setting("EXTRACT_MAX_PAGES")), str(setting("EXTRACT_MAX_CHARS")),
+            str(setting("EXTRACT_MEMORY_MB"))]
 
 
 def extract_text(data: bytes, content_type: str) -> Extraction:
     """The searchable text of a file, at most EXTRACT_MAX_CHARS characters. PDF and Word
     files are read by a separate process that is killed after EXTRACT_TIMEOUT seconds."""
-    max_chars = int(_setting("EXTRACT_MAX_CHARS", EXTRACT_MAX_CHARS))
+    max_chars = setting("EXTRACT_MAX_CHARS")
     if content_type in (TEXT, MARKDOWN):
         return Extraction(data.decode("utf-8-sig", "replace").replace("\x00", "")[:max_chars])
     kind = {PDF: "pdf", DOCX: "docx"}.get(content_type)
     if kind is None:
         return Extraction("", "This kind of file has no text to extract.")
-    timeout = float(_setting("EXTRACT_TIMEOUT", EXTRACT_TIMEOUT))
+    timeout = setting("EXTRACT_TIMEOUT")
     try:
         done = subprocess.run(_extractor_command(kind), input=data, capture_output=True,  # noqa: S603
                               timeout=timeout, check=False)
@@ -523,7 +513,8 @@ def _filtered(user, filters: dict):
 def list_documents(user, filters: dict | None = None, page: int = 1, per_page: int = 20):
     """Documents the user may see, newest first; filters: kind, theme (a parent theme takes
     in its sub-themes), country, year. A db.paginate object."""
-    stmt = _filtered(user, filters or {}).order_by(Document.date.desc(), Document.id.desc())
+    stmt = _filtered(user, filters or {}).order_by(Document.date.desc(), Document.id.desc()) \
+        .options(selectinload(Document.themes), selectinload(Document.country_rows))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
@@ -562,9 +553,14 @@ def _ids(idents) -> list[int]:
     return [int(i) for i in idents if str(i).isdigit()]
 
 
+# What an index document is made of (document_to_indexdoc), loaded with the documents.
+_INDEXED = (undefer(Document.text), selectinload(Document.themes).joinedload(Theme.parent),
+            selectinload(Document.country_rows), selectinload(Document.file))
+
+
 def _load_indexdocs(idents: list[str]) -> list[IndexDoc]:
     """Index documents of these ids (a missing one is left out, so the index drops it)."""
-    docs = db.session.scalars(select(Document).options(undefer(Document.text))
+    docs = db.session.scalars(select(Document).options(*_INDEXED)
                               .where(Document.id.in_(_ids(idents))))
     return [document_to_indexdoc(doc) for doc in docs]
 
@@ -575,7 +571,7 @@ def iter_documents(batch: int = 20) -> Iterator[IndexDoc]:
     last = 0
     while True:
         rows = list(db.session.scalars(
-            select(Document).options(undefer(Document.text))
+            select(Document).options(*_INDEXED)
             .where(Document.id > last).order_by(Document.id).limit(batch)))
         if not rows:
             return

@@ -7,8 +7,6 @@ and redirects; a refused form is shown again, each error beside its field.
 from flask import (
     Blueprint,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -17,9 +15,8 @@ from flask import (
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..errors import Invalid, NotFound
-from ..extensions import db
-from ..web import apply_errors, page_arg
+from ..errors import NotFound
+from ..web import page_arg, submit
 from . import library
 from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
 
@@ -56,13 +53,11 @@ def new_document():
     perm.require(perm.can_manage_documents(current_user), "Only facilitators add documents.")
     form = DocumentForm.blank()
     if form.is_submitted():
-        try:
-            doc = library.add_document(current_user, form.to_data(), form.file.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            return _saved(doc, f"“{doc.title}” is added to the library.")
+        done = submit(form, lambda: library.add_document(current_user, form.to_data(),
+                                                         form.file.data),
+                      _saved("“{title}” is added to the library."), _document_url)
+        if done is not None:
+            return done
     return render_template("knowledge/document_form.html", form=form, doc=None)
 
 
@@ -72,23 +67,23 @@ def edit_document(doc_id):
     perm.require(perm.can_manage_documents(current_user), "Only facilitators edit documents.")
     form = DocumentForm.for_document(doc)
     if form.is_submitted():
-        try:
-            library.update_document(current_user, doc, form.to_data(), form.file.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            return _saved(doc, f"“{doc.title}” is updated.")
+        done = submit(form, lambda: library.update_document(current_user, doc, form.to_data(),
+                                                            form.file.data),
+                      _saved("“{title}” is updated."), _document_url)
+        if done is not None:
+            return done
     return render_template("knowledge/document_form.html", form=form, doc=doc)
 
 
-def _saved(doc, message: str):
-    readable = bool(doc.text)
-    db.session.commit()
-    flash(message, "success")
-    if not readable:
-        flash(NO_TEXT, "warning")
-    return redirect(url_for("library.document", doc_id=doc.id))
+def _saved(message: str):
+    """The news of a saved document (`message`, its title filled in), and a warning when
+    its file's text could not be read."""
+    return lambda doc: [(message.format(title=doc.title), "success"),
+                        *([] if doc.text else [(NO_TEXT, "warning")])]
+
+
+def _document_url(doc) -> str:
+    return url_for("library.document", doc_id=doc.id)
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -57,11 +57,11 @@ class Document(db.Model):
     # Up to a few MB: never loaded by lists, only by the indexer.
     text = deferred(Column(Text, nullable=False, default=""))
 
-    created_by = relationship(User, lazy="joined")
-    themes = relationship(Theme, secondary=document_themes, lazy="selectin", order_by=Theme.code)
-    country_rows = relationship(DocumentCountry, lazy="selectin", cascade="all, delete-orphan",
+    created_by = relationship(User)
+    themes = relationship(Theme, secondary=document_themes, order_by=Theme.code)
+    country_rows = relationship(DocumentCountry, cascade="all, delete-orphan",
                                 order_by=DocumentCountry.country)
-    file = relationship("Attachment", uselist=False, lazy="selectin", viewonly=True)
+    file = relationship("Attachment", uselist=False, viewonly=True)
 
     __table_args__ = (
         Index("ix_documents_visibility_date", "visibility", "date"),
@@ -94,18 +94,18 @@ class Attachment(db.Model):
     contribution_id = Column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     document_id = Column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
 
-    uploaded_by = relationship(User, lazy="joined")
+    uploaded_by = relationship(User)
     # The backrefs give the owners their `attachments` without touching their modules; the
-    # conversation and the contributions load theirs in one statement per page (selectin).
+    # pages that show them ask for them (selectinload in queries/lists.py).
     # An owner deleted takes its attachments along (never an attachment without an owner).
     query = relationship(FieldQuery, backref=backref(
         "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
         passive_deletes=True))
     message = relationship(Message, backref=backref(
-        "attachments", lazy="selectin", order_by="Attachment.id", cascade="all, delete-orphan",
+        "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
         passive_deletes=True))
     contribution = relationship(Contribution, backref=backref(
-        "attachments", lazy="selectin", order_by="Attachment.id", cascade="all, delete-orphan",
+        "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
         passive_deletes=True))
     document = relationship(Document, foreign_keys=[document_id])
 

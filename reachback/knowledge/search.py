@@ -68,7 +68,7 @@ from sqlalchemy.orm import Session
 
 from .. import permissions as perm
 from ..accounts.models import Theme
-from ..config import search_backend
+from ..config import search_backend, setting
 from ..countries import country_name
 from ..extensions import db, write_intent
 from ..models_base import UTCDateTime, utcnow
@@ -130,15 +130,20 @@ def principals_for(user) -> list[str]:
     return principals
 
 
+# The index's name of each kind of reader of the permission policy (perm.READERS).
+PRINCIPALS = {perm.ANYONE: "public", perm.MEMBERS: "community", perm.STAFF: "role:staff"}
+
+
 def principals_of(visibility: str, user_ids: Iterable[int] = ()) -> list[str]:
-    """Who may read an item of this visibility (the same rule as perm.can_view_response):
-    public -> everyone; community -> signed-in members; restricted -> the given people and
-    staff. An unknown visibility is treated as restricted."""
-    if visibility == "public":
-        return ["public"]
-    if visibility == "community":
-        return ["community"]
-    return ["role:staff", *(f"user:{uid}" for uid in sorted(set(user_ids)))]
+    """Who may read an item of this visibility, in the index's names: the readers the policy
+    gives it (perm.readers_of, the rule of can_view_response and can_view_document), with
+    "user:<id>" for each of `user_ids` where the item's own people read it (the requester
+    and assigned experts of a restricted response). An unknown visibility is restricted."""
+    readers = perm.readers_of(visibility)
+    principals = [name for kind, name in PRINCIPALS.items() if kind in readers]
+    if perm.ITS_PEOPLE in readers:
+        principals += [f"user:{uid}" for uid in sorted(set(user_ids))]
+    return principals
 
 
 # --- sources --------------------------------------------------------------------------------
@@ -615,7 +620,7 @@ def get_index() -> SearchIndex | PgSearchIndex:
 def _new_index(app) -> SearchIndex | PgSearchIndex:
     if search_backend(app.config) == "postgresql":
         return PgSearchIndex(db.engine)
-    path = app.config.get("SEARCH_INDEX_PATH") or os.path.join(app.instance_path, "search-index")
+    path = setting("SEARCH_INDEX_PATH", app) or os.path.join(app.instance_path, "search-index")
     return SearchIndex(path)
 
 

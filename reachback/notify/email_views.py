@@ -4,10 +4,9 @@ from flask_login import current_user
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..errors import Invalid
 from ..extensions import db
 from ..forms import Form
-from ..web import apply_errors, page_arg
+from ..web import page_arg, submit
 from .services import (
     KINDS,
     MODES,
@@ -38,15 +37,11 @@ def preferences_form(current: dict[str, str]) -> Form:
 def preferences():
     form = preferences_form(get_preferences(current_user))
     if form.validate_on_submit():
-        try:
-            set_preferences(current_user, current_user, {k: form[k].data for k in KINDS})
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash("Your notification settings are saved.", "success")
-            return redirect(url_for("email.preferences"))
+        done = submit(form, lambda: set_preferences(current_user, current_user,
+                                                    {k: form[k].data for k in KINDS}),
+                      "Your notification settings are saved.", url_for("email.preferences"))
+        if done is not None:
+            return done
     return render_template("email/preferences.html", form=form, kinds=KINDS)
 
 

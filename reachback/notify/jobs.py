@@ -8,10 +8,11 @@ from itertools import groupby
 from sqlalchemy import and_, func, insert, select, update
 
 from ..accounts.models import User
+from ..config import setting
 from ..extensions import db
 from ..models_base import utcnow
 from ..queries.models import Assignment, Event
-from .mailer import ConnectError, DeliveryError, build_message, get_backend, setting
+from .mailer import ConnectError, DeliveryError, build_message, get_backend
 from .models import Notification, NotificationPreference, OutboundEmail
 from .services import KINDS, absolute_url, backoff, queue_email, render_email
 
@@ -31,10 +32,10 @@ def deliver_outbox(now=None, backend=None) -> int:
     """
     now = now or utcnow()
     backend = backend or get_backend()
-    sender, max_attempts = setting("MAIL_SENDER"), int(setting("MAIL_MAX_ATTEMPTS"))
+    sender, max_attempts = setting("MAIL_SENDER"), setting("MAIL_MAX_ATTEMPTS")
     sent = 0
     with backend:
-        while claimed := _claim(now, int(setting("MAIL_BATCH_SIZE"))):
+        while claimed := _claim(now, setting("MAIL_BATCH_SIZE")):
             for i, email in enumerate(claimed):
                 try:
                     backend.send(email, build_message(email, sender))

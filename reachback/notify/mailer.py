@@ -9,33 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-# Settings of the e-mail feature and their defaults (instance/config.py or REACHBACK_* override).
-SETTINGS = {
-    "MAIL_BACKEND": "file",
-    "MAIL_SERVER": "localhost",
-    "MAIL_PORT": 25,
-    "MAIL_USE_TLS": False,  # STARTTLS after connecting
-    "MAIL_USE_SSL": False,  # implicit TLS (port 465)
-    "MAIL_USERNAME": "",
-    "MAIL_PASSWORD": "",
-    "MAIL_SENDER": "Reachback <reachback@localhost>",
-    "MAIL_TIMEOUT": 10,
-    "MAIL_MAX_ATTEMPTS": 8,
-    "MAIL_RETRY_MAX_MINUTES": 60,
-    "MAIL_BATCH_SIZE": 20,
-    "BASE_URL": "http://127.0.0.1:5000",
-}
-
-
-def setting(name: str, default=None):
-    """A setting, coerced to the type of its default (environment overrides arrive as text)."""
-    fallback = SETTINGS.get(name, default)
-    value = current_app.config.get(name, fallback)
-    if isinstance(fallback, bool) and isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(fallback, int) and not isinstance(fallback, bool) and isinstance(value, str):
-        return int(value)
-    return value
+from ..config import setting  # the MAIL_* settings: see reachback/config.py
 
 
 class DeliveryError(Exception):

@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import permissions as perm
 from ..accounts.models import User, UserRole
+from ..config import setting
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
-from .mailer import has_line_break, setting
+from .mailer import has_line_break
 from .models import Notification, NotificationPreference, OutboundEmail
 
 # Every kind of notification, with what it means to the person who receives it.
@@ -291,5 +292,5 @@ def retry_email(actor, email_id: int) -> OutboundEmail:
 
 def backoff(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1, 2, 4, 8 ... minutes, capped."""
-    cap = int(setting("MAIL_RETRY_MAX_MINUTES"))
+    cap = setting("MAIL_RETRY_MAX_MINUTES")
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), cap))

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, load_only, selectinload
 
 from .. import permissions as perm
 from ..accounts.models import User
@@ -29,16 +29,23 @@ INBOX_TABS = {
     "open": OPEN_STATUSES,
 }
 
-# The lists show neither a query's experts nor its themes: loading them (the models load
-# both eagerly, with each expert's roles and expertise) was most of a list page's time at
-# 100 000 queries. Loaded on access if a template ever wants them.
-_LIST_ONLY = (lazyload(FieldQuery.assignments), lazyload(FieldQuery.themes))
+# Relationships load lazily (the models' default); each list below asks for what its page
+# shows, in a fixed number of statements whatever the number of rows (the N+1 guard,
+# tests/web/test_no_n_plus_one.py). The query lists show neither a query's experts nor its
+# themes (loading them was most of a list page's time at 100 000 queries); the inbox names
+# each query's requester.
+_LIST_ONLY = (joinedload(FieldQuery.requester),)
 
 # The API's lists name people (name and e-mail) and need neither their roles nor their
 # organisation: not loading them halves an API page of 100 queries. Nor the rest of their
 # row (password hash, second-factor secret): never read where it is not needed.
-_NAMES_ONLY = (load_only(User.email, User.name), lazyload(User.role_rows),
-               lazyload(User.organisation))
+_NAMES_ONLY = (load_only(User.email, User.name),)
+# What the query page shows of the query itself (besides the lists below): the requester
+# with their organisation, the themes, the experts asked, the files.
+QUERY_PAGE = (joinedload(FieldQuery.requester).joinedload(User.organisation),
+              selectinload(FieldQuery.themes),
+              selectinload(FieldQuery.assignments).joinedload(Assignment.expert),
+              selectinload(FieldQuery.attachments))
 # What the API's query object leaves out.
 _API_UNUSED = (defer(FieldQuery.context_html), defer(FieldQuery.purpose_html),
                defer(FieldQuery.close_note))
@@ -93,7 +100,7 @@ def expert_queue(user, page: int, per_page: int, include_done: bool = False):
     )
     return paginate_ids(
         ids, lambda page_ids: select(Assignment).join(Assignment.query)
-        .options(contains_eager(Assignment.query).options(*_LIST_ONLY))
+        .options(contains_eager(Assignment.query))
         .where(Assignment.id.in_(page_ids)), page, per_page,
         # Counted without the join (every assignment has its query), from the index alone:
         # joining a busy expert's 4 000 queries took 19 ms.
@@ -118,7 +125,7 @@ def query_list(user, *, status=None, theme=None, country=None, mine=False,
             select(query_themes.c.query_id).join(Theme).where(Theme.slug == theme)))
     stmt = stmt.order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc())
     return paginate_ids(stmt, lambda ids: select(FieldQuery).where(FieldQuery.id.in_(ids))
-                        .options(*_API_UNUSED,
+                        .options(*_API_UNUSED, selectinload(FieldQuery.themes),
                                  joinedload(FieldQuery.requester).options(*_NAMES_ONLY),
                                  selectinload(FieldQuery.assignments)
                                  .joinedload(Assignment.expert).options(*_NAMES_ONLY)),
@@ -142,7 +149,7 @@ class TimelineEntry:
 
 
 def timeline(user, query) -> list[TimelineEntry]:
-    stmt = select(Event).where(Event.query_id == query.id)
+    stmt = select(Event).where(Event.query_id == query.id).options(joinedload(Event.actor))
     if not perm.can_see_internal(user, query):
         stmt = stmt.where(Event.internal.is_(False))
     events = list(db.session.scalars(stmt.order_by(Event.at, Event.id)))
@@ -163,14 +170,17 @@ def _visible_references(user, references: set[str]) -> set[str]:
 
 
 def duplicates_of(query) -> list[FieldQuery]:
-    """The queries closed as duplicates of `query`, with their requesters, in one statement."""
+    """The queries closed as duplicates of `query`, with their requesters (and the roles that
+    decide what each may read), in two statements."""
     return list(db.session.scalars(
         select(FieldQuery).where(FieldQuery.duplicate_of_id == query.id)
-        .options(*_LIST_ONLY).order_by(FieldQuery.id)))
+        .options(joinedload(FieldQuery.requester).selectinload(User.role_rows))
+        .order_by(FieldQuery.id)))
 
 
 def messages(user, query) -> list[Message]:
-    stmt = select(Message).where(Message.query_id == query.id)
+    stmt = select(Message).where(Message.query_id == query.id).options(
+        joinedload(Message.author), selectinload(Message.attachments))
     if not perm.can_see_internal(user, query):
         stmt = stmt.where(Message.visibility == "public")
     return list(db.session.scalars(stmt.order_by(Message.created_at, Message.id)))
@@ -183,8 +193,7 @@ def contributions_by_query(user, queries) -> dict[int, list[Contribution]]:
     if allowed:
         for c in db.session.scalars(
                 select(Contribution).where(Contribution.query_id.in_(allowed))
-                .options(joinedload(Contribution.author).options(*_NAMES_ONLY),
-                         lazyload(Contribution.attachments))  # not in the API's object
+                .options(joinedload(Contribution.author).options(*_NAMES_ONLY))
                 .order_by(Contribution.created_at, Contribution.id)):
             found[c.query_id].append(c)
     return found
@@ -195,6 +204,8 @@ def contributions(user, query) -> list[Contribution]:
         return []
     return list(db.session.scalars(
         select(Contribution).where(Contribution.query_id == query.id)
+        .options(joinedload(Contribution.author).joinedload(User.organisation),
+                 selectinload(Contribution.attachments))
         .order_by(Contribution.created_at, Contribution.id)
     ))
 
@@ -203,5 +214,6 @@ def contributions_for_synthesis(query) -> list[Contribution]:
     """All contributions of a query, for staff-side work (templates, notifications)."""
     return list(db.session.scalars(
         select(Contribution).where(Contribution.query_id == query.id)
+        .options(joinedload(Contribution.author).joinedload(User.organisation))
         .order_by(Contribution.created_at, Contribution.id)
     ))

@@ -80,14 +80,14 @@ class FieldQuery(Rendered, db.Model):
     resolution_warn_at = Column(UTCDateTime)
     sla_calendar = Column(String(100))
 
-    requester = relationship(User, lazy="joined", foreign_keys=[requester_id])
-    themes = relationship(Theme, secondary=query_themes, lazy="selectin", order_by=Theme.code)
+    requester = relationship(User, foreign_keys=[requester_id])
+    themes = relationship(Theme, secondary=query_themes, order_by=Theme.code)
     duplicate_of = relationship("FieldQuery", remote_side=[id], foreign_keys=[duplicate_of_id])
     assignments = relationship(
-        "Assignment", back_populates="query", lazy="selectin", order_by="Assignment.id"
+        "Assignment", back_populates="query", order_by="Assignment.id"
     )
     response = relationship(
-        "ConsolidatedResponse", back_populates="query", uselist=False, lazy="select"
+        "ConsolidatedResponse", back_populates="query", uselist=False
     )
 
     __table_args__ = (
@@ -129,7 +129,7 @@ class Assignment(db.Model):
     decline_reason = Column(Text)
 
     query = relationship(FieldQuery, back_populates="assignments")
-    expert = relationship(User, foreign_keys=[expert_id], lazy="joined")
+    expert = relationship(User, foreign_keys=[expert_id])
 
     __table_args__ = (
         UniqueConstraint("query_id", "expert_id", name="uq_assignments_query_expert"),
@@ -152,7 +152,7 @@ class Contribution(Rendered, db.Model):
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     query = relationship(FieldQuery)
-    author = relationship(User, lazy="joined")
+    author = relationship(User)
 
 
 class Message(Rendered, db.Model):
@@ -169,7 +169,7 @@ class Message(Rendered, db.Model):
     body_html = Column(Text)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
-    author = relationship(User, lazy="joined")
+    author = relationship(User)
 
 
 class Event(db.Model):
@@ -185,4 +185,4 @@ class Event(db.Model):
     # Facilitator-only details (internal notes, assignments) are hidden from the requester.
     internal = Column(Boolean, nullable=False, default=False)
 
-    actor = relationship(User, lazy="joined")
+    actor = relationship(User)

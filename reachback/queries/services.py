@@ -33,10 +33,12 @@ from .states import check_transition, record, transition
 
 # --- loading -------------------------------------------------------------------
 
-def get_query(user, reference: str) -> FieldQuery:
-    """The query with this reference, or NotFound when missing or not visible to the user."""
+def get_query(user, reference: str, *load) -> FieldQuery:
+    """The query with this reference, or NotFound when missing or not visible to the user;
+    `load`: loader options for what the caller shows (lists.QUERY_PAGE)."""
     query = db.session.scalar(
         select(FieldQuery).where(FieldQuery.reference == (reference or "").upper())
+        .options(*load)
     )
     return perm.require_visible_query(user, query)
 
@@ -289,7 +291,7 @@ def add_contribution(user, query, body: str) -> Contribution:
 
 
 def edit_contribution(user, contribution, body: str) -> Contribution:
-    perm.require(contribution.author_id == user.id, "Only its author edits a contribution.")
+    perm.require(perm.is_author(user, contribution), "Only its author edits a contribution.")
     if not perm.can_edit_contribution(user, contribution):
         raise Conflict("The response is published: contributions can no longer change.")
     contribution.body = _require_text(body, "body", lengths.BODY)

@@ -1,21 +1,24 @@
 """Query pages: asking, my queries, triage, an expert's queue, the query page and its actions.
 
 Every handler loads (404 when invisible), calls one service (which checks permission),
-commits once and redirects; a form a service refuses is shown again with what was typed.
+commits once and redirects (web.submit); a form a service refuses is shown again with what
+was typed.
 """
 from datetime import datetime
+from functools import partial
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
 from ..accounts.models import User
-from ..errors import Invalid, NotFound
+from ..config import setting
+from ..errors import NotFound
 from ..extensions import db
 from ..knowledge import library, search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
-from ..web import apply_errors, page_arg, viewer_zone
+from ..web import page_arg, submit, viewer_zone
 from . import lists, services
 from .forms import (
     ClarifyForm,
@@ -50,17 +53,21 @@ def age(moment: datetime | None) -> str:
 
 
 def _per_page() -> int:
-    return current_app.config["PER_PAGE"]
+    return setting("PER_PAGE")
+
+
+def _detail_url(q) -> str:
+    return url_for("queries.detail", ref=q.reference)
 
 
 def _to_detail(q, message: str, category: str = "success"):
     flash(message, category)
-    return redirect(url_for("queries.detail", ref=q.reference))
+    return redirect(_detail_url(q))
 
 
-def _refused(q, error: Invalid):
-    """A small form on the query page was refused: say why and go back to the page."""
-    db.session.rollback()
+def _refused(q, error):
+    """A small form on the query page was refused (rolled back): say why and go back to
+    the page."""
     text = " ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in error.fields.items())
     return _to_detail(q, text or error.message, "error")
 
@@ -107,15 +114,15 @@ def new():
         return render_template("queries/new.html", form=form,
                                similar=search.similar(current_user, text))
     if form.is_submitted():
-        try:
+        def ask():
             q = services.submit_query(current_user, form.to_data())
             library.attach_to(current_user, form.attachment.data, query=q)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            return _to_detail(q, f"Your query {q.reference} is submitted.")
+            return q
+
+        done = submit(form, ask, lambda q: f"Your query {q.reference} is submitted.",
+                      _detail_url)
+        if done is not None:
+            return done
     return render_template("queries/new.html", form=form)
 
 
@@ -138,60 +145,54 @@ def _detail_page(q, contribution_form=None, preview=None):
 
 @bp.route("/queries/<ref>")
 def detail(ref):
-    return _detail_page(services.get_query(current_user, ref))
+    return _detail_page(services.get_query(current_user, ref, *lists.QUERY_PAGE))
 
 
 @bp.route("/queries/<ref>/clarify", methods=["POST"])
 def clarify(ref):
     q = services.get_query(current_user, ref)
-    try:
-        services.ask_clarification(current_user, q, ClarifyForm().message.data)
-    except Invalid as e:
-        return _refused(q, e)
-    db.session.commit()
-    return _to_detail(q, "Your question is sent to the requester.")
+    return submit(None, lambda: services.ask_clarification(current_user, q,
+                                                           ClarifyForm().message.data),
+                  "Your question is sent to the requester.", _detail_url(q),
+                  refused=partial(_refused, q))
 
 
 @bp.route("/queries/<ref>/reply", methods=["POST"])
 def reply(ref):
     q = services.get_query(current_user, ref)
     form = ReplyForm()
-    try:
+
+    def answer():
         msg = services.reply_to_clarification(current_user, q, form.message.data)
         library.attach_to(current_user, form.attachment.data, message=msg)
-    except Invalid as e:
-        return _refused(q, e)
-    db.session.commit()
-    return _to_detail(q, "Thank you: your reply is sent to the facilitator.")
+
+    return submit(None, answer, "Thank you: your reply is sent to the facilitator.",
+                  _detail_url(q), refused=partial(_refused, q))
 
 
 @bp.route("/queries/<ref>/notes", methods=["POST"])
 def add_note(ref):
     q = services.get_query(current_user, ref)
-    try:
-        services.add_internal_note(current_user, q, NoteForm().body.data)
-    except Invalid as e:
-        return _refused(q, e)
-    db.session.commit()
-    return _to_detail(q, "Internal note added.")
+    return submit(None, lambda: services.add_internal_note(current_user, q, NoteForm().body.data),
+                  "Internal note added.", _detail_url(q), refused=partial(_refused, q))
 
 
 @bp.route("/queries/<ref>/contributions", methods=["POST"])
 def contribute(ref):
-    q = services.get_query(current_user, ref)
+    q = services.get_query(current_user, ref, *lists.QUERY_PAGE)  # a preview shows the page
     form = ContributionForm()
     if request.form.get("action") == "preview":
         return _detail_page(q, form, preview=form.body.data or "")
-    try:
+
+    def send():
         c = services.add_contribution(current_user, q, form.body.data)
         library.attach_to(current_user, form.attachment.data, contribution=c)
-    except Invalid as e:
-        db.session.rollback()
-        apply_errors(form, e)
-        return _detail_page(q, form)
-    db.session.commit()
-    flash("Thank you: your contribution is sent.", "success")
-    return redirect(url_for("queries.detail", ref=q.reference, _anchor=f"contribution-{c.id}"))
+        return c
+
+    return submit(form, send, "Thank you: your contribution is sent.",
+                  lambda c: url_for("queries.detail", ref=q.reference,
+                                    _anchor=f"contribution-{c.id}"),
+                  refused=lambda _error: _detail_page(q, form))
 
 
 @bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
@@ -202,16 +203,12 @@ def edit_contribution(contribution_id):
     form = ContributionForm(data={"body": c.body})
     preview = form.body.data if request.form.get("action") == "preview" else None
     if form.is_submitted() and preview is None:
-        try:
-            services.edit_contribution(current_user, c, form.body.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash("Your contribution is updated.", "success")
-            return redirect(url_for("queries.detail", ref=c.query.reference,
-                                    _anchor=f"contribution-{c.id}"))
+        done = submit(form, lambda: services.edit_contribution(current_user, c, form.body.data),
+                      "Your contribution is updated.",
+                      url_for("queries.detail", ref=c.query.reference,
+                              _anchor=f"contribution-{c.id}"))
+        if done is not None:
+            return done
     return render_template("queries/edit_contribution.html", form=form, c=c, q=c.query,
                            preview=preview)
 
@@ -232,15 +229,12 @@ def decline(assignment_id):
     perm.require(perm.can_answer_assignment(current_user, a), "This is not your assignment.")
     form = DeclineForm()
     if form.is_submitted():
-        try:
-            services.decline_assignment(current_user, a, form.reason.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"You declined {a.query.reference}. The facilitator is told why.", "success")
-            return redirect(url_for("queries.expert_queue"))
+        done = submit(form, lambda: services.decline_assignment(current_user, a,
+                                                                form.reason.data),
+                      f"You declined {a.query.reference}. The facilitator is told why.",
+                      url_for("queries.expert_queue"))
+        if done is not None:
+            return done
     return render_template("queries/decline.html", form=form, a=a, q=a.query)
 
 
@@ -250,25 +244,18 @@ def route(ref):
     perm.require(perm.can_triage(current_user, q), "Only facilitators route queries.")
     form = RouteForm()
     if form.is_submitted() and form.parse_due(viewer_zone()):
-        try:
-            for expert_id in form.chosen():
-                services.assign_expert(current_user, q, db.session.get(User, expert_id),
-                                       form.due)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            return _routed(q, len(form.chosen()))
+        chosen = form.chosen()
+        if not chosen:
+            flash("Choose at least one expert.", "error")
+            return redirect(url_for("queries.route", ref=q.reference))
+        done = submit(form, lambda: [
+            services.assign_expert(current_user, q, db.session.get(User, expert_id), form.due)
+            for expert_id in chosen],
+            f"Routed to {len(chosen)} expert{'' if len(chosen) == 1 else 's'}.", _detail_url(q))
+        if done is not None:
+            return done
     return render_template("queries/route.html", q=q, form=form,
                            suggestions=suggest_experts(current_user, q, limit=50))
-
-
-def _routed(q, count: int):
-    if not count:
-        flash("Choose at least one expert.", "error")
-        return redirect(url_for("queries.route", ref=q.reference))
-    db.session.commit()
-    return _to_detail(q, f"Routed to {count} expert{'' if count == 1 else 's'}.")
 
 
 @bp.route("/queries/<ref>/assignments/<int:assignment_id>/withdraw", methods=["POST"])
@@ -289,13 +276,10 @@ def withdraw_assignment(ref, assignment_id):
 def close(ref):
     q = services.get_query(current_user, ref)
     form = CloseForm()
-    try:
-        services.close_query(current_user, q, form.reason.data,
-                             duplicate_of=form.duplicate_of.data or None, note=form.note.data)
-    except Invalid as e:
-        return _refused(q, e)
-    db.session.commit()
-    return _to_detail(q, f"{q.reference} is closed.")
+    return submit(None, lambda: services.close_query(
+        current_user, q, form.reason.data, duplicate_of=form.duplicate_of.data or None,
+        note=form.note.data), f"{q.reference} is closed.", _detail_url(q),
+        refused=partial(_refused, q))
 
 
 @bp.route("/queries/<ref>/withdraw", methods=["POST"])

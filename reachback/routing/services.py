@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import permissions as perm
 from ..accounts.models import User, UserRole
@@ -46,7 +46,8 @@ def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> 
         e for e in db.session.scalars(
             select(User).join(UserRole)
             .where(UserRole.role == "expert", User.active.is_(True))
-            .options(selectinload(User.themes), selectinload(User.country_rows))
+            .options(joinedload(User.organisation), selectinload(User.themes),
+                     selectinload(User.country_rows))
             .order_by(User.name)
         ).unique()
         if e.id not in taken

@@ -7,11 +7,11 @@ loaded, to notify the people concerned and write the query's timeline.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Float, String, exists, func, insert, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User, UserRole
+from ..config import setting
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 from ..notify.services import Notice, notify_many, staff_recipients
@@ -48,7 +48,7 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
     breach once, notify (the expert for an answer; the facilitators for triage and
     resolution, and the admins too on a breach), and commit. Returns what it found."""
     now = now or utcnow()
-    share = float(current_app.config["SLA_WARNING_SHARE"])
+    share = setting("SLA_WARNING_SHARE")
     last_id = db.session.scalar(select(func.max(SlaMark.id))) or 0
     open_query = (FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None))
     # The earliest point of each target (warn <= due, remind <= warn) is in every condition,
@@ -86,7 +86,7 @@ def _announce(marks: list[SlaMark], levels: dict[float, str]) -> int:
         return 0
     queries = _load(FieldQuery, [k[1] for k in highest if k[0] == "query"])
     assignments = _load(Assignment, [k[1] for k in highest if k[0] == "assignment"],
-                        selectinload(Assignment.query))
+                        selectinload(Assignment.query), joinedload(Assignment.expert))
     staff, admins = staff_recipients(), _admins()
     notices = []
     for (kind, object_id, target), threshold in highest.items():
@@ -114,7 +114,7 @@ def _admins() -> list[User]:
 
 
 def _when(moment: datetime) -> str:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = ZoneInfo(setting("TIMEZONE"))
     return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z")
 
 

@@ -28,7 +28,7 @@ class Calendar(db.Model):
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     holidays = relationship(
-        "CalendarHoliday", back_populates="calendar", lazy="selectin",
+        "CalendarHoliday", back_populates="calendar",
         cascade="all, delete-orphan", order_by="CalendarHoliday.day",
     )
 
@@ -65,7 +65,7 @@ class SlaPolicy(db.Model):
     answer_hours = Column(Float, nullable=False)
     resolution_hours = Column(Float, nullable=False)
 
-    calendar = relationship(Calendar, lazy="joined")
+    calendar = relationship(Calendar)
 
 
 class SlaMark(db.Model):

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import Theme
+from ..config import setting
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
@@ -80,10 +80,12 @@ class Targets:
 
 def targets_for(priority: str) -> Targets:
     """The policy of this priority; the built-in defaults if none is stored."""
-    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
+    policy = db.session.scalar(
+        select(SlaPolicy).where(SlaPolicy.priority == priority)
+        .options(joinedload(SlaPolicy.calendar).selectinload(Calendar.holidays)))
     if policy is None:
         triage, answer, resolution = DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["normal"])
-        cal = BusinessCalendar(DEFAULT_CALENDAR, current_app.config["TIMEZONE"])
+        cal = BusinessCalendar(DEFAULT_CALENDAR, setting("TIMEZONE"))
         return Targets(priority, cal, triage, answer, resolution)
     return Targets(priority, business_calendar(policy.calendar), policy.triage_hours,
                    policy.answer_hours, policy.resolution_hours)
@@ -99,7 +101,7 @@ def _query_calendar(query) -> BusinessCalendar:
 
 
 def _share() -> float:
-    return float(current_app.config["SLA_WARNING_SHARE"])
+    return setting("SLA_WARNING_SHARE")
 
 
 def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
@@ -368,7 +370,8 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
         items += [RiskItem(q, target, getattr(q, f"{target}_due_at"), "breached"
                            if getattr(q, f"{target}_due_at") <= now else "warning") for q in rows]
     rows = db.session.scalars(
-        select(Assignment).join(Assignment.query).options(contains_eager(Assignment.query))
+        select(Assignment).join(Assignment.query)
+        .options(contains_eager(Assignment.query), joinedload(Assignment.expert))
         .where(Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
                FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None),
                or_(Assignment.warn_at <= now, Assignment.due_at <= now))
@@ -450,7 +453,7 @@ def seed_sla_defaults() -> int:
     added = 0
     calendar = db.session.scalar(select(Calendar).where(Calendar.name == DEFAULT_CALENDAR))
     if calendar is None:
-        calendar = Calendar(name=DEFAULT_CALENDAR, timezone=current_app.config["TIMEZONE"],
+        calendar = Calendar(name=DEFAULT_CALENDAR, timezone=setting("TIMEZONE"),
                             working_days="0,1,2,3,4", intervals="09:00-17:00")
         db.session.add(calendar)
         db.session.flush()
@@ -474,7 +477,8 @@ def list_policies(user) -> list[SlaPolicy]:
     """The policies, most urgent first. Admins only (Forbidden)."""
     _require_admin(user)
     rank = case({p: i for i, p in enumerate(PRIORITY_ORDER)}, value=SlaPolicy.priority, else_=9)
-    return list(db.session.scalars(select(SlaPolicy).order_by(rank)))
+    return list(db.session.scalars(
+        select(SlaPolicy).options(joinedload(SlaPolicy.calendar)).order_by(rank)))
 
 
 def get_policy(user, priority: str) -> SlaPolicy:
@@ -488,7 +492,8 @@ def get_policy(user, priority: str) -> SlaPolicy:
 
 def list_calendars(user) -> list[Calendar]:
     _require_admin(user)
-    return list(db.session.scalars(select(Calendar).order_by(Calendar.name)))
+    return list(db.session.scalars(
+        select(Calendar).options(selectinload(Calendar.holidays)).order_by(Calendar.name)))
 
 
 def get_calendar(user, calendar_id: int) -> Calendar:

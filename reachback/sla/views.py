@@ -5,13 +5,11 @@ Also the template helpers every list uses to show a due time: the `sla_due` filt
 """
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import Invalid
-from ..extensions import db
 from ..models_base import utcnow
-from ..web import apply_errors
+from ..web import submit
 from . import services
 from .forms import CalendarForm, HolidayForm, PolicyForm, PublicHolidaysForm, RemoveHolidayForm
 
@@ -82,15 +80,12 @@ def policies():
     policy = services.get_policy(current_user, request.form.get("priority", ""))
     form = PolicyForm.for_policy(policy, services.list_calendars(current_user))
     if form.validate_on_submit():
-        try:
-            services.update_policy(current_user, policy.priority, **form.changes())
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"The {policy.priority} policy is saved; new targets use it.", "success")
-            return redirect(url_for("sla.policies"))
+        done = submit(form, lambda: services.update_policy(current_user, policy.priority,
+                                                           **form.changes()),
+                      f"The {policy.priority} policy is saved; new targets use it.",
+                      url_for("sla.policies"))
+        if done is not None:
+            return done
     return _policies_page(bound=form)
 
 
@@ -99,15 +94,11 @@ def new_calendar():
     services.list_calendars(current_user)  # admins only, before reading anything
     form = CalendarForm()
     if form.validate_on_submit():
-        try:
-            cal = services.create_calendar(current_user, **form.values())
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"Calendar “{cal.name}” created.", "success")
-            return redirect(url_for("sla.calendar", calendar_id=cal.id))
+        done = submit(form, lambda: services.create_calendar(current_user, **form.values()),
+                      lambda cal: f"Calendar “{cal.name}” created.",
+                      lambda cal: url_for("sla.calendar", calendar_id=cal.id))
+        if done is not None:
+            return done
     return _policies_page(new_form=form)
 
 
@@ -178,15 +169,11 @@ def calendar(calendar_id):
         action = _calendar_action()
         form = _bind(forms, action)
         if form.validate_on_submit():
-            try:
-                message = CALENDAR_ACTIONS[action][1](cal, form)
-            except Invalid as e:
-                db.session.rollback()
-                apply_errors(form, e)
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("sla.calendar", calendar_id=cal.id))
+            done = submit(form, lambda: CALENDAR_ACTIONS[action][1](cal, form),
+                          lambda message: message,
+                          url_for("sla.calendar", calendar_id=cal.id))
+            if done is not None:
+                return done
     countries = services.holiday_countries()
     forms["public_form"].country.choices = list(countries.items())
     return render_template("sla/calendar.html", cal=cal, **forms)

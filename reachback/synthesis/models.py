@@ -29,7 +29,7 @@ class ConsolidatedResponse(Rendered, db.Model):
     published_at = Column(UTCDateTime)
     published_by_id = Column(ForeignKey("users.id"))
 
-    query = relationship("FieldQuery", back_populates="response", lazy="joined")
+    query = relationship("FieldQuery", back_populates="response")
     revisions = relationship(
         "ResponseRevision", back_populates="response", order_by="ResponseRevision.number"
     )
@@ -54,6 +54,6 @@ class ResponseRevision(db.Model):
     note = Column(String(200), nullable=False, default="")
 
     response = relationship(ConsolidatedResponse, back_populates="revisions")
-    author = relationship(User, lazy="joined")
+    author = relationship(User)
 
     __table_args__ = (UniqueConstraint("response_id", "number", name="uq_revisions_number"),)

@@ -3,7 +3,7 @@ import difflib
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from .. import lengths
 from .. import permissions as perm
@@ -101,6 +101,13 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
     sla.on_first_action(query)
     db.session.flush()
     return response
+
+
+def default_visibility(query) -> str:
+    """Who may read a response when the facilitator chooses nobody else: the readers of its
+    query ("community" for a community query, else "restricted"). The one rule for the
+    choice the publish page offers first and for an API publish that names none."""
+    return "community" if query.confidentiality == "community" else "restricted"
 
 
 def publish_response(user, query, visibility: str):
@@ -224,6 +231,5 @@ def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
             .where((Theme.slug == theme) | (Theme.parent.has(Theme.slug == theme)))))
     stmt = stmt.order_by(ConsolidatedResponse.published_at.desc(), ConsolidatedResponse.id.desc())
     return paginate_ids(stmt, lambda ids: select(ConsolidatedResponse).options(
-        joinedload(ConsolidatedResponse.query).options(
-            lazyload(FieldQuery.assignments), lazyload(FieldQuery.requester)))
+        joinedload(ConsolidatedResponse.query).selectinload(FieldQuery.themes))
         .where(ConsolidatedResponse.id.in_(ids)), page, per_page)

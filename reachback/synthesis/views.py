@@ -1,15 +1,14 @@
 """Synthesis pages: drafting the consolidated response, its revisions, publishing it."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
 from ..bounded import bounded_int
-from ..errors import Invalid, NotFound
-from ..extensions import db
+from ..errors import NotFound
 from ..queries import lists
 from ..queries.services import get_query
 from ..queries.states import can_transition
-from ..web import apply_errors
+from ..web import submit
 from . import services
 from .forms import DraftForm, PublishForm
 
@@ -26,17 +25,14 @@ def edit(ref):
         if request.form.get("action") == "preview":
             preview = form  # shown below the form; nothing is saved
         else:
-            try:
-                response = services.save_draft(current_user, q, form.title.data,
-                                               form.summary.data, form.body.data, form.note.data)
-            except Invalid as e:
-                db.session.rollback()
-                apply_errors(form, e)
-            else:
-                db.session.commit()
-                flash(f"Draft saved (revision {response.revision}).", "success")
-                return redirect(url_for("synthesis.edit", ref=q.reference))
-    return _edit_page(q, form, PublishForm(formdata=None, visibility=_visibility(q)), preview)
+            done = submit(form, lambda: services.save_draft(
+                current_user, q, form.title.data, form.summary.data, form.body.data,
+                form.note.data), lambda response: f"Draft saved (revision {response.revision}).",
+                url_for("synthesis.edit", ref=q.reference))
+            if done is not None:
+                return done
+    return _edit_page(q, form, PublishForm(formdata=None,
+                                           visibility=services.default_visibility(q)), preview)
 
 
 @bp.route("/queries/<ref>/publish", methods=["POST"])
@@ -45,15 +41,12 @@ def publish(ref):
     perm.require(perm.can_triage(current_user, q), "Only facilitators publish responses.")
     form = PublishForm()
     if form.validate():
-        try:
-            services.publish_response(current_user, q, form.visibility.data)
-        except Invalid as e:
-            db.session.rollback()
-            apply_errors(form, e)
-        else:
-            db.session.commit()
-            flash(f"The response to {q.reference} is published.", "success")
-            return redirect(url_for("queries.detail", ref=q.reference))
+        done = submit(form, lambda: services.publish_response(current_user, q,
+                                                              form.visibility.data),
+                      f"The response to {q.reference} is published.",
+                      url_for("queries.detail", ref=q.reference))
+        if done is not None:
+            return done
     return _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form)
 
 
@@ -88,11 +81,6 @@ def _draft_data(q) -> dict:
         r = q.response
         return {"title": r.title, "summary": r.summary, "body": r.body, "note": ""}
     return services.draft_template(q)
-
-
-def _visibility(q) -> str:
-    """The default choice follows the query's own confidentiality."""
-    return "community" if q.confidentiality == "community" else "restricted"
 
 
 def _revision_number(name: str) -> int:

@@ -1,7 +1,9 @@
 """Every API endpoint: its success path (answer and database) and each error it can give."""
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from reachback.api.serializers import iso
@@ -504,6 +506,23 @@ def test_publishing_with_an_empty_body_keeps_the_drafts_visibility(api, make_use
     response = api.post(f"/api/v1/queries/{query.reference}/publish", facilitator)
     assert response.status_code == 200
     assert response.get_json()["visibility"] == "restricted"
+
+
+@pytest.mark.parametrize("confidentiality", ["restricted", "community"])
+def test_the_page_and_the_api_publish_with_the_same_default_visibility(
+        api, make_web, make_user, make_query, confidentiality):
+    """One rule (synthesis.services.default_visibility): what the publish form offers first
+    is what the API publishes with when it is sent no visibility."""
+    facilitator = make_user("facilitator")
+    query = make_query(status="synthesis", confidentiality=confidentiality)
+    web = make_web()
+    web.login(facilitator)
+    page = web.get(f"/queries/{query.reference}/synthesis").get_data(as_text=True)
+    offered = [re.search(r'value="(\w+)"', tag).group(1) for tag in
+               re.findall(r'<input[^>]*name="visibility"[^>]*>', page) if " checked" in tag]
+    published = api.post(f"/api/v1/queries/{query.reference}/publish", facilitator)
+    assert published.status_code == 200
+    assert offered == [published.get_json()["visibility"]]
 
 
 def test_publish_refusals(api, make_user, make_query):

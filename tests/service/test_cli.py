@@ -1,7 +1,10 @@
-"""The `reachback` command: migrations, accounts, tokens and the demo, as a user runs them."""
+"""The `reachback` command: migrations, accounts, tokens, the demo and the scheduled jobs, as
+a user runs them."""
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,40 @@ def test_unknown_role_is_refused(instance):
     result = instance("users", "create", "x@example.org", "--name", "X", "--role", "king",
                       check=False)
     assert result.returncode != 0
+
+
+JOBS = ("evaluate_sla", "deliver_outbox", "send_digests", "expire_invitations",
+        "apply_search_outbox", "refresh_planner_statistics", "forget_spent_counters")
+
+
+def test_jobs_are_listed_with_their_schedule_and_what_they_do(instance):
+    listed = instance("jobs", "list").stdout.splitlines()
+    assert [line.split()[0] for line in listed] == list(JOBS)
+    outbox = next(line for line in listed if line.startswith("deliver_outbox"))
+    assert "every 30 s (SCHEDULER_OUTBOX_SECONDS)" in outbox and "e-mails" in outbox
+    assert "every 3600 s" in next(line for line in listed if line.startswith("send_digests"))
+
+
+def test_a_job_runs_once_now_and_not_beside_a_scheduler_holding_the_lease(instance):
+    instance("db", "upgrade")
+    instance("demo")  # its queries and answers queue e-mails
+    mail = instance.path / "mail"
+    assert not list(mail.glob("*.eml"))
+    out = instance("jobs", "run", "deliver_outbox").stdout
+    assert "deliver_outbox ran" in out
+    assert list(mail.glob("*.eml"))  # the file backend wrote what was queued
+
+    # A scheduler holds the lease (renewing it): the command refuses to run beside it.
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as conn, conn:
+        conn.execute("UPDATE scheduler_leases SET holder = 'elsewhere:42:abc', "
+                     "expires_at = '2999-01-01 00:00:00.000000' WHERE name = 'scheduler'")
+    held = instance("jobs", "run", "deliver_outbox", check=False)
+    assert held.returncode != 0
+    assert "elsewhere:42:abc holds the lease" in held.stderr
+
+
+def test_an_unknown_job_is_refused(instance):
+    result = instance("jobs", "run", "make_coffee", check=False)
+    assert result.returncode != 0
+    assert "No job is called 'make_coffee'" in result.stderr
+    assert "deliver_outbox" in result.stderr  # the names it knows

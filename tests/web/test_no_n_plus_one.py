@@ -2,17 +2,23 @@
 the number of rows it shows.
 
 Each page is counted in a small scene, then again after more rows of every kind were added
-(queries in every status, contributions, notifications, audit events, users); the counts
-must be equal. A loop that loads one row at a time makes the second count larger.
+(queries in every status from more requesters, contributions, notifications, audit events,
+users of more organisations, library documents, invitations); the counts must be equal. A
+loop that loads one row at a time makes the second count larger. Relationships load lazily
+(the models' default): a page that forgets to ask for what it shows is caught here.
 """
+import io
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
+from werkzeug.datastructures import FileStorage
 
+from reachback.accounts import invitations
 from reachback.accounts.models import User
 from reachback.accounts.services import create_token
 from reachback.extensions import db
+from reachback.knowledge import library
 from tests.api.conftest import ApiClient
 
 STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
@@ -28,6 +34,8 @@ PAGES = {  # url: who looks at it
     "/admin/audit": "admin",
     "/admin/outbox": "admin",
     "/library": "requester",
+    "/invitations/new": "facilitator",
+    "/admin/sla": "admin",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",
@@ -75,20 +83,36 @@ class People(dict):
 def scene(app, make_user, make_query):
     people = People({role: make_user(role.replace("requester", "member")).id
                      for role in ("requester", "expert", "facilitator", "admin")})
+    made = {"n": 0}
+
+    def person(role):
+        """Someone new, of an organisation of their own (lists name both)."""
+        made["n"] += 1
+        return make_user(role, organisation=f"Organisation {made['n']}")
 
     def grow(rounds: int):
         for _ in range(rounds):
-            make_user("member")
+            person("member")
             for status in STATUSES:
                 make_query(requester=people["requester"], status=status,
-                           experts=[people["expert"], make_user("expert")],
+                           experts=[people["expert"], person("expert")],
                            facilitator=people["facilitator"], visibility="public")
-    return people, grow
+            make_query(requester=person("member"), status="submitted")  # another requester
+            facilitator = people["facilitator"]
+            library.add_document(facilitator, {
+                "title": f"Vetting guidance {made['n']}", "kind": "guidance",
+                "summary": "Short.", "date": "2025-06-01", "visibility": "community",
+                "themes": ["police-reform-and-community-policing"], "countries": ["SS"]},
+                FileStorage(stream=io.BytesIO(b"police vetting"), filename="guidance.txt"))
+            invitations.invite(facilitator, f"invited{made['n']}@example.org", "Invited",
+                               ["expert"])
+            db.session.commit()
+    return people, grow, person
 
 
 def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_web,
                                                                    make_query):
-    people, grow = scene
+    people, grow, _person = scene
     grow(1)
     # The routing page lists every expert (grow adds some) with their expertise.
     pages = {**PAGES, f"/queries/{make_query().reference}/route": "facilitator"}
@@ -104,9 +128,9 @@ def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_
 
 def test_a_query_page_with_many_contributions_and_events_runs_no_more_statements(
         scene, make_web, make_query, make_user):
-    people, _ = scene
-    few_experts = [make_user("expert") for _ in range(2)]
-    many_experts = [make_user("expert") for _ in range(8)]
+    people, _grow, person = scene
+    few_experts = [person("expert") for _ in range(2)]
+    many_experts = [person("expert") for _ in range(8)]
     pages = {}
     for label, experts in (("few", few_experts), ("many", many_experts)):
         query = make_query(requester=people["requester"], status="synthesis", experts=experts,
@@ -123,7 +147,7 @@ def test_a_query_page_with_many_contributions_and_events_runs_no_more_statements
 
 
 def test_api_lists_run_as_many_statements_for_many_rows_as_for_few(scene, app):
-    people, grow = scene
+    people, grow, _person = scene
     tokens = {role: create_token(people[role], "test")[1] for role in set(API_LISTS.values())}
     db.session.commit()
     api = ApiClient(app.test_client(), lambda role: tokens[role])
