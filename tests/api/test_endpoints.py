@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from reachback.api.serializers import iso
+from reachback.api.schemas import iso
 from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, FieldQuery, Message
