@@ -562,12 +562,18 @@ def _lift_required(schema: dict) -> None:
         schema["required"] = names
 
 
-def _text(value):
-    if value is None:
-        raise PydanticUseDefault
-    if not isinstance(value, str):
-        raise refused("text", "Must be text.")
-    return value
+def _json(kind: type, message: str) -> Callable[[Any], Any]:
+    """A check that a value is of the JSON type `kind`; null counts as absent."""
+    def check(value):
+        if value is None:
+            raise PydanticUseDefault
+        if not isinstance(value, kind):
+            raise refused(kind.__name__, message)
+        return value
+    return check
+
+
+_text, _list = _json(str, "Must be text."), _json(list, "Must be a list.")
 
 
 NOT_BLANK = {"minLength": 1, "pattern": r"\S"}  # the services refuse it empty or blank
@@ -601,14 +607,6 @@ def _timestamp(value) -> datetime:
 
 Timestamp = Annotated[datetime | None, PlainValidator(_timestamp), WithJsonSchema(
     {**TIME_SCHEMA, "description": "In the future, ISO 8601 with its offset"})]
-
-
-def _list(value):
-    if value is None:
-        raise PydanticUseDefault
-    if not isinstance(value, list):
-        raise refused("list", "Must be a list.")
-    return value
 
 
 def AsSent(schema: dict) -> Any:  # noqa: N802
