@@ -1,151 +1,36 @@
-"""The OpenAPI 3.1 description of API v1, served at /api/v1/openapi.json (public)."""
+"""The OpenAPI 3.1 description of API v1, served at /api/v1/openapi.json (public): the
+components are generated from the models of api/schemas.py, the operations from the one
+table below (tests/api/test_openapi.py holds it to the blueprint's routes)."""
 from flask import jsonify
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from .. import lengths
-from ..queries.models import ASSIGNMENT_STATUSES, CLOSE_REASONS, PRIORITIES, STATUSES
-from ..synthesis.models import VISIBILITIES
 from . import bp
+from . import schemas as s
 
 VERSION = "1.0.0"
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+class OpenApiSchema(GenerateJsonSchema):
+    """JSON Schema as this description shows it: no titles made up from Python names, and
+    no `default: null` for a field that is simply optional."""
+
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+    def model_schema(self, schema):
+        json_schema = super().model_schema(schema)
+        json_schema.pop("title", None)
+        return json_schema
+
+    def default_schema(self, schema):
+        if self.get_default_value(schema) is None:
+            return self.generate_inner(schema["schema"])
+        return super().default_schema(schema)
 
 
-def _nullable(schema: dict) -> dict:
-    return {"oneOf": [schema, {"type": "null"}]}
+def _ref(model) -> dict:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
-
-def _object(required: list[str], **properties) -> dict:
-    return {"type": "object", "required": required, "properties": properties}
-
-
-def _text(cap: int, **more) -> dict:
-    """A text of a request body: at most `cap` characters (reachback/lengths.py)."""
-    return {"type": "string", "maxLength": cap, **more}
-
-
-STR, INT = {"type": "string"}, {"type": "integer"}
-TIME = {"type": "string", "format": "date-time",
-        "description": "UTC, ISO 8601 with offset, e.g. 2026-11-27T14:03:00+00:00"}
-DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
-REF = {"type": "string", "description": "Query reference, e.g. RB-2026-0042"}
-
-SCHEMAS = {
-    "Error": _object(["error"], error=_object(
-        ["code", "message"], code=STR, message=STR,
-        fields={"type": "object", "additionalProperties": STR,
-                "description": "One message per invalid field (422 only)"})),
-    "Person": _object(["email", "name"], email=STR, name=STR),
-    "Me": _object(["email", "name", "roles"], email=STR, name=STR,
-                  roles={"type": "array", "items": {"enum": ["admin", "expert", "facilitator",
-                                                             "member"]}}),
-    "Theme": _object(["slug", "name", "parent"], slug=STR, name=STR, parent=_nullable(STR)),
-    "QueryAssignment": _object(
-        ["id", "expert", "status", "due_at", "sla_state"], id=INT, expert=_ref("Person"),
-        status={"enum": list(ASSIGNMENT_STATUSES)}, due_at=_nullable(TIME),
-        sla_state=_nullable(STR)),
-    "QueryContribution": _object(
-        ["id", "author", "body", "body_html", "created_at"], id=INT, author=_ref("Person"),
-        body=STR, body_html=STR, created_at=TIME),
-    "Query": _object(
-        ["ref", "title", "question", "question_html", "context", "purpose", "country", "themes",
-         "priority", "needed_by", "confidentiality", "status", "requester", "created_at",
-         "updated_at", "assignments", "contributions", "sla"],
-        ref=REF, title=STR, question=STR, question_html=STR, context=STR, purpose=STR,
-        country={"type": "string", "description": "ISO 3166-1 alpha-2"},
-        themes={"type": "array", "items": STR}, priority={"enum": list(PRIORITIES)},
-        needed_by=_nullable(DATE), confidentiality={"enum": ["restricted", "community"]},
-        status={"enum": list(STATUSES)}, requester=_ref("Person"), created_at=TIME,
-        updated_at=TIME,
-        assignments={"type": "array", "items": _ref("QueryAssignment"),
-                     "description": "Empty unless the caller is staff or an assigned expert"},
-        contributions={"type": "array", "items": _ref("QueryContribution"),
-                       "description": "Only the contributions the caller may read"},
-        sla={"type": ["object", "null"]}),
-    "QueryPage": _object(["items", "total", "page", "per_page"],
-                         items={"type": "array", "items": _ref("Query")},
-                         total=INT, page=INT, per_page=INT),
-    "Assignment": _object(
-        ["id", "query", "expert", "status", "due_at", "sla_state", "decline_reason"], id=INT,
-        query=REF, expert=_ref("Person"), status={"enum": list(ASSIGNMENT_STATUSES)},
-        due_at=_nullable(TIME), sla_state=_nullable(STR), decline_reason=_nullable(STR)),
-    "Contribution": _object(
-        ["id", "query", "author", "body", "body_html", "created_at", "updated_at"], id=INT,
-        query=REF, author=_ref("Person"), body=STR, body_html=STR, created_at=TIME,
-        updated_at=TIME),
-    "Response": _object(
-        ["ref", "title", "summary", "body", "body_html", "visibility", "status",
-         "published_at", "revision", "contributors"],
-        ref=REF, title=STR, summary=STR, body=STR, body_html=STR,
-        visibility={"enum": list(VISIBILITIES)},
-        status={"enum": ["draft", "published", "retracted"]}, published_at=_nullable(TIME),
-        revision=INT, country=STR, themes={"type": "array", "items": STR},
-        contributors={"type": "array", "items": _object(["name", "organisation"], name=STR,
-                                                        organisation=STR)}),
-    "Suggestion": _object(["email", "name", "score", "reasons"], email=STR, name=STR,
-                          score=INT, reasons={"type": "array", "items": STR},
-                          away={"type": "boolean"}),
-    "SearchItem": _object(
-        ["kind", "ref", "title", "summary", "url", "score", "highlights"],
-        kind={"type": "string", "description": "response, or a library document's kind"},
-        ref={"type": "string", "description": "The query reference of a response, the id of "
-                                              "a document"},
-        title=STR, summary=STR, url=_nullable(STR), score={"type": "number"},
-        highlights={"type": "string", "description": "Escaped text; matched words in <mark>"}),
-    "FacetValue": _object(["value", "label", "count"], value=STR, label=STR, count=INT),
-    "SearchResults": _object(
-        ["items", "total", "facets"],
-        items={"type": "array", "items": _ref("SearchItem")}, total=INT, page=INT,
-        per_page=INT,
-        facets={"type": "object", "description": "theme, country, year and kind",
-                "additionalProperties": {"type": "array", "items": _ref("FacetValue")}},
-        suggestion=_nullable({**STR, "description": "The text with mistyped words corrected"}),
-        message=_nullable(STR),
-        rebuilding={"type": "boolean",
-                    "description": "True while the index is rebuilt (then no items)"}),
-    "Event": _object(["kind", "actor", "at", "data"], kind=STR, actor=_nullable(_ref("Person")),
-                     at=TIME, data={
-                         "type": "object",
-                         "description": "What happened. `duplicate_of` (of `closed`) and "
-                                        "`duplicate` (of `duplicate_linked`) name the other "
-                                        "query, or are null when the caller may not see it"}),
-    # Request bodies.
-    "QueryInput": _object(
-        ["title", "question", "country", "themes"],
-        title=_text(lengths.TITLE), question=_text(lengths.TEXT), context=_text(lengths.TEXT),
-        purpose=_text(lengths.TEXT),
-        country={"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS"},
-        themes={"type": "array", "items": STR, "minItems": 1, "maxItems": 3},
-        priority={"enum": list(PRIORITIES), "default": "normal"},
-        needed_by=DATE, confidentiality={"enum": ["restricted", "community"],
-                                         "default": "restricted"}),
-    "MessageInput": _object(["message"], message=_text(lengths.TEXT)),
-    "AssignmentInput": _object(
-        ["expert"], expert={"type": "string", "format": "email"},
-        due_at={**TIME, "description": "In the future, ISO 8601 with its offset"}),
-    "DeclineInput": _object(["reason"], reason=_text(lengths.NOTE)),
-    "ContributionInput": _object(["body"], body=_text(lengths.BODY)),
-    "ResponseInput": _object(["title", "body"], title=_text(lengths.TITLE),
-                             summary=_text(lengths.SUMMARY), body=_text(lengths.BODY),
-                             note=_text(lengths.TITLE)),
-    "PublishInput": _object([], visibility={
-        "enum": list(VISIBILITIES), "description": "Defaults to the draft's visibility"}),
-    "CloseInput": _object(["reason"], reason={"enum": list(CLOSE_REASONS)},
-                          duplicate_of={**REF, "maxLength": lengths.REFERENCE,
-                                        "description": "Required for `duplicate`"},
-                          note=_text(lengths.NOTE)),
-}
-
-# Text the services refuse empty or blank (422): at least one character that is not a space.
-NOT_BLANK = {"QueryInput": ("title", "question", "country"), "MessageInput": ("message",),
-             "AssignmentInput": ("expert",), "DeclineInput": ("reason",),
-             "ContributionInput": ("body",), "ResponseInput": ("title", "body")}
-for _name, _fields in NOT_BLANK.items():
-    for _field in _fields:  # a new dict: STR and the like are shared
-        _properties = SCHEMAS[_name]["properties"]
-        _properties[_field] = {**_properties[_field], "minLength": 1, "pattern": r"\S"}
 
 ERRORS = {
     "400": "The body is not a JSON object",
@@ -157,54 +42,47 @@ ERRORS = {
     "422": "A field is invalid (see error.fields)",
     "429": "Too many requests (refused tokens, or searches): try again after Retry-After",
 }
-# Headers that always come with an error (api/auth.py, web.py's 429 handler).
-ERROR_HEADERS = {
-    "401": {"WWW-Authenticate": {"required": True, "schema": STR,
+STRING = {"type": "string"}
+# Headers that always come with an answer (api/auth.py, web.py's 429 handler, api/views.py).
+HEADERS = {
+    "201": {"Location": {"required": True, "schema": STRING,
+                         "description": "The query's address in this API"}},
+    "401": {"WWW-Authenticate": {"required": True, "schema": STRING,
                                  "description": 'Bearer realm="reachback"'}},
     "429": {"Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1},
                             "description": "Seconds until the next attempt is let through"}},
 }
-REF_PARAM = {"name": "ref", "in": "path", "required": True, "schema": REF}
-ID_PARAM = {"name": "assignment_id", "in": "path", "required": True, "schema": INT}
-LIST_PARAMS = [
-    {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
-    {"name": "theme", "in": "query", "schema": STR, "description": "Theme slug"},
-    {"name": "country", "in": "query", "schema": STR, "description": "ISO 3166-1 alpha-2"},
-    {"name": "mine", "in": "query", "schema": {"enum": ["0", "1"]},
-     "description": "1: only the caller's own queries"},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query",
-     "schema": {"type": "integer", "minimum": 1, "default": 25},
-     "description": "Larger values are clamped to 100"},
-]
-
-SEARCH_PARAMS = [
-    {"name": "q", "in": "query", "schema": STR,
-     "description": "Words; \"a phrase\", AND, OR, NOT and (grouping) are understood; "
-                    f"longer than {lengths.SEARCH} characters, the text is shortened"},
-    {"name": "theme", "in": "query", "schema": STR,
-     "description": "Theme slug (a parent theme takes in its sub-themes)"},
-    {"name": "country", "in": "query", "schema": STR, "description": "ISO 3166-1 alpha-2"},
-    {"name": "year", "in": "query", "schema": STR},
-    {"name": "kind", "in": "query", "schema": STR, "description": "response, or a document kind"},
-    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"],
-                                                "default": "relevance"}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query",
-     "schema": {"type": "integer", "minimum": 1, "default": 10},
-     "description": "Larger values are clamped to 100"},
-]
+PATH_PARAMETERS = {
+    "ref": {"name": "ref", "in": "path", "required": True, "schema": s.REF_SCHEMA},
+    "assignment_id": {"name": "assignment_id", "in": "path", "required": True,
+                      "schema": {"type": "integer"}},
+}
+WRITE = ("400", "403", "404", "409", "413", "422")
 
 
-def _op(summary, answer, status=200, body=None, params=(), errors=(), public=False,
-        optional_body=False):
-    """One operation: its answer schema, its request body and the errors it can give."""
-    op = {
-        "summary": summary,
-        "parameters": list(params),
-        "responses": {str(status): {"description": "Success",
-                                    "content": {"application/json": {"schema": _ref(answer)}}}},
-    }
+def _parameters(path: str, args: type[s.Args] | None) -> list[dict]:
+    """The path's parameters, then one per field of the query-string model `args`."""
+    found = [PATH_PARAMETERS[name] for name in PATH_PARAMETERS if f"{{{name}}}" in path]
+    if args is not None:
+        properties = args.model_json_schema(schema_generator=OpenApiSchema)["properties"]
+        for name, schema in properties.items():
+            parameter = {"name": name, "in": "query", "schema": schema}
+            if "description" in schema:
+                parameter["description"] = schema.pop("description")
+            found.append(parameter)
+    return found
+
+
+def _op(path, summary, answer, status=200, body=None, args=None, errors=(), public=False,
+        optional_body=False) -> dict:
+    """One operation: its parameters, request body, answer and the errors it can give.
+    public=True: a token is optional; "open": no token is looked at."""
+    success = {"description": "Success", "content": {"application/json": {
+        "schema": _ref(answer)}}}
+    if str(status) in HEADERS:
+        success["headers"] = HEADERS[str(status)]
+    op = {"summary": summary, "parameters": _parameters(path, args),
+          "responses": {str(status): success}}
     if body:
         op["requestBody"] = {"required": not optional_body,
                              "content": {"application/json": {"schema": _ref(body)}}}
@@ -216,94 +94,95 @@ def _op(summary, answer, status=200, body=None, params=(), errors=(), public=Fal
     return op
 
 
-def _error_response(code: str, text: str) -> dict:
-    response = {"description": text,
-                "content": {"application/json": {"schema": _ref("Error")}}}
-    if code in ERROR_HEADERS:
-        response["headers"] = ERROR_HEADERS[code]
-    return response
+# (method, path, summary, answer, then _op's keywords): every route of the API, once.
+OPERATIONS = [
+    ("get", "/me", "The caller", s.Me),
+    ("get", "/themes", "The theme taxonomy", s.ThemeList),
+    ("get", "/queries", "Queries the caller may see, newest first", s.QueryPage,
+     {"args": s.QueryListArgs, "errors": ("422",)}),
+    ("post", "/queries", "Submit a query", s.Query,
+     {"status": 201, "body": s.QueryInput, "errors": ("400", "413", "422")}),
+    ("get", "/queries/{ref}", "A query", s.Query, {"errors": ("404",)}),
+    ("post", "/queries/{ref}/clarification",
+     "Ask the requester for clarification (facilitators)", s.Query,
+     {"body": s.MessageInput, "errors": WRITE}),
+    ("post", "/queries/{ref}/replies", "Reply to a clarification request (the requester)",
+     s.Query, {"body": s.MessageInput, "errors": WRITE}),
+    ("get", "/queries/{ref}/suggested-experts",
+     "Experts ranked for the query, best first (facilitators)", s.SuggestionList,
+     {"errors": ("403", "404")}),
+    ("post", "/queries/{ref}/assignments", "Assign an expert (facilitators)", s.Assignment,
+     {"status": 201, "body": s.AssignmentInput, "errors": WRITE}),
+    ("post", "/assignments/{assignment_id}/accept",
+     "Accept an invitation (the assigned expert); no body needed", s.Assignment,
+     {"errors": WRITE}),
+    ("post", "/assignments/{assignment_id}/decline",
+     "Decline an assignment (the assigned expert)", s.Assignment,
+     {"body": s.DeclineInput, "errors": WRITE}),
+    ("post", "/queries/{ref}/contributions", "Contribute an answer (an assigned expert)",
+     s.Contribution, {"status": 201, "body": s.ContributionInput, "errors": WRITE}),
+    ("put", "/queries/{ref}/response",
+     "Save a new draft revision of the consolidated response (facilitators)", s.Response,
+     {"body": s.ResponseInput, "errors": WRITE}),
+    ("post", "/queries/{ref}/publish", "Publish the response (facilitators)", s.Response,
+     {"body": s.PublishInput, "optional_body": True, "errors": WRITE}),
+    ("post", "/queries/{ref}/close",
+     "Close a query (facilitators; the requester with reason `withdrawn`)", s.Query,
+     {"body": s.CloseInput, "errors": WRITE}),
+    ("get", "/queries/{ref}/events", "The query's timeline, oldest first", s.EventList,
+     {"errors": ("404",)}),
+    ("get", "/responses/{ref}", "A published response (no token needed when it is public)",
+     s.Response, {"errors": ("404",), "public": True}),
+    ("get", "/search", "Search published responses and library documents the caller may "
+     "read (no token needed: anonymous callers find public items only)", s.SearchResults,
+     {"args": s.SearchArgs, "errors": ("422",), "public": True}),
+]
 
 
-def _items(name: str) -> str:
-    SCHEMAS.setdefault(f"{name}List", _object(["items"], items={"type": "array",
-                                                                "items": _ref(name)}))
-    return f"{name}List"
-
-
-WRITE = ("400", "403", "404", "409", "413", "422")
-PATHS = {
-    "/me": {"get": _op("The caller", "Me")},
-    "/themes": {"get": _op("The theme taxonomy", _items("Theme"))},
-    "/queries": {
-        "get": _op("Queries the caller may see, newest first", "QueryPage", params=LIST_PARAMS,
-                   errors=("422",)),
-        "post": _op("Submit a query", "Query", 201, body="QueryInput",
-                    errors=("400", "413", "422")),
-    },
-    "/queries/{ref}": {"get": _op("A query", "Query", params=[REF_PARAM], errors=("404",))},
-    "/queries/{ref}/clarification": {"post": _op(
-        "Ask the requester for clarification (facilitators)", "Query", body="MessageInput",
-        params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/replies": {"post": _op(
-        "Reply to a clarification request (the requester)", "Query", body="MessageInput",
-        params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/suggested-experts": {"get": _op(
-        "Experts ranked for the query, best first (facilitators)", _items("Suggestion"),
-        params=[REF_PARAM], errors=("403", "404"))},
-    "/queries/{ref}/assignments": {"post": _op(
-        "Assign an expert (facilitators)", "Assignment", 201, body="AssignmentInput",
-        params=[REF_PARAM], errors=WRITE)},
-    "/assignments/{assignment_id}/accept": {"post": _op(
-        "Accept an invitation (the assigned expert); no body needed", "Assignment",
-        params=[ID_PARAM], errors=WRITE)},
-    "/assignments/{assignment_id}/decline": {"post": _op(
-        "Decline an assignment (the assigned expert)", "Assignment", body="DeclineInput",
-        params=[ID_PARAM], errors=WRITE)},
-    "/queries/{ref}/contributions": {"post": _op(
-        "Contribute an answer (an assigned expert)", "Contribution", 201,
-        body="ContributionInput", params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/response": {"put": _op(
-        "Save a new draft revision of the consolidated response (facilitators)", "Response",
-        body="ResponseInput", params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/publish": {"post": _op(
-        "Publish the response (facilitators)", "Response", body="PublishInput",
-        optional_body=True, params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/close": {"post": _op(
-        "Close a query (facilitators; the requester with reason `withdrawn`)", "Query",
-        body="CloseInput", params=[REF_PARAM], errors=WRITE)},
-    "/queries/{ref}/events": {"get": _op(
-        "The query's timeline, oldest first", _items("Event"), params=[REF_PARAM],
-        errors=("404",))},
-    "/responses/{ref}": {"get": _op(
-        "A published response (no token needed when it is public)", "Response",
-        params=[REF_PARAM], errors=("404",), public=True)},
-    "/search": {"get": _op(
-        "Search published responses and library documents the caller may read (no token "
-        "needed: anonymous callers find public items only)", "SearchResults",
-        params=SEARCH_PARAMS, errors=("422",), public=True)},
-    "/openapi.json": {"get": {
+def _spec() -> dict:
+    paths: dict[str, dict] = {}
+    answers, bodies = {s.Error}, set()
+    for method, path, summary, answer, *more in OPERATIONS:
+        options = more[0] if more else {}
+        paths.setdefault(path, {})[method] = _op(path, summary, answer, **options)
+        answers.add(answer)
+        if options.get("body"):
+            bodies.add(options["body"])
+    paths["/openapi.json"] = {"get": {
         "summary": "This description", "security": [],
         "responses": {"200": {"description": "OpenAPI 3.1",
                               "content": {"application/json": {"schema": {"type": "object"}}}}},
-    }},
-}
+    }}
+    models = sorted([(m, "serialization") for m in answers]
+                    + [(m, "validation") for m in bodies], key=lambda pair: pair[0].__name__)
+    _, top = models_json_schema(models, ref_template="#/components/schemas/{model}",
+                                schema_generator=OpenApiSchema)
+    responses = {}
+    for code, text in ERRORS.items():
+        responses[f"E{code}"] = {"description": text,
+                                 "content": {"application/json": {"schema": _ref(s.Error)}}}
+        if code in HEADERS:
+            responses[f"E{code}"]["headers"] = HEADERS[code]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Reachback API", "version": VERSION,
+                 "description": "Reach-back queries: submit, triage, route, answer, publish."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "A personal API token from the profile page or "
+                               "`reachback users token EMAIL`"}},
+            "schemas": dict(sorted(top["$defs"].items())),
+            "responses": responses,
+        },
+    }
 
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "Reachback API", "version": VERSION,
-             "description": "Reach-back queries: submit, triage, route, answer, publish."},
-    "servers": [{"url": "/api/v1"}],
-    "security": [{"bearer": []}],
-    "paths": PATHS,
-    "components": {
-        "securitySchemes": {"bearer": {
-            "type": "http", "scheme": "bearer",
-            "description": "A personal API token from the profile page or "
-                           "`reachback users token EMAIL`"}},
-        "schemas": SCHEMAS,
-        "responses": {f"E{code}": _error_response(code, text) for code, text in ERRORS.items()},
-    },
-}
+
+SPEC = _spec()
+SCHEMAS = SPEC["components"]["schemas"]
 
 
 @bp.get("/openapi.json")

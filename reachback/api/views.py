@@ -1,30 +1,18 @@
-"""API v1 handlers: parse, call the same service the pages use, commit once, serialise."""
-from flask import jsonify, url_for
+"""API v1 handlers: parse, call the same service the pages use, commit once, serialise (the
+models of api/schemas.py do the parsing and the serialising)."""
+from flask import jsonify, request, url_for
 from sqlalchemy import select
 
 from ..accounts.models import Theme, find_user_by_email
-from ..countries import is_country
-from ..errors import Invalid
 from ..extensions import db
 from ..queries import lists
 from ..queries import services as qs
-from ..queries.models import STATUSES
 from ..routing.services import suggest_experts
 from ..synthesis import services as ss
 from . import bp
-from . import serializers as out
-from .auth import (
-    MAX_PER_PAGE,
-    choice_arg,
-    current_api_user,
-    flag_arg,
-    int_arg,
-    json_body,
-    str_arg,
-    string_list,
-    text,
-    timestamp,
-)
+from . import schemas as s
+from .auth import current_api_user
+from .schemas import request_body
 
 
 def _created(payload: dict, location: str):
@@ -34,45 +22,39 @@ def _created(payload: dict, location: str):
 
 
 def _query_out(query):
-    return jsonify(out.query(current_api_user(), query))
+    return jsonify(s.Query.dump(query, user=current_api_user()))
 
 
 # --- who and what -------------------------------------------------------------------
 
 @bp.get("/me")
 def me():
-    return jsonify(out.me(current_api_user()))
+    return jsonify(s.Me.dump(current_api_user()))
 
 
 @bp.get("/themes")
 def themes():
     rows = db.session.scalars(select(Theme).order_by(Theme.code))
-    return jsonify({"items": [out.theme(t) for t in rows]})
+    return jsonify(s.ThemeList.dump(rows))
 
 
 # --- queries ----------------------------------------------------------------------
 
 @bp.post("/queries")
 def submit_query():
-    user, body = current_api_user(), json_body()
-    string_list(body, "themes")
-    query = qs.submit_query(user, body)
+    user, data = current_api_user(), s.QueryInput.parse(request_body())
+    query = qs.submit_query(user, data.model_dump())
     db.session.commit()
-    return _created(out.query(user, query), url_for("api.query", ref=query.reference))
+    return _created(s.Query.dump(query, user=user), url_for("api.query", ref=query.reference))
 
 
 @bp.get("/queries")
 def query_list():
-    user = current_api_user()
-    country = str_arg("country")
-    if country and not is_country(country):
-        raise Invalid("Invalid filter.", {"country": "Unknown country code."})
-    pager = lists.query_list(
-        user, status=choice_arg("status", STATUSES), theme=str_arg("theme"), country=country,
-        mine=flag_arg("mine"), page=int_arg("page", 1),
-        per_page=int_arg("per_page", 25, high=MAX_PER_PAGE))
-    seen = lists.contributions_by_query(user, pager.items)
-    return jsonify(out.page([out.query(user, q, seen[q.id]) for q in pager.items], pager))
+    user, args = current_api_user(), s.QueryListArgs.parse(request.args)
+    pager = lists.query_list(user, status=args.status, theme=args.theme, country=args.country,
+                             mine=args.mine, page=args.page, per_page=args.per_page)
+    return jsonify(s.QueryPage.dump(
+        pager, user=user, contributions=lists.contributions_by_query(user, pager.items)))
 
 
 @bp.get("/queries/<ref>")
@@ -82,18 +64,18 @@ def query(ref):
 
 @bp.post("/queries/<ref>/clarification")
 def ask_clarification(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    qs.ask_clarification(user, query, text(body, "message"))
+    qs.ask_clarification(user, query, s.MessageInput.parse(body).message)
     db.session.commit()
     return _query_out(query)
 
 
 @bp.post("/queries/<ref>/replies")
 def reply(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    qs.reply_to_clarification(user, query, text(body, "message"))
+    qs.reply_to_clarification(user, query, s.MessageInput.parse(body).message)
     db.session.commit()
     return _query_out(query)
 
@@ -102,53 +84,54 @@ def reply(ref):
 def suggested_experts(ref):
     user = current_api_user()
     suggestions = suggest_experts(user, qs.get_query(user, ref))
-    return jsonify({"items": [out.suggestion(s) for s in suggestions]})
+    return jsonify(s.SuggestionList.dump(suggestions))
 
 
 @bp.post("/queries/<ref>/assignments")
 def assign_expert(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    email, due_at = text(body, "expert", ""), timestamp(body, "due_at")
-    expert = find_user_by_email(email) if email.strip() else None
-    assignment = qs.assign_expert(user, query, expert, due_at=due_at)
+    data = s.AssignmentInput.parse(body)
+    expert = find_user_by_email(data.expert) if data.expert.strip() else None
+    assignment = qs.assign_expert(user, query, expert, due_at=data.due_at)
     db.session.commit()
-    return _created(out.assignment(assignment), url_for("api.query", ref=query.reference))
+    return _created(s.Assignment.dump(assignment), url_for("api.query", ref=query.reference))
 
 
 @bp.post("/assignments/<int:assignment_id>/accept")
 def accept_assignment(assignment_id):
-    user, _body = current_api_user(), json_body(required=False)
+    user, _body = current_api_user(), request_body(required=False)
     assignment = qs.get_assignment(user, assignment_id)
     qs.accept_assignment(user, assignment)
     db.session.commit()
-    return jsonify(out.assignment(assignment))
+    return jsonify(s.Assignment.dump(assignment))
 
 
 @bp.post("/assignments/<int:assignment_id>/decline")
 def decline_assignment(assignment_id):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     assignment = qs.get_assignment(user, assignment_id)
-    qs.decline_assignment(user, assignment, text(body, "reason"))
+    qs.decline_assignment(user, assignment, s.DeclineInput.parse(body).reason)
     db.session.commit()
-    return jsonify(out.assignment(assignment))
+    return jsonify(s.Assignment.dump(assignment))
 
 
 @bp.post("/queries/<ref>/contributions")
 def add_contribution(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    contribution = qs.add_contribution(user, query, text(body, "body"))
+    contribution = qs.add_contribution(user, query, s.ContributionInput.parse(body).body)
     db.session.commit()
-    return _created(out.contribution(contribution), url_for("api.query", ref=query.reference))
+    return _created(s.Contribution.dump(contribution),
+                    url_for("api.query", ref=query.reference))
 
 
 @bp.post("/queries/<ref>/close")
 def close_query(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    qs.close_query(user, query, text(body, "reason"), duplicate_of=text(body, "duplicate_of"),
-                   note=text(body, "note"))
+    data = s.CloseInput.parse(body)
+    qs.close_query(user, query, data.reason, duplicate_of=data.duplicate_of, note=data.note)
     db.session.commit()
     return _query_out(query)
 
@@ -157,32 +140,33 @@ def close_query(ref):
 def events(ref):
     user = current_api_user()
     timeline = lists.timeline(user, qs.get_query(user, ref))
-    return jsonify({"items": [out.event(e) for e in timeline]})
+    return jsonify(s.EventList.dump(timeline))
 
 
 # --- the consolidated response -------------------------------------------------------------
 
 @bp.put("/queries/<ref>/response")
 def save_response(ref):
-    user, body = current_api_user(), json_body()
+    user, body = current_api_user(), request_body()
     query = qs.get_query(user, ref)
-    response = ss.save_draft(user, query, text(body, "title", ""), text(body, "summary", ""),
-                             text(body, "body", ""), note=text(body, "note", ""))
+    data = s.ResponseInput.parse(body)
+    response = ss.save_draft(user, query, data.title, data.summary, data.body, note=data.note)
     db.session.commit()
-    return jsonify(out.response(response))
+    return jsonify(s.Response.dump(response))
 
 
 @bp.post("/queries/<ref>/publish")
 def publish(ref):
-    user, body = current_api_user(), json_body(required=False)
+    user, body = current_api_user(), request_body(required=False)
     query = qs.get_query(user, ref)
     # Without a choice, the page's default (the query's readers): one rule, in the service.
-    visibility = text(body, "visibility", ss.default_visibility(query))
+    chosen = s.PublishInput.parse(body).visibility
+    visibility = chosen if chosen is not None else ss.default_visibility(query)
     response = ss.publish_response(user, query, visibility)
     db.session.commit()
-    return jsonify(out.response(response))
+    return jsonify(s.Response.dump(response))
 
 
 @bp.get("/responses/<ref>")
 def response(ref):
-    return jsonify(out.response(ss.get_published_response(current_api_user(), ref)))
+    return jsonify(s.Response.dump(ss.get_published_response(current_api_user(), ref)))

@@ -1,10 +1,28 @@
-"""API test fixtures: bearer tokens per user and a JSON client that sends them."""
+"""API test fixtures: bearer tokens per user, a JSON client that sends them, and every answer
+checked against the OpenAPI description."""
 import json as jsonlib
 
 import pytest
+from flask.testing import FlaskClient
 
 from reachback.accounts.services import create_token
 from reachback.extensions import db
+from tests.api.described import check_response
+
+
+@pytest.fixture(autouse=True)
+def described_answers(monkeypatch):
+    """Every answer a Flask test client gets from the API in these tests is one the OpenAPI
+    description gives: described status, required headers, and the JSON body valid against
+    the schema generated from the models (tests/api/described.py)."""
+    opened = FlaskClient.open
+
+    def open_and_check(self, *args, **kwargs):
+        response = opened(self, *args, **kwargs)
+        check_response(response)
+        return response
+
+    monkeypatch.setattr(FlaskClient, "open", open_and_check)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from reachback.api.serializers import iso
+from reachback.api.schemas import iso
 from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, FieldQuery, Message

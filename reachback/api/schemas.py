@@ -1,0 +1,752 @@
+"""The API's objects, each declared once as a pydantic model that serialises it, checks what a
+client sends, and describes it in the OpenAPI document (api/openapi.py generates it from here).
+
+Answers: `Model.dump(obj, **context)` reads each field from the domain object's attribute of
+that name (or alias); the few fields that are computed, or that depend on who asks, come from
+the model's `_computed`. Permission decisions stay in reachback.permissions.
+
+Requests: `Model.parse(body)` and `Args.parse(request.args)` check what only a client of the
+API can get wrong (JSON types, ISO times, numbers and choices in the query string) with the
+messages the API has always given, the first refused field named. The rules every caller
+shares (caps, text left blank, known themes and countries, dates in their window) are the
+services', with the messages the pages show: these models describe them (maxLength from
+reachback/lengths.py, minLength, enum) and leave the deciding to the one place that decides.
+"""
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from operator import attrgetter, itemgetter
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
+
+from flask import request
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, PydanticUseDefault
+
+from .. import lengths
+from .. import permissions as perm
+from ..accounts.models import ROLES
+from ..countries import is_country
+from ..errors import DomainError, Invalid
+from ..knowledge.search import SORTS
+from ..models_base import utcnow
+from ..queries import lists
+from ..queries.models import (
+    ASSIGNMENT_STATUSES,
+    CLOSE_REASONS,
+    CONFIDENTIALITY,
+    PRIORITIES,
+    STATUSES,
+)
+from ..sla.services import STATES as SLA_STATES
+from ..sla.services import assignment_state, sla_summary
+from ..synthesis.models import RESPONSE_STATUSES, VISIBILITIES
+from ..synthesis.services import contributors_of
+
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 100
+CORRECT = "Please correct the highlighted fields."
+TIMESTAMP = "Use an ISO 8601 time with its offset, such as 2026-12-01T12:00:00+00:00."
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """`2026-11-27T14:03:00+00:00` for a time, `2026-11-27` for a date, None for nothing."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def enum(values) -> Any:
+    """One of `values` (a tuple of the domain's constants)."""
+    return Literal[tuple(values)]
+
+
+# --- what the API answers ---------------------------------------------------------------
+
+TIME_SCHEMA = {"type": "string", "format": "date-time",
+               "description": "UTC, ISO 8601 with offset, e.g. 2026-11-27T14:03:00+00:00"}
+DATE_SCHEMA = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+REF_SCHEMA = {"type": "string", "description": "Query reference, e.g. RB-2026-0042"}
+
+Time = Annotated[datetime, PlainSerializer(iso), WithJsonSchema(TIME_SCHEMA)]
+Day = Annotated[date, PlainSerializer(iso), WithJsonSchema(DATE_SCHEMA)]
+TimeText = Annotated[str, WithJsonSchema(TIME_SCHEMA)]  # already ISO (sla_summary)
+Ref = Annotated[str, WithJsonSchema(REF_SCHEMA)]
+Html = Annotated[str, BeforeValidator(str), Field(description="The Markdown as safe HTML")]
+Country = Annotated[str, Field(description="ISO 3166-1 alpha-2")]
+Slugs = Annotated[list[str], BeforeValidator(lambda themes: [t.slug for t in themes]),
+                  Field(description="Theme slugs")]
+SlaState = enum(SLA_STATES)
+
+
+class With:
+    """An object read as `obj`, except for the attributes given (pydantic's own path)."""
+
+    __slots__ = ("obj", "values")
+
+    def __init__(self, obj, **values):
+        self.obj, self.values = obj, values
+
+    def __getattr__(self, name):
+        values = self.values
+        return values[name] if name in values else getattr(self.obj, name)
+
+
+class Computed:
+    """`Computed[T]`: a field the model's `_computed` gives, not an attribute of the object."""
+
+    def __class_getitem__(cls, tp):
+        return Annotated[tp, cls]
+
+
+class Answer(BaseModel):
+    """An object the API answers with. Each field is read from the domain object's attribute
+    of its name (or its validation alias), or from a dict's key; `_computed` gives the
+    fields declared `Computed`.
+
+    `dump` writes the answer in one pass, each field as its annotation says (its
+    BeforeValidator conversions, then its PlainSerializer; a nested model by its own dump):
+    what pydantic's `model_validate(obj, context=...).model_dump(mode="json")` gives (a test
+    holds them equal), without building and copying a model per object: pydantic's way cost
+    the page of 100 queries 70 % more than hand-written dicts, this way 15 %."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        super().__pydantic_init_subclass__(**kwargs)
+        fields = cls.model_fields
+        read = {name: field.validation_alias or name for name, field in fields.items()
+                if Computed not in field.metadata}
+        writers = [(name, write) for name, field in fields.items()
+                   if (write := _writer(Annotated[(field.annotation, *field.metadata)]
+                                        if field.metadata else field.annotation))]
+        computed = cls._computed if len(read) < len(fields) else None
+        cls._write = staticmethod(_compile(tuple(read), _getter(attrgetter, read.values()),
+                                           _getter(itemgetter, read.values()), computed,
+                                           writers))
+
+    @classmethod
+    def _computed(cls, obj, context: dict) -> dict:
+        """The fields declared `Computed`: derived, or decided by who asks."""
+        return {}
+
+    @classmethod
+    def dump(cls, obj, **context) -> dict:
+        """`obj` as this model's JSON-ready dict; `context` reaches every `_computed`
+        (`user`: the caller; `now`, taken once for the whole answer)."""
+        context.setdefault("now", utcnow())
+        return cls._write(obj, context)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read(cls, obj, info: ValidationInfo):
+        """pydantic's own path reads what `dump` reads."""
+        computed = cls._computed(obj, info.context)
+        return {**obj, **computed} if isinstance(obj, dict) else With(obj, **computed)
+
+
+def _compile(names, attributes, keys, computed, writers) -> Callable[[Any, dict], dict]:
+    """A model's writer: the read fields in one C call per object (an attrgetter, or an
+    itemgetter for a dict), the computed ones, then each field that has a writer of its
+    own converted."""
+    if computed is None and not writers:  # Person and the like: nothing but reading
+        return lambda obj, _context: dict(zip(
+            names, (keys if type(obj) is dict else attributes)(obj), strict=True))
+
+    def write(obj, context: dict) -> dict:
+        answer = dict(zip(names, (keys if type(obj) is dict else attributes)(obj),
+                          strict=True))
+        if computed is not None:
+            answer.update(computed(obj, context))
+        for name, convert in writers:
+            answer[name] = convert(answer[name], context)
+        return answer
+    return write
+
+
+def _getter(make, sources) -> Callable[[Any], tuple]:
+    """`make(*sources)` (attrgetter or itemgetter: one C call per object), always giving a
+    tuple."""
+    sources = tuple(sources)
+    if len(sources) > 1:
+        return make(*sources)
+    if sources:
+        get = make(*sources)
+        return lambda obj: (get(obj),)
+    return lambda obj: ()
+
+
+def _writer(tp) -> Callable[[Any, dict], Any] | None:
+    """How a value of the declared type `tp` is written into an answer, or None when as it
+    is: a nested model by its own dump; a list's items and a dict's values by theirs; an
+    Annotated type through its BeforeValidator functions, then its PlainSerializer."""
+    if isinstance(tp, type) and issubclass(tp, Answer):
+        return tp._write
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        inner = _writer(args[0])
+        before = [m.func for m in args[1:] if isinstance(m, BeforeValidator)]
+        serialise = next((m.func for m in args[1:] if isinstance(m, PlainSerializer)), None)
+        if not before and serialise is None:
+            return inner
+        if not before:  # Time, Day
+            return lambda value, _context: serialise(value)
+        if len(before) == 1 and serialise is None and inner is None:  # Html, Slugs
+            convert = before[0]
+            return lambda value, _context: convert(value)
+
+        def write(value, context):
+            for convert in before:
+                value = convert(value)
+            if serialise is not None:
+                return serialise(value)
+            return value if inner is None else inner(value, context)
+        return write
+    if origin in (Union, UnionType):
+        written = [_writer(arg) for arg in args if arg is not NoneType]
+        if len(written) != 1 or NoneType not in args:
+            raise TypeError(f"Only `X | None` unions are written: {tp}")
+        inner = written[0]
+        return None if inner is None else (
+            lambda value, context: None if value is None else inner(value, context))
+    if origin is list:
+        inner = _writer(args[0])
+        return (lambda value, _context: list(value)) if inner is None else (
+            lambda value, context: [inner(item, context) for item in value])
+    if origin is dict:
+        inner = _writer(args[1])
+        return None if inner is None else (
+            lambda value, context: {key: inner(item, context) for key, item in value.items()})
+    return None
+
+
+class Person(Answer):
+    email: str
+    name: str
+
+
+class Me(Person):
+    """The caller."""
+
+    roles: Annotated[list[enum(sorted(ROLES))], BeforeValidator(sorted)]
+
+
+class Theme(Answer):
+    slug: str
+    name: str
+    parent: Annotated[str | None, BeforeValidator(lambda t: t.slug if t else None),
+                      Field(description="The parent theme's slug")]
+
+
+class QueryAssignment(Answer):
+    """An expert's assignment, as a query shows it to staff and assigned experts."""
+
+    id: int
+    expert: Person
+    status: enum(ASSIGNMENT_STATUSES)
+    due_at: Time | None
+    sla_state: Computed[SlaState | None] = Field(
+        description="The answer target's state; null without a due time, or once declined or "
+                    "withdrawn")
+
+    @classmethod
+    def _computed(cls, a, context):
+        return {"sla_state": assignment_state(a, context["now"])}
+
+
+class QueryContribution(Answer):
+    """An expert's answer, as a query shows it."""
+
+    id: int
+    author: Person
+    body: str
+    body_html: Computed[Html]
+    created_at: Time
+
+    @classmethod
+    def _computed(cls, c, _context):
+        return {"body_html": c.html("body")}
+
+
+class SlaTarget(Answer):
+    due_at: TimeText | None
+    state: SlaState | None
+    met_at: TimeText | None
+
+
+class Sla(Answer):
+    """The query's response-time targets: due times in business time of the calendar."""
+
+    policy: enum(PRIORITIES)
+    calendar: str | None
+    deadline_driven: bool = Field(description="The requester's needed-by date sets the "
+                                              "resolution due time")
+    triage: SlaTarget
+    resolution: SlaTarget
+
+
+class Query(Answer):
+    """A query as the caller may see it."""
+
+    ref: Ref = Field(validation_alias="reference")
+    title: str
+    question: str
+    question_html: Computed[Html]
+    context: str
+    purpose: str
+    country: Country
+    themes: Slugs
+    priority: enum(PRIORITIES)
+    needed_by: Day | None
+    confidentiality: enum(CONFIDENTIALITY)
+    status: enum(STATUSES)
+    requester: Person
+    created_at: Time
+    updated_at: Time
+    assignments: Computed[list[QueryAssignment]] = Field(
+        description="Empty unless the caller is staff or an assigned expert")
+    contributions: Computed[list[QueryContribution]] = Field(
+        description="Only the contributions the caller may read")
+    sla: Computed[Sla]
+
+    @classmethod
+    def _computed(cls, q, context):
+        """Assignments for staff and assigned experts only; contributions as
+        queries.lists.contributions allows (a list passes them in batch: `contributions`,
+        a dict by query id)."""
+        user, batch = context["user"], context.get("contributions")
+        return {"question_html": q.html("question"),
+                "assignments": q.assignments if perm.can_see_internal(user, q) else [],
+                "contributions": batch[q.id] if batch is not None
+                else lists.contributions(user, q),
+                "sla": sla_summary(q, context["now"])}
+
+
+class QueryPage(Answer):
+    items: list[Query]
+    total: int
+    page: int
+    per_page: int
+
+
+class Assignment(Answer):
+    id: int
+    query: Computed[Ref]
+    expert: Person
+    status: enum(ASSIGNMENT_STATUSES)
+    due_at: Time | None
+    sla_state: Computed[SlaState | None]
+    decline_reason: str | None
+
+    @classmethod
+    def _computed(cls, a, context):
+        return {"query": a.query.reference, "sla_state": assignment_state(a, context["now"])}
+
+
+class Contribution(QueryContribution):
+    query: Computed[Ref]
+    updated_at: Time
+
+    @classmethod
+    def _computed(cls, c, _context):
+        return {"body_html": c.html("body"), "query": c.query.reference}
+
+
+class Contributor(Answer):
+    name: str
+    organisation: str
+
+
+class Response(Answer):
+    """A consolidated response: a draft to staff, published to those who may read it."""
+
+    ref: Computed[Ref]
+    title: str
+    summary: str
+    body: str
+    body_html: Computed[Html]
+    visibility: enum(VISIBILITIES)
+    status: enum(RESPONSE_STATUSES)
+    published_at: Time | None
+    revision: int
+    country: Computed[Country]
+    themes: Computed[Slugs]
+    contributors: Computed[list[Contributor]]
+
+    @classmethod
+    def _computed(cls, r, _context):
+        q = r.query
+        return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
+                "themes": q.themes, "contributors": contributors_of(q)}
+
+
+class Suggestion(Answer):
+    """An expert ranked for a query, with the reasons of the score."""
+
+    email: Computed[str]
+    name: Computed[str]
+    score: int
+    reasons: list[str]
+    away: bool
+
+    @classmethod
+    def _computed(cls, s, _context):
+        return {"email": s.expert.email, "name": s.expert.name}
+
+
+class Event(Answer):
+    """An entry of the query's timeline."""
+
+    kind: str
+    actor: Person | None
+    at: Time
+    data: Annotated[dict[str, Any], BeforeValidator(lambda data: data or {}), Field(
+        description="What happened. `duplicate_of` (of `closed`) and `duplicate` (of "
+                    "`duplicate_linked`) name the other query, or are null when the caller "
+                    "may not see it")]
+
+
+class SearchItem(Answer):
+    kind: str = Field(description="response, or a library document's kind")
+    ref: str = Field(description="The query reference of a response, the id of a document")
+    title: str
+    summary: str
+    url: str | None
+    score: float
+    highlights: str = Field(description="Escaped text; matched words in <mark>")
+
+
+class FacetValue(Answer):
+    value: str
+    label: str
+    count: int
+
+
+class SearchResults(Answer):
+    items: list[SearchItem]
+    total: int
+    page: int
+    per_page: int
+    facets: Computed[dict[str, list[FacetValue]]] = Field(
+        description="theme, country, year and kind")
+    suggestion: str | None = Field(description="The text with mistyped words corrected")
+    message: str | None
+    rebuilding: bool = Field(description="True while the index is rebuilt (then no items)")
+
+    @classmethod
+    def _computed(cls, result, _context):
+        return {"facets": {
+            name: [{"value": value, "label": result.label(name, value), "count": count}
+                   for value, count in values]
+            for name, values in result.facets.items()}}
+
+
+class ErrorDetail(Answer):
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict, description="One message per invalid "
+                                                                     "field (422 only)")
+
+
+class Error(Answer):
+    """Every refusal: 4xx and 5xx answers alike (reachback.web.api_error)."""
+
+    error: ErrorDetail
+
+
+def items_of(model: type[Answer]) -> type[Answer]:
+    """The `{"items": [...]}` list of `model`, named `<model>List`: its dump takes the
+    items."""
+    return type(f"{model.__name__}List", (Answer,), {
+        "__annotations__": {"items": Computed[list[model]]}, "__module__": __name__,
+        "_computed": classmethod(lambda cls, items, _context: {"items": items})})
+
+
+ThemeList, SuggestionList, EventList = items_of(Theme), items_of(Suggestion), items_of(Event)
+
+
+# --- what a client sends ----------------------------------------------------------------
+
+class BadRequest(DomainError):
+    """The body is not a JSON object."""
+    status, code = 400, "bad_request"
+
+
+def request_body(required: bool = True) -> dict:
+    """The request body as a JSON object; raises BadRequest (400) otherwise. With
+    required=False an empty body is an empty object."""
+    raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
+    if not raw.strip() and not required:
+        return {}
+    try:  # request.get_json strips NUL characters (web.CleanRequest), as forms do
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # absurdly deep nesting
+        raise BadRequest("The body must be a JSON object.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object.")
+    if not _valid_unicode(body):
+        raise BadRequest("The body contains text that is not valid Unicode.")
+    return body
+
+
+def _valid_unicode(value) -> bool:
+    """False when any string holds a lone surrogate (\\ud800 in JSON), which no database
+    column can store. Iterative: the nesting depth is whatever json.loads accepted."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+def refused(field: str, message: str, summary: str = CORRECT) -> PydanticCustomError:
+    """A field's refusal: `message` beside the field, `summary` as the error's message."""
+    return PydanticCustomError(field, message, {"summary": summary})
+
+
+class Checked(BaseModel):
+    """What a client sends. A null counts as absent (the field's default). A field that
+    the services require is described as required and refused by them, after the
+    permission check, so that a caller who may not act learns only that (403)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema, _model: _lift_required(schema))
+
+    @classmethod
+    def parse(cls, values: dict) -> Self:
+        """The model of `values` (a request body from request_body()); Invalid (422)
+        naming the first refused field."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            first = error.errors(include_url=False, include_input=False)[0]
+            raise Invalid(first["ctx"]["summary"], {first["loc"][0]: first["msg"]}) from None
+
+
+def required(default=None, **described) -> Any:
+    """A field the services require (they answer 422 "This field is required.")."""
+    return Field(default, json_schema_extra={"x-required": True}, **described)
+
+
+def _lift_required(schema: dict) -> None:
+    """The fields marked by required() into the schema's `required` list (what a
+    field is read as when absent serves no client that must send it)."""
+    names = [name for name, field in schema["properties"].items()
+             if field.pop("x-required", False)]
+    for name in names:
+        schema["properties"][name].pop("default", None)
+    if names:
+        schema["required"] = names
+
+
+def _json(kind: type, message: str) -> Callable[[Any], Any]:
+    """A check that a value is of the JSON type `kind`; null counts as absent."""
+    def check(value):
+        if value is None:
+            raise PydanticUseDefault
+        if not isinstance(value, kind):
+            raise refused(kind.__name__, message)
+        return value
+    return check
+
+
+_text, _list = _json(str, "Must be text."), _json(list, "Must be a list.")
+
+
+NOT_BLANK = {"minLength": 1, "pattern": r"\S"}  # the services refuse it empty or blank
+
+
+def Text(cap: int | None = None, *, blank: bool = True, **described) -> Any:  # noqa: N802
+    """Text: a string, or null. Described with its cap (the services count it as a browser
+    does) and, unless `blank`, as not empty."""
+    schema = {"type": "string", **({"maxLength": cap} if cap else {}),
+              **({} if blank else NOT_BLANK), **described}
+    return Annotated[str | None, PlainValidator(_text), WithJsonSchema(schema)]
+
+
+def Choice(values, **described) -> Any:  # noqa: N802
+    """Text naming one of `values`; the service refuses any other."""
+    return Annotated[str | None, PlainValidator(_text),
+                     WithJsonSchema({"enum": list(values), **described})]
+
+
+def _timestamp(value) -> datetime:
+    """An ISO 8601 timestamp with its UTC offset, converted to UTC."""
+    value = _text(value)
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("naive")
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:00-05:00 in UTC
+        raise refused("timestamp", TIMESTAMP, TIMESTAMP) from None
+
+
+Timestamp = Annotated[datetime | None, PlainValidator(_timestamp), WithJsonSchema(
+    {**TIME_SCHEMA, "description": "In the future, ISO 8601 with its offset"})]
+
+
+def AsSent(schema: dict) -> Any:  # noqa: N802
+    """A value handed to the service as sent: submit_query checks every field of a query,
+    type included, and names each refused field at once, as the page's form does."""
+    return Annotated[Any, WithJsonSchema(schema)]
+
+
+class QueryInput(Checked):
+    title: AsSent({"type": "string", "maxLength": lengths.TITLE, **NOT_BLANK}) = required()
+    question: AsSent({"type": "string", "maxLength": lengths.TEXT, **NOT_BLANK}) = required()
+    context: AsSent({"type": "string", "maxLength": lengths.TEXT}) = None
+    purpose: AsSent({"type": "string", "maxLength": lengths.TEXT}) = None
+    country: AsSent({"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS",
+                     **NOT_BLANK}) = required()
+    themes: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 3,
+         "description": "Theme slugs"})] = required()
+    priority: AsSent({"enum": list(PRIORITIES), "default": "normal"}) = None
+    needed_by: AsSent(DATE_SCHEMA) = None
+    confidentiality: AsSent({"enum": list(CONFIDENTIALITY), "default": "restricted"}) = None
+
+
+class MessageInput(Checked):
+    message: Text(lengths.TEXT, blank=False) = required()
+
+
+class AssignmentInput(Checked):
+    expert: Text(format="email", blank=False, description="The expert's e-mail") = required("")
+    due_at: Timestamp = None
+
+
+class DeclineInput(Checked):
+    reason: Text(lengths.NOTE, blank=False) = required()
+
+
+class ContributionInput(Checked):
+    body: Text(lengths.BODY, blank=False) = required()
+
+
+class ResponseInput(Checked):
+    title: Text(lengths.TITLE, blank=False) = required("")
+    summary: Text(lengths.SUMMARY) = ""
+    body: Text(lengths.BODY, blank=False) = required("")
+    note: Text(lengths.TITLE, description="What changed in this revision") = ""
+
+
+class PublishInput(Checked):
+    visibility: Choice(VISIBILITIES, description="Defaults to the query's readers: community for a community query, else restricted") = None
+
+
+class CloseInput(Checked):
+    reason: Choice(CLOSE_REASONS) = required()
+    duplicate_of: Text(lengths.REFERENCE, description="The original's reference, e.g. "
+                                                      "RB-2026-0042; required for `duplicate`"
+                       ) = None
+    note: Text(lengths.NOTE, description="Told to the requester") = None
+
+
+# --- the query string -------------------------------------------------------------------
+
+def _word(value):
+    if not value:  # absent or empty: not given
+        raise PydanticUseDefault
+    return value
+
+
+def Word(**described) -> Any:  # noqa: N802
+    """A filter's text, or nothing when absent or empty."""
+    return Annotated[str | None, PlainValidator(_word),
+                     WithJsonSchema({"type": "string", **described})]
+
+
+def Pick(values, **described) -> Any:  # noqa: N802
+    """One of `values`, or nothing when absent or empty."""
+    def pick(value):
+        if _word(value) not in values:
+            raise refused("choice", "Choose one of: " + ", ".join(values) + ".", "Invalid filter.")
+        return value
+    return Annotated[str | None, PlainValidator(pick),
+                     WithJsonSchema({"enum": list(values), **described})]
+
+
+def _flag(value) -> bool:
+    raw = (value or "0").lower()
+    if raw not in ("0", "1", "true", "false"):
+        raise refused("flag", "Use 1 or 0.", "Invalid filter.")
+    return raw in ("1", "true")
+
+
+def _country(value):
+    if not is_country(_word(value)):
+        raise refused("country", "Unknown country code.", "Invalid filter.")
+    return value
+
+
+def Count(low: int = 1, high: int = MAX_PAGE, **described) -> Any:  # noqa: N802
+    """A whole number of at least `low`; values above `high` are clamped to it."""
+    def count(value) -> int:
+        if value is None or value == "":
+            raise PydanticUseDefault
+        if not value.isascii() or not value.isdigit() or int(value[:18]) < low:
+            raise refused("number", f"Give a whole number of at least {low}.",
+                          "Invalid number.")
+        return min(int(value[:18]) if len(value) <= 18 else high, high)
+    return Annotated[int, PlainValidator(count),
+                     WithJsonSchema({"type": "integer", "minimum": low, **described})]
+
+
+class Args(Checked):
+    """Query-string arguments: each the first value given under its name."""
+
+    @classmethod
+    def parse(cls, args) -> Self:
+        return super().parse({name: args.get(name) for name in cls.model_fields})
+
+
+CLAMPED = f"Larger values are clamped to {MAX_PER_PAGE}"
+
+
+class QueryListArgs(Args):
+    # In the order they are checked: the first refused one is named.
+    country: Annotated[str | None, PlainValidator(_country), WithJsonSchema(
+        {"type": "string", "description": "ISO 3166-1 alpha-2"})] = None
+    status: Pick(STATUSES) = None
+    theme: Word(description="Theme slug") = None
+    mine: Annotated[bool, PlainValidator(_flag), WithJsonSchema(
+        {"enum": ["0", "1"], "description": "1: only the caller's own queries"})] = Field(
+        "0", validate_default=True)
+    page: Count() = 1
+    per_page: Count(high=MAX_PER_PAGE, description=CLAMPED) = 25
+
+
+class SearchArgs(Args):
+    q: Word(description="Words; \"a phrase\", AND, OR, NOT and (grouping) are understood; "
+                        f"longer than {lengths.SEARCH} characters, the text is shortened") = ""
+    theme: Word(description="Theme slug (a parent theme takes in its sub-themes)") = None
+    country: Word(description="ISO 3166-1 alpha-2") = None
+    year: Word() = None
+    kind: Word(description="response, or a document kind") = None
+    page: Count() = 1
+    sort: Pick(SORTS) = "relevance"
+    per_page: Count(high=MAX_PER_PAGE, description=CLAMPED) = 10
