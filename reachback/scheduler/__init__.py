@@ -17,13 +17,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Column, Integer, String, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .accounts.jobs import forget_spent_counters
-from .extensions import db, refresh_planner_statistics
-from .knowledge.jobs import apply_search_outbox
-from .models_base import UTCDateTime, utcnow
+from ..accounts.jobs import forget_spent_counters
+from ..extensions import db, refresh_planner_statistics
+from ..knowledge.jobs import apply_search_outbox
+from ..models_base import utcnow
+from .models import SchedulerLease
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
@@ -36,18 +37,6 @@ SETTINGS = {
     "SCHEDULER_INVITATIONS_SECONDS": 300,
     "DIGEST_HOUR_UTC": 6,
 }
-
-
-class SchedulerLease(db.Model):
-    """Who runs the scheduled jobs, until when, and when it last showed signs of life."""
-
-    __tablename__ = "scheduler_leases"
-    name = Column(String(50), primary_key=True)
-    holder = Column(String(200), nullable=False)
-    expires_at = Column(UTCDateTime, nullable=False)
-    heartbeat_at = Column(UTCDateTime)
-    acquired_at = Column(UTCDateTime)
-    renewals = Column(Integer, nullable=False, default=0)
 
 
 def setting(app, name: str) -> int:
@@ -111,7 +100,7 @@ def lease_status(name: str = LEASE_NAME) -> dict | None:
 def evaluate_sla() -> None:
     """The SLA engine's job (reminders and escalations included), when it is installed."""
     try:
-        from .sla.jobs import evaluate_sla_targets
+        from ..sla.jobs import evaluate_sla_targets
     except ImportError:
         log.debug("SLA engine not installed: nothing to evaluate")
         return
@@ -119,7 +108,7 @@ def evaluate_sla() -> None:
 
 
 def deliver_outbox() -> None:
-    from .notify.jobs import deliver_outbox as deliver
+    from ..notify.jobs import deliver_outbox as deliver
 
     deliver()
 
@@ -127,14 +116,14 @@ def deliver_outbox() -> None:
 def send_digests() -> None:
     """Digests go out once the UTC day reaches DIGEST_HOUR_UTC (run hourly; the per-day
     dedupe key makes every later run of the day a no-op, whatever DST does)."""
-    from .notify.jobs import send_digests as send
+    from ..notify.jobs import send_digests as send
 
     if utcnow().hour >= setting(current_app, "DIGEST_HOUR_UTC"):
         send()
 
 
 def expire_invitations() -> None:
-    from .notify.jobs import expire_invitations as expire
+    from ..notify.jobs import expire_invitations as expire
 
     expire()
 
