@@ -1,4 +1,5 @@
-"""Library documents (briefing papers, guidance notes, ...) and uploaded files (attachments)."""
+"""Library documents (briefing papers, guidance notes, ...), uploaded files (attachments), and
+the search index's outbox (the changes waiting to be applied to it)."""
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -125,3 +126,13 @@ class Attachment(db.Model):
 
     def __str__(self):
         return self.filename
+
+
+class SearchOutbox(db.Model):
+    """An index change waiting to be applied: re-read `key` from the database, or delete it."""
+
+    __tablename__ = "search_outbox"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(200), nullable=False)
+    action = Column(String(10), nullable=False, default="upsert")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
