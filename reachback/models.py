@@ -8,7 +8,8 @@ from .accounts.models import (  # noqa: F401
     UserCountry,
     UserRole,
 )
-from .knowledge.models import Attachment, Document, DocumentCountry, SearchOutbox  # noqa: F401
+from .files.models import Attachment  # noqa: F401
+from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .notify.models import Notification, NotificationPreference, OutboundEmail  # noqa: F401
 from .queries.models import (  # noqa: F401
     Assignment,

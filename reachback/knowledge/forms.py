@@ -10,12 +10,12 @@ from wtforms.widgets import DateInput
 
 from .. import lengths
 from ..admin.forms import country_choices, theme_choices
+from ..files.services import ACCEPT_DOCUMENT
 from ..forms import Form
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
 from ..widgets import QuickSelect
-from .library import ACCEPT_DOCUMENT
 from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
 KIND_LABELS = DOCUMENT_KIND_LABELS

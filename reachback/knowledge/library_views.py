@@ -1,24 +1,18 @@
 """Library pages: the list of documents, a document, adding and editing one (staff), and the
-one download route of every attachment (queries, messages, contributions, documents).
+one download route of every attachment (queries, messages, contributions, documents; its
+view is reachback.files.views.download).
 
 Every handler loads through a service (404 when invisible), calls one service, commits once
 and redirects; a refused form is shown again, each error beside its field.
 """
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..extensions import db
+from ..files import services as files
+from ..files.views import download
 from ..web import apply_errors, page_arg
 from . import library
 from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
@@ -32,7 +26,7 @@ NO_TEXT = ("The text of the file could not be read, so search will not find the 
 @bp.app_context_processor
 def _upload_limit():
     """`upload_limit()` in every template: the size limit shown beside file inputs."""
-    return {"upload_limit": library.upload_limit_text}
+    return {"upload_limit": files.upload_limit_text}
 
 
 @bp.route("/library")
@@ -91,20 +85,5 @@ def _saved(doc, message: str):
     return redirect(url_for("library.document", doc_id=doc.id))
 
 
-@bp.route("/attachments/<int:attachment_id>")
-def download(attachment_id):
-    """Always a download (never shown in the page), with the type its content was checked
-    to be; the name on disk is the content's hash."""
-    a = library.get_attachment(current_user, attachment_id)
-    path = library.blob_path(a.sha256)
-    if not path.is_file():
-        current_app.logger.error("attachment %s: file %s is missing", a.id, a.sha256)
-        raise NotFound("The file is missing.")
-    response = send_file(path, mimetype=a.content_type, as_attachment=True,
-                         download_name=a.filename, etag=a.sha256, max_age=0)
-    response.headers["Content-Type"] = library.download_type(a)
-    response.headers["Content-Disposition"] = library.content_disposition(a.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+# Every attachment's download, kept under its endpoint name library.download.
+bp.add_url_rule("/attachments/<int:attachment_id>", view_func=download)

@@ -22,8 +22,8 @@ from ..accounts.models import Theme
 from ..bounded import bounded_id
 from ..countries import countries
 from ..extensions import db
+from ..files.services import ACCEPT_ATTACHMENT
 from ..forms import Form, mark_invalid
-from ..knowledge.library import ACCEPT_ATTACHMENT
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -69,7 +69,7 @@ class QueryForm(Form):
     needed_by = StringField("Needed by", widget=DateInput())
     confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
                                  default="restricted")
-    # Checked by its content in knowledge.library.attach_to, after the query is created.
+    # Checked by its content in files.services.attach_to, after the query is created.
     attachment = FileField("Attach a file", id="query-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 

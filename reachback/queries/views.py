@@ -12,7 +12,8 @@ from .. import permissions as perm
 from ..accounts.models import User
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..knowledge import library, search
+from ..files import services as files
+from ..knowledge import search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import apply_errors, page_arg, viewer_zone
@@ -109,7 +110,7 @@ def new():
     if form.is_submitted():
         try:
             q = services.submit_query(current_user, form.to_data())
-            library.attach_to(current_user, form.attachment.data, query=q)
+            files.attach_to(current_user, form.attachment.data, query=q)
         except Invalid as e:
             db.session.rollback()
             apply_errors(form, e)
@@ -158,7 +159,7 @@ def reply(ref):
     form = ReplyForm()
     try:
         msg = services.reply_to_clarification(current_user, q, form.message.data)
-        library.attach_to(current_user, form.attachment.data, message=msg)
+        files.attach_to(current_user, form.attachment.data, message=msg)
     except Invalid as e:
         return _refused(q, e)
     db.session.commit()
@@ -184,7 +185,7 @@ def contribute(ref):
         return _detail_page(q, form, preview=form.body.data or "")
     try:
         c = services.add_contribution(current_user, q, form.body.data)
-        library.attach_to(current_user, form.attachment.data, contribution=c)
+        files.attach_to(current_user, form.attachment.data, contribution=c)
     except Invalid as e:
         db.session.rollback()
         apply_errors(form, e)
