@@ -1,11 +1,11 @@
 """Uploaded files (attachments): each belongs to one query, message, contribution or library
-document."""
+document. knowledge/models.py imports this module (Document.file), so that the attachments
+are mapped, and the owners' `attachments` backrefs exist, wherever documents are."""
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import backref, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..knowledge.models import Document
 from ..models_base import UTCDateTime, utcnow
 from ..queries.models import Contribution, FieldQuery, Message
 
@@ -43,7 +43,7 @@ class Attachment(db.Model):
     contribution = relationship(Contribution, backref=backref(
         "attachments", lazy="selectin", order_by="Attachment.id", cascade="all, delete-orphan",
         passive_deletes=True))
-    document = relationship(Document, foreign_keys=[document_id])
+    document = relationship("Document", foreign_keys=[document_id])
 
     __table_args__ = (
         CheckConstraint(
