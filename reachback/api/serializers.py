@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 from .. import permissions as perm
 from ..models_base import utcnow
 from ..queries import lists
+from ..queries.lists import contributors_of
 from ..sla.services import assignment_state, sla_summary
-from ..synthesis.services import contributors_of
 
 
 def iso(value: datetime | date | None) -> str | None:

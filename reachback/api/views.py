@@ -6,6 +6,7 @@ from ..accounts.models import Theme, find_user_by_email
 from ..countries import is_country
 from ..errors import Invalid
 from ..extensions import db
+from ..knowledge import services as kb
 from ..queries import lists
 from ..queries import services as qs
 from ..queries.models import STATUSES
@@ -186,4 +187,4 @@ def publish(ref):
 
 @bp.get("/responses/<ref>")
 def response(ref):
-    return jsonify(out.response(ss.get_published_response(current_api_user(), ref)))
+    return jsonify(out.response(kb.get_published_response(current_api_user(), ref)))

@@ -3,9 +3,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..synthesis.forms import KnowledgeFilterForm
-from ..synthesis.services import contributors_of, get_published_response, knowledge_base
+from ..queries.lists import contributors_of
 from ..web import page_arg
+from .forms import KnowledgeFilterForm
+from .services import get_published_response, knowledge_base
 
 bp = Blueprint("knowledge", __name__)
 PER_PAGE = 20
