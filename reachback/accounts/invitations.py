@@ -10,13 +10,14 @@ from flask import current_app
 from sqlalchemy import update
 
 from .. import permissions as perm
+from ..audit import audit
 from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from . import links
 from .models import Invitation, email_key, find_user_by_email
 from .passwords import hash_password
-from .services import add_user, audit, plausible_email, update_profile, validate_password
+from .services import add_user, plausible_email, update_profile, validate_password
 
 SALT = "invitation"
 

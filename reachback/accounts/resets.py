@@ -11,12 +11,12 @@ import hmac
 
 from flask import current_app
 
+from ..audit import audit
 from ..extensions import db
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
 from .passwords import hash_password
 from .services import (
-    audit,
     end_sessions,
     password_stamp,
     revoke_api_tokens,
