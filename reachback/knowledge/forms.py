@@ -16,9 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
 from .. import lengths
-from ..admin.forms import country_choices, theme_choices
 from ..files.services import ACCEPT_DOCUMENT
-from ..forms import Form
+from ..forms import Form, country_choices, theme_choices
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
