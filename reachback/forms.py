@@ -34,15 +34,16 @@ class Form(FlaskForm):
         return any(request.args.get(name) for name in self._fields)
 
 
-def theme_choices(first: str | None = None) -> list[SelectChoice]:
+def theme_choices(first: str | None = None, whole: str = "all") -> list[SelectChoice]:
     """Every theme, grouped under its parent; the parent itself comes first in its group
-    (choosing it means the whole area). `first` adds an empty "any" choice on top."""
+    (choosing it means the whole area: "<name> (<whole>)"). `first` adds an empty "any"
+    choice on top."""
     themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
     names = {t.id: t.name for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
         if t.parent_id is None:
-            choices.append(SelectChoice(t.slug, f"{t.name} (all)", optgroup=t.name))
+            choices.append(SelectChoice(t.slug, f"{t.name} ({whole})", optgroup=t.name))
         else:
             choices.append(SelectChoice(t.slug, t.name, optgroup=names.get(t.parent_id)))
     return choices
