@@ -66,12 +66,6 @@ def similar_answers():
                                "url": i.url} for i in items]})
 
 
-@bp.app_context_processor
-def _search_helpers():
-    """`search_duplicates(user, q)` for the facilitator's panel of the query page."""
-    return {"search_duplicates": svc.duplicate_candidates}
-
-
 # --- applying index changes right after the request that made them ----------------------------
 
 @bp.before_app_request

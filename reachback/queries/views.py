@@ -124,6 +124,9 @@ def new():
 
 def _detail_page(q, contribution_form=None, preview=None):
     mine = [a for a in q.assignments if a.expert_id == current_user.id]
+    # The facilitator's panel (shown to whoever may triage an open query) lists possible
+    # duplicates: searched here, not by the template.
+    panel = perm.can_triage(current_user, q) and q.is_open
     return render_template(
         "queries/detail.html", q=q, next_step=lists.NEXT_STEP,
         messages=lists.messages(current_user, q),
@@ -134,6 +137,7 @@ def _detail_page(q, contribution_form=None, preview=None):
         note_form=NoteForm(formdata=None), close_form=CloseForm(formdata=None),
         contribution_form=contribution_form or ContributionForm(formdata=None),
         preview=preview, can_move=lambda target: can_transition(q.status, target),
+        duplicates=search.duplicate_candidates(current_user, q) if panel else None,
     )
 
 
