@@ -10,6 +10,15 @@ from ..errors import NotFound
 from . import services as files
 
 
+def init_files(app) -> None:
+    """`upload_limit()` in every template: the size limit shown beside file inputs."""
+    app.context_processor(_upload_limit)
+
+
+def _upload_limit():
+    return {"upload_limit": files.upload_limit_text}
+
+
 def download(attachment_id):
     """Always a download (never shown in the page), with the type its content was checked
     to be; the name on disk is the content's hash."""

@@ -11,7 +11,6 @@ from flask_login import current_user
 from .. import permissions as perm
 from ..errors import Invalid
 from ..extensions import db
-from ..files import services as files
 from ..files.views import download
 from ..web import apply_errors, page_arg
 from . import library
@@ -21,12 +20,6 @@ bp = Blueprint("library", __name__)
 PER_PAGE = 20
 NO_TEXT = ("The text of the file could not be read, so search will not find the document by "
            "its content (its title and summary are searchable).")
-
-
-@bp.app_context_processor
-def _upload_limit():
-    """`upload_limit()` in every template: the size limit shown beside file inputs."""
-    return {"upload_limit": files.upload_limit_text}
 
 
 @bp.route("/library")

@@ -37,7 +37,10 @@ FIELD_LABELS = {"message": "Message", "body": "Text", "reason": "Reason",
                 "duplicate_of": "Duplicate of", "note": "Note", "attachment": "File"}
 
 
-@bp.app_template_filter("age")
+def init_queries(app) -> None:
+    app.add_template_filter(age, "age")
+
+
 def age(moment: datetime | None) -> str:
     """How long ago, in the largest whole unit: "5 minutes", "3 hours", "2 days"."""
     if moment is None:
