@@ -27,11 +27,24 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_compress(app)
 
     from . import models  # noqa: F401 - every model registered before any query runs
+    from .accounts.views import init_accounts
+    from .files.views import init_files
     from .health import init_health
+    from .knowledge.search_views import init_search
+    from .queries.views import init_queries
+    from .sla.views import init_sla
     from .web import init_web
 
+    # Every request hook, template filter, global and context processor is registered here
+    # (blueprint-scoped hooks stay with their blueprints). Order matters for the hooks: the
+    # sign-in policy runs first, then the second-factor check, then the search outbox.
     init_web(app)
     init_health(app)
+    init_accounts(app)
+    init_queries(app)
+    init_search(app)
+    init_files(app)
+    init_sla(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
@@ -67,8 +80,9 @@ def _blueprints():
     from .accounts.views import bp as accounts
     from .admin.views import bp as admin
     from .api import bp as api
+    from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
+    from .knowledge.blueprint import bp as knowledge
     from .knowledge.library_views import bp as library
-    from .knowledge.views import bp as knowledge
     from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries

@@ -1,7 +1,14 @@
 """The base of every form: a submission that fails validation marks the request, so that the
-page showing the errors answers 422 (see web._invalid_input_status), not 200."""
+page showing the errors answers 422 (see web._invalid_input_status), not 200. And the theme
+and country choices the forms share."""
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from .accounts.models import Theme
+from .countries import countries
+from .extensions import db
 
 INVALID_INPUT = "reachback.invalid_input"
 
@@ -25,3 +32,23 @@ class Form(FlaskForm):
         if not has_request_context() or request.method != "GET":
             return True
         return any(request.args.get(name) for name in self._fields)
+
+
+def theme_choices(first: str | None = None, whole: str = "all") -> list[SelectChoice]:
+    """Every theme, grouped under its parent; the parent itself comes first in its group
+    (choosing it means the whole area: "<name> (<whole>)"). `first` adds an empty "any"
+    choice on top."""
+    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
+    names = {t.id: t.name for t in themes if t.parent_id is None}
+    choices = [SelectChoice("", first)] if first else []
+    for t in themes:
+        if t.parent_id is None:
+            choices.append(SelectChoice(t.slug, f"{t.name} ({whole})", optgroup=t.name))
+        else:
+            choices.append(SelectChoice(t.slug, t.name, optgroup=names.get(t.parent_id)))
+    return choices
+
+
+def country_choices(first: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice("", first)] if first else []
+    return choices + [SelectChoice(code, name) for code, name in countries().items()]

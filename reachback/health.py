@@ -89,7 +89,7 @@ def _outbox() -> dict:
 
 
 def _search() -> dict:
-    from .knowledge.search import SearchOutbox
+    from .knowledge.models import SearchOutbox
 
     waiting, oldest = db.session.execute(
         select(func.count(), func.min(SearchOutbox.created_at))).one()

@@ -8,8 +8,8 @@ from .accounts.models import (  # noqa: F401
     UserCountry,
     UserRole,
 )
-from .knowledge.models import Attachment, Document, DocumentCountry  # noqa: F401
-from .knowledge.search import SearchOutbox  # noqa: F401
+from .files.models import Attachment  # noqa: F401
+from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .notify.models import Notification, NotificationPreference, OutboundEmail  # noqa: F401
 from .queries.models import (  # noqa: F401
     Assignment,
@@ -19,6 +19,6 @@ from .queries.models import (  # noqa: F401
     Message,
     ReferenceCounter,
 )
-from .scheduler import SchedulerLease  # noqa: F401
+from .scheduler.models import SchedulerLease  # noqa: F401
 from .sla.models import Calendar, CalendarHoliday, SlaMark, SlaPolicy  # noqa: F401
 from .synthesis.models import ConsolidatedResponse, ResponseRevision  # noqa: F401

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from .. import permissions as perm
+from ..audit import audit
 from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
@@ -17,7 +18,7 @@ from ..models_base import utcnow
 from . import links
 from .models import Invitation, User, email_key, find_user_by_email
 from .passwords import hash_password
-from .services import add_user, audit, plausible_email, update_profile, validate_password
+from .services import add_user, plausible_email, update_profile, validate_password
 
 SALT = "invitation"
 

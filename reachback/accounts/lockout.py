@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import case, delete, func, select, update
 
+from ..audit import audit
 from ..config import setting
 from ..errors import TooManyAttempts
 from ..extensions import db
@@ -83,8 +84,6 @@ def record_failure(email: str, address: str, user=None) -> int:
     seconds = wait_seconds(failures)
     if seconds:
         _set_wait(email, address, now + timedelta(seconds=seconds))
-        from .services import audit
-
         audit("sign_in_throttled", user, email_key(email)[:254],
               f"address={address}; failures={failures}; seconds={seconds}")
     if user is not None:
@@ -138,7 +137,6 @@ def _report(user, address: str) -> None:
 
 def _tell(user, failures: int, address: str) -> None:
     from ..notify.services import notify
-    from .services import audit
 
     notify([user], "sign_in_failures",
            f"{failures} failed attempts to sign in to your account in the last hour. Signing "

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..audit import audit
 from ..extensions import db
 from ..models_base import utcnow
 from .models import AnonymousRefusal
-from .services import audit
 
 PATH_CHARS = 100  # a path is cut here: a row stays short however long the URL
 

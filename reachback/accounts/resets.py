@@ -9,13 +9,13 @@ still asks for the code.
 """
 import hmac
 
+from ..audit import audit
 from ..config import setting
 from ..extensions import db
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
 from .passwords import hash_password
 from .services import (
-    audit,
     end_sessions,
     password_stamp,
     revoke_api_tokens,

@@ -15,13 +15,14 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import permissions as perm
+from ..audit import audit
 from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from . import lockout
 from .models import RecoveryCode, User
-from .services import audit, end_sessions, reauthenticate, revoke_api_tokens
+from .services import end_sessions, reauthenticate, revoke_api_tokens
 
 STEP_SECONDS = 30
 DIGITS = 6

@@ -52,7 +52,10 @@ def no_store(response):
 bp.after_request(no_store)
 
 
-@bp.before_app_request
+def init_accounts(app) -> None:
+    app.before_request(_require_second_factor)
+
+
 def _require_second_factor():
     """A signed-in account that must use two-factor sign-in and has none (made staff while
     signed in, or TOTP_REQUIRED_FOR_ALL turned on) is sent to set it up before anything."""

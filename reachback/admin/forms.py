@@ -1,5 +1,4 @@
-"""Forms of the admin pages (user accounts), and the theme and country choices they share."""
-from sqlalchemy import select
+"""Forms of the admin pages (user accounts)."""
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,32 +13,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import lengths
 from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
-from ..accounts.models import ROLES, Theme
-from ..countries import countries
-from ..extensions import db
-from ..forms import Form
+from ..accounts.models import ROLES
+from ..forms import Form, country_choices, theme_choices
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
-
-
-def theme_choices(first: str | None = None) -> list[SelectChoice]:
-    """Every theme, grouped under its parent; the parent itself comes first in its group
-    (choosing it means the whole area). `first` adds an empty "any" choice on top."""
-    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
-    names = {t.id: t.name for t in themes if t.parent_id is None}
-    choices = [SelectChoice("", first)] if first else []
-    for t in themes:
-        if t.parent_id is None:
-            choices.append(SelectChoice(t.slug, f"{t.name} (all)", optgroup=t.name))
-        else:
-            choices.append(SelectChoice(t.slug, t.name, optgroup=names.get(t.parent_id)))
-    return choices
-
-
-def country_choices(first: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice("", first)] if first else []
-    return choices + [SelectChoice(code, name) for code, name in countries().items()]
 
 
 class UserForm(Form):

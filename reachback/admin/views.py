@@ -9,14 +9,8 @@ from .. import permissions as perm
 from ..accounts.forms import AuditFilterForm
 from ..accounts.models import User, UserRole
 from ..accounts.passwords import generate_password
-from ..accounts.services import (
-    audit_kinds,
-    create_user,
-    day_bounds,
-    get_user,
-    list_audit,
-    update_profile,
-)
+from ..accounts.services import create_user, get_user, update_profile
+from ..audit import audit_kinds, day_bounds, list_audit
 from ..extensions import db
 from ..web import page_arg, submit, viewer_zone
 from .forms import EditUserForm, NewUserForm, UserFilterForm

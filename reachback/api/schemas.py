@@ -41,6 +41,7 @@ from ..errors import DomainError, Invalid
 from ..knowledge.search import SORTS
 from ..models_base import utcnow
 from ..queries import lists
+from ..queries.lists import contributors_of
 from ..queries.models import (
     ASSIGNMENT_STATUSES,
     CLOSE_REASONS,
@@ -51,7 +52,6 @@ from ..queries.models import (
 from ..sla.services import STATES as SLA_STATES
 from ..sla.services import assignment_state, sla_summary
 from ..synthesis.models import RESPONSE_STATUSES, VISIBILITIES
-from ..synthesis.services import contributors_of
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100

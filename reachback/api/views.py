@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Theme, find_user_by_email
 from ..extensions import db
+from ..knowledge import services as kb
 from ..queries import lists
 from ..queries import services as qs
 from ..routing.services import suggest_experts
@@ -169,4 +170,4 @@ def publish(ref):
 
 @bp.get("/responses/<ref>")
 def response(ref):
-    return jsonify(s.Response.dump(ss.get_published_response(current_api_user(), ref)))
+    return jsonify(s.Response.dump(kb.get_published_response(current_api_user(), ref)))

@@ -1,21 +1,27 @@
-"""Forms of the library pages.
+"""Forms of the library pages and of the knowledge base list of published responses.
 
 The forms parse and render; reachback.knowledge.library checks (one set of rules for pages
 and API), including every uploaded file, by its content.
 """
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
 from .. import lengths
-from ..admin.forms import country_choices, theme_choices
-from ..forms import Form
+from ..files.services import ACCEPT_DOCUMENT
+from ..forms import Form, country_choices, theme_choices
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
 from ..widgets import QuickSelect
-from .library import ACCEPT_DOCUMENT
 from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
 KIND_LABELS = DOCUMENT_KIND_LABELS
@@ -81,3 +87,16 @@ class LibraryFilterForm(Form):
         values = {"kind": self.kind.data, "theme": self.theme.data,
                   "country": self.country.data, "year": self.year.data}
         return {k: v for k, v in values.items() if v}
+
+
+class KnowledgeFilterForm(Form):
+    """The knowledge base filters (a GET form: no CSRF token in the address)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Words", validators=[Capped(lengths.SEARCH)])
+    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
+                        widget=QuickSelect())
+    country = SelectField("Country", choices=lambda: country_choices("All countries"),
+                          widget=QuickSelect())

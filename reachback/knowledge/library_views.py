@@ -1,21 +1,15 @@
 """Library pages: the list of documents, a document, adding and editing one (staff), and the
-one download route of every attachment (queries, messages, contributions, documents).
+one download route of every attachment (queries, messages, contributions, documents; its
+view is reachback.files.views.download).
 
 Every handler loads through a service (404 when invisible), calls one service, commits once
 and redirects; a refused form is shown again, each error beside its field.
 """
-from flask import (
-    Blueprint,
-    current_app,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..errors import NotFound
+from ..files.views import download
 from ..web import page_arg, submit
 from . import library
 from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
@@ -24,12 +18,6 @@ bp = Blueprint("library", __name__)
 PER_PAGE = 20
 NO_TEXT = ("The text of the file could not be read, so search will not find the document by "
            "its content (its title and summary are searchable).")
-
-
-@bp.app_context_processor
-def _upload_limit():
-    """`upload_limit()` in every template: the size limit shown beside file inputs."""
-    return {"upload_limit": library.upload_limit_text}
 
 
 @bp.route("/library")
@@ -86,20 +74,5 @@ def _document_url(doc) -> str:
     return url_for("library.document", doc_id=doc.id)
 
 
-@bp.route("/attachments/<int:attachment_id>")
-def download(attachment_id):
-    """Always a download (never shown in the page), with the type its content was checked
-    to be; the name on disk is the content's hash."""
-    a = library.get_attachment(current_user, attachment_id)
-    path = library.blob_path(a.sha256)
-    if not path.is_file():
-        current_app.logger.error("attachment %s: file %s is missing", a.id, a.sha256)
-        raise NotFound("The file is missing.")
-    response = send_file(path, mimetype=a.content_type, as_attachment=True,
-                         download_name=a.filename, etag=a.sha256, max_age=0)
-    response.headers["Content-Type"] = library.download_type(a)
-    response.headers["Content-Disposition"] = library.content_disposition(a.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+# Every attachment's download, kept under its endpoint name library.download.
+bp.add_url_rule("/attachments/<int:attachment_id>", view_func=download)

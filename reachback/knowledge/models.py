@@ -1,6 +1,6 @@
-"""Library documents (briefing papers, guidance notes, ...) and uploaded files (attachments)."""
+"""Library documents (briefing papers, guidance notes, ...), and the search index's outbox (the
+changes waiting to be applied to it)."""
 from sqlalchemy import (
-    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -10,19 +10,17 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.orm import backref, deferred, relationship
+from sqlalchemy.orm import deferred, relationship
 
 from ..accounts.models import Theme, User
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
-from ..queries.models import Contribution, FieldQuery, Message
 
 DOCUMENT_KINDS = ("briefing", "guidance", "planning", "discussion", "other")
 DOCUMENT_KIND_LABELS = {"briefing": "Briefing paper", "guidance": "Guidance note",
                         "planning": "Sample planning document",
                         "discussion": "Discussion summary", "other": "Other document"}
 DOCUMENT_VISIBILITIES = ("restricted", "community", "public")
-ATTACHMENT_OWNERS = ("query", "message", "contribution", "document")
 
 document_themes = Table(
     "document_themes",
@@ -76,52 +74,11 @@ class Document(db.Model):
         return self.title
 
 
-class Attachment(db.Model):
-    """An uploaded file. The bytes live under <instance>/uploads/ab/cd/<sha256>, never under
-    static/; the original name is kept only for the download's Content-Disposition. Exactly one
-    owner column is set, and the owner's visibility decides who may download it."""
+class SearchOutbox(db.Model):
+    """An index change waiting to be applied: re-read `key` from the database, or delete it."""
 
-    __tablename__ = "attachments"
+    __tablename__ = "search_outbox"
     id = Column(Integer, primary_key=True)
-    sha256 = Column(String(64), nullable=False, index=True)
-    size = Column(Integer, nullable=False)
-    content_type = Column(String(100), nullable=False)
-    filename = Column(String(255), nullable=False)
-    uploaded_by_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    key = Column(String(200), nullable=False)
+    action = Column(String(10), nullable=False, default="upsert")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
-    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), index=True)
-    message_id = Column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
-    contribution_id = Column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
-    document_id = Column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-
-    uploaded_by = relationship(User)
-    # The backrefs give the owners their `attachments` without touching their modules; the
-    # pages that show them ask for them (selectinload in queries/lists.py).
-    # An owner deleted takes its attachments along (never an attachment without an owner).
-    query = relationship(FieldQuery, backref=backref(
-        "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
-        passive_deletes=True))
-    message = relationship(Message, backref=backref(
-        "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
-        passive_deletes=True))
-    contribution = relationship(Contribution, backref=backref(
-        "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
-        passive_deletes=True))
-    document = relationship(Document, foreign_keys=[document_id])
-
-    __table_args__ = (
-        CheckConstraint(
-            "(CASE WHEN query_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN message_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN contribution_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN document_id IS NULL THEN 0 ELSE 1 END) = 1",
-            name="one_owner",
-        ),
-    )
-
-    @property
-    def owner_kind(self) -> str | None:
-        return next((k for k in ATTACHMENT_OWNERS if getattr(self, f"{k}_id") is not None), None)
-
-    def __str__(self):
-        return self.filename

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy import Column, Integer, String, delete, event, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -71,7 +71,7 @@ from ..accounts.models import Theme
 from ..config import search_backend, setting
 from ..countries import country_name
 from ..extensions import db, write_intent
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import utcnow
 from ..queries.models import (
     ACTIVE_ASSIGNMENT,
     OPEN_STATUSES,
@@ -82,6 +82,7 @@ from ..queries.models import (
 from ..synthesis.models import ConsolidatedResponse
 from .index import SearchIndex
 from .index_api import IndexBusy, IndexDoc, IndexMissing
+from .models import SearchOutbox
 from .pg_index import PgSearchIndex
 
 try:  # a lock that dies with its process (POSIX); elsewhere a process-local lock
@@ -105,16 +106,6 @@ REBUILDING_MESSAGE = ("The search index is being rebuilt, so search is unavailab
 # Modules that register sources when imported (the library, once it exists).
 SOURCE_MODULES = ("reachback.knowledge.library",)
 SUMMARY_CHARS = 300
-
-
-class SearchOutbox(db.Model):
-    """An index change waiting to be applied: re-read `key` from the database, or delete it."""
-
-    __tablename__ = "search_outbox"
-    id = Column(Integer, primary_key=True)
-    key = Column(String(200), nullable=False)
-    action = Column(String(10), nullable=False, default="upsert")
-    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 # --- principals -----------------------------------------------------------------------------

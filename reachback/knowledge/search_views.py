@@ -1,7 +1,8 @@
 """Search pages: the results page behind the header's search box, the similar-answers
 endpoint of the new-query form, and the hook that applies index changes after a request.
 
-The routes live on the knowledge blueprint (imported from knowledge/views.py).
+The routes live on the knowledge blueprint (knowledge/blueprint.py); the hooks are registered
+by init_search, which create_app calls.
 """
 import logging
 
@@ -15,8 +16,8 @@ from ..extensions import db
 from ..forms import Form
 from ..web import page_arg
 from . import search as svc
+from .blueprint import bp
 from .index import MAX_QUERY_CHARS, IndexBusy
-from .views import bp
 
 log = logging.getLogger(__name__)
 PER_PAGE = 10
@@ -66,15 +67,15 @@ def similar_answers():
                                "url": i.url} for i in items]})
 
 
-@bp.app_context_processor
-def _search_helpers():
-    """`search_duplicates(user, q)` for the facilitator's panel of the query page."""
-    return {"search_duplicates": svc.duplicate_candidates}
-
-
 # --- applying index changes right after the request that made them ----------------------------
 
-@bp.before_app_request
+def init_search(app) -> None:
+    """Apply the search outbox before a request reads the index and after one that committed
+    changes to it."""
+    app.before_request(_apply_before_request)
+    app.teardown_request(_apply_after_request)
+
+
 def _apply_before_request():
     # Changes committed outside a request in this same session (a shell, a command, a test)
     # are applied before the request reads the index. Each request of a deployed app has a
@@ -82,7 +83,6 @@ def _apply_before_request():
     _apply_committed()
 
 
-@bp.teardown_app_request
 def _apply_after_request(exc=None):
     if exc is None:
         _apply_committed()

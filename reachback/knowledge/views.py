@@ -1,13 +1,14 @@
 """Knowledge base pages: the library of published responses, open to whoever may read them."""
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..synthesis.forms import KnowledgeFilterForm
-from ..synthesis.services import contributors_of, get_published_response, knowledge_base
+from ..queries.lists import contributors_of
 from ..web import page_arg
+from .blueprint import bp
+from .forms import KnowledgeFilterForm
+from .services import get_published_response, knowledge_base
 
-bp = Blueprint("knowledge", __name__)
 PER_PAGE = 20
 
 
@@ -28,5 +29,3 @@ def response(ref):
                            contributors=contributors_of(r.query),
                            show_query=perm.can_view_query(current_user, r.query))
 
-
-from . import search_views  # noqa: E402, F401 - the search pages register on bp

@@ -6,7 +6,6 @@ Fields the service requires carry `Marked()`, which only shows "(required)" besi
 from datetime import date, datetime, time
 
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import (
     RadioField,
     SelectChoice,
@@ -18,12 +17,10 @@ from wtforms import (
 from wtforms.widgets import DateInput
 
 from .. import lengths
-from ..accounts.models import Theme
 from ..bounded import bounded_id
 from ..countries import countries
-from ..extensions import db
-from ..forms import Form, mark_invalid
-from ..knowledge.library import ACCEPT_ATTACHMENT
+from ..files.services import ACCEPT_ATTACHMENT
+from ..forms import Form, mark_invalid, theme_choices
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -49,15 +46,6 @@ class Marked:
         return None
 
 
-def theme_choices() -> list[SelectChoice]:
-    """Themes in taxonomy order, each sub-theme in an <optgroup> named after its parent."""
-    return [
-        SelectChoice(t.slug, f"{t.name} (in general)", optgroup=t.name) if t.parent is None
-        else SelectChoice(t.slug, t.name, optgroup=t.parent.name)
-        for t in db.session.scalars(select(Theme).order_by(Theme.code))
-    ]
-
-
 class QueryForm(Form):
     title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
     question = TextAreaField("Your question", validators=[Marked(), Capped(lengths.TEXT)])
@@ -69,7 +57,7 @@ class QueryForm(Form):
     needed_by = StringField("Needed by", widget=DateInput())
     confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
                                  default="restricted")
-    # Checked by its content in knowledge.library.attach_to, after the query is created.
+    # Checked by its content in files.services.attach_to, after the query is created.
     attachment = FileField("Attach a file", id="query-attachment",
                            render_kw={"accept": ACCEPT_ATTACHMENT})
 
@@ -77,7 +65,7 @@ class QueryForm(Form):
         super().__init__(*args, **kwargs)
         self.country.choices = [SelectChoice("", "Choose a country"),
                                 *(SelectChoice(c, n) for c, n in countries().items())]
-        self.themes.choices = theme_choices()
+        self.themes.choices = theme_choices(whole="in general")
 
     def to_data(self) -> dict:
         """The plain dict submit_query() takes."""

@@ -217,3 +217,13 @@ def contributions_for_synthesis(query) -> list[Contribution]:
         .options(joinedload(Contribution.author).joinedload(User.organisation))
         .order_by(Contribution.created_at, Contribution.id)
     ))
+
+
+def contributors_of(query) -> list[dict]:
+    """Experts who contributed, in order of their first contribution, with their organisation."""
+    seen: dict[int, dict] = {}
+    for c in contributions_for_synthesis(query):
+        if c.author_id not in seen:
+            org = c.author.organisation.name if c.author.organisation else ""
+            seen[c.author_id] = {"name": c.author.name, "organisation": org}
+    return list(seen.values())

@@ -15,7 +15,8 @@ from ..accounts.models import User
 from ..config import setting
 from ..errors import NotFound
 from ..extensions import db
-from ..knowledge import library, search
+from ..files import services as files
+from ..knowledge import search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import page_arg, submit, viewer_zone
@@ -39,7 +40,10 @@ FIELD_LABELS = {"message": "Message", "body": "Text", "reason": "Reason",
                 "duplicate_of": "Duplicate of", "note": "Note", "attachment": "File"}
 
 
-@bp.app_template_filter("age")
+def init_queries(app) -> None:
+    app.add_template_filter(age, "age")
+
+
 def age(moment: datetime | None) -> str:
     """How long ago, in the largest whole unit: "5 minutes", "3 hours", "2 days"."""
     if moment is None:
@@ -116,7 +120,7 @@ def new():
     if form.is_submitted():
         def ask():
             q = services.submit_query(current_user, form.to_data())
-            library.attach_to(current_user, form.attachment.data, query=q)
+            files.attach_to(current_user, form.attachment.data, query=q)
             return q
 
         done = submit(form, ask, lambda q: f"Your query {q.reference} is submitted.",
@@ -130,6 +134,9 @@ def new():
 
 def _detail_page(q, contribution_form=None, preview=None):
     mine = [a for a in q.assignments if a.expert_id == current_user.id]
+    # The facilitator's panel (shown to whoever may triage an open query) lists possible
+    # duplicates: searched here, not by the template.
+    panel = perm.can_triage(current_user, q) and q.is_open
     return render_template(
         "queries/detail.html", q=q, next_step=lists.NEXT_STEP,
         messages=lists.messages(current_user, q),
@@ -140,6 +147,7 @@ def _detail_page(q, contribution_form=None, preview=None):
         note_form=NoteForm(formdata=None), close_form=CloseForm(formdata=None),
         contribution_form=contribution_form or ContributionForm(formdata=None),
         preview=preview, can_move=lambda target: can_transition(q.status, target),
+        duplicates=search.duplicate_candidates(current_user, q) if panel else None,
     )
 
 
@@ -164,7 +172,7 @@ def reply(ref):
 
     def answer():
         msg = services.reply_to_clarification(current_user, q, form.message.data)
-        library.attach_to(current_user, form.attachment.data, message=msg)
+        files.attach_to(current_user, form.attachment.data, message=msg)
 
     return submit(None, answer, "Thank you: your reply is sent to the facilitator.",
                   _detail_url(q), refused=partial(_refused, q))
@@ -186,7 +194,7 @@ def contribute(ref):
 
     def send():
         c = services.add_contribution(current_user, q, form.body.data)
-        library.attach_to(current_user, form.attachment.data, contribution=c)
+        files.attach_to(current_user, form.attachment.data, contribution=c)
         return c
 
     return submit(form, send, "Thank you: your contribution is sent.",

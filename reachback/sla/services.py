@@ -545,7 +545,7 @@ def update_policy(user, priority: str, *, calendar_id: int | None = None,
 
 
 def _audit(user, kind: str, subject: str, detail: str = "") -> None:
-    from ..accounts.services import audit
+    from ..audit import audit
 
     audit(kind, user, subject=subject, detail=detail)
 

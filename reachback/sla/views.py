@@ -18,7 +18,12 @@ bp = Blueprint("sla", __name__)
 
 # --- template helpers ----------------------------------------------------------------
 
-@bp.app_template_filter("sla_due")
+def init_sla(app) -> None:
+    app.add_template_filter(sla_due, "sla_due")
+    app.add_template_global(sla_next, "sla_next")
+    app.add_template_global(sla_assignment_state, "sla_assignment_state")
+
+
 def sla_due(due_at: datetime | None, state: str | None = None) -> str:
     """A due time relative to now: "due in 3 h", "2 days overdue", "met", "paused"."""
     if due_at is None:
@@ -39,13 +44,11 @@ def sla_due(due_at: datetime | None, state: str | None = None) -> str:
     return f"due in {span}" if seconds >= 0 else f"{span} overdue"
 
 
-@bp.app_template_global("sla_next")
 def sla_next(query, target: str | None = None):
     """(due time, state) of the query's current target (triage, then resolution)."""
     return services.next_due(query, utcnow(), target)
 
 
-@bp.app_template_global("sla_assignment_state")
 def sla_assignment_state(assignment):
     return services.assignment_state(assignment, utcnow())
 

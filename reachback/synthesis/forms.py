@@ -1,14 +1,11 @@
-"""Forms of the synthesis pages (the response draft, publishing it) and of the knowledge base
-list of published responses."""
-from wtforms import RadioField, SearchField, SelectField, StringField, TextAreaField
+"""Forms of the synthesis pages: the response draft, publishing it."""
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
-from ..admin.forms import country_choices, theme_choices
 from ..forms import Form
 from ..lengths import Capped
-from ..widgets import QuickSelect
 
 VISIBILITY_CHOICES = [
     SelectChoice("restricted", "Restricted: the requester, the contributing experts and staff"),
@@ -27,16 +24,3 @@ class DraftForm(Form):
 class PublishForm(Form):
     visibility = RadioField("Who may read the published response", choices=VISIBILITY_CHOICES,
                             validators=[InputRequired(message="Choose who may read it.")])
-
-
-class KnowledgeFilterForm(Form):
-    """The knowledge base filters (a GET form: no CSRF token in the address)."""
-
-    class Meta:
-        csrf = False
-
-    q = SearchField("Words", validators=[Capped(lengths.SEARCH)])
-    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
-                        widget=QuickSelect())
-    country = SelectField("Country", choices=lambda: country_choices("All countries"),
-                          widget=QuickSelect())

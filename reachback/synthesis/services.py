@@ -3,7 +3,6 @@ import difflib
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from .. import lengths
 from .. import permissions as perm
@@ -13,8 +12,8 @@ from ..extensions import db
 from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import Notice, notify, notify_many
-from ..pagination import paginate_ids
 from ..queries import lists
+from ..queries.lists import contributors_of
 from ..queries.states import check_transition, record, transition
 from ..sla import services as sla
 from .models import VISIBILITIES, ConsolidatedResponse, ResponseRevision
@@ -37,16 +36,6 @@ TEMPLATE = """## Summary
 
 {contributors}
 """
-
-
-def contributors_of(query) -> list[dict]:
-    """Experts who contributed, in order of their first contribution, with their organisation."""
-    seen: dict[int, dict] = {}
-    for c in lists.contributions_for_synthesis(query):
-        if c.author_id not in seen:
-            org = c.author.organisation.name if c.author.organisation else ""
-            seen[c.author_id] = {"name": c.author.name, "organisation": org}
-    return list(seen.values())
 
 
 def draft_template(query) -> dict:
@@ -198,38 +187,3 @@ def diff_revisions(old: ResponseRevision, new: ResponseRevision) -> Markup:
         elif tag == "  ":
             out.append(Markup("  {}").format(text))
     return Markup("\n").join(out)
-
-
-def get_published_response(user, reference: str) -> ConsolidatedResponse:
-    """A published response the user may read, by its query reference; NotFound otherwise."""
-    from ..queries.models import FieldQuery
-
-    response = db.session.scalar(
-        select(ConsolidatedResponse).join(FieldQuery)
-        .where(FieldQuery.reference == (reference or "").upper())
-    )
-    if response is None or not perm.can_view_response(user, response):
-        raise NotFound("No such response.")
-    return response
-
-
-def knowledge_base(user, *, theme=None, country=None, page=1, per_page=20):
-    """Published responses the user may read, newest first, filterable by theme and country."""
-    from ..accounts.models import Theme
-    from ..queries.models import FieldQuery, query_themes
-
-    # The count of every visible response reads only the index ix_responses_visible,
-    # joining no query; the page shows each response's query with its themes, not its
-    # people (with their roles and expertise: half the page's time).
-    stmt = select(ConsolidatedResponse.id).where(perm.visible_responses(user))
-    if country:
-        stmt = stmt.where(ConsolidatedResponse.query_id.in_(
-            select(FieldQuery.id).where(FieldQuery.country == country.upper())))
-    if theme:
-        stmt = stmt.where(ConsolidatedResponse.query_id.in_(
-            select(query_themes.c.query_id).join(Theme)
-            .where((Theme.slug == theme) | (Theme.parent.has(Theme.slug == theme)))))
-    stmt = stmt.order_by(ConsolidatedResponse.published_at.desc(), ConsolidatedResponse.id.desc())
-    return paginate_ids(stmt, lambda ids: select(ConsolidatedResponse).options(
-        joinedload(ConsolidatedResponse.query).selectinload(FieldQuery.themes))
-        .where(ConsolidatedResponse.id.in_(ids)), page, per_page)

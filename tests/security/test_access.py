@@ -121,10 +121,11 @@ def scene(app, make_user, make_query):
 def _library(people, q, objects) -> None:
     """The library's document and a file on the query, while those features exist."""
     try:
+        from reachback.files import services as uploads
         from reachback.knowledge import library
     except ImportError:
         return
-    objects["attachment"] = library.attach_to(
+    objects["attachment"] = uploads.attach_to(
         people["requester"], FileStorage(io.BytesIO(b"terms of reference"), "tor.txt"), query=q)
     objects["document"] = library.add_document(
         people["facilitator"],

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from reachback.accounts.models import AuditEvent
-from reachback.accounts.services import audit
+from reachback.audit import audit
 from reachback.extensions import db
 from tests.helpers import PASSWORD
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from reachback.accounts.services import create_token
 from reachback.extensions import db
 from reachback.knowledge import search as svc
-from reachback.knowledge.search import SearchOutbox
+from reachback.knowledge.models import SearchOutbox
 from reachback.queries import services as qs
 from reachback.synthesis import services as ss
 from tests.helpers import WebClient

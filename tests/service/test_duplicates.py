@@ -3,6 +3,7 @@ the original tells the duplicates' requesters (with a link only when they may re
 from sqlalchemy import select
 
 from reachback.extensions import db
+from reachback.knowledge import services as kb
 from reachback.notify.models import Notification, OutboundEmail
 from reachback.notify.services import set_preferences
 from reachback.queries import lists
@@ -88,7 +89,7 @@ def test_publishing_the_original_tells_a_duplicates_requester_with_a_link_to_rea
     assert duplicate.reference in notice.text
     [mail] = [m for m in mails_to(duplicate.requester) if "answered" in m.subject]
     assert f"/kb/{original.reference}" in mail.text_body
-    assert ss.get_published_response(duplicate.requester, original.reference)
+    assert kb.get_published_response(duplicate.requester, original.reference)
 
 
 def test_a_restricted_response_is_announced_without_its_reference_or_a_link(

@@ -21,8 +21,10 @@ from werkzeug.datastructures import FileStorage
 from reachback import permissions as perm
 from reachback.errors import Forbidden, Invalid, NotFound
 from reachback.extensions import db
+from reachback.files import services as uploads
+from reachback.files.models import Attachment
 from reachback.knowledge import library, search
-from reachback.knowledge.models import Attachment, Document
+from reachback.knowledge.models import Document
 
 THEME = "police-reform-and-community-policing"
 OTHER_THEME = "ceasefires"
@@ -122,25 +124,25 @@ def doc_data(**changes) -> dict:
 ])
 def test_check_upload_refuses_types_outside_the_allowlist_or_disguised(name, data, message):
     with pytest.raises(Invalid) as e:
-        library.check_upload(name, data)
+        uploads.check_upload(name, data)
     assert message in e.value.fields["attachment"]
 
 
 @pytest.mark.parametrize("name,data,expected", [
-    ("guidance.PDF", pdf_bytes(), library.PDF),
-    ("lessons.docx", docx_bytes(), library.DOCX),
-    ("notes.txt", "Notes from Juba \u2014 caf\u00e9".encode(), library.TEXT),
-    ("readme.md", b"# Title\n\nText", library.MARKDOWN),
-    ("map.png", PNG, library.PNG),
-    ("photo.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF", library.JPEG),
+    ("guidance.PDF", pdf_bytes(), uploads.PDF),
+    ("lessons.docx", docx_bytes(), uploads.DOCX),
+    ("notes.txt", "Notes from Juba \u2014 caf\u00e9".encode(), uploads.TEXT),
+    ("readme.md", b"# Title\n\nText", uploads.MARKDOWN),
+    ("map.png", PNG, uploads.PNG),
+    ("photo.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF", uploads.JPEG),
 ])
 def test_check_upload_accepts_real_files_and_types_them_by_content(name, data, expected):
-    assert library.check_upload(name, data) == (name, expected)
+    assert uploads.check_upload(name, data) == (name, expected)
 
 
 def test_library_documents_refuse_images():
     with pytest.raises(Invalid):
-        library.check_upload("map.png", PNG, library.DOCUMENT_TYPES, "file")
+        uploads.check_upload("map.png", PNG, uploads.DOCUMENT_TYPES, "file")
 
 
 @pytest.mark.parametrize("raw,clean", [
@@ -155,15 +157,15 @@ def test_library_documents_refuse_images():
     ("x" * 300 + ".pdf", "x" * 146 + ".pdf"),
 ])
 def test_clean_filename_strips_folders_control_characters_and_length(raw, clean):
-    assert library.clean_filename(raw) == clean
+    assert uploads.clean_filename(raw) == clean
 
 
 def test_content_disposition_is_attachment_with_ascii_fallback_and_rfc5987_name():
-    header = library.content_disposition("Évaluation \"finale\"; 2026.pdf")
+    header = uploads.content_disposition("Évaluation \"finale\"; 2026.pdf")
     assert header.startswith("attachment; ")
     assert 'filename="Evaluation _finale__ 2026.pdf"' in header
     assert "filename*=UTF-8''%C3%89valuation%20%22finale%22%3B%202026.pdf" in header
-    assert "\r" not in library.content_disposition("a\r\nb.pdf")
+    assert "\r" not in uploads.content_disposition("a\r\nb.pdf")
 
 
 # --- storage ------------------------------------------------------------------------------
@@ -171,56 +173,56 @@ def test_content_disposition_is_attachment_with_ascii_fallback_and_rfc5987_name(
 def test_store_upload_keeps_the_bytes_under_their_hash_in_the_instance_folder(app, make_user):
     user = make_user("member")
     data = pdf_bytes()
-    a = library.store_upload(user, upload(data, "../../Guidance.pdf"))
+    a = uploads.store_upload(user, upload(data, "../../Guidance.pdf"))
     sha = hashlib.sha256(data).hexdigest()
-    path = library.blob_path(sha)
+    path = uploads.blob_path(sha)
     assert (a.sha256, a.size, a.filename, a.content_type) == (sha, len(data), "Guidance.pdf",
-                                                              library.PDF)
-    assert path == library.upload_root() / sha[:2] / sha[2:4] / sha
+                                                              uploads.PDF)
+    assert path == uploads.upload_root() / sha[:2] / sha[2:4] / sha
     assert path.read_bytes() == data
     assert str(path).startswith(app.instance_path) and "static" not in str(path)
     # Identical content is stored once; the name never reaches the disk.
-    library.store_upload(user, upload(data, "copy.pdf"))
-    assert [p.name for p in library.upload_root().rglob("*") if p.is_file()] == [sha]
+    uploads.store_upload(user, upload(data, "copy.pdf"))
+    assert [p.name for p in uploads.upload_root().rglob("*") if p.is_file()] == [sha]
 
 
 def test_store_upload_refuses_a_file_over_the_limit_before_storing_it(app, make_user):
     app.config["UPLOAD_MAX_BYTES"] = 1024
     with pytest.raises(Invalid) as e:
-        library.store_upload(make_user("member"), upload(b"a" * 1025, "big.txt"))
+        uploads.store_upload(make_user("member"), upload(b"a" * 1025, "big.txt"))
     assert e.value.fields == {"attachment": "The file is larger than 1 KB."}
-    assert not library.upload_root().exists()
-    assert library.store_upload(make_user("member"), upload(b"a" * 1024, "ok.txt")).size == 1024
+    assert not uploads.upload_root().exists()
+    assert uploads.store_upload(make_user("member"), upload(b"a" * 1024, "ok.txt")).size == 1024
 
 
 def test_store_upload_without_a_file_is_nothing(app, make_user):
-    assert library.store_upload(make_user("member"), None) is None
-    assert library.store_upload(make_user("member"), FileStorage(io.BytesIO(b""), "")) is None
+    assert uploads.store_upload(make_user("member"), None) is None
+    assert uploads.store_upload(make_user("member"), FileStorage(io.BytesIO(b""), "")) is None
 
 
 def test_blob_path_only_takes_a_hash(app):
     with pytest.raises(ValueError):
-        library.blob_path("../../secret_key")
+        uploads.blob_path("../../secret_key")
 
 
 # --- extraction --------------------------------------------------------------------------
 
 def test_text_is_extracted_from_real_pdf_word_and_text_files(app):
-    pdf = library.extract_text(pdf_bytes("Ceasefire monitoring", "Second page"), library.PDF)
+    pdf = uploads.extract_text(pdf_bytes("Ceasefire monitoring", "Second page"), uploads.PDF)
     assert "Ceasefire monitoring" in pdf.text and "Second page" in pdf.text
     assert pdf.problem is None
-    word = library.extract_text(docx_bytes("Vetting of police recruits"), library.DOCX)
+    word = uploads.extract_text(docx_bytes("Vetting of police recruits"), uploads.DOCX)
     assert "Vetting of police recruits" in word.text and "Mission | Outcome" in word.text
-    assert library.extract_text("\ufeffcaf\u00e9".encode(), library.TEXT).text == "caf\u00e9"
+    assert uploads.extract_text("\ufeffcaf\u00e9".encode(), uploads.TEXT).text == "caf\u00e9"
 
 
 def test_extraction_caps_pages_and_characters(app):
     app.config.update(EXTRACT_MAX_PAGES=2, EXTRACT_MAX_CHARS=1000)
-    text = library.extract_text(pdf_bytes("first", "second", "third", "fourth"), library.PDF).text
+    text = uploads.extract_text(pdf_bytes("first", "second", "third", "fourth"), uploads.PDF).text
     assert "second" in text and "third" not in text
     app.config["EXTRACT_MAX_CHARS"] = 5
-    assert library.extract_text(docx_bytes("abcdefghij"), library.DOCX).text == "abcde"
-    assert library.extract_text(b"x" * 50, library.TEXT).text == "xxxxx"
+    assert uploads.extract_text(docx_bytes("abcdefghij"), uploads.DOCX).text == "abcde"
+    assert uploads.extract_text(b"x" * 50, uploads.TEXT).text == "xxxxx"
 
 
 def test_a_hostile_pdf_cannot_hang_extraction(app):
@@ -229,7 +231,7 @@ def test_a_hostile_pdf_cannot_hang_extraction(app):
     data = slow_pdf_bytes()
     assert len(data) < 10_000
     started = time.monotonic()
-    result = library.extract_text(data, library.PDF)
+    result = uploads.extract_text(data, uploads.PDF)
     assert time.monotonic() - started < 4
     assert result.text == "" and "longer than 1 seconds" in result.problem
 
@@ -237,16 +239,16 @@ def test_a_hostile_pdf_cannot_hang_extraction(app):
 def test_an_extractor_that_never_ends_is_killed_at_the_timeout(app, monkeypatch):
     """Test hook: the extractor's command replaced by one that hangs."""
     app.config["EXTRACT_TIMEOUT"] = 0.5
-    monkeypatch.setattr(library, "_extractor_command",
+    monkeypatch.setattr(uploads, "_extractor_command",
                         lambda kind: ["sleep", "30"])
     started = time.monotonic()
-    result = library.extract_text(pdf_bytes(), library.PDF)
+    result = uploads.extract_text(pdf_bytes(), uploads.PDF)
     assert time.monotonic() - started < 3
     assert result.text == "" and result.problem
 
 
 def test_a_broken_pdf_gives_no_text_and_no_error(app):
-    result = library.extract_text(b"%PDF-1.7\n garbage", library.PDF)
+    result = uploads.extract_text(b"%PDF-1.7\n garbage", uploads.PDF)
     assert result.text == "" and result.problem == "The file's text could not be read."
 
 

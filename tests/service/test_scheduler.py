@@ -18,11 +18,11 @@ from reachback import scheduler
 from reachback.extensions import db
 from reachback.scheduler import (
     Runner,
-    SchedulerLease,
     acquire_lease,
     lease_status,
     release_lease,
 )
+from reachback.scheduler.models import SchedulerLease
 
 ROOT = Path(__file__).resolve().parents[2]
 TTL = timedelta(seconds=60)

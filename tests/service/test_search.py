@@ -19,8 +19,8 @@ from reachback.extensions import db
 from reachback.knowledge import search as svc
 from reachback.knowledge.index import IndexBusy, IndexDoc, SearchIndex
 from reachback.knowledge.jobs import apply_search_outbox
+from reachback.knowledge.models import SearchOutbox
 from reachback.knowledge.pg_index import WRITE_LOCK, PgSearchIndex
-from reachback.knowledge.search import SearchOutbox
 from reachback.synthesis import services as ss
 
 SECRET = "Zanzibarite"  # a word only the restricted response holds

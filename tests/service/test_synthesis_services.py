@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from reachback.errors import Conflict, Forbidden, Invalid, NotFound
 from reachback.extensions import db
+from reachback.knowledge import services as kb
 from reachback.notify.models import Notification
 from reachback.synthesis import services as ss
 
@@ -111,12 +112,12 @@ def test_knowledge_base_shows_only_readable_responses(app, make_query, make_user
     restricted = make_query(status="published", visibility="restricted", requester=requester)
     public = make_query(status="published", visibility="public", requester=requester)
     other = make_user()
-    seen = {r.query_id for r in ss.knowledge_base(other).items}
+    seen = {r.query_id for r in kb.knowledge_base(other).items}
     assert seen == {community.id, public.id}
-    assert {r.query_id for r in ss.knowledge_base(requester).items} == {
+    assert {r.query_id for r in kb.knowledge_base(requester).items} == {
         community.id, restricted.id, public.id}
     with pytest.raises(NotFound):
-        ss.get_published_response(other, restricted.reference)
+        kb.get_published_response(other, restricted.reference)
 
 
 def test_knowledge_base_theme_filter_includes_sub_themes(app, make_query, make_user):
@@ -124,6 +125,6 @@ def test_knowledge_base_theme_filter_includes_sub_themes(app, make_query, make_u
     make_query(status="published", themes=["courts"])
     reader = make_user()
     parent = q.themes[0].parent.slug
-    assert [r.query_id for r in ss.knowledge_base(reader, theme=parent).items] == [q.id]
-    assert [r.query_id for r in ss.knowledge_base(reader, country="ss", theme="vetting").items] \
+    assert [r.query_id for r in kb.knowledge_base(reader, theme=parent).items] == [q.id]
+    assert [r.query_id for r in kb.knowledge_base(reader, country="ss", theme="vetting").items] \
         == [q.id]

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from reachback.extensions import db
+from reachback.files import services as uploads
+from reachback.files.models import Attachment
 from reachback.knowledge import library
-from reachback.knowledge.models import Attachment
 from reachback.queries import services as qs
 from reachback.queries.models import FieldQuery
 from tests.service.test_library import EXE, THEME, doc_data, pdf_bytes, upload
@@ -47,8 +48,8 @@ def test_a_file_attached_to_a_new_query_is_stored_listed_and_downloadable(app, w
     q = db.session.scalar(select(FieldQuery))
     a = db.session.scalar(select(Attachment))
     assert (a.query_id, a.filename, a.content_type, a.uploaded_by_id) == (
-        q.id, "ToR Juba.pdf", library.PDF, requester.id)
-    assert library.blob_path(hashlib.sha256(data).hexdigest()).read_bytes() == data
+        q.id, "ToR Juba.pdf", uploads.PDF, requester.id)
+    assert uploads.blob_path(hashlib.sha256(data).hexdigest()).read_bytes() == data
     html = web.get(f"/queries/{q.reference}").get_data(as_text=True)
     assert f'href="/attachments/{a.id}"' in html and "ToR Juba.pdf" in html
     with web.client.get(f"/attachments/{a.id}") as download:  # bytes, not a page
@@ -93,9 +94,9 @@ def test_a_path_in_the_name_never_reaches_the_disk(app, web, make_user):
     assert ask(web, "../../../etc/cron.d/evil.txt", b"* * * * * root sh").status_code == 302
     a = db.session.scalar(select(Attachment))
     assert a.filename == "evil.txt"
-    files = [p for p in library.upload_root().rglob("*") if p.is_file()]
+    files = [p for p in uploads.upload_root().rglob("*") if p.is_file()]
     assert [p.name for p in files] == [a.sha256]
-    assert files[0].relative_to(library.upload_root()).parts == (
+    assert files[0].relative_to(uploads.upload_root()).parts == (
         a.sha256[:2], a.sha256[2:4], a.sha256)
 
 
@@ -223,7 +224,7 @@ def test_a_restricted_query_file_reaches_only_those_who_see_the_query(
         app, make_web, make_query, people):
     q = make_query(requester=people["requester"], status="routed", experts=[people["assigned"]],
                    facilitator=people["facilitator"])
-    a = library.attach_to(people["requester"], upload(b"terms", "tor.txt"), query=q)
+    a = uploads.attach_to(people["requester"], upload(b"terms", "tor.txt"), query=q)
     db.session.commit()
     assert_reach(make_web, people, a.id, {"requester", "assigned", "facilitator", "admin"})
 
@@ -233,7 +234,7 @@ def test_an_internal_note_file_reaches_only_staff_and_assigned_experts(
     q = make_query(requester=people["requester"], status="routed", confidentiality="community",
                    experts=[people["assigned"]], facilitator=people["facilitator"])
     note = qs.add_internal_note(people["facilitator"], q, "Between us.")
-    a = library.attach_to(people["facilitator"], upload(b"internal", "n.txt"), message=note)
+    a = uploads.attach_to(people["facilitator"], upload(b"internal", "n.txt"), message=note)
     db.session.commit()
     assert_reach(make_web, people, a.id, {"assigned", "facilitator", "admin"})
 
@@ -243,7 +244,7 @@ def test_an_unpublished_contribution_file_reaches_only_staff_and_assigned_expert
     q = make_query(requester=people["requester"], status="routed", confidentiality="community",
                    experts=[people["assigned"]], facilitator=people["facilitator"])
     c = qs.add_contribution(people["assigned"], q, "Advice")
-    a = library.attach_to(people["assigned"], upload(b"advice", "a.txt"), contribution=c)
+    a = uploads.attach_to(people["assigned"], upload(b"advice", "a.txt"), contribution=c)
     db.session.commit()
     assert_reach(make_web, people, a.id, {"assigned", "facilitator", "admin"})
 
@@ -258,11 +259,11 @@ def test_a_restricted_document_file_reaches_only_staff(app, make_web, people):
 def test_an_unknown_or_missing_file_is_not_found(app, web, make_user, make_query):
     requester = make_user("member")
     q = make_query(requester=requester)
-    a = library.attach_to(requester, upload(b"gone", "gone.txt"), query=q)
+    a = uploads.attach_to(requester, upload(b"gone", "gone.txt"), query=q)
     db.session.commit()
     web.login(requester)
     assert web.get("/attachments/999999").status_code == 404
-    library.blob_path(a.sha256).unlink()
+    uploads.blob_path(a.sha256).unlink()
     assert web.get(f"/attachments/{a.id}").status_code == 404
 
 
@@ -272,6 +273,6 @@ def test_only_the_owner_side_may_attach(app, make_user, make_query):
 
     q = make_query(status="routed")
     with pytest.raises(Forbidden):
-        library.attach_to(make_user("member"), upload(b"x", "x.txt"), query=q)
+        uploads.attach_to(make_user("member"), upload(b"x", "x.txt"), query=q)
     with pytest.raises(ValueError):
-        library.attach_to(q.requester, upload(b"x", "x.txt"))
+        uploads.attach_to(q.requester, upload(b"x", "x.txt"))

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from reachback.extensions import db
+from reachback.files import services as uploads
+from reachback.files.models import Attachment
 from reachback.knowledge import library
-from reachback.knowledge.models import Attachment, Document
+from reachback.knowledge.models import Document
 from tests.service.test_library import (
     OTHER_THEME,
     THEME,
@@ -62,7 +64,7 @@ def test_staff_add_a_document_through_the_form_and_its_text_is_extracted(app, st
     assert (doc.title, doc.kind, doc.visibility, doc.countries) == (
         "Ceasefire monitoring guidance", "guidance", "community", ["ML", "SS"])
     assert "Monitoring the ceasefire line" in doc.text
-    assert doc.file.filename == "guidance.pdf" and doc.file.content_type == library.PDF
+    assert doc.file.filename == "guidance.pdf" and doc.file.content_type == uploads.PDF
     shown = web.get(f"/library/{doc.id}").get_data(as_text=True)
     assert "is added to the library" in shown
     assert "<strong>look</strong>" in shown

@@ -1,6 +1,6 @@
 """Text extraction from one uploaded PDF or Word file, run as its own short-lived process.
 
-reachback.knowledge.library.extract_text() runs this file by path, with the file's bytes on
+reachback.files.services.extract_text() runs this file by path, with the file's bytes on
 standard input, and reads the text from standard output. A hostile file can then hang or
 bloat only this process: the parent kills it at its timeout, and the limits set here bound its
 memory and CPU time. Only the standard library, pypdf and python-docx are imported here.

@@ -23,29 +23,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Column, Integer, String, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .accounts.jobs import forget_spent_counters
-from .config import setting
-from .extensions import db, refresh_planner_statistics
-from .knowledge.jobs import apply_search_outbox
-from .models_base import UTCDateTime, utcnow
+from ..accounts.jobs import forget_spent_counters
+from ..config import setting
+from ..extensions import db, refresh_planner_statistics
+from ..knowledge.jobs import apply_search_outbox
+from ..models_base import utcnow
+from .models import SchedulerLease
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
-
-
-class SchedulerLease(db.Model):
-    """Who runs the scheduled jobs, until when, and when it last showed signs of life."""
-
-    __tablename__ = "scheduler_leases"
-    name = Column(String(50), primary_key=True)
-    holder = Column(String(200), nullable=False)
-    expires_at = Column(UTCDateTime, nullable=False)
-    heartbeat_at = Column(UTCDateTime)
-    acquired_at = Column(UTCDateTime)
-    renewals = Column(Integer, nullable=False, default=0)
 
 
 def make_holder() -> str:
@@ -105,7 +94,7 @@ def lease_status(name: str = LEASE_NAME) -> dict | None:
 def evaluate_sla() -> None:
     """The SLA engine's job (reminders and escalations included), when it is installed."""
     try:
-        from .sla.jobs import evaluate_sla_targets
+        from ..sla.jobs import evaluate_sla_targets
     except ImportError:
         log.debug("SLA engine not installed: nothing to evaluate")
         return
@@ -113,7 +102,7 @@ def evaluate_sla() -> None:
 
 
 def deliver_outbox() -> None:
-    from .notify.jobs import deliver_outbox as deliver
+    from ..notify.jobs import deliver_outbox as deliver
 
     deliver()
 
@@ -121,14 +110,14 @@ def deliver_outbox() -> None:
 def send_digests() -> None:
     """Digests go out once the UTC day reaches DIGEST_HOUR_UTC (run hourly; the per-day
     dedupe key makes every later run of the day a no-op, whatever DST does)."""
-    from .notify.jobs import send_digests as send
+    from ..notify.jobs import send_digests as send
 
     if utcnow().hour >= setting("DIGEST_HOUR_UTC", current_app):
         send()
 
 
 def expire_invitations() -> None:
-    from .notify.jobs import expire_invitations as expire
+    from ..notify.jobs import expire_invitations as expire
 
     expire()
 

@@ -1,0 +1,1 @@
+"""Uploaded files: the attachments of queries, messages, contributions and library documents."""
