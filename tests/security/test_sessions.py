@@ -3,6 +3,7 @@ cookie that is HttpOnly, SameSite=Lax and Secure behind HTTPS."""
 import hashlib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from reachback.accounts.models import User, UserSession
@@ -13,6 +14,19 @@ from tests.helpers import PASSWORD, WebClient
 from .conftest import is_login_redirect, session_cookie
 
 PAGE = "/notifications"  # any page that needs sign-in
+
+
+@pytest.fixture
+def signed_in(make_web):
+    """Signed in through the pages (not the suite's shortcut): these tests are about the
+    sessions a sign-in opens."""
+
+    def sign_in(user):
+        web = make_web()
+        web.login(user)
+        return web
+
+    return sign_in
 
 
 def live_sessions(user) -> int:
