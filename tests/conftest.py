@@ -308,6 +308,19 @@ def signed_in(make_web):
     return sign_in
 
 
+@pytest.fixture
+def signed_in_by_pages(make_web):
+    """signed_in(user) through the sign-in pages (the password, then the code or the
+    enrolment): for the tests of signing in, sessions and two-factor codes."""
+
+    def sign_in(user):
+        web = make_web()
+        web.login(user)
+        return web
+
+    return sign_in
+
+
 def user_maker():
     """make(role) -> a new user with PASSWORD (staff enrolled in two-factor, as by the CLI),
     numbered after the users already in the database (a scene's, see `scenes`)."""

@@ -17,16 +17,10 @@ PAGE = "/notifications"  # any page that needs sign-in
 
 
 @pytest.fixture
-def signed_in(make_web):
-    """Signed in through the pages (not the suite's shortcut): these tests are about the
-    sessions a sign-in opens."""
-
-    def sign_in(user):
-        web = make_web()
-        web.login(user)
-        return web
-
-    return sign_in
+def signed_in(signed_in_by_pages):
+    """Through the pages, not the suite's shortcut: these tests are about the sessions a
+    sign-in opens."""
+    return signed_in_by_pages
 
 
 def live_sessions(user) -> int:
