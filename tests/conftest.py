@@ -4,15 +4,18 @@ import shutil
 import sqlite3
 import uuid
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask import request_started
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.engine import Dialect
 
 from reachback import create_app
+from reachback.accounts.models import User
 from reachback.accounts.services import create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.accounts.twofactor import set_secret
@@ -20,7 +23,33 @@ from reachback.extensions import db
 from reachback.knowledge.search import get_index
 from reachback.models_base import set_clock
 from reachback.sla.services import seed_sla_defaults
-from tests.helpers import PASSWORD, WebClient
+from tests.helpers import PASSWORD, WebClient, clear_g
+
+
+class SharedStatementCache(dict):
+    """One cache of compiled SQL statements for every engine of a test worker. Each test has
+    its own app, so its own engine, and SQLAlchemy keys its cache by the engine's dialect:
+    each test compiled every statement it ran afresh (about half of a small test's time).
+    Dialects of one class and server version compile alike, so the key takes those instead
+    of the dialect object; a key of another shape (another SQLAlchemy) is kept as it is."""
+
+    LIMIT = 20_000  # distinct statements: far more than the suite runs; a guard, no more
+
+    @staticmethod
+    def _key(key):
+        if isinstance(key, tuple) and key and isinstance(key[0], Dialect):
+            dialect = key[0]
+            return (type(dialect), dialect.server_version_info, *key[1:])
+        return key
+
+    def get(self, key, default=None):
+        return super().get(self._key(key), default)
+
+    def __setitem__(self, key, value):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(self._key(key), value)
+
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -31,6 +60,7 @@ TEST_CONFIG = {
     "ARGON2_MEMORY_KIB": 8,
     "ARGON2_PARALLELISM": 1,
     "SCHEDULER_IN_RUN": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"execution_options": {"compiled_cache": SharedStatementCache()}},
 }
 
 
@@ -98,16 +128,12 @@ def seeded_sqlite(tmp_path_factory) -> Path:
     made once per test worker: each test starts from a copy (a few milliseconds, where
     creating, seeding and building the index at the first request took ~150)."""
     folder = tmp_path_factory.mktemp("template")
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{folder / 'test.db'}",
-                      "SEARCH_INDEX_PATH": str(folder / "search-index")})
-    with app.app_context():
+    with _temporary_app(folder) as app:
         db.create_all()
         _seed()
         get_index().create()
         close_app(app)
-        db.session.remove()
-    with closing(sqlite3.connect(folder / "test.db")) as conn:  # all in the one file
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _checkpoint(folder / "test.db")
     return folder
 
 
@@ -135,11 +161,21 @@ TEMPLATES = SharedBytecode()
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, postgres_url, request):
+def database_template():
+    """The built scene this test's SQLite database starts from (a Scene from `scenes`), or
+    None for the seeded template alone. A module overrides it to share an expensive scene
+    between its tests."""
+    return None
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, postgres_url, database_template, request):
     monkeypatch.setenv("REACHBACK_INSTANCE_PATH", str(tmp_path / "instance"))
     config = dict(TEST_CONFIG)
     if postgres_url is None:
-        _copy_seeded(request.getfixturevalue("seeded_sqlite"), tmp_path)
+        template = database_template.folder if database_template else \
+            request.getfixturevalue("seeded_sqlite")
+        _copy_seeded(template, tmp_path)
     config["DATABASE_URL"] = postgres_url or f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATES
@@ -151,6 +187,65 @@ def app(tmp_path, monkeypatch, postgres_url, request):
         db.session.remove()
         close_app(app)
         set_clock(None)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A database built once per test worker: its folder (laid out as `seeded_sqlite`'s) and
+    what its builder returned (ids and such: the test loads the objects in its own session)."""
+
+    folder: Path | None
+    ids: object
+
+
+@pytest.fixture(scope="session")
+def scenes(tmp_path_factory, postgres_url, request):
+    """`scenes(key, build)` -> a Scene. On SQLite, `build(make_user, make_query)` runs once
+    per test worker and key, in an app of its own on a copy of the seeded database, and each
+    test that returns the Scene from `database_template` starts from a copy of the result
+    (copying takes milliseconds where building took up to a second). On PostgreSQL, where
+    each test empties the one database, it returns Scene(None, None): build in the test."""
+    built = {}
+
+    def get(key, build):
+        if postgres_url is not None:
+            return Scene(None, None)
+        if key not in built:
+            folder = tmp_path_factory.mktemp("scene")
+            seeded = request.getfixturevalue("seeded_sqlite")
+            shutil.copyfile(seeded / "test.db", folder / "test.db")
+            shutil.copytree(seeded / "search-index", folder / "search-index")
+            with _temporary_app(folder) as app:
+                ids = build(user_maker(), query_maker(user_maker()))
+                close_app(app)
+            _checkpoint(folder / "test.db")
+            built[key] = Scene(folder, ids)
+        return built[key]
+
+    return get
+
+
+@contextmanager
+def _temporary_app(folder: Path):
+    previous = os.environ.get("REACHBACK_INSTANCE_PATH")
+    os.environ["REACHBACK_INSTANCE_PATH"] = str(folder / "instance")
+    try:
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{folder / 'test.db'}",
+                          "SEARCH_INDEX_PATH": str(folder / "search-index")})
+    finally:
+        if previous is None:
+            os.environ.pop("REACHBACK_INSTANCE_PATH")
+        else:
+            os.environ["REACHBACK_INSTANCE_PATH"] = previous
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def _checkpoint(path: Path) -> None:
+    """Everything in the one file, so that copying it copies the database."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager
@@ -181,8 +276,7 @@ def _fresh_g(_sender, **_extra):
     requests reuse it; `g` lives on it too. Without this, Flask-Login's cached user and
     Flask-WTF's token would leak from one request, and one client, to the next. A real
     browser request always starts with a fresh `g`."""
-    for key in list(g):
-        g.pop(key)
+    clear_g()
 
 
 @pytest.fixture
@@ -202,7 +296,22 @@ def make_web(app):
 
 @pytest.fixture
 def signed_in(make_web):
-    """signed_in(user) -> a WebClient of its own, signed in as the user."""
+    """signed_in(user) -> a WebClient of its own, signed in as the user by the shortcut
+    (WebClient.sign_in): for what a signed-in user may do. Tests of signing in itself use
+    WebClient.login, through the pages."""
+
+    def sign_in(user):
+        web = make_web()
+        web.sign_in(user)
+        return web
+
+    return sign_in
+
+
+@pytest.fixture
+def signed_in_by_pages(make_web):
+    """signed_in(user) through the sign-in pages (the password, then the code or the
+    enrolment): for the tests of signing in, sessions and two-factor codes."""
 
     def sign_in(user):
         web = make_web()
@@ -212,11 +321,14 @@ def signed_in(make_web):
     return sign_in
 
 
-@pytest.fixture
-def make_user(app):
-    counter = {"n": 0}
+def user_maker():
+    """make(role) -> a new user with PASSWORD (staff enrolled in two-factor, as by the CLI),
+    numbered after the users already in the database (a scene's, see `scenes`)."""
+    counter = {"n": None}
 
     def make(role="member", email=None, name=None, roles=None, **profile):
+        if counter["n"] is None:
+            counter["n"] = db.session.scalar(select(func.max(User.id))) or 0
         counter["n"] += 1
         n = counter["n"]
         roles = roles or [role]
@@ -229,6 +341,11 @@ def make_user(app):
         return user
 
     return make
+
+
+@pytest.fixture
+def make_user(app):
+    return user_maker()
 
 
 @pytest.fixture
@@ -256,6 +373,10 @@ def clock():
 @pytest.fixture
 def make_query(app, make_user):
     """Build a query through the services, up to the requested status."""
+    return query_maker(make_user)
+
+
+def query_maker(make_user):
     from reachback.queries import services as qs
     from reachback.synthesis import services as ss
 

@@ -3,7 +3,7 @@ one) and sends CSRF tokens like a browser does."""
 import re
 
 import pyotp
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 
@@ -26,6 +26,12 @@ def allow_code_again(user) -> None:
     in tests (the replay rule itself is tested in tests/security/test_totp.py)."""
     db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
     db.session.commit()
+
+
+def clear_g() -> None:
+    """Empty `g`, as at the start of a request (tests keep one app context, so one `g`)."""
+    for key in list(g):
+        g.pop(key)
 
 
 def csrf_from(html: str) -> str | None:
@@ -85,11 +91,15 @@ class WebClient:
         (accounts.signin.finish), and a CSRF token for it. For tests of what a signed-in
         user may do; the sign-in itself is tested through the pages (tests/security)."""
         app = current_app._get_current_object()
-        # The same client address and User-Agent as the test client's requests.
+        # The same client address and User-Agent as the test client's requests, and a fresh
+        # `g` as a request has: the test's app context (and its `g`) outlives requests, and
+        # a CSRF token left there by an earlier page would be taken for this session's.
+        clear_g()
         with app.test_request_context():
             finish(user)
             self.token = generate_csrf()
             cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+        clear_g()
         self.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
 
     def pass_code(self, user):

@@ -160,7 +160,7 @@ def clients(app, people, tokens) -> dict:
     browsers = {}
     for role, user in people.items():
         browsers[role] = WebClient(app.test_client())
-        browsers[role].login(user)
+        browsers[role].sign_in(user)
     browsers["anonymous"] = WebClient(app.test_client())
     browsers["anonymous"].get("/login")  # a CSRF token, as a browser signed out has
     return browsers
@@ -249,7 +249,7 @@ def test_every_form_post_refuses_a_missing_or_wrong_csrf_token(app, scene, token
     from tests.helpers import WebClient
 
     web = WebClient(app.test_client())
-    web.login(people["admin"])
+    web.sign_in(people["admin"])
     wrong = []
     before = snapshot()
     for rule in rules(app, "POST"):
@@ -272,8 +272,8 @@ def test_a_token_of_another_session_is_refused(app, scene):
     from tests.helpers import WebClient
 
     theirs, mine = WebClient(app.test_client()), WebClient(app.test_client())
-    theirs.login(people["outsider"])
-    mine.login(people["requester"])
+    theirs.sign_in(people["outsider"])
+    mine.sign_in(people["requester"])
     before = snapshot()
     response = mine.post(f"/queries/{objects['query'].reference}/withdraw",
                          {"csrf_token": theirs.token}, csrf=False)
@@ -286,7 +286,7 @@ def test_the_api_ignores_session_cookies(app, scene):
     from tests.helpers import WebClient
 
     web = WebClient(app.test_client())
-    web.login(people["requester"])
+    web.sign_in(people["requester"])
     assert web.client.get(f"/api/v1/queries/{objects['query'].reference}").status_code == 401
     before = snapshot()
     assert web.client.post(f"/api/v1/queries/{objects['query'].reference}/close",
@@ -303,7 +303,7 @@ def test_reading_pages_never_changes_data(app, scene):
     before = snapshot()
     for role in ("requester", "admin"):
         web = WebClient(app.test_client())
-        web.login(people[role])
+        web.sign_in(people[role])
         for rule in rules(app, "GET"):
             path = url(rule, values_for(rule, objects))
             if rule.rule.startswith("/api/"):
@@ -322,7 +322,7 @@ def test_extra_fields_are_ignored_no_mass_assignment(app, scene):
 
     member = people["outsider"]
     web = WebClient(app.test_client())
-    web.login(member)
+    web.sign_in(member)
     web.post("/profile", {"name": "Still me", "timezone": "UTC", "roles": "admin",
                           "is_admin": "1", "email": "boss@example.org", "active": "y",
                           "password_hash": "x", "id": "1"})

@@ -79,7 +79,7 @@ def test_security_actions_are_each_recorded(web, make_web, make_user):
     web.get("/queries/RB-1999-0001")  # invisible: 404
     web.logout()
     staff = make_web()
-    staff.login(admin)
+    staff.sign_in(admin)
     staff.post(f"/admin/users/{user.id}", {"name": user.name, "roles": ["member", "expert"],
                                            "active": "y"})
     kinds = [e.kind for e in events()]
@@ -104,7 +104,7 @@ def test_security_actions_are_each_recorded(web, make_web, make_user):
 ])
 def test_a_wrong_current_password_is_recorded(web, make_user, action, fields, recorded):
     user = make_user()
-    web.login(user)
+    web.sign_in(user)
     page = web.post("/profile/security", {"action": action, "current_password": "not it",
                                           **fields})
     assert "This is not your current password." in page.get_data(as_text=True)
@@ -196,7 +196,7 @@ def listed(page) -> list[str]:
 
 def test_admins_filter_the_log_by_kind_address_and_dates(web, logbook, clock):
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    web.login(logbook)
+    web.sign_in(logbook)
     everything = web.get("/admin/audit")
     assert everything.status_code == 200
     assert "sign in failed" in listed(everything) and "password changed" in listed(everything)
@@ -213,7 +213,7 @@ def test_the_log_is_paginated(web, logbook):
     for n in range(60):
         audit("noise", None, f"n{n}@example.org")
     db.session.commit()
-    web.login(logbook)
+    web.sign_in(logbook)
     first = web.get("/admin/audit?kind=noise").get_data(as_text=True)
     assert first.count("<tr>") == 51 and "page=2" in first
     second = web.get("/admin/audit?kind=noise&page=2").get_data(as_text=True)
@@ -221,7 +221,7 @@ def test_the_log_is_paginated(web, logbook):
 
 
 def test_bad_filters_are_not_an_error(web, logbook):
-    web.login(logbook)
+    web.sign_in(logbook)
     # A filter the page cannot apply is refused input (422, the page with the field's
     # error); a page number out of range is read as the first page.
     for query in ("since=yesterday", "until=2026-13-45", "email=" + "x" * 500):
@@ -234,7 +234,7 @@ def test_bad_filters_are_not_an_error(web, logbook):
 
 @pytest.mark.parametrize("role", ["member", "expert", "facilitator"])
 def test_only_admins_read_the_log(web, make_user, role):
-    web.login(make_user(role))
+    web.sign_in(make_user(role))
     assert web.get("/admin/audit").status_code == 403
 
 
@@ -246,7 +246,7 @@ def test_the_time_range_is_in_the_viewers_time_zone(web, logbook):
     admin = logbook
     admin.timezone = "Pacific/Auckland"  # UTC+13 in November
     db.session.commit()
-    web.login(admin)
+    web.sign_in(admin)
     # 21 Nov 10:00 UTC is 21 Nov 23:00 in Auckland; 22 Nov 10:00 UTC is 22 Nov 23:00.
     assert listed(web.get("/admin/audit?since=2026-11-22&until=2026-11-22&kind=password_changed")
                   ) == ["password changed"]

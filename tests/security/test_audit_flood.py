@@ -55,7 +55,7 @@ def test_the_next_minute_gets_a_row_again(client, clock):
 
 def test_a_signed_in_users_refusals_are_each_recorded_in_short_rows(web, make_user, clock):
     user = make_user()
-    web.login(user)
+    web.sign_in(user)
     for _n in range(5):
         assert web.get("/queries/RB-1999-0001").status_code == 404
         assert web.get("/queries/RB-" + "9" * 3000).status_code == 404

@@ -47,7 +47,7 @@ def assert_security_headers(path, response):
 
 
 def test_every_route_sends_the_security_headers_signed_in(app, web, make_user, published):
-    web.login(make_user("admin"))
+    web.sign_in(make_user("admin"))
     for path, response in every_get(app, web, published):
         assert_security_headers(path, response)
         assert "Strict-Transport-Security" not in response.headers, path  # plain http
@@ -121,7 +121,7 @@ def assert_error_page(response, status):
 
 def test_an_exception_in_a_view_is_a_plain_500_page_and_is_logged(faulty, web, make_user,
                                                                 caplog):
-    web.login(make_user())
+    web.sign_in(make_user())
     with caplog.at_level(logging.ERROR):
         response = web.get("/_test/crash")
     assert_error_page(response, 500)
@@ -130,12 +130,12 @@ def test_an_exception_in_a_view_is_a_plain_500_page_and_is_logged(faulty, web, m
 
 @pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429])
 def test_each_error_code_renders_the_error_page(faulty, web, make_user, code):
-    web.login(make_user())
+    web.sign_in(make_user())
     assert_error_page(web.get(f"/_test/abort/{code}"), code)
 
 
 def test_real_errors_render_the_error_page(faulty, web, make_user):
-    web.login(make_user())
+    web.sign_in(make_user())
     assert_error_page(web.post("/profile", {"name": "x"}, csrf=False), 400)
     assert_error_page(web.get("/_test/refuse"), 403)
     assert_error_page(web.get("/_test/hide"), 404)
@@ -173,7 +173,7 @@ def _allowed(response) -> set[str]:
 def test_a_wrong_method_answers_405_with_allow_on_pages_and_on_the_api(web, client, make_user):
     """RFC 9110 §15.5.6: a 405 names the methods the address does accept."""
     user = make_user()
-    web.login(user)
+    web.sign_in(user)
     page = web.client.delete("/queries/new")
     assert_error_page(page, 405)
     assert _allowed(page) == {"GET", "HEAD", "OPTIONS", "POST"}

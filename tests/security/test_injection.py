@@ -107,7 +107,7 @@ def poisoned(app, make_user):
     web = {}
     for role, user in people.items():
         web[role] = WebClient(app.test_client())
-        web[role].login(user)
+        web[role].sign_in(user)
     r, f, a, e, d = (web[k] for k in ("requester", "facilitator", "admin", "expert", "decliner"))
     query = {"title": SHORT, "question": CORPUS, "context": CORPUS, "purpose": CORPUS,
              "country": "SS", "themes": ["vetting"], "priority": "normal",
@@ -199,7 +199,7 @@ def test_injection_strings_in_search_and_filters_never_cause_a_500(app, make_use
     from reachback.accounts.services import create_token
 
     admin = WebClient(app.test_client())
-    admin.login(make_user("admin"))
+    admin.sign_in(make_user("admin"))
     _t, token = create_token(make_user("facilitator"), "fuzz")
     db.session.commit()
     failures = []
@@ -249,7 +249,7 @@ def form_scene(app, make_user, make_query):
     clients = {}
     for role, user in people.items():
         clients[role] = WebClient(app.test_client())
-        clients[role].login(user)
+        clients[role].sign_in(user)
     from reachback.sla.models import Calendar
 
     values = {"ref": q.reference, "assignment_id": q.assignments[0].id,

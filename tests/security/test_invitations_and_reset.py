@@ -90,7 +90,7 @@ def test_no_reset_mail_for_an_inactive_or_not_yet_accepted_account(make_web, mak
 def test_a_reset_sets_the_password_ends_every_session_and_works_once(make_web, make_user):
     user = make_user()
     signed = make_web()
-    signed.login(user)
+    signed.sign_in(user)
     ask_reset(make_web(), user.email)
     path = link_in(outbox()[-1], "password/reset")
     web = make_web()
@@ -130,7 +130,7 @@ def test_a_password_change_kills_an_older_reset_link(make_web, make_user):
     ask_reset(make_web(), user.email)
     path = link_in(outbox()[-1], "password/reset")
     signed = make_web()
-    signed.login(user)
+    signed.sign_in(user)
     signed.post("/profile/security", {"action": "password", "current_password": PASSWORD,
                                       "new_password": NEW, "confirm": NEW})
     assert make_web().get(path).status_code == 404
@@ -197,7 +197,7 @@ def invite(web, email="invitee@example.org", name="Amina Invitee", roles=("exper
 @pytest.fixture
 def admin_web(make_web, make_user):
     web = make_web()
-    web.login(make_user("admin"))
+    web.sign_in(make_user("admin"))
     return web
 
 
@@ -256,7 +256,7 @@ def test_an_existing_account_cannot_be_invited(admin_web, make_user):
 
 def test_facilitators_invite_members_and_experts_only(make_web, make_user):
     web = make_web()
-    web.login(make_user("facilitator"))
+    web.sign_in(make_user("facilitator"))
     form = web.get("/invitations/new").get_data(as_text=True)
     assert 'value="expert"' in form and 'value="admin"' not in form \
         and 'value="facilitator"' not in form
@@ -289,7 +289,7 @@ def test_the_permission_rule_behind_invitations(app, make_user):
 @pytest.mark.parametrize("role", ["member", "expert"])
 def test_members_and_experts_cannot_invite(make_web, make_user, role):
     web = make_web()
-    web.login(make_user(role))
+    web.sign_in(make_user(role))
     assert web.get("/invitations/new").status_code == 403
     assert invite(web).status_code == 403
     assert outbox() == []

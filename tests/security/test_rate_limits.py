@@ -98,7 +98,7 @@ def test_invalid_links_get_429(low, make_web):
 
 def test_sending_invitations_is_limited(low, make_web, make_user):
     web = make_web()
-    web.login(make_user("admin"))
+    web.sign_in(make_user("admin"))
     web.get("/invitations/new")
     for n in range(2):
         assert web.post("/invitations/new", {"name": f"P {n}", "email": f"p{n}@example.org",
@@ -204,13 +204,13 @@ def test_the_database_is_the_default_store_and_its_windows_end(app, clock):
 @pytest.mark.parametrize("url", ["/search?q=water", "/search/similar?title=water+supply"])
 def test_search_pages_over_the_limit_get_429(low, make_web, make_user, url):
     web = make_web()
-    web.login(make_user())
+    web.sign_in(make_user())
     for _ in range(3):
         assert web.get(url).status_code == 200
     response = assert_429(web.get(url))
     assert "Too many" in response.get_data(as_text=True)
     other = make_web()
-    other.login(make_user())  # the same address, another person: a budget of their own
+    other.sign_in(make_user())  # the same address, another person: a budget of their own
     assert other.get(url).status_code == 200
 
 
@@ -226,7 +226,7 @@ def test_the_api_search_over_the_limit_gets_429_in_its_error_shape(low, client, 
 
 def test_search_shares_one_budget_across_its_endpoints(low, make_web, make_user):
     web = make_web()
-    web.login(make_user())
+    web.sign_in(make_user())
     for url in ("/search?q=water", "/search/similar?title=water", "/search?q=roads"):
         assert web.get(url).status_code == 200
     assert_429(web.get("/search/similar?title=roads"))

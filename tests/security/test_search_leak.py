@@ -105,7 +105,7 @@ def outsiders(make_user, make_web):
     _, token = create_token(other, "test")
     db.session.commit()
     member_web = make_web()
-    member_web.login(other)
+    member_web.sign_in(other)
     return [Outsider("anonymous", {}, make_web()),
             Outsider("member", {"Authorization": f"Bearer {token}"}, member_web)]
 

@@ -3,6 +3,7 @@ cookie that is HttpOnly, SameSite=Lax and Secure behind HTTPS."""
 import hashlib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from reachback.accounts.models import User, UserSession
@@ -13,6 +14,13 @@ from tests.helpers import PASSWORD, WebClient
 from .conftest import is_login_redirect, session_cookie
 
 PAGE = "/notifications"  # any page that needs sign-in
+
+
+@pytest.fixture
+def signed_in(signed_in_by_pages):
+    """Through the pages, not the suite's shortcut: these tests are about the sessions a
+    sign-in opens."""
+    return signed_in_by_pages
 
 
 def live_sessions(user) -> int:

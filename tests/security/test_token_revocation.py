@@ -18,6 +18,13 @@ NEW = "four quiet lanterns drifting"
 CLEAR = re.compile(r"<code>(rb_[^<]+)</code>")
 
 
+@pytest.fixture
+def signed_in(signed_in_by_pages):
+    """Through the pages, not the suite's shortcut: a staff member's sign-in spends the
+    frozen clock's code, which creating a token must then refuse."""
+    return signed_in_by_pages
+
+
 def api_status(client, clear: str) -> int:
     return client.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).status_code
 

@@ -26,7 +26,7 @@ def new_user_data(**over):
 
 
 def test_admin_creates_an_expert_with_expertise_and_sees_them_in_the_list(web, admin):
-    web.login(admin)
+    web.sign_in(admin)
     form = web.get("/admin/users/new")
     assert form.status_code == 200
     assert 'type="checkbox"' in form.get_data(as_text=True)
@@ -52,7 +52,7 @@ def test_admin_creates_an_expert_with_expertise_and_sees_them_in_the_list(web, a
 
 
 def test_a_chosen_password_is_used_and_not_shown(web, admin):
-    web.login(admin)
+    web.sign_in(admin)
     page = web.post("/admin/users/new", new_user_data(password="a long enough password"))
     assert "a long enough password" not in page.get_data(as_text=True)
     user = find_user_by_email("nadia@example.org")
@@ -62,7 +62,7 @@ def test_a_chosen_password_is_used_and_not_shown(web, admin):
 def test_a_duplicate_email_is_shown_beside_the_field_and_what_was_typed_is_kept(
         web, admin, make_user):
     make_user("member", email="taken@example.org")
-    web.login(admin)
+    web.sign_in(admin)
     page = web.post("/admin/users/new", new_user_data(email="TAKEN@example.org",
                                                       name="Second Person"))
     html = page.get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_a_duplicate_email_is_shown_beside_the_field_and_what_was_typed_is_kept(
 
 
 def test_a_too_short_password_is_refused_beside_the_field(web, admin):
-    web.login(admin)
+    web.sign_in(admin)
     page = web.post("/admin/users/new", new_user_data(password="short"))
     assert 'id="password-error"' in page.get_data(as_text=True)
     assert find_user_by_email("nadia@example.org") is None
@@ -84,7 +84,7 @@ def test_a_too_short_password_is_refused_beside_the_field(web, admin):
 def test_the_list_filters_by_role(web, admin, make_user):
     make_user("expert", name="Eve Expert")
     make_user("member", name="Max Member")
-    web.login(admin)
+    web.sign_in(admin)
     html = web.get("/admin/users?role=expert").get_data(as_text=True)
     assert "Eve Expert" in html and "Max Member" not in html
     html = web.get("/admin/users").get_data(as_text=True)
@@ -93,7 +93,7 @@ def test_the_list_filters_by_role(web, admin, make_user):
 
 def test_admin_edits_roles_expertise_and_availability(web, admin, make_user):
     user = make_user("member", name="Mo Member")
-    web.login(admin)
+    web.sign_in(admin)
     form = web.get(f"/admin/users/{user.id}").get_data(as_text=True)
     assert 'value="Mo Member"' in form
     assert 'name="active"' in form and 'name="password"' not in form
@@ -115,9 +115,9 @@ def test_admin_edits_roles_expertise_and_availability(web, admin, make_user):
 def test_deactivating_a_user_ends_their_session(web, make_web, admin, make_user):
     user = make_user("member")
     theirs = make_web()
-    theirs.login(user)
+    theirs.sign_in(user)
     assert theirs.get("/notifications").status_code == 200
-    web.login(admin)
+    web.sign_in(admin)
     page = web.post(f"/admin/users/{user.id}", {
         "name": user.name, "roles": ["member"], "organisation": "", "country": "",
         "languages": "", "away_until": ""})  # the active box unchecked
@@ -141,7 +141,7 @@ def _admin_requests(user_id):
 @pytest.mark.parametrize("role", ["facilitator", "member", "expert"])
 def test_every_admin_page_is_forbidden_to_non_admins(web, make_user, role):
     user = make_user(role)
-    web.login(user)
+    web.sign_in(user)
     for method, url, data in _admin_requests(user.id):
         response = web.get(url) if method == "get" else web.post(url, data)
         assert response.status_code == 403, (method, url)
@@ -158,5 +158,5 @@ def test_admin_pages_send_anonymous_visitors_to_sign_in(client, admin):
 
 
 def test_an_unknown_user_is_not_found(web, admin):
-    web.login(admin)
+    web.sign_in(admin)
     assert web.get("/admin/users/99999").status_code == 404

@@ -31,7 +31,7 @@ def ask(web, name: str, data: bytes, **changes):
 
 def login(make_web, user):
     web = make_web()
-    web.login(user)
+    web.sign_in(user)
     return web
 
 
@@ -39,7 +39,7 @@ def login(make_web, user):
 
 def test_a_file_attached_to_a_new_query_is_stored_listed_and_downloadable(app, web, make_user):
     requester = make_user("member")
-    web.login(requester)
+    web.sign_in(requester)
     page = web.get("/queries/new").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page and 'id="query-attachment"' in page
     data = pdf_bytes("Terms of reference")
@@ -63,7 +63,7 @@ def test_a_file_attached_to_a_new_query_is_stored_listed_and_downloadable(app, w
 ])
 def test_a_refused_file_is_shown_beside_the_field_and_nothing_is_saved(
         app, web, make_user, name, data, message):
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     response = ask(web, name, data, title="My typed title")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_a_refused_file_is_shown_beside_the_field_and_nothing_is_saved(
 
 def test_an_oversized_file_is_refused_beside_the_field(app, web, make_user):
     app.config["UPLOAD_MAX_BYTES"] = 1024
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     response = ask(web, "notes.txt", b"x" * 2048)
     assert response.status_code == 422
     assert re.search(r'id="query-attachment-error">.*larger than 1 KB',
@@ -84,13 +84,13 @@ def test_an_oversized_file_is_refused_beside_the_field(app, web, make_user):
 
 def test_a_request_over_the_size_limit_is_refused_whole(app, web, make_user):
     app.config["MAX_CONTENT_LENGTH"] = 4096
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     assert ask(web, "notes.txt", b"x" * 8192).status_code == 413
     assert count(FieldQuery) == 0
 
 
 def test_a_path_in_the_name_never_reaches_the_disk(app, web, make_user):
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     assert ask(web, "../../../etc/cron.d/evil.txt", b"* * * * * root sh").status_code == 302
     a = db.session.scalar(select(Attachment))
     assert a.filename == "evil.txt"
@@ -117,7 +117,7 @@ def raw_multipart(fields: dict, file_field: str, encoded_name: str, data: bytes)
 def test_downloads_are_attachments_never_rendered_in_the_page(app, web, make_user):
     """Even HTML inside a .txt file is sent as plain text, as a download, with nosniff; a name
     with CR, LF and a right-to-left override is cleaned before it reaches the header."""
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     web.get("/queries/new")
     body, content_type = raw_multipart(
         {**QUERY, "csrf_token": web.token}, "attachment",
@@ -261,7 +261,7 @@ def test_an_unknown_or_missing_file_is_not_found(app, web, make_user, make_query
     q = make_query(requester=requester)
     a = uploads.attach_to(requester, upload(b"gone", "gone.txt"), query=q)
     db.session.commit()
-    web.login(requester)
+    web.sign_in(requester)
     assert web.get("/attachments/999999").status_code == 404
     uploads.blob_path(a.sha256).unlink()
     assert web.get(f"/attachments/{a.id}").status_code == 404

@@ -30,7 +30,7 @@ class Browser(WebClient):
 def signed_in(app):
     def sign_in(user):
         client = Browser(app.test_client())
-        client.login(user)
+        client.sign_in(user)
         return client
     return sign_in
 

@@ -26,7 +26,7 @@ def publish(make_query, people):
 def test_a_community_response_is_listed_and_readable_by_another_member(
         web, make_user, publish, people):
     q = publish("community", title="Community policing lessons", confidentiality="community")
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     listing = web.get("/kb")
     html = listing.get_data(as_text=True)
     assert listing.status_code == 200
@@ -44,7 +44,7 @@ def test_a_community_response_is_listed_and_readable_by_another_member(
 def test_a_community_response_to_a_restricted_query_does_not_link_to_the_query(
         web, make_user, publish):
     q = publish("community", confidentiality="restricted")
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     page = web.get(f"/kb/{q.reference}")
     assert page.status_code == 200
     assert f'href="/queries/{q.reference}"' not in page.get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_a_community_response_to_a_restricted_query_does_not_link_to_the_query(
 def test_a_restricted_response_is_never_shown_to_another_member(web, make_user, publish):
     hidden = publish("restricted", title="Secret restricted answer",
                      confidentiality="restricted")
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     assert "Secret restricted answer" not in web.get("/kb").get_data(as_text=True)
     assert web.get(f"/kb/{hidden.reference}").status_code == 404
     assert "Secret restricted answer" not in web.get(
@@ -62,7 +62,7 @@ def test_a_restricted_response_is_never_shown_to_another_member(web, make_user, 
 
 def test_the_requester_reads_their_own_restricted_response(web, publish, people):
     q = publish("restricted", title="My restricted answer", confidentiality="restricted")
-    web.login(people["requester"])
+    web.sign_in(people["requester"])
     assert "My restricted answer" in web.get("/kb").get_data(as_text=True)
     page = web.get(f"/kb/{q.reference}")
     assert page.status_code == 200
@@ -88,7 +88,7 @@ def test_anonymous_visitors_read_public_responses_only(client, publish):
 
 def test_an_unpublished_draft_is_not_in_the_knowledge_base(web, make_query, people):
     q = make_query(status="synthesis", facilitator=people["fac"], confidentiality="community")
-    web.login(people["fac"])
+    web.sign_in(people["fac"])
     assert q.reference not in web.get("/kb").get_data(as_text=True)
     assert web.get(f"/kb/{q.reference}").status_code == 404
 
@@ -96,7 +96,7 @@ def test_an_unpublished_draft_is_not_in_the_knowledge_base(web, make_query, peop
 def test_filter_by_a_parent_theme_includes_its_children_and_by_country(web, publish, people):
     police = publish(title="Police answer", themes=("police-reform-and-community-policing",))
     ceasefire = publish(title="Ceasefire answer", themes=("ceasefires",), country="CO")
-    web.login(people["requester"])
+    web.sign_in(people["requester"])
     html = web.get("/kb?theme=security-sector-reform-and-governance").get_data(as_text=True)
     assert police.reference in html and ceasefire.reference not in html
     html = web.get("/kb?theme=ceasefires").get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_the_list_shows_20_per_page_newest_first_and_pages_keep_the_filters(
     for n in range(21):
         refs.append(publish(title=f"Answer number {n:02d}", country="CO").reference)
         clock.advance(timedelta(minutes=1))
-    web.login(people["requester"])
+    web.sign_in(people["requester"])
     first = web.get("/kb").get_data(as_text=True)
     assert first.count('<article class="card">') == 20
     assert refs[20] in first and refs[0] not in first

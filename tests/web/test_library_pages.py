@@ -47,7 +47,7 @@ def add(staff, **changes):
 def staff_web(make_user, make_web):
     staff = make_user("facilitator")
     web = make_web()
-    web.login(staff)
+    web.sign_in(staff)
     return staff, web
 
 
@@ -144,7 +144,7 @@ def test_members_and_experts_cannot_add_or_edit_documents(app, make_user, make_w
     doc = add(staff, title="Community guidance")
     for role in ("member", "expert"):
         web = make_web()
-        web.login(make_user(role))
+        web.sign_in(make_user(role))
         assert web.get("/library/new").status_code == 403
         assert web.post("/library/new", form()).status_code == 403
         assert web.get(f"/library/{doc.id}/edit").status_code == 403
@@ -190,7 +190,7 @@ def test_restricted_documents_are_invisible_to_members_and_experts(app, make_use
     secret = add(staff, title="Staff-only planning", visibility="restricted")
     for role in ("member", "expert"):
         web = make_web()
-        web.login(make_user(role))
+        web.sign_in(make_user(role))
         assert "Staff-only planning" not in web.get("/library").get_data(as_text=True)
         assert web.get(f"/library/{secret.id}").status_code == 404
         assert web.client.get(f"/attachments/{secret.file.id}").status_code == 404

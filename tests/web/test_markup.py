@@ -43,9 +43,20 @@ class MarkupRules(HTMLParser):
             self.select = None
 
 
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return {}
+
+
 @pytest.fixture
-def pages(make_web, make_user, make_query, clock):
-    return render_every_page(make_web, make_user, make_query)
+def pages(rendered, request):
+    """Every page, rendered once per test worker for both tests (rendering them all takes
+    seconds, and neither test changes them)."""
+    if not rendered:
+        request.getfixturevalue("clock")
+        rendered.update(render_every_page(*(request.getfixturevalue(name) for name in
+                                            ("make_web", "make_user", "make_query"))))
+    return rendered
 
 
 def test_no_page_has_a_duplicate_id_or_a_required_select_without_an_empty_option(pages):

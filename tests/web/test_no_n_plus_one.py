@@ -119,7 +119,7 @@ def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_
     clients = {}
     for role in set(pages.values()):
         clients[role] = make_web()
-        clients[role].login(people[role])
+        clients[role].sign_in(people[role])
     few = {url: statements_of(clients[role].get, url) for url, role in pages.items()}
     grow(3)
     many = {url: statements_of(clients[role].get, url) for url, role in pages.items()}
@@ -137,9 +137,9 @@ def test_a_query_page_with_many_contributions_and_events_runs_no_more_statements
                            facilitator=people["facilitator"])
         pages[label] = (f"/queries/{query.reference}", f"/queries/{query.reference}/synthesis")
     staff = make_web()
-    staff.login(people["facilitator"])
+    staff.sign_in(people["facilitator"])
     requester = make_web()
-    requester.login(people["requester"])
+    requester.sign_in(people["requester"])
     for client in (staff, requester):
         counts = {label: [statements_of(client.get, url) for url in urls[:1 + (client is staff)]]
                   for label, urls in pages.items()}

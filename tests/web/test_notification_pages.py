@@ -24,7 +24,7 @@ def unread(user):
 
 def test_the_list_shows_unread_notifications_marked_new_and_reading_does_not_mark_them(
         web, member):
-    web.login(member)
+    web.sign_in(member)
     page = web.get("/notifications")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -42,7 +42,7 @@ def test_mark_all_as_read_marks_every_notification_of_the_user_only(
     other = make_user("member")
     notify([other], "test", "Someone else's notice")
     db.session.commit()
-    web.login(member)
+    web.sign_in(member)
     assert "Someone else&#39;s notice" not in web.get("/notifications").get_data(as_text=True)
     done = web.post("/notifications/read")
     assert done.status_code == 302 and done.headers["Location"].endswith("/notifications")
@@ -55,7 +55,7 @@ def test_mark_all_as_read_marks_every_notification_of_the_user_only(
 
 
 def test_mark_all_as_read_needs_a_post_with_the_csrf_token(web, member):
-    web.login(member)
+    web.sign_in(member)
     assert web.get("/notifications/read").status_code == 405
     assert web.post("/notifications/read", csrf=False).status_code == 400
     assert unread(member) == 2
@@ -66,7 +66,7 @@ def test_notifications_are_paginated(web, make_user):
     for n in range(26):
         notify([user], "test", f"Notice {n}")
     db.session.commit()
-    web.login(user)
+    web.sign_in(user)
     first = web.get("/notifications").get_data(as_text=True)
     assert first.count(">New</span>") == 25 and 'href="/notifications?page=2"' in first
     second = web.get("/notifications?page=2").get_data(as_text=True)

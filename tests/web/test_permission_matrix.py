@@ -7,9 +7,10 @@ object) or 404 (invisible one) and change nothing; an allowed one must take effe
 import pytest
 from sqlalchemy import func, select
 
+from reachback.accounts.models import User
 from reachback.extensions import db
 from reachback.queries import services as qs
-from reachback.queries.models import Contribution, Message
+from reachback.queries.models import Assignment, Contribution, FieldQuery, Message
 from reachback.synthesis import services as ss
 
 ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous"]
@@ -57,9 +58,11 @@ def expected(action, role, confidentiality):
     return "ok" if role in ACTIONS[action][1] else 403
 
 
-@pytest.fixture
-def scene(app, make_user, make_query):
-    def build(status, confidentiality):
+def build_scene(status, confidentiality):
+    """build(make_user, make_query) -> the ids of the people and objects of a cell's scene:
+    a query in `status` with one person of each role around it."""
+
+    def build(make_user, make_query):
         people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
                                ("member" if r in ("requester", "member") else r))
                   for r in ("requester", "member", "assigned", "unassigned", "facilitator",
@@ -77,9 +80,33 @@ def scene(app, make_user, make_query):
         if status == "clarification":
             qs.ask_clarification(people["facilitator"], q, "Which district?")
         db.session.commit()
-        return people, q, assignment, contribution
+        return ({r: u.id for r, u in people.items()}, q.id,
+                assignment and assignment.id, contribution and contribution.id)
 
     return build
+
+
+@pytest.fixture
+def database_template(scenes, action, confidentiality):
+    """Each cell's scene is built once per test worker and copied for each cell (all seven
+    roles, and every action on a query in the same status, start from the same scene)."""
+    status = ACTIONS[action][0]
+    return scenes(("permission matrix", status, confidentiality),
+                  build_scene(status, confidentiality))
+
+
+@pytest.fixture
+def scene(app, make_user, make_query, database_template):
+    def load(status, confidentiality):
+        ids = database_template.ids or build_scene(status, confidentiality)(make_user,
+                                                                            make_query)
+        people, query, assignment, contribution = ids
+        return ({r: db.session.get(User, i) for r, i in people.items()},
+                db.session.get(FieldQuery, query),
+                assignment and db.session.get(Assignment, assignment),
+                contribution and db.session.get(Contribution, contribution))
+
+    return load
 
 
 def attempt(action, web, people, q, assignment, contribution):

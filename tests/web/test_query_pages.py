@@ -1,26 +1,14 @@
 """The query pages through the browser's eyes: asking, triage, routing, answering, closing."""
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from reachback.extensions import db
 from reachback.queries.models import Assignment, Contribution, Event, FieldQuery, Message
-from tests.helpers import WebClient
 
 POLICE = "police-reform-and-community-policing"
 SSR = "security-sector-reform-and-governance"
 PAYLOAD = "<script>alert(1)</script>[x](javascript:alert(1))<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def signed_in(app):
-    """signed_in(user) -> a client of its own, signed in as that user."""
-    def sign_in(user):
-        client = WebClient(app.test_client())
-        client.login(user)
-        return client
-    return sign_in
 
 
 def text(response) -> str:

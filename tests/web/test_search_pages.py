@@ -54,7 +54,7 @@ def main_of(response):
 
 
 def test_the_header_search_box_on_every_page_points_at_the_search_page(web, people):
-    web.login(people["other"])
+    web.sign_in(people["other"])
     for url in ("/queries/mine", "/kb", "/search"):
         html = html_of(web.get(url))
         assert re.search(r'<form class="site-search" role="search" action="/search"', html), url
@@ -64,7 +64,7 @@ def test_the_header_search_box_on_every_page_points_at_the_search_page(web, peop
 def test_results_show_highlighted_snippets_links_and_facets_with_counts(web, publish, people):
     q = publish("Vetting police recruits in Liberia", country="LR")
     publish("Ceasefire monitoring committees", country="YE", themes=("ceasefires",))
-    web.login(people["other"])
+    web.sign_in(people["other"])
     # "recruits", not "vetting": every response of make_query sums up "vet carefully", which
     # PostgreSQL's stemmer (vetting -> vet) finds for "vetting" and whoosh's (-> vett) not.
     response = web.get("/search?q=recruits")
@@ -89,7 +89,7 @@ def test_a_snippet_marks_the_matched_words_and_escapes_everything_else(
                   "of combatants", "Body about reintegration.")
     ss.publish_response(people["fac"], q, "community")
     db.session.commit()
-    web.login(people["other"])
+    web.sign_in(people["other"])
     main = main_of(web.get("/search?q=reintegration"))
     assert "<mark>reintegration</mark>" in main
     assert "<script>alert(1)</script>" not in main
@@ -99,7 +99,7 @@ def test_a_snippet_marks_the_matched_words_and_escapes_everything_else(
 def test_filters_narrow_the_results_and_can_be_removed(web, publish, people):
     publish("Vetting in Liberia", country="LR")
     publish("Vetting in South Sudan", country="SS")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     main = main_of(web.get("/search?q=vetting&country=SS"))
     assert "Vetting in South Sudan" in main and "Vetting in Liberia" not in main
     assert "Showing only:" in main and "Country “South Sudan”" in main
@@ -115,7 +115,7 @@ def test_results_are_paginated_and_can_be_sorted_by_date(web, publish, people, c
         clock.advance(timedelta(days=1))
         titles.append(f"Reintegration lesson {n:02d}")
         publish(titles[-1])
-    web.login(people["other"])
+    web.sign_in(people["other"])
     first = main_of(web.get("/search?q=reintegration&sort=date"))
     assert "12 results" in first and "Page 1 of 2" in first
     assert first.index("lesson 11") < first.index("lesson 10")  # newest first
@@ -127,7 +127,7 @@ def test_results_are_paginated_and_can_be_sorted_by_date(web, publish, people, c
 
 def test_a_mistyped_word_gets_a_did_you_mean_link(web, publish, people):
     publish("Ceasefire monitoring committees")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     main = main_of(web.get("/search?q=ceasfire"))
     assert "Did you mean" in main
     assert '<a href="/search?q=ceasefire" rel="nofollow"><strong>ceasefire</strong></a>' in main
@@ -137,7 +137,7 @@ def test_a_mistyped_word_gets_a_did_you_mean_link(web, publish, people):
                                   "title:secret*", "<b>bold</b>", "ceasefire OR"])
 def test_any_input_gives_a_page_never_an_error(web, publish, people, text):
     publish("Ceasefire monitoring committees")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     response = web.get("/search", query_string={"q": text, "page": "x", "sort": "sideways",
                                                 "theme": "nope", "year": "-1"})
     assert response.status_code == 200
@@ -146,7 +146,7 @@ def test_any_input_gives_a_page_never_an_error(web, publish, people, text):
 
 def test_broken_syntax_says_the_words_were_searched_instead(web, publish, people):
     publish("Ceasefire monitoring committees")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     main = main_of(web.get('/search?q=ceasefire+AND+(monitoring'))
     assert "Ceasefire monitoring committees" in main
 
@@ -166,7 +166,7 @@ def test_anonymous_visitors_search_public_responses_only(client, publish):
 def test_a_restricted_response_stays_out_of_another_members_page(web, make_web, publish,
                                                                   people):
     hidden = publish("Vetting secrets of Zanzibarite", visibility="restricted")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     for url in ("/search?q=zanzibarite", "/search?q=vetting", "/search?q=zanzibarit",
                 "/search?q=&country=SS"):
         main = main_of(web.get(url))
@@ -175,7 +175,7 @@ def test_a_restricted_response_stays_out_of_another_members_page(web, make_web, 
         assert "anzibarite" not in results.lower(), url
         assert "Did you mean" not in results and "0 results" in main, url
     requester = make_web()
-    requester.login(people["requester"])
+    requester.sign_in(people["requester"])
     assert hidden.reference in main_of(requester.get("/search?q=zanzibarite"))
 
 
@@ -183,7 +183,7 @@ def test_a_missing_index_shows_a_rebuilding_message_not_an_error(web, publish, p
     publish("Vetting police recruits")
     web.get("/login")  # any request applies what the fixtures queued
     drop_index()
-    web.login(people["other"])
+    web.sign_in(people["other"])
     response = web.get("/search?q=vetting")
     assert response.status_code == 200
     assert "being rebuilt" in main_of(response)
@@ -194,7 +194,7 @@ def test_a_missing_index_shows_a_rebuilding_message_not_an_error(web, publish, p
 def test_check_for_similar_answers_shows_them_and_keeps_what_was_typed(web, publish, people):
     done = publish("Vetting police recruits after a civil war")
     publish("Secret restricted vetting of recruits", visibility="restricted")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     page = web.get("/queries/new")
     assert 'data-similar-url="/search/similar"' in html_of(page)
     assert 'name="action" value="similar"' in html_of(page)
@@ -217,7 +217,7 @@ def test_check_for_similar_answers_shows_them_and_keeps_what_was_typed(web, publ
 def test_the_similar_answers_endpoint_answers_json_for_the_live_box(web, publish, people):
     done = publish("Community policing forums in Juba")
     publish("Restricted community policing notes", visibility="restricted")
-    web.login(people["other"])
+    web.sign_in(people["other"])
     response = web.get("/search/similar", query_string={
         "title": "community policing", "question": "How do police forums work?"})
     assert response.status_code == 200
@@ -232,7 +232,7 @@ def test_the_similar_answers_endpoint_needs_a_signed_in_user(client):
 
 
 def test_the_live_box_script_is_served_and_no_page_has_inline_script(web, people):
-    web.login(people["other"])
+    web.sign_in(people["other"])
     html = html_of(web.get("/queries/new"))
     assert "<script>" not in html and " style=" not in html
     script = web.get(re.search(r'<script src="([^"]+)"', html).group(1))
@@ -248,7 +248,7 @@ def test_the_facilitators_panel_shows_similar_responses_and_open_queries(
     answered = publish("Vetting police recruits before deployment")
     earlier = make_query(title="Vetting police recruits for the new service")
     later = make_query(title="How to vet police recruits?")
-    web.login(people["fac"])
+    web.sign_in(people["fac"])
     main = main_of(web.get(f"/queries/{later.reference}"))
     assert "Possible duplicates" in main
     section = main[main.index("Possible duplicates"):]
@@ -257,5 +257,5 @@ def test_the_facilitators_panel_shows_similar_responses_and_open_queries(
     assert f'href="/queries/{later.reference}"' not in section  # never itself
     # The requester sees no such panel.
     requester = make_web()
-    requester.login(later.requester)
+    requester.sign_in(later.requester)
     assert "Possible duplicates" not in main_of(requester.get(f"/queries/{later.reference}"))

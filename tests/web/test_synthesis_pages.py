@@ -39,7 +39,7 @@ def revision_count():
 
 
 def test_first_draft_is_prefilled_from_the_template_with_contributors_named(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     page = web.get(f"/queries/{routed.reference}/synthesis")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -56,7 +56,7 @@ def test_first_draft_is_prefilled_from_the_template_with_contributors_named(web,
 
 
 def test_preview_renders_the_draft_and_saves_nothing(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     page = web.post(f"/queries/{routed.reference}/synthesis",
                     draft(body="## Options\n\n- *panels*", action="preview"))
     html = page.get_data(as_text=True)
@@ -69,7 +69,7 @@ def test_preview_renders_the_draft_and_saves_nothing(web, fac, routed):
 
 
 def test_two_saves_make_revisions_1_and_2_and_compare_shows_the_changes(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     url = f"/queries/{routed.reference}/synthesis"
     first = web.post(url, draft(body="Line one\nOld line"))
     assert first.status_code == 302 and first.headers["Location"].endswith(url)
@@ -97,14 +97,14 @@ def test_two_saves_make_revisions_1_and_2_and_compare_shows_the_changes(web, fac
 
 @pytest.mark.parametrize("args", ["a=1&b=9", "a=x&b=1", "b=1", "a=-1&b=1"])
 def test_compare_with_a_bad_revision_number_is_not_found(web, fac, routed, args):
-    web.login(fac)
+    web.sign_in(fac)
     web.post(f"/queries/{routed.reference}/synthesis", draft())
     page = web.get(f"/queries/{routed.reference}/revisions/compare?{args}")
     assert page.status_code == 404
 
 
 def test_diff_escapes_html_in_revisions(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     url = f"/queries/{routed.reference}/synthesis"
     web.post(url, draft(body="plain"))
     web.post(url, draft(body="<script>alert(1)</script>"))
@@ -114,7 +114,7 @@ def test_diff_escapes_html_in_revisions(web, fac, routed):
 
 def test_publish_with_community_visibility_notifies_the_requester_and_shows_on_the_query(
         web, make_web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     url = f"/queries/{routed.reference}/synthesis"
     web.post(url, draft(title="How to vet recruits"))
     page = web.get(url).get_data(as_text=True)
@@ -132,7 +132,7 @@ def test_publish_with_community_visibility_notifies_the_requester_and_shows_on_t
         Notification.user_id == routed.requester_id, Notification.read_at.is_(None))) == 1
 
     requester = make_web()
-    requester.login(routed.requester)
+    requester.sign_in(routed.requester)
     detail = requester.get(f"/queries/{routed.reference}")
     html = detail.get_data(as_text=True)
     assert detail.status_code == 200
@@ -141,7 +141,7 @@ def test_publish_with_community_visibility_notifies_the_requester_and_shows_on_t
 
 
 def test_publish_without_a_visibility_shows_the_error_and_publishes_nothing(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     web.post(f"/queries/{routed.reference}/synthesis", draft())
     page = web.post(f"/queries/{routed.reference}/publish", {})
     assert page.status_code == 422
@@ -151,7 +151,7 @@ def test_publish_without_a_visibility_shows_the_error_and_publishes_nothing(web,
 
 
 def test_save_without_a_body_keeps_what_was_typed_and_shows_the_error(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     page = web.post(f"/queries/{routed.reference}/synthesis",
                     draft(title="My typed title", body=""))
     html = page.get_data(as_text=True)
@@ -164,7 +164,7 @@ def test_save_without_a_body_keeps_what_was_typed_and_shows_the_error(web, fac, 
 def test_a_query_awaiting_clarification_shows_a_notice_and_refuses_a_draft(
         web, fac, make_query):
     q = make_query(status="clarification", facilitator=fac)
-    web.login(fac)
+    web.sign_in(fac)
     html = web.get(f"/queries/{q.reference}/synthesis").get_data(as_text=True)
     assert "waiting for the requester" in html
     assert 'name="action"' not in html
@@ -178,7 +178,7 @@ def test_a_query_awaiting_clarification_shows_a_notice_and_refuses_a_draft(
 
 def test_a_published_response_cannot_be_edited_or_published_again(web, fac, make_query):
     q = make_query(status="published", facilitator=fac)
-    web.login(fac)
+    web.sign_in(fac)
     html = web.get(f"/queries/{q.reference}/synthesis").get_data(as_text=True)
     assert "This response is published" in html and 'name="action"' not in html
     assert web.post(f"/queries/{q.reference}/synthesis", draft()).status_code == 302
@@ -204,7 +204,7 @@ def test_synthesis_pages_are_forbidden_to_members_and_experts(web, make_user, ma
                    confidentiality="community")
     user = {"requester": q.requester, "assigned_expert": expert,
             "other_member": make_user("member")}[who]
-    web.login(user)
+    web.sign_in(user)
     for method, url, data in _synthesis_urls(q.reference):
         response = web.get(url) if method == "get" else web.post(url, data)
         assert response.status_code == 403, (method, url)
@@ -215,7 +215,7 @@ def test_synthesis_pages_are_forbidden_to_members_and_experts(web, make_user, ma
 def test_synthesis_pages_of_a_restricted_query_are_not_found_for_other_members(
         web, make_user, make_query):
     q = make_query(status="synthesis", confidentiality="restricted")
-    web.login(make_user("member"))
+    web.sign_in(make_user("member"))
     for method, url, data in _synthesis_urls(q.reference):
         response = web.get(url) if method == "get" else web.post(url, data)
         assert response.status_code == 404, (method, url)
@@ -227,14 +227,14 @@ def test_unknown_reference_is_not_found_and_anonymous_is_sent_to_sign_in(web, fa
         assert response.status_code in (302, 400), (method, url)
         if response.status_code == 302:
             assert "/login" in response.headers["Location"]
-    web.login(fac)
+    web.sign_in(fac)
     for method, url, data in _synthesis_urls("RB-2026-9999"):
         response = web.get(url) if method == "get" else web.post(url, data)
         assert response.status_code == 404, (method, url)
 
 
 def test_posting_a_draft_without_the_csrf_token_is_refused(web, fac, routed):
-    web.login(fac)
+    web.sign_in(fac)
     page = web.post(f"/queries/{routed.reference}/synthesis", draft(), csrf=False)
     assert page.status_code == 400
     assert revision_count() == 0
