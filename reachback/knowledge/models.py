@@ -14,6 +14,7 @@ from sqlalchemy.orm import deferred, relationship
 
 from ..accounts.models import Theme, User
 from ..extensions import db
+from ..files.models import Attachment
 from ..models_base import UTCDateTime, utcnow
 
 DOCUMENT_KINDS = ("briefing", "guidance", "planning", "discussion", "other")
@@ -59,7 +60,7 @@ class Document(db.Model):
     themes = relationship(Theme, secondary=document_themes, order_by=Theme.code)
     country_rows = relationship(DocumentCountry, cascade="all, delete-orphan",
                                 order_by=DocumentCountry.country)
-    file = relationship("Attachment", uselist=False, viewonly=True)
+    file = relationship(Attachment, uselist=False, viewonly=True)
 
     __table_args__ = (
         Index("ix_documents_visibility_date", "visibility", "date"),
