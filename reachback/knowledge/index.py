@@ -348,6 +348,13 @@ class SearchIndex:
                 self._pool.retire()
                 self._pool = None
 
+    def __del__(self):
+        # An index dropped without close() (an app never torn down) closes its searchers'
+        # files itself, rather than leave them to the garbage collector's warnings.
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.retire()
+
     # -------------------------------------------------------------- writing
 
     def apply(self, upserts: Iterable[IndexDoc], deletes: Iterable[str]) -> None:
