@@ -1,4 +1,27 @@
-"""Full-text search index for the knowledge base (the only module that imports whoosh)."""
+"""Full-text search index for the knowledge base (the only module that imports whoosh).
+
+Through whoosh's public API only (query classes and their matchers, searchers, readers'
+term lists, the highlighter, the spelling corrector): nothing here reads a codec's blocks
+or any other private name, so any whoosh-reloaded release with that API will do.
+
+What keeps a search within its budget (p95 100 ms at 20 000 responses, DESIGN §9) is what
+it asks of whoosh, not how it reads the files:
+
+- Few postings. A document's searchable words (its title three times, so that title
+  matches come first; summary, body, a library file's name, theme and country names) are
+  one field, `text`: a word of a search is one list of postings, not one per field, and
+  it is scored (whoosh's BM25F) in that field alone.
+- Each clause is read once per version of the index. The documents a word (or phrase)
+  matches, and the score whoosh's own matcher and BM25F scorer give each (as
+  searcher.search() would), are kept until the next commit (MAX_CACHED_POSTINGS at most):
+  a later search with that word reads none of its postings again. A search's matches are
+  then sets of document numbers (for the total, and facet counts as bits of ints); its
+  page is the best of those sums of scores (whoosh's score of an OR), or the newest
+  matches, by an order of every document kept per version too.
+
+A first search after a commit reads its words' postings through whoosh's matchers (~2-3 us
+a posting); the same words again cost a few milliseconds (bench/results/latest.md).
+"""
 
 from __future__ import annotations
 
@@ -7,36 +30,33 @@ import heapq
 import html
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
 import time
+import warnings
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import accumulate
+from itertools import islice
 
-from whoosh import highlight, index, qparser, scoring, sorting
+from whoosh import highlight, index, scoring, sorting
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.qparser import plugins as qplugins
-from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
+from whoosh.query import DefaultOr, Every, Phrase, Term
+from whoosh.query import Query as WhooshQuery
 
 from .index_api import (  # the interface shared with pg_index.py, re-exported here
     EXCERPT_CHARS,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
-    MAX_SPELL_WORDS,
-    OPERATOR_WORDS,
     PROGRESS_EVERY,
     SNIPPET_CHARS,
-    SYNTAX_MESSAGE,
+    Clause,
     Hit,
     IndexBusy,
     IndexDoc,
@@ -44,15 +64,23 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     SearchResult,
     clip,
     empty_facets,
+    parse_query,
     spell_words,
+    spelling_words,
     truncate,
     windows,
 )
 
-# Fields the user's words are matched against (boosts live in the schema).
-SEARCH_FIELDS = ("title", "summary", "body", "extra", "theme_names", "country_names")
+# The one field every word of a search is matched against and scored in.
+TEXT_FIELD = "text"
+# A title is written three times into the text, so its words weigh three times as much.
+TITLE_REPEAT = 3
 # Public facet/filter name -> index field.
 FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind": "kind"}
+# What clauses found, kept per version of the index: at most this many postings in all
+# (12 bytes each: document number and score), the common words of searches, read once
+# after each commit.
+MAX_CACHED_POSTINGS = 500_000
 
 log = logging.getLogger(__name__)
 REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebuild near 200 MB
@@ -73,12 +101,10 @@ def build_schema() -> Schema:
         countries=KEYWORD(commas=True),
         principals=KEYWORD(commas=True),
         year=KEYWORD(commas=True),
-        title=TEXT(analyzer=stem, field_boost=3.0, stored=True),
-        summary=TEXT(analyzer=stem, field_boost=2.0, stored=True),
-        body=TEXT(analyzer=stem),
-        extra=TEXT(analyzer=stem, field_boost=0.5),
-        theme_names=TEXT(analyzer=stem),
-        country_names=TEXT(analyzer=stem),
+        title=STORED(),
+        summary=STORED(),
+        # Title (TITLE_REPEAT times), summary, body, extra, theme and country names.
+        text=TEXT(analyzer=stem),
         date=DATETIME(sortable=True, stored=True),
         excerpt=STORED(),
         # Each document's distinct unstemmed words, so suggestions are real
@@ -88,30 +114,99 @@ def build_schema() -> Schema:
     )
 
 
+def _schema_signature(schema: Schema) -> list[tuple[str, str]]:
+    return sorted((name, type(field).__name__) for name, field in schema.items())
+
+
 class _MarkFormatter(highlight.Formatter):
     """Escapes all text and wraps matched terms in <mark> (nothing else is emitted)."""
 
     between = " … "
 
-    def _text(self, text):
-        return html.escape(text)
-
     def format_token(self, text, token, replace=False):
         return "<mark>" + html.escape(highlight.get_text(text, token, replace)) + "</mark>"
 
+    def format_fragment(self, fragment, replace=False):
+        out, index_ = [], fragment.startchar
+        for token in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
+            if token.startchar is None or token.startchar < index_:
+                continue  # overlapping tokens: the first and longest is marked
+            out += [html.escape(fragment.text[index_:token.startchar]),
+                    self.format_token(fragment.text, token, replace)]
+            index_ = token.endchar
+        out.append(html.escape(fragment.text[index_:fragment.endchar]))
+        return "".join(out)
+
+
+@dataclass
+class _Search:
+    """A search as whoosh queries: the clauses to include (any of them matches; together
+    they score), those to leave out, and the stems to mark in snippets."""
+
+    include: list[WhooshQuery]
+    exclude: list[WhooshQuery]
+    terms: set[str]
+    message: str | None = None
+
+
+class _Pool:
+    """Idle searchers of one version of the index, and what is kept about that version for
+    all of them (computed once; a version's documents never change).
+
+    A whoosh searcher seeks and reads shared file objects, so two threads using one
+    searcher corrupt each other's reads: each search borrows a searcher of its own and
+    hands it back for reuse.
+    """
+
+    max_idle = 4
+
+    def __init__(self, stamp):
+        self.stamp = stamp
+        self.idle: list = []
+        self.retired = False
+        self._lock = threading.Lock()
+        self.facet_docs: dict[str, dict[str, array]] | None = None
+        self.facet_masks: dict[str, dict[str, int]] | None = None
+        self.principal_docs: dict[str, array] = {}
+        self.newest_first: tuple[array, array] | None = None
+        # (clause, scored) -> (documents, their scores or None): see _Session.clause.
+        self.clauses: OrderedDict[tuple, tuple[array, array | None]] = OrderedDict()
+        self.cached_postings = 0
+
+    def retire(self) -> None:
+        self.retired = True
+        while self.idle:
+            self.idle.pop().close()
+
+    def remember(self, key: tuple, found: tuple[array, array | None]) -> None:
+        """Keep what a clause found, forgetting the least recently used beyond the cap."""
+        with self._lock:
+            if key in self.clauses or len(found[0]) > MAX_CACHED_POSTINGS:
+                return
+            self.clauses[key] = found
+            self.cached_postings += len(found[0])
+            while self.cached_postings > MAX_CACHED_POSTINGS:
+                _, (dropped, _scores) = self.clauses.popitem(last=False)
+                self.cached_postings -= len(dropped)
+
+    def recall(self, key: tuple) -> tuple[array, array | None] | None:
+        with self._lock:
+            found = self.clauses.get(key)
+            if found is not None:
+                self.clauses.move_to_end(key)
+            return found
+
 
 class _Session:
-    """One searcher, and what is cached about its version of the index: kept by the version's
-    pool, for all its sessions (computed once, and one copy for the garbage collector to
-    scan instead of one per session)."""
+    """One borrowed searcher, and its version's pool (what is kept about the version)."""
 
     def __init__(self, searcher, pool: _Pool):
         self.searcher = searcher
-        self._pool = pool
+        self.pool = pool
 
     def allowed(self, principals, filters=None, exclude_kinds=()) -> set[int]:
         """Documents readable by one of `principals`, matching every facet filter and of no
-        excluded kind: the filter every search of the session applies inside whoosh."""
+        excluded kind: every search of the session stays within them."""
         docs: set[int] = set()
         for principal in principals:
             docs.update(self.principal_docs(principal))
@@ -124,62 +219,79 @@ class _Session:
         return docs  # a set: whoosh takes a set (not a frozenset) as a filter
 
     def principal_docs(self, principal: str) -> array:
-        # Shared principals (public, community, role:...) are cached; one person's few
+        # Shared principals (public, community, role:...) are kept; one person's few
         # documents are cheaper to read again than to keep for every user.
-        cached = self._pool.principal_docs.get(principal)
+        cached = self.pool.principal_docs.get(principal)
         if cached is None:
             cached = _doc_array(self.searcher.docs_for_query(Term("principals", principal)))
             if not principal.startswith("user:"):
-                self._pool.principal_docs[principal] = cached
+                self.pool.principal_docs[principal] = cached
         return cached
 
     def facet_docs(self) -> dict[str, dict[str, array]]:
-        """Facet name -> value -> document numbers (fixed for a searcher's lifetime)."""
-        # Counting by set intersection instead of groupedby=FieldFacet:
-        # whoosh's per-document categorising costs ~20 us a match, which was
-        # most of a search's time.
-        if self._pool.facet_docs is None:
+        """Facet name -> value -> document numbers (fixed for a version of the index)."""
+        # Counting by set intersection instead of groupedby=FieldFacet: whoosh's
+        # per-document categorising costs ~20 us a match.
+        if self.pool.facet_docs is None:
             reader = self.searcher.reader()
-            self._pool.facet_docs = {
+            self.pool.facet_docs = {
                 name: {
                     value: _doc_array(self.searcher.docs_for_query(Term(fieldname, value)))
                     for value in reader.field_terms(fieldname)
                 }
                 for name, fieldname in FACET_FIELDS.items()
             }
-        return self._pool.facet_docs
+        return self.pool.facet_docs
+
+    def facet_masks(self) -> dict[str, dict[str, int]]:
+        """Facet name -> value -> its documents as the bits of an int (see _count_facets)."""
+        if self.pool.facet_masks is None:
+            self.pool.facet_masks = {name: {value: _mask(docs) for value, docs in values.items()}
+                                     for name, values in self.facet_docs().items()}
+        return self.pool.facet_masks
+
+    def clause(self, clause: WhooshQuery, scored: bool = True) -> tuple[array, array | None]:
+        """The documents matching one clause (deleted ones never do), in order, and (when
+        `scored`) the score whoosh gives each: its own matcher and scorer, as
+        searcher.search() runs them on each segment, so a sum of these is the score of an
+        OR of clauses. Kept for the version: a later search with the clause reads none of
+        its postings again."""
+        found = self.pool.recall((clause, scored))
+        if found is None:
+            if scored:
+                docs, scores = array("I"), array("d")
+                context = self.searcher.context()
+                for leaf, offset in self.searcher.leaf_searchers():
+                    matcher = clause.matcher(leaf, context)
+                    while matcher.is_active():
+                        docs.append(matcher.id() + offset)
+                        scores.append(matcher.score())
+                        matcher.next()
+                found = docs, scores
+            else:
+                found = _doc_array(self.searcher.docs_for_query(clause)), None
+            self.pool.remember((clause, scored), found)
+        return found
+
+    def newest_first(self) -> tuple[array, array]:
+        """Every document number, the newest document first (equal dates in index order),
+        and each document number's place in that order."""
+        if self.pool.newest_first is None:
+            results = self.searcher.search(Every(), limit=None, sortedby=_NEWEST_FIRST)
+            order = _doc_array(docnum for docnum, _key in results.items())
+            place = array("I", [len(order)]) * self.searcher.doc_count_all()
+            for i, docnum in enumerate(order):
+                place[docnum] = i
+            self.pool.newest_first = order, place
+        return self.pool.newest_first
 
 
 def _doc_array(docnums: Iterable[int]) -> array:
     """Document numbers kept for the life of an index version (who may read what, facet
-    values): as an array, 4 bytes a document where a frozenset takes ~60, and nothing for the
-    garbage collector to scan. As frozensets, their ~200 000 members at 20 000 responses
-    added 8 ms to every full collection of a web worker."""
+    values, clauses): as an array, 4 bytes a document where a frozenset takes ~60, and
+    nothing for the garbage collector to scan. As frozensets, their ~200 000 members at
+    20 000 responses added 8 ms to every full collection of a web worker."""
     return array("I", docnums)
-
-
-class _Pool:
-    """Idle sessions for one version of the index.
-
-    A whoosh searcher seeks and reads shared file objects, so two threads
-    using one searcher corrupt each other's reads: each search borrows a
-    session of its own and hands it back for reuse.
-    """
-
-    max_idle = 4
-
-    def __init__(self, stamp):
-        self.stamp = stamp
-        self.idle: list[_Session] = []
-        self.retired = False
-        # What the sessions share (see _Session): a version's documents never change.
-        self.facet_docs: dict[str, dict[str, array]] | None = None
-        self.principal_docs: dict[str, array] = {}
-
-    def retire(self) -> None:
-        self.retired = True
-        while self.idle:
-            self.idle.pop().searcher.close()
 
 
 def _again_if_files_vanished(method):
@@ -210,20 +322,16 @@ class SearchIndex:
         self._ix = None
         self._ix_inode = None
         self._schema = build_schema()
-        self._stem = self._schema["body"].analyzer
-        self._lengths: dict[tuple, array] = {}  # see _Weighting
+        self._stem = self._schema[TEXT_FIELD].analyzer
 
     # ----------------------------------------------------------- lifecycle
 
     def exists(self) -> bool:
-        storage = _Storage(self.path)
         try:
-            with storage.closing_on_failure():
-                ix = storage.open_index()
-                with ix.searcher() as searcher:
-                    searcher.doc_count()
+            ix = self._open_index()
+            self._opened(lambda: ix.searcher().close())
             return True
-        except Exception:  # any unreadable state counts as "no index"
+        except IndexMissing:  # any unreadable state counts as "no index"
             return False
 
     def create(self) -> None:
@@ -239,6 +347,13 @@ class SearchIndex:
             if self._pool is not None:
                 self._pool.retire()
                 self._pool = None
+
+    def __del__(self):
+        # An index dropped without close() (an app never torn down) closes its searchers'
+        # files itself, rather than leave them to the garbage collector's warnings.
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.retire()
 
     # -------------------------------------------------------------- writing
 
@@ -351,28 +466,27 @@ class SearchIndex:
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
         text, message = clip(text or "")
         with self._session() as session:
-            searcher = session.searcher
             if not principals:
                 return SearchResult([], 0, page, per_page, empty_facets(), None, message)
-            # Permissions, filters and excluded kinds, as one set of document numbers
-            # given to whoosh (never applied after paging), so totals, facets and
+            # Permissions, filters and excluded kinds, as one set of document numbers that
+            # every step stays within (never applied after paging), so totals, facets and
             # pages only ever see permitted documents.
             kinds = [k for k in exclude_kinds if k]
             allow = session.allowed(principals, filters, kinds)
-            if text.strip():
-                q, parse_message = self._parse(text)
-                q = _preloaded(_tune(q, searcher.reader()))
-                by_date = sort == "date"
-            else:  # browsing: everything permitted, newest first
-                q, parse_message, by_date = Every(), None, True
+            search = self._parse(text) if text.strip() else None
+            matched = self._matches(session, search, allow)
             start = (page - 1) * per_page
-            matched, ranked = _ranked(searcher, q, allow, by_date, start + per_page)
-            terms = _highlight_terms(q)
-            hits = [self._hit(searcher.stored_fields(docnum), score, terms, by_date)
+            by_date = search is None or not search.include or sort == "date"
+            ranked = [] if start >= len(matched) else (
+                _newest(session, matched, start + per_page) if by_date
+                else _best_of([session.clause(c) for c in search.include], matched,
+                              start + per_page))
+            terms = search.terms if search is not None else set()
+            hits = [self._hit(session.searcher.stored_fields(docnum), score, terms, by_date)
                     for docnum, score in ranked[start:]]
             suggestion = (
-                self._suggest(searcher, text, session.allowed(principals, None, kinds))
-                if text.strip()
+                self._suggest(session, text, session.allowed(principals, None, kinds))
+                if search is not None
                 else None
             )
             return SearchResult(
@@ -380,9 +494,9 @@ class SearchIndex:
                 total=len(matched),
                 page=page,
                 per_page=per_page,
-                facets=_count_facets(matched, session.facet_docs()),
+                facets=_count_facets(matched, session.facet_masks()),
                 suggestion=suggestion,
-                message=message or parse_message,
+                message=message or (search.message if search is not None else None),
             )
 
     @_again_if_files_vanished
@@ -394,55 +508,69 @@ class SearchIndex:
         exclude_keys: Iterable[str] = (),
         filters: dict[str, str] | None = None,
     ) -> list[Hit]:
+        """The permitted documents sharing most of the text's most telling words (whoosh's
+        key terms of the text: frequent in it, rare in the index), best first."""
         principals = [p for p in principals if p]
         text, _ = clip(text or "", MAX_QUERY_CHARS * 10)
         with self._session() as session:
             searcher = session.searcher
             if not principals or not text.strip():
                 return []
-            weights: dict[str, float] = {}
-            for fieldname in ("title", "body"):
-                for term, weight in searcher.key_terms_from_text(fieldname, text, numterms=10):
-                    weights[term] = max(weight, weights.get(term, 0.0))
+            weights = dict(searcher.key_terms_from_text(TEXT_FIELD, text, numterms=10))
             if not weights:
                 return []
-            q = Or(
-                [
-                    Term(f, t, boost=w)
-                    for t, w in weights.items()
-                    for f in ("title", "summary", "body")
-                ]
-            )
-            exclude = [Term("key", k) for k in exclude_keys]
+            q = DefaultOr([Term(TEXT_FIELD, term, boost=weight)
+                           for term, weight in weights.items()])
             allow = session.allowed(principals, filters)
-            if not allow:  # whoosh ignores an empty filter set instead of matching nothing
-                return []
-            results = searcher.search(
-                q, limit=limit, filter=allow, mask=Or(exclude) if exclude else None
-            )
-            terms = set(weights)
-            return [self._hit(h.fields(), h.score, terms, False) for h in results]
+            for key in exclude_keys:
+                allow.difference_update(searcher.docs_for_query(Term("key", key)))
+            ranked = _best(searcher, q, allow, max(1, int(limit)))
+            return [self._hit(searcher.stored_fields(docnum), score, set(weights), False)
+                    for docnum, score in ranked]
 
     # -------------------------------------------------------------- helpers
 
-    def _parse(self, text: str) -> tuple[Query, str | None]:
-        """Parse user syntax; on failure (or if it swallowed every word) search the plain words."""
-        try:
-            q = _user_parser(self._schema).parse(text)
-        except Exception:  # whoosh's parser raises assorted errors on odd input
-            return self._plain_query(text), SYNTAX_MESSAGE
-        if q is NullQuery:
-            plain = self._plain_query(text)
-            if plain is not NullQuery:
-                return plain, SYNTAX_MESSAGE
-        return q, None
+    def _parse(self, text: str) -> _Search:
+        """The search in index_api's syntax as whoosh queries (see parse_query())."""
+        parsed = parse_query(text)
+        # dict.fromkeys: a clause typed twice counts once (as in whoosh's own parser)
+        include = list(dict.fromkeys(q for c in parsed.include
+                                     if (q := self._clause(c)) is not None))
+        exclude = list(dict.fromkeys(q for c in parsed.exclude
+                                     if (q := self._clause(c)) is not None))
+        terms = {text for q in include for _field, text in q.iter_all_terms(phrases=True)}
+        return _Search(include, exclude,
+                       {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms},
+                       parsed.message)
 
-    def _plain_query(self, text: str) -> Query:
-        words = [w for w in re.findall(r"\w+", text) if w not in OPERATOR_WORDS]
-        try:
-            return _plain_parser(self._schema).parse(" ".join(words))
-        except Exception:
-            return NullQuery
+    def _clause(self, clause: Clause) -> WhooshQuery | None:
+        """A word as a term; a phrase (or a word the analyser splits, such as
+        civil-military) as a phrase; None for stop words only."""
+        stems = [token.text for token in self._stem(clause.text)]
+        if not stems:
+            return None
+        if len(stems) == 1:
+            return Term(TEXT_FIELD, stems[0])
+        return Phrase(TEXT_FIELD, stems)
+
+    def _matches(self, session: _Session, search: _Search | None, allow: set[int]) -> set[int]:
+        """The permitted documents a search matches: without text, all of them; else those
+        of any clause to include (or, with none but some to leave out, all of them), less
+        those of the clauses to leave out."""
+        if search is None:
+            return allow
+        if search.include:
+            matched: set[int] = set()
+            for clause in search.include:
+                matched.update(session.clause(clause)[0])
+            matched &= allow
+        elif search.exclude:
+            matched = set(allow)
+        else:  # nothing to search for (stop words, operators): nothing matches
+            return set()
+        for clause in search.exclude:
+            matched.difference_update(session.clause(clause, scored=False)[0])
+        return matched
 
     def _hit(self, fields: dict, score: float | None, terms: set[str], by_date: bool) -> Hit:
         summary = fields.get("summary", "")
@@ -471,48 +599,58 @@ class SearchIndex:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         return highlight.highlight(text, terms, self._stem, fragmenter, _MarkFormatter(), top=2)
 
-    def _suggest(self, searcher, text: str, allowed: set[int]) -> str | None:
+    def _suggest(self, session: _Session, text: str, allowed: set[int]) -> str | None:
         """Replace words with no permitted hits by the closest word that has some."""
-        reader = searcher.reader()
+        corrector = session.searcher.reader().corrector("spell")
         out, last, changed = [], 0, False
-        words = [m for m in re.finditer(r"\w+", text) if m.group() not in OPERATOR_WORDS]
-        for match in words[:MAX_SPELL_WORDS]:
+        for match in spelling_words(text):
             word = match.group().lower()
             if (
                 len(word) < 3
                 or word.isdigit()
-                or self._permitted(searcher, word, allowed) is not False
+                or self._permitted(session, word, allowed) is not False
             ):
                 continue
-            for candidate in _candidates(reader, word):
-                if candidate != word and self._permitted(searcher, candidate, allowed):
+            for candidate in _candidates(corrector, word):
+                if candidate != word and self._permitted(session, candidate, allowed):
                     out += [text[last : match.start()], candidate]
                     last, changed = match.end(), True
                     break
         return "".join(out) + text[last:] if changed else None
 
-    def _permitted(self, searcher, word: str, allowed: set[int]) -> bool | None:
+    def _permitted(self, session: _Session, word: str, allowed: set[int]) -> bool | None:
         """Whether `word` occurs in a permitted document (None: a stop word, nothing to check)."""
         stems = [t.text for t in self._stem(word)]
         if not stems:
             return None
-        # One term at a time: an Or would preload every posting before the
-        # first permitted document can short-circuit the scan.
-        for fieldname in SEARCH_FIELDS:
-            for stem in stems:
-                if any(d in allowed for d in searcher.docs_for_query(Term(fieldname, stem))):
-                    return True
-        return False
+        # One term at a time, read lazily: the first permitted document ends the scan.
+        return any(d in allowed for stem in stems
+                   for d in session.searcher.docs_for_query(Term(TEXT_FIELD, stem)))
 
     # ------------------------------------------------- index/searcher access
 
+    def _opened(self, open_: Callable):
+        """open_() (the index, or a searcher of it), any failure raised as IndexMissing.
+
+        whoosh leaves the files of an index it cannot read open, held by the failure's
+        traceback (the table of contents of a corrupt index): the failure is dropped at the
+        end of the except clause, which closes them at once, and the ResourceWarning each
+        gives on closing is not the caller's to see."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return open_()
+            except Exception as exc:  # garbage in the files raises assorted errors
+                reason = f"{type(exc).__name__}: {exc}"
+        raise IndexMissing(f"no readable search index at {self.path} ({reason})")
+
     def _open_index(self):
-        try:
-            storage = _Storage(self.path)
-            with storage.closing_on_failure():
-                return storage.open_index()
-        except Exception as exc:
-            raise IndexMissing(f"no readable search index at {self.path}") from exc
+        ix = self._opened(lambda: index.open_dir(self.path))
+        if _schema_signature(ix.schema) != _schema_signature(self._schema):
+            # Built by an older version of this module: unreadable by this one, so rebuilt
+            # from the database like a missing index (search.ensure_index, apply_outbox).
+            raise IndexMissing(f"the search index at {self.path} has an older schema")
+        return ix
 
     def _current_stamp(self):
         """(directory inode, generation): changes on every commit and on a rebuild swap."""
@@ -537,29 +675,23 @@ class SearchIndex:
                 if pool is not None:
                     pool.retire()
                 self._pool = pool = _Pool(stamp)
-                if len(self._lengths) > 60:  # merged segments' lists: dropped now and then
-                    self._lengths.clear()
             if pool.idle:
                 return pool, pool.idle.pop()
-            try:
-                with self._ix.storage.closing_on_failure():
-                    return pool, _Session(self._ix.searcher(
-                        weighting=_Weighting(self._lengths)), pool)
-            except Exception as exc:
-                raise IndexMissing(f"no readable search index at {self.path}") from exc
+            ix = self._ix
+            return pool, self._opened(lambda: ix.searcher(weighting=scoring.BM25F()))
 
-    def _release(self, pool: _Pool, session: _Session) -> None:
+    def _release(self, pool: _Pool, searcher) -> None:
         with self._lock:
             if pool.retired or len(pool.idle) >= pool.max_idle:
-                session.searcher.close()
+                searcher.close()
             else:
-                pool.idle.append(session)
+                pool.idle.append(searcher)
 
     @contextmanager
     def _session(self) -> Iterator[_Session]:
-        pool, session = self._acquire()
+        pool, searcher = self._acquire()
         try:
-            yield session
+            yield _Session(searcher, pool)
         except (IndexMissing, IndexBusy):
             raise
         except Exception as exc:
@@ -568,41 +700,46 @@ class SearchIndex:
                 raise IndexMissing(f"search index at {self.path} is unreadable") from exc
             raise
         finally:
-            self._release(pool, session)
+            self._release(pool, searcher)
 
 
 # ------------------------------------------------------------ module helpers
 
 
-class _Storage(FileStorage):
-    """whoosh's file storage, able to close what a failed open left behind: whoosh leaves
-    the table-of-contents file open when it cannot parse it (a corrupt index)."""
+_NEWEST_FIRST = sorting.FieldFacet("date", reverse=True)
 
-    def __init__(self, path):
-        super().__init__(path)
-        self._local = threading.local()  # files opened by this thread inside the guard
 
-    def open_file(self, name, **kwargs):
-        f = super().open_file(name, **kwargs)
-        opened = getattr(self._local, "opened", None)
-        if opened is not None:
-            opened.append(f)
-        return f
+def _best_of(clauses: list[tuple[array, array]], matched: set[int],
+             end: int) -> list[tuple[int, float]]:
+    """The first `end` of the matches by score, best first (equal scores in index order,
+    as whoosh ranks them): each match's score is the sum of the scores of the clauses it
+    matches, whoosh's score of their OR."""
+    docs, scores = clauses[0]
+    score = dict(zip(docs, scores, strict=True))
+    get = score.get
+    for docs, scores in clauses[1:]:
+        for docnum, value in zip(docs, scores, strict=True):
+            score[docnum] = get(docnum, 0.0) + value
+    best = heapq.nlargest(end, sorted(matched), key=score.__getitem__)  # stable: index order
+    return [(docnum, score[docnum]) for docnum in best]
 
-    @contextmanager
-    def closing_on_failure(self):
-        self._local.opened = opened = []
-        try:
-            yield
-        except BaseException:
-            for f in opened:
-                try:
-                    f.close()
-                except Exception:  # noqa: S110 - already failing; the first error matters
-                    pass
-            raise
-        finally:
-            self._local.opened = None
+
+def _best(searcher, q: WhooshQuery, matched: set[int], end: int) -> list[tuple[int, float]]:
+    """The first `end` of the matches by score, best first (equal scores in index order):
+    whoosh's top-N collector over the matches only, skipping blocks of postings that
+    cannot reach the page."""
+    if not matched:  # whoosh ignores an empty filter set instead of matching nothing
+        return []
+    return list(searcher.search(q, limit=min(end, len(matched)), filter=matched).items())
+
+
+def _newest(session: _Session, matched: set[int], end: int) -> list[tuple[int, float]]:
+    """The first `end` of the matches by date, newest first: with many matches, the first
+    ones met in the order of every document; with few, the matches sorted by their place."""
+    order, place = session.newest_first()
+    if len(matched) * 8 < len(order):
+        return [(d, 0.0) for d in heapq.nsmallest(end, matched, key=place.__getitem__)]
+    return [(d, 0.0) for d in islice((d for d in order if d in matched), end)]
 
 
 def _doc_fields(doc: IndexDoc, spelled: set[str] | None = None) -> dict:
@@ -616,19 +753,20 @@ def _doc_fields(doc: IndexDoc, spelled: set[str] | None = None) -> dict:
     if spelled is not None:
         words -= spelled
         spelled |= words
+    names = " ; ".join([*(doc.theme_names or ()), *(doc.country_names or ())])
     return dict(
         key=doc.key,
         kind=_keywords([doc.kind]),
         ref=_keywords([doc.ref]),
         title=doc.title or "",
         summary=doc.summary or "",
-        body=doc.body or "",
+        # One run of words (as PostgreSQL's backend joins its parts too): a phrase may run
+        # from the end of one part into the next, or of a title into its repetition.
+        text="\n\n".join(part for part in (*[doc.title] * TITLE_REPEAT, doc.summary, doc.body,
+                                             doc.extra, names) if part),
         excerpt=(doc.body or "")[:EXCERPT_CHARS],
-        extra=doc.extra or "",
         themes=_keywords(doc.themes),
-        theme_names=" ; ".join(doc.theme_names or ()),
         countries=_keywords(doc.countries),
-        country_names=" ; ".join(doc.country_names or ()),
         principals=_keywords(doc.principals),
         year=str(date.year),
         date=date,
@@ -648,222 +786,29 @@ def _utc_naive(value: datetime) -> datetime:
     return value
 
 
-def _user_parser(schema: Schema):
-    # Only phrases, grouping and AND/OR/NOT: no fields (principals:...),
-    # wildcards, ranges or boosts, which are costly or confusing for users.
-    return qparser.MultifieldParser(
-        list(SEARCH_FIELDS),
-        schema,
-        group=qparser.OrGroup.factory(0.9),
-        plugins=[qplugins.PhrasePlugin(), qplugins.GroupPlugin(), qplugins.OperatorsPlugin()],
-    )
-
-
-def _plain_parser(schema: Schema):
-    return qparser.MultifieldParser(
-        list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(0.9), plugins=[]
-    )
-
-
-def _count_facets(matched: set[int], facet_docs) -> dict[str, list[tuple[str, int]]]:
+def _count_facets(matched: set[int], facet_masks) -> dict[str, list[tuple[str, int]]]:
+    """Each facet value's count of matches, largest first: the bits of an int AND-ed and
+    counted in C, a microsecond a value, where intersecting sets took ~8 ms a search at
+    20 000 responses (every value's documents visited one by one)."""
+    matches = _mask(matched)
     out = {}
-    for name, values in facet_docs.items():
-        counts = [(value, len(matched.intersection(docs))) for value, docs in values.items()]
+    for name, values in facet_masks.items():
+        counts = [(value, (matches & bits).bit_count()) for value, bits in values.items()]
         out[name] = sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
     return out
 
-def _candidates(reader, word: str) -> Iterator[str]:
+
+def _mask(docnums) -> int:
+    """Document numbers as the bits of an int (bit n set: document n)."""
+    bits = bytearray((max(docnums) >> 3) + 1 if docnums else 0)
+    for docnum in docnums:
+        bits[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _candidates(corrector, word: str) -> Iterator[str]:
     """Spelling candidates, one edit away before two, most frequent first."""
     # ReaderCorrector ranks every candidate within maxdist alike (by
     # frequency only), so ask for distance 1 before distance 2.
-    corrector = reader.corrector("spell")
     for maxdist in (1, 2):
         yield from corrector.suggest(word, limit=5, maxdist=maxdist, prefix=1)
-
-
-def _tune(q: Query, reader) -> Query:
-    """Fix two OrGroup quirks: `a NOT b` means `a OR (NOT b)`, and a lone term scores 0."""
-    if not isinstance(q, Or):
-        return q
-    positives = [s for s in q.subqueries if not isinstance(s, Not)]
-    negatives = [s.query for s in q.subqueries if isinstance(s, Not)]
-    if not positives:
-        return q
-    # whoosh's coordination bonus multiplies by (terms-1)/terms, where terms
-    # counts only (field, word) pairs present in the index: with one, every
-    # score becomes 0 and ranking is lost.
-    scale = q.scale if len(Or(positives).existing_terms(reader, phrases=True)) > 1 else None
-    base = Or(positives, boost=q.boost, scale=scale)
-    return AndNot(base, Or(negatives)) if negatives else base
-
-
-def _preloaded(q: Query) -> Query:
-    """Every Or scored by whoosh's array matcher, which adds each term's scores into one
-    array per query, instead of its default tree of union matchers, which steps every
-    matching document through each level of the tree: at 20 000 responses a four-word
-    search took 300 ms instead of 100. The array matcher has no coordination bonus, which
-    changed no rank of the relevance set (MRR 0.963 either way)."""
-    if isinstance(q, AndNot):
-        return AndNot(_preloaded(q.a), q.b)
-    if isinstance(q, (Or, And)):
-        q = q.copy()
-        q.subqueries = [_preloaded(sub) for sub in q.subqueries]
-        if isinstance(q, Or):
-            q.matcher_type = Or.ARRAY_MATCHER
-    return q
-
-
-_NEWEST_FIRST = sorting.FieldFacet("date", reverse=True)
-
-
-def _ranked(searcher, q: Query, allow: set[int], by_date: bool, end: int):
-    """(every permitted match of `q`, the first `end` of them in order as (docnum, score))."""
-    if not allow:  # whoosh ignores an empty filter set instead of matching nothing
-        return allow, []
-    if isinstance(q, Every):
-        matched = allow
-    else:
-        scores = _disjunction_scores(searcher, q)
-        if scores is None:  # phrases and AND: whoosh's own matchers
-            results = searcher.search(q, limit=None, filter=allow,
-                                      sortedby=_NEWEST_FIRST if by_date else None)
-            return set(results.docs()), [(hit.docnum, hit.score) for hit in results[:end]]
-        matched = allow.intersection(scores)
-        if not matched:
-            return matched, []
-        if not by_date:  # best first; equal scores in index order, as whoosh ranks them
-            top = heapq.nsmallest(end, matched, key=lambda d: (-scores[d], d))
-            return matched, [(d, scores[d]) for d in top]
-    newest = searcher.search(Every(), limit=min(end, len(matched)), filter=matched,
-                             sortedby=_NEWEST_FIRST)
-    return matched, [(hit.docnum, 0.0) for hit in newest]
-
-
-def _disjunction_scores(searcher, q: Query) -> dict[int, float] | None:
-    """Document number -> score for a query of words OR-ed (the usual search: each word in
-    any field, `a OR b`, `a NOT b`), one term's postings at a time, as whoosh's array
-    matcher scores them; None for any other query.
-
-    whoosh steps through every posting with four method calls (is_active, id, score,
-    next) and the scorer's two more, ~2.5 us a posting. Read here a block of postings at a
-    time and scored in one loop (BM25F inlined, its parts computed once per term), the
-    search page of a three-word search over 20 000 responses took 38 ms instead of 57
-    (bench/profile.py). tests/unit/test_search_scoring.py checks every score against
-    whoosh's."""
-    negative = None
-    if isinstance(q, AndNot):
-        q, negative = q.a, q.b
-    terms = _or_terms(q, 1.0)
-    if terms is None:
-        return None
-    weighting = searcher.weighting
-    scores: dict[int, float] = {}
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        acc = [0.0] * reader.doc_count_all()
-        touched: set[int] = set()
-        for fieldname, text, boost in terms:
-            if (fieldname, text) not in reader:
-                continue
-            scorer = weighting.scorer(leaf, fieldname, text)
-            length = weighting.field_lengths(reader, fieldname)
-            # bm25(): idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgfl))
-            scale = boost * scorer.idf * (scorer.K1 + 1)
-            base = scorer.K1 * (1 - scorer.B)
-            per_length = scorer.K1 * scorer.B / scorer.avgfl
-            for ids, weights in _posting_blocks(reader.postings(fieldname, text)):
-                touched.update(ids)
-                for d, tf in zip(ids, weights, strict=True):
-                    acc[d] += scale * tf / (tf + base + per_length * length[d])
-        scores.update((d + offset, acc[d]) for d in touched)
-    if negative is not None:
-        for docnum in searcher.docs_for_query(negative):
-            scores.pop(docnum, None)
-    return scores
-
-
-def _or_terms(q: Query, boost: float) -> list[tuple[str, bytes, float]] | None:
-    """(field, term, boost) of each word of a tree of ORs, or None for any other clause."""
-    if isinstance(q, Term):
-        if q.fieldname not in SEARCH_FIELDS:
-            return None
-        return [(q.fieldname, q.text.encode("utf-8") if isinstance(q.text, str) else q.text,
-                 boost * q.boost)]
-    if not isinstance(q, Or) or q.matcher_type != Or.ARRAY_MATCHER:
-        return None
-    if len(q.subqueries) > 1:  # whoosh applies an OR's boost only to two or more clauses
-        boost *= q.boost
-    terms = []
-    for sub in q.subqueries:
-        found = _or_terms(sub, boost)
-        if found is None:
-            return None
-        terms += found
-    return terms
-
-
-def _posting_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A term's postings of one segment as (document numbers, weights), a block at a time.
-    Deleted documents are included: every caller keeps only permitted documents, a set
-    that never holds a deleted one (see _Session.allowed)."""
-    if isinstance(matcher, FilterMatcher):  # the segment's deletions
-        matcher = matcher.child
-        matcher.reset()
-    if isinstance(matcher, W3LeafMatcher):
-        # whoosh's own block reads (as its id() and weight() do), except that the ids'
-        # deltas are summed by itertools.accumulate, in C, not by whoosh's delta_decode
-        # generator (a fifth of a large search's time).
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids = matcher._data[0]
-            matcher._read_weights()
-            yield (ids if matcher._byteids else list(accumulate(ids))), matcher._weights
-            matcher._next_block()
-        return
-    ids, weights = [], []  # a short list kept inline with its term, or another codec
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield ids, weights
-
-
-class _Weighting(scoring.BM25F):
-    """whoosh's BM25F, reading each document's field length from an array loaded once per
-    segment and field (`lengths`, shared by the index's searchers: a segment never
-    changes), where whoosh reads the length column again for every posting it scores (a
-    third of a large search's time)."""
-
-    def __init__(self, lengths: dict):
-        super().__init__()
-        self._lengths = lengths
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if hasattr(scorer, "dfl"):  # a length-weighted scorer (scorable field)
-            scorer.dfl = self.field_lengths(searcher.reader(), fieldname).__getitem__
-        return scorer
-
-    def field_lengths(self, reader, fieldname: str) -> array:
-        # An array, not a list: 4 bytes a document instead of ~36, and nothing for the
-        # garbage collector to scan (a list of 26 000 ints is 26 000 visits a full pass).
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        key = (segment.segment_id() if segment is not None else id(reader), fieldname)
-        found = self._lengths.get(key)
-        if found is None or len(found) != reader.doc_count_all():
-            # (None, for a document without the field, is never read: no posting has it.)
-            found = self._lengths[key] = array("I", (
-                reader.doc_field_length(d, fieldname, 1) or 0
-                for d in range(reader.doc_count_all())))
-        return found
-
-
-def _highlight_terms(q: Query) -> set[str]:
-    if isinstance(q, AndNot):
-        q = q.a  # never highlight excluded words
-    terms = set()
-    for fieldname, text in q.iter_all_terms(phrases=True):
-        if fieldname in SEARCH_FIELDS:
-            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return terms

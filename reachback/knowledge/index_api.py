@@ -1,6 +1,26 @@
-"""What every search backend takes and gives (documents in; hits, pages and errors out), and
-the helpers they share. No search engine is imported here: index.py (whoosh) and pg_index.py
-(PostgreSQL) both build on it, and search.py chooses one of them."""
+"""What every search backend takes and gives (documents in; hits, pages and errors out), the
+query syntax they both read, and the helpers they share. No search engine is imported here:
+index.py (whoosh) and pg_index.py (PostgreSQL) both build on it, and search.py chooses one of
+them.
+
+The search syntax (both backends; parse_query() reads it, the backends only translate its
+clauses: whoosh into its query objects, PostgreSQL into websearch_to_tsquery() text). It is
+PostgreSQL's web search syntax, except that words need not all be present:
+
+    ceasefire monitoring     any of the words: documents that hold more of them, or hold
+                             them in the title, come first
+    "water access"           a phrase: these words, next to each other, in this order
+    -militia  -"armed group" leave out the documents that hold this word or phrase (the
+                             minus sign written against it; NOT militia means the same)
+    police OR gendarmerie    OR may stand between words (any of them matches anyway)
+
+Everything else is text: words are matched in any letter case and by their stem
+("negotiations" finds "negotiated"), punctuation only separates words (a hyphenated word
+such as civil-military is searched as the phrase "civil military"), and words too common to
+search for ("the", "of", "and") are left out. AND, parentheses, field names (title:...),
+wildcards and boosts are not operators. No text is refused: a NOT or minus sign with nothing
+after it makes the search look for every word instead, with a message saying so.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +35,7 @@ FACETS = ("theme", "country", "year", "kind")
 # Unstemmed words of these fields feed spelling suggestions.
 SPELL_SOURCES = ("title", "summary", "body")
 SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
-OPERATOR_WORDS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+OPERATOR_WORDS = {"OR", "NOT"}  # never offered a spelling suggestion for
 
 EXCERPT_CHARS = 20_000  # stored copy of the body used only for highlighting
 SNIPPET_CHARS = 300
@@ -121,3 +141,58 @@ def windows(text: str, terms: set[str], tries: int = 3) -> Iterator[str]:
         offset = max(start + HIGHLIGHT_WINDOW_CHARS, first + 1)
     if offset == 0:
         yield text[:HIGHLIGHT_WINDOW_CHARS]
+
+
+# --- the search syntax (see the module docstring) --------------------------------------------
+
+# A clause: minus signs, then a "phrase" (to the next quote, or to the end of the text as
+# websearch_to_tsquery reads an unclosed quote) or a word (anything up to a space or quote).
+CLAUSE = re.compile(r'(?P<minus>-+)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"\-][^\s"]*))')
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A word, or a phrase (words to find next to each other, in this order), as typed."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A search: the clauses any of which may match, those that leave documents out, and a
+    message for the user when the syntax was not understood."""
+
+    include: tuple[Clause, ...] = ()
+    exclude: tuple[Clause, ...] = ()
+    message: str | None = None
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """The clauses of a search in the syntax of the module docstring. Never raises: text it
+    does not understand (a NOT with nothing to leave out) gives every word as a clause to
+    include, with SYNTAX_MESSAGE."""
+    include: list[Clause] = []
+    exclude: list[Clause] = []
+    negate, understood = False, True
+    for match in CLAUSE.finditer(text):
+        word, phrase = match.group("word"), match.group("phrase")
+        if word is not None and not match.group("minus"):
+            if word.upper() == "OR" or word == "NOT":
+                understood = understood and not negate  # NOT NOT, NOT OR
+                negate = word == "NOT"
+                continue
+        clause = Clause(word, False) if word is not None else Clause(phrase, True)
+        if clause.text.strip():
+            (exclude if match.group("minus") or negate else include).append(clause)
+        negate = False
+    if negate or not understood:
+        return ParsedQuery(tuple(include + exclude), (), SYNTAX_MESSAGE)
+    return ParsedQuery(tuple(include), tuple(exclude))
+
+
+def spelling_words(text: str) -> list[re.Match]:
+    """The words of a search that a spelling suggestion may replace (not its operators), at
+    most MAX_SPELL_WORDS, with their places in the text."""
+    words = [m for m in re.finditer(r"\w+", text) if m.group() not in OPERATOR_WORDS]
+    return words[:MAX_SPELL_WORDS]

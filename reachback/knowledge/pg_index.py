@@ -22,15 +22,16 @@ check` compares it like any other, and the test suite's per-test TRUNCATE emptie
 along with the rows it was built from. Only the GIN indexes (and the head's storage) are
 PostgreSQL's own: they are what makes the search fast, and SQLite never uses these tables.
 
-Searching. A search is whoosh's: any of the words may match, and documents holding more of
-them rank higher (ts_rank_cd times the share of the search's stems they hold). Every
+Searching. The search syntax is index_api's, the same as whoosh's backend reads; its clauses
+become tsqueries through websearch_to_tsquery() (see parse()). Any of the words may match,
+and documents holding more of them rank higher (ts_rank_cd times the share of the search's
+stems they hold). Every
 statement filters on the caller's principals (principals && :mine) in SQL, before ranking,
 counting, paging and suggesting, so an item a user may not read never reaches their
 results, snippets, facet counts, totals or suggestions. Ranking reads each match's
 `document` from TOAST, so the matches are first ordered by the rank of their `head` and
 only the best RANK_CANDIDATES are ranked in full. User input reaches SQL only as bound
-parameters, and the text given to to_tsquery() is built here of quoted words and
-operators, so that no input can be a tsquery syntax error.
+parameters, read by websearch_to_tsquery(), which accepts any text.
 
 Writing. Writers (apply_locked, rebuild) take a transaction-scoped advisory lock, which
 serialises them across hosts. A rebuild replaces the rows in one transaction with DELETE
@@ -43,7 +44,6 @@ from __future__ import annotations
 import html
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -82,11 +82,9 @@ from .index_api import (
     EXCERPT_CHARS,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
-    MAX_SPELL_WORDS,
-    OPERATOR_WORDS,
     PROGRESS_EVERY,
     SNIPPET_CHARS,
-    SYNTAX_MESSAGE,
+    Clause,
     Hit,
     IndexBusy,
     IndexDoc,
@@ -94,7 +92,9 @@ from .index_api import (
     SearchResult,
     clip,
     empty_facets,
+    parse_query,
     spell_words,
+    spelling_words,
     truncate,
     windows,
 )
@@ -362,10 +362,11 @@ class PgSearchIndex:
             allowed = _allowed(principals, filters, kinds)
             if text.strip():
                 query = parse(text)
-                where = [*allowed, _matches(query.tsquery)]
-                by_date = sort == "date"
+                # No clause at all (only operators or punctuation): nothing matches.
+                where = [*allowed, false() if query.match is None else _matches(query.match)]
             else:  # browsing: everything permitted, newest first
-                query, where, by_date = Query("", []), allowed, True
+                query, where = Query(None, None), allowed
+            by_date = sort == "date" or query.rank is None
             total, facets = _facets(conn, where)
             offset = (page - 1) * per_page
             hits = _page(conn, where, query, by_date, offset, per_page) if offset < total else []
@@ -389,8 +390,9 @@ class PgSearchIndex:
             terms = _significant_terms(conn, text)
             if not terms:
                 return []
-            query = Query(" | ".join(_quote(term) for term in terms), terms, lexemes=True)
-            where = [*_allowed(principals, filters), _matches(query.tsquery),
+            lexemes = _lexeme_query(terms)
+            query = Query(lexemes, lexemes, lexemes=terms)
+            where = [*_allowed(principals, filters), _matches(query.match),
                      documents.c.key.not_in(list(exclude_keys))]
             return _page(conn, where, query, False, 0, max(1, int(limit)))
 
@@ -411,177 +413,69 @@ class PgSearchIndex:
             yield conn
 
 
-# --- the user's search text -> a tsquery ----------------------------------------------------
+# --- the user's search text -> tsqueries ---------------------------------------------------
 
 @dataclass
 class Query:
-    """A search as to_tsquery() text, and its positive terms (the words and phrases that are
-    not negated: for ranking by coverage, and for snippets). With lexemes, the terms are
-    lexemes already (similar()), never stemmed again."""
+    """A search in SQL. `match`: the tsquery a document must match (None for a browse, which
+    matches every permitted document). `rank`: the tsquery of the clauses to include, which
+    ranks the matches and is marked in snippets (None without any: newest first). `words`:
+    the text of those clauses, whose lexemes measure how much of the search a document holds
+    and find the snippets' windows (with `lexemes`, similar()'s, they are known already)."""
 
-    text: str
-    terms: list[str]
+    match: object | None
+    rank: object | None
+    words: str = ""
     message: str | None = None
-    lexemes: bool = False
-
-    def _as_tsquery(self, value: str):
-        if self.lexemes:
-            return cast(literal(value, Text), TSQUERY)
-        return func.to_tsquery(CONFIG, literal(value, Text))
-
-    @property
-    def tsquery(self):
-        return self._as_tsquery(self.text)
-
-    @property
-    def highlight(self):
-        """Any of the positive terms (never a negated word), or None without any."""
-        if not self.terms:
-            return None
-        return self._as_tsquery(" | ".join(_quote(term) for term in self.terms))
+    lexemes: list[str] | None = None
 
     def stems(self, conn) -> list[str]:
-        """The lexemes of the positive terms (for coverage and snippet windows)."""
-        if self.lexemes or not self.terms:
-            return self.terms
+        """The lexemes of the clauses to include (for coverage and snippet windows)."""
+        if self.lexemes is not None or not self.words:
+            return self.lexemes or []
         return conn.scalar(select(func.tsvector_to_array(
-            func.to_tsvector(CONFIG, literal(" ".join(self.terms), Text))))) or []
-
-
-class QuerySyntaxError(ValueError):
-    pass
-
-
-TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<paren>[()])|(?P<word>\w+)|(?P<quote>")')
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+            func.to_tsvector(CONFIG, literal(self.words, Text))))) or []
 
 
 def parse(text: str) -> Query:
-    """The user's syntax, as whoosh's parser reads it: words and "phrases", any of which
-    may match (more matches rank higher); AND, OR, NOT, ANDNOT and parentheses. Text that
-    is not valid syntax is searched as its plain words, with a message saying so."""
-    try:
-        tree = _Parser(_tokens(text)).parse()
-    except (QuerySyntaxError, RecursionError):
-        words = [w for w in re.findall(r"\w+", text) if w not in OPERATOR_WORDS]
-        tree = ("|", [("word", w) for w in words]) if words else None
-        message = SYNTAX_MESSAGE
+    """The search, in the syntax index_api.parse_query() reads, as tsqueries made by
+    websearch_to_tsquery(), which reads words, "phrases", OR and minus signs, stems the words,
+    drops stop words and never fails on any text. Its words must all be present where ours
+    need not, so it is given the clauses to include joined by OR, and those to leave out
+    each with its minus sign, and the two are joined by && (given `a OR b -c` at once, it
+    would read a OR (b AND NOT c))."""
+    parsed = parse_query(text)
+    include = " OR ".join(_websearch(clause) for clause in parsed.include)
+    exclude = " ".join("-" + _websearch(clause) for clause in parsed.exclude)
+    rank = _websearch_to_tsquery(include) if include else None
+    leave_out = _websearch_to_tsquery(exclude) if exclude else None
+    if rank is not None and leave_out is not None:
+        match = rank.op("&&", return_type=TSQUERY)(leave_out)
     else:
-        message = None
-    if tree is None:
-        return Query("", [], message)
-    return Query(_render(tree), _dedupe(_positive_terms(tree)), message)
+        match = rank if rank is not None else leave_out
+    return Query(match, rank, " ".join(clause.text for clause in parsed.include),
+                 parsed.message)
 
 
-def _tokens(text: str) -> list:
-    tokens = []
-    for m in TOKEN.finditer(text):
-        if m.group("quote"):
-            raise QuerySyntaxError("unclosed quote")
-        if m.group("paren"):
-            tokens.append(m.group("paren"))
-        elif m.group("word") in OPERATORS:
-            tokens.append(m.group("word"))
-        elif m.group("word"):
-            tokens.append(("word", m.group("word")))
-        elif m.group("phrase").strip():
-            tokens.append(("phrase", m.group("phrase")))
-    return tokens
+def _websearch(clause: Clause) -> str:
+    """A clause as websearch_to_tsquery() text: a word as typed (parse_query() gives no word
+    with a space or a quote, nor one starting with a minus sign), a phrase within quotes
+    (it holds none)."""
+    return f'"{clause.text}"' if clause.phrase else clause.text
 
 
-class _Parser:
-    """or := and ([OR] and)* ; and := not (AND not | ANDNOT not)* ; not := NOT atom | atom ;
-    atom := word | phrase | ( or ). A bare sequence of terms is an OR, as in whoosh."""
-
-    def __init__(self, tokens: list):
-        self.tokens, self.pos = tokens, 0
-
-    def parse(self):
-        if not self.tokens:
-            return None
-        tree = self.or_()
-        if self.pos != len(self.tokens):
-            raise QuerySyntaxError("unexpected )")
-        return tree
-
-    def peek(self):
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self):
-        symbol = self.peek()
-        if symbol is None:
-            raise QuerySyntaxError("unexpected end")
-        self.pos += 1
-        return symbol
-
-    def or_(self):
-        parts = [self.and_()]
-        while self.peek() not in (None, ")"):
-            if self.peek() in ("OR", "ANDMAYBE"):
-                self.take()
-            parts.append(self.and_())
-        if len(parts) == 1:
-            return parts[0]
-        # "a b NOT c" means (a OR b) AND NOT c, never a OR b OR (anything but c).
-        positive = [p for p in parts if p[0] != "!"]
-        negative = [p for p in parts if p[0] == "!"]
-        if positive and negative:
-            either = positive[0] if len(positive) == 1 else ("|", positive)
-            return ("&", [either, *negative])
-        return ("|", positive) if positive else ("&", negative)
-
-    def and_(self):
-        parts = [self.not_()]
-        while self.peek() in ("AND", "ANDNOT"):
-            negate = self.take() == "ANDNOT"
-            part = self.not_()
-            parts.append(("!", part) if negate else part)
-        return parts[0] if len(parts) == 1 else ("&", parts)
-
-    def not_(self):
-        if self.peek() == "NOT":
-            self.take()
-            return ("!", self.atom())
-        return self.atom()
-
-    def atom(self):
-        symbol = self.take()
-        if symbol == "(":
-            tree = self.or_()
-            if self.take() != ")":
-                raise QuerySyntaxError("unclosed (")
-            return tree
-        if isinstance(symbol, tuple):
-            return symbol
-        raise QuerySyntaxError(f"unexpected {symbol}")
+def _websearch_to_tsquery(value: str):
+    return func.websearch_to_tsquery(CONFIG, literal(value, Text), type_=TSQUERY)
 
 
-def _quote(value: str) -> str:
-    """A word or phrase as one quoted to_tsquery operand (stemmed by to_tsquery; a phrase
-    becomes its words in sequence). Quoted, no input can be read as tsquery syntax."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+def _lexeme_query(lexemes: list[str]):
+    """A tsquery matching any of `lexemes` (to_tsvector's output, as similar() picks them,
+    never the user's text), each quoted as a tsquery operand so none is read as syntax."""
+    return cast(literal(" | ".join(_quote(lexeme) for lexeme in lexemes), Text), TSQUERY)
 
 
-def _render(tree) -> str:
-    kind, value = tree
-    if kind in ("word", "phrase"):
-        return _quote(value)
-    if kind == "!":
-        return "!" + _render(value)
-    return "(" + f" {kind} ".join(_render(part) for part in value) + ")"
-
-
-def _positive_terms(tree) -> list[str]:
-    kind, value = tree
-    if kind in ("word", "phrase"):
-        return [value.lower()]
-    if kind == "!":
-        return []  # excluded words are never highlighted nor counted
-    return [term for part in value for term in _positive_terms(part)]
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 # --- the SQL of a search ----------------------------------------------------------------------
@@ -622,7 +516,7 @@ def _matches(tsquery):
 def _head_rank(query: Query):
     """A first, cheap rank of the matches: ts_rank (a third of ts_rank_cd's cost with many
     words) of their heads, kept in the row."""
-    return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.tsquery)
+    return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.rank)
 
 
 def _score(stems: list[str], query: Query):
@@ -631,7 +525,7 @@ def _score(stems: list[str], query: Query):
     word comes before one with a single word repeated. (The share in one pass: the lexemes
     ts_delete() takes away from the document are the stems it holds.)"""
     d = documents.c
-    rank = func.ts_rank_cd(cast(RANK_WEIGHTS, ARRAY(REAL)), d.document, query.tsquery,
+    rank = func.ts_rank_cd(cast(RANK_WEIGHTS, ARRAY(REAL)), d.document, query.rank,
                            RANK_NORMALISATION)
     if len(stems) < 2:
         return rank
@@ -670,7 +564,7 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
     d = documents.c
     offset = min(offset, 2**62)
     stems = query.stems(conn)
-    if by_date or not query.text:
+    if by_date or query.rank is None:
         score = literal(0.0)
         order = [d.date.desc(), d.key]
         page = select(d.key, score.label("score")).where(*where)
@@ -684,7 +578,7 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
     ranked = page.order_by(*order).limit(limit).offset(offset).subquery()
     rows = conn.execute(
         select(d.key, d.kind, d.ref, d.title, d.summary, d.date, ranked.c.score,
-               d.excerpt if query.highlight is not None else literal("").label("excerpt"))
+               d.excerpt if query.rank is not None else literal("").label("excerpt"))
         .select_from(documents.join(ranked, ranked.c.key == d.key))
         .order_by(ranked.c.score.desc(), *order[-2:])).all()
     snippets = _snippets(conn, query, stems, rows)
@@ -701,7 +595,7 @@ def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
     ts_headline costs what analysing its text costs, and a body may hold 20 000 characters:
     as whoosh's backend does, it is given only a few windows of the text around the likely
     matches (index_api.windows), the first window with a marked word giving the snippet."""
-    if query.highlight is None or not rows:
+    if query.rank is None or not rows:
         return {}
     owners, texts = [], []
     for row in rows:
@@ -713,7 +607,7 @@ def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
     found = (func.unnest(cast(texts, ARRAY(Text)))
              .table_valued("text", with_ordinality="n").render_derived())
     marked = conn.scalars(
-        select(func.ts_headline(CONFIG, found.c.text, query.highlight, HEADLINE_OPTIONS))
+        select(func.ts_headline(CONFIG, found.c.text, query.rank, HEADLINE_OPTIONS))
         .select_from(found).order_by(found.c.n))
     snippets: dict[str, str] = {}
     for key, snippet in zip(owners, marked, strict=True):
@@ -734,8 +628,7 @@ def _suggest(conn, text: str, allowed: list) -> str | None:
     """Replace words found in no permitted document by the most similar word that is
     (pg_trgm), so that a suggestion never reveals a word of a document the caller may not
     read."""
-    found = [m for m in re.finditer(r"\w+", text) if m.group() not in OPERATOR_WORDS]
-    found = found[:MAX_SPELL_WORDS]
+    found = spelling_words(text)
     unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn)
     out, last = [], 0
     for match in found:

@@ -1,0 +1,58 @@
+"""Index documents and result helpers for the search index tests of both backends
+(tests/service/test_search_index_contract.py and the engine-specific modules beside it)."""
+from datetime import UTC, datetime
+
+from reachback.knowledge.index_api import IndexDoc, SearchResult
+
+COMMUNITY = ["public", "community"]
+BASE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def make_doc(key, title="", body="", *, summary="", kind="response", extra="", themes=(),
+             countries=(), date=None, principals=("community",)):
+    return IndexDoc(
+        key=key, kind=kind, ref=key.split(":", 1)[-1], title=title, summary=summary,
+        body=body, extra=extra, themes=list(themes),
+        theme_names=[t.replace("-", " ").title() for t in themes], countries=list(countries),
+        country_names=[{"SY": "Syria", "YE": "Yemen", "SS": "South Sudan"}.get(c, c)
+                       for c in countries],
+        date=date or BASE_DATE, principals=list(principals))
+
+
+def keys(result_or_hits):
+    hits = result_or_hits.hits if isinstance(result_or_hits, SearchResult) else result_or_hits
+    return [h.key for h in hits]
+
+
+def facet(result, name):
+    return dict(result.facets[name])
+
+
+def mixed_docs() -> list[IndexDoc]:
+    """A community response and a restricted briefing (user 5 and facilitators only)."""
+    return [
+        make_doc("response:RB-1", "Ceasefire monitoring in Idlib",
+                 "Community monitors reported violations.", themes=["ceasefires"],
+                 countries=["SY"]),
+        make_doc("response:RB-2", "Ceasefire secret channel",
+                 "Exfiltration routes for the ceasefire negotiators are confidential.",
+                 summary="Exfiltration plan.", themes=["security"], countries=["YE"],
+                 kind="briefing", date=BASE_DATE.replace(year=2027),
+                 principals=["user:5", "role:facilitator"]),
+    ]
+
+
+def catalogue_docs() -> list[IndexDoc]:
+    """Five documents of several kinds, themes, countries and years."""
+    return [
+        make_doc("response:RB-1", "Ceasefire A", themes=["ceasefires", "security"],
+                 countries=["SY"], date=BASE_DATE.replace(year=2024)),
+        make_doc("response:RB-2", "Ceasefire B", themes=["ceasefires"], countries=["YE"],
+                 date=BASE_DATE.replace(year=2025)),
+        make_doc("document:3", "Ceasefire C", kind="guidance", themes=["ceasefires", "gender"],
+                 countries=["SY", "YE"], date=BASE_DATE.replace(year=2025, month=6)),
+        make_doc("document:4", "Ceasefire D", kind="briefing", themes=["security"],
+                 countries=["SS"], date=BASE_DATE.replace(year=2026)),
+        make_doc("document:5", "Water access", kind="briefing", themes=["water"],
+                 countries=["SS"], date=BASE_DATE.replace(year=2023)),
+    ]
