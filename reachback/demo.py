@@ -199,6 +199,8 @@ def _announce(echo, content: demo_loader.DemoContent, passwords: dict[str, str],
                  "instance/demo-accounts.txt.")
     lines.append(CODE_HINT)
     path = Path(current_app.instance_path) / "demo-accounts.txt"
+    # A PostgreSQL deployment may have no instance folder yet: nothing else needed one.
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
         fh.write(f"# {CODE_HINT}\n")
         fh.write("\n".join(f"{email}\t{pw}\t{keys.get(email, '')}".rstrip()
