@@ -104,7 +104,7 @@ def _share() -> float:
     return setting("SLA_WARNING_SHARE")
 
 
-def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
+def point_at_share(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
     """The moment `share` of the business time from `start` to `due` has passed."""
     seconds = business_seconds_between(cal, start, due)
     if seconds <= 0:  # no working time at all before the due time: share the wall-clock time
@@ -112,7 +112,7 @@ def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) 
     return min(add_business_time(cal, start, seconds * share), due)
 
 
-def _shift(cal: BusinessCalendar, moment, paused: datetime, seconds: float, always=False):
+def shift_later(cal: BusinessCalendar, moment, paused: datetime, seconds: float, always=False):
     """Move a point later by `seconds` of business time, if it still lay ahead at the pause."""
     if moment is None or (moment <= paused and not always):
         return moment
@@ -136,7 +136,7 @@ def on_submitted(query) -> None:
     if query.needed_by is not None:
         closing = closing_time_on_or_before(cal, query.needed_by)
         if closing < due:
-            due, warn, driven = closing, _point(cal, start, closing, share), True
+            due, warn, driven = closing, point_at_share(cal, start, closing, share), True
     query.resolution_due_at, query.resolution_warn_at = due, warn
     query.deadline_driven = driven
     query.triage_met_at = query.resolution_met_at = query.paused_at = None
@@ -168,15 +168,15 @@ def on_resumed(query) -> None:
         return
     for target in ("triage", "resolution"):
         if getattr(query, f"{target}_met_at") is None:
-            due = _shift(cal, getattr(query, f"{target}_due_at"), paused, spent, always=True)
+            due = shift_later(cal, getattr(query, f"{target}_due_at"), paused, spent, always=True)
             setattr(query, f"{target}_due_at", due)
             setattr(query, f"{target}_warn_at",
-                    _shift(cal, getattr(query, f"{target}_warn_at"), paused, spent))
+                    shift_later(cal, getattr(query, f"{target}_warn_at"), paused, spent))
     for a in query.assignments:
         if a.status in OPEN_ASSIGNMENT and a.answered_at is None:
-            a.due_at = _shift(cal, a.due_at, paused, spent, always=True)
-            a.warn_at = _shift(cal, a.warn_at, paused, spent)
-            a.remind_at = _shift(cal, a.remind_at, paused, spent)
+            a.due_at = shift_later(cal, a.due_at, paused, spent, always=True)
+            a.warn_at = shift_later(cal, a.warn_at, paused, spent)
+            a.remind_at = shift_later(cal, a.remind_at, paused, spent)
 
 
 def on_assigned(assignment) -> None:
@@ -193,8 +193,8 @@ def on_assigned(assignment) -> None:
         assignment.remind_at = add_business_time(cal, start, budget * REMINDER_SHARE)
         assignment.warn_at = add_business_time(cal, start, budget * share)
     else:
-        assignment.remind_at = _point(cal, start, assignment.due_at, REMINDER_SHARE)
-        assignment.warn_at = _point(cal, start, assignment.due_at, share)
+        assignment.remind_at = point_at_share(cal, start, assignment.due_at, REMINDER_SHARE)
+        assignment.warn_at = point_at_share(cal, start, assignment.due_at, share)
     if assignment.id is not None:  # asked again after a decline: the reminders start afresh
         db.session.execute(SlaMark.__table__.delete().where(
             SlaMark.kind == "assignment", SlaMark.object_id == assignment.id))
