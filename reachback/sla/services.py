@@ -585,15 +585,24 @@ def _check_name(name: str, calendar: Calendar | None, errors: dict) -> None:
         errors["name"] = "Another calendar has this name."
 
 
-def create_calendar(user, name: str, timezone: str, working_days, intervals: str) -> Calendar:
-    """A new calendar (working_days: weekday numbers, 0 = Monday). Admins only; Invalid."""
+def _valid_calendar(user, calendar: Calendar | None, name: str, timezone: str, working_days,
+                    intervals: str) -> tuple[str, str, str, str]:
+    """Admins only: the cleaned name, timezone, working days and intervals of a new (`calendar`
+    None) or changed calendar; Invalid with every field's error at once."""
     _require_admin(user)
     errors: dict[str, str] = {}
     name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
                                                      errors)
-    _check_name(name, None, errors)
+    _check_name(name, calendar, errors)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
+    return name, timezone, days, intervals
+
+
+def create_calendar(user, name: str, timezone: str, working_days, intervals: str) -> Calendar:
+    """A new calendar (working_days: weekday numbers, 0 = Monday). Admins only; Invalid."""
+    name, timezone, days, intervals = _valid_calendar(user, None, name, timezone, working_days,
+                                                      intervals)
     calendar = Calendar(name=name, timezone=timezone, working_days=days, intervals=intervals)
     db.session.add(calendar)
     db.session.flush()
@@ -604,13 +613,8 @@ def create_calendar(user, name: str, timezone: str, working_days, intervals: str
 def update_calendar(user, calendar: Calendar, *, name: str, timezone: str, working_days,
                     intervals: str) -> Calendar:
     """Change a calendar; due times already set keep their value. Admins only; Invalid."""
-    _require_admin(user)
-    errors: dict[str, str] = {}
-    name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
-                                                     errors)
-    _check_name(name, calendar, errors)
-    if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+    name, timezone, days, intervals = _valid_calendar(user, calendar, name, timezone,
+                                                      working_days, intervals)
     if calendar.name != name:  # queries name the calendar their due times were computed in
         db.session.execute(FieldQuery.__table__.update()
                            .where(FieldQuery.sla_calendar == calendar.name)
