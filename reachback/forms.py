@@ -14,6 +14,10 @@ from .widgets import QuickSelect
 
 INVALID_INPUT = "reachback.invalid_input"
 
+# The visibility choices the query, library and response forms word alike.
+COMMUNITY_CHOICE = SelectChoice("community", "Community: every signed-in member")
+PUBLIC_CHOICE = SelectChoice("public", "Public: anyone, without an account (the open library)")
+
 
 def mark_invalid() -> None:
     """This request carried input the app refused: its re-rendered page answers 422."""

@@ -16,7 +16,15 @@ from wtforms.widgets import DateInput
 
 from .. import lengths
 from ..files.services import ACCEPT_DOCUMENT
-from ..forms import Form, countries_field, country_choices, theme_choices, themes_field
+from ..forms import (
+    COMMUNITY_CHOICE,
+    PUBLIC_CHOICE,
+    Form,
+    countries_field,
+    country_choices,
+    theme_choices,
+    themes_field,
+)
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
@@ -27,8 +35,8 @@ KIND_LABELS = DOCUMENT_KIND_LABELS
 KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
 VISIBILITY_CHOICES = [
     SelectChoice("restricted", "Restricted: facilitators and administrators only"),
-    SelectChoice("community", "Community: every signed-in member"),
-    SelectChoice("public", "Public: anyone, without an account (the open library)"),
+    COMMUNITY_CHOICE,
+    PUBLIC_CHOICE,
 ]
 
 

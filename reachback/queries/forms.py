@@ -20,7 +20,7 @@ from .. import lengths
 from ..bounded import bounded_id
 from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
-from ..forms import Form, mark_invalid, theme_choices
+from ..forms import COMMUNITY_CHOICE, Form, mark_invalid, theme_choices
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -29,7 +29,7 @@ PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal")
                     SelectChoice("high", "High"), SelectChoice("urgent", "Urgent")]
 CONFIDENTIALITY_CHOICES = [
     SelectChoice("restricted", "Restricted: only you, the facilitators and the experts they ask"),
-    SelectChoice("community", "Community: every signed-in member"),
+    COMMUNITY_CHOICE,
 ]
 CLOSE_REASON_LABELS = {"declined": "Declined", "out_of_scope": "Out of scope",
                        "duplicate": "Duplicate", "withdrawn": "Withdrawn"}

@@ -4,13 +4,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
-from ..forms import Form
+from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form
 from ..lengths import Capped
 
 VISIBILITY_CHOICES = [
     SelectChoice("restricted", "Restricted: the requester, the contributing experts and staff"),
-    SelectChoice("community", "Community: every signed-in member"),
-    SelectChoice("public", "Public: anyone, without an account (the open library)"),
+    COMMUNITY_CHOICE,
+    PUBLIC_CHOICE,
 ]
 
 
