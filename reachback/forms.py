@@ -19,6 +19,12 @@ COMMUNITY_CHOICE = SelectChoice("community", "Community: every signed-in member"
 PUBLIC_CHOICE = SelectChoice("public", "Public: anyone, without an account (the open library)")
 
 
+def visibility_choices(restricted: str) -> list[SelectChoice]:
+    """Restricted (to whom: `restricted`), community or public: what may be published."""
+    return [SelectChoice("restricted", f"Restricted: {restricted}"), COMMUNITY_CHOICE,
+            PUBLIC_CHOICE]
+
+
 def mark_invalid() -> None:
     """This request carried input the app refused: its re-rendered page answers 422."""
     if has_request_context():  # on the request itself: `g` may outlive it (an app context)

@@ -17,13 +17,12 @@ from wtforms.widgets import DateInput
 from .. import lengths
 from ..files.services import ACCEPT_DOCUMENT
 from ..forms import (
-    COMMUNITY_CHOICE,
-    PUBLIC_CHOICE,
     Form,
     countries_field,
     country_choices,
     theme_choices,
     themes_field,
+    visibility_choices,
 )
 from ..lengths import Capped
 from ..models_base import utcnow
@@ -33,11 +32,7 @@ from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
 KIND_LABELS = DOCUMENT_KIND_LABELS
 KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
-VISIBILITY_CHOICES = [
-    SelectChoice("restricted", "Restricted: facilitators and administrators only"),
-    COMMUNITY_CHOICE,
-    PUBLIC_CHOICE,
-]
+VISIBILITY_CHOICES = visibility_choices("facilitators and administrators only")
 
 
 class DocumentForm(Form):
