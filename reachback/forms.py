@@ -1,16 +1,28 @@
 """The base of every form: a submission that fails validation marks the request, so that the
 page showing the errors answers 422 (see web._invalid_input_status), not 200. And the theme
-and country choices the forms share."""
+and country choices and fields the forms share."""
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
 from .accounts.models import Theme
 from .countries import countries
 from .extensions import db
+from .widgets import QuickSelect
 
 INVALID_INPUT = "reachback.invalid_input"
+
+# The visibility choices the query, library and response forms word alike.
+COMMUNITY_CHOICE = SelectChoice("community", "Community: every signed-in member")
+PUBLIC_CHOICE = SelectChoice("public", "Public: anyone, without an account (the open library)")
+
+
+def visibility_choices(restricted: str) -> list[SelectChoice]:
+    """Restricted (to whom: `restricted`), community or public: what may be published."""
+    return [SelectChoice("restricted", f"Restricted: {restricted}"), COMMUNITY_CHOICE,
+            PUBLIC_CHOICE]
 
 
 def mark_invalid() -> None:
@@ -52,3 +64,15 @@ def theme_choices(first: str | None = None, whole: str = "all") -> list[SelectCh
 def country_choices(first: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", first)] if first else []
     return choices + [SelectChoice(code, name) for code, name in countries().items()]
+
+
+def themes_field(label: str) -> SelectMultipleField:
+    """A searchable choice of any number of themes."""
+    return SelectMultipleField(label, choices=lambda: theme_choices(),
+                               widget=QuickSelect(multiple=True), render_kw={"size": 10})
+
+
+def countries_field(label: str) -> SelectMultipleField:
+    """A searchable choice of any number of countries."""
+    return SelectMultipleField(label, choices=lambda: country_choices(),
+                               widget=QuickSelect(multiple=True), render_kw={"size": 8})

@@ -21,6 +21,13 @@ ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitat
                "admin": "Administrator"}
 
 
+def current_password_field(field_id: str) -> PasswordField:
+    """The account's password, asked again before a sensitive change."""
+    return PasswordField("Current password", id=field_id,
+                         validators=[DataRequired(), Length(max=1024)],
+                         render_kw={"autocomplete": "current-password"})
+
+
 class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
@@ -40,9 +47,7 @@ class TokenForm(Form):
 
     token_name = StringField("Token name", validators=[DataRequired(), Capped(lengths.LABEL)],
                        description="What the token is for, e.g. “reporting script”.")
-    current_password = PasswordField("Current password", id="tk-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = current_password_field("tk-current")
     code = StringField("Two-factor code", id="tk-code", validators=[Length(max=64)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                                   "spellcheck": "false", "autocapitalize": "off"},
@@ -65,9 +70,7 @@ class NewPasswordForm(Form):
 
 
 class PasswordChangeForm(NewPasswordForm):
-    current_password = PasswordField("Current password", id="pw-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = current_password_field("pw-current")
 
 
 class CodeForm(Form):
@@ -81,9 +84,7 @@ class CodeForm(Form):
 class TwoFactorForm(Form):
     """Set up, renew recovery codes, turn off: each asks for the password again."""
 
-    current_password = PasswordField("Current password", id="tf-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = current_password_field("tf-current")
 
 
 class ForgotPasswordForm(Form):
@@ -108,9 +109,7 @@ class EmailChangeForm(Form):
     email = EmailField("New e-mail address", id="em-email",
                        validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
-    current_password = PasswordField("Current password", id="em-current",
-                                     validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = current_password_field("em-current")
 
 
 class AuditFilterForm(Form):

@@ -9,7 +9,7 @@ from ..web import submit
 from . import invitations, limits
 from .forms import ROLE_LABELS, InviteForm
 from .models import ROLES
-from .views import choose_password, invalid_link, no_store
+from .views import choose_password, no_store
 
 bp = Blueprint("invitations", __name__)
 bp.after_request(no_store)
@@ -39,9 +39,7 @@ def new():
 @limits.limited("RATELIMIT_LINK", limits.link_token)
 def accept(token):
     invitation = invitations.invitation_for(token)
-    if invitation is None:
-        return invalid_link()
     return choose_password(
-        invitation.user, lambda password: invitations.accept(invitation, password),
+        invitation.user if invitation is not None else None, lambda password: invitations.accept(invitation, password),
         "Welcome to Reachback", "Set my password",
         "Your password is set. Sign in with your e-mail address and it.")

@@ -22,12 +22,21 @@ from ..models_base import UTCDateTime, utcnow
 ROLES = ("member", "expert", "facilitator", "admin")
 ORG_KINDS = ("government", "multilateral", "implementing_partner", "ngo", "academic")
 
-user_themes = Table(
-    "user_themes",
-    db.metadata,
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+
+def theme_links(name: str, owner_id: str, owner_key: str,
+                theme_ondelete: str | None = "CASCADE") -> Table:
+    """The association table `name` between an owner (its id column `owner_id`, referring to
+    `owner_key`) and its themes; deleting the owner deletes its links."""
+    return Table(
+        name,
+        db.metadata,
+        Column(owner_id, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        Column("theme_id", ForeignKey("themes.id", ondelete=theme_ondelete), primary_key=True,
+               index=True),
+    )
+
+
+user_themes = theme_links("user_themes", "user_id", "users.id")
 
 
 class Organisation(db.Model):

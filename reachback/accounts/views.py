@@ -269,8 +269,6 @@ def forgot_password():
 @limits.limited("RATELIMIT_LINK", limits.link_token)
 def reset_password(token):
     user = resets.user_for_reset(token)
-    if user is None:
-        return invalid_link()
     return choose_password(
         user, lambda password: resets.reset_password(user, password),
         "Choose a new password", "Change password",
@@ -280,7 +278,10 @@ def reset_password(token):
 
 def choose_password(user, save, title: str, button: str, done: str):
     """The page of an e-mailed link that sets a password: save(password) on a valid form,
-    then on to the sign-in page with the message `done`."""
+    then on to the sign-in page with the message `done`; invalid_link() when the link found
+    no account (`user` None)."""
+    if user is None:
+        return invalid_link()
     form = NewPasswordForm()
     if form.validate_on_submit():
         saved = submit(form, lambda: save(form.new_password.data), done, url_for("auth.login"))

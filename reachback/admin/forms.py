@@ -5,7 +5,6 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import lengths
 from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
 from ..accounts.models import ROLES
-from ..forms import Form, country_choices, theme_choices
+from ..forms import Form, countries_field, country_choices, themes_field
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
@@ -26,12 +25,8 @@ class UserForm(Form):
         "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
     organisation = StringField("Organisation", validators=[Capped(lengths.NAME)])
     country = SelectField("Country", choices=lambda: country_choices("—"), widget=QuickSelect())
-    themes = SelectMultipleField("Expertise themes", choices=lambda: theme_choices(),
-                                 widget=QuickSelect(multiple=True),
-                                 render_kw={"size": 10})
-    countries = SelectMultipleField("Expertise countries", choices=lambda: country_choices(),
-                                    widget=QuickSelect(multiple=True),
-                                    render_kw={"size": 8})
+    themes = themes_field("Expertise themes")
+    countries = countries_field("Expertise countries")
     languages = StringField("Languages", validators=[Capped(lengths.LABEL)])
     away_until = DateField("Away until", validators=[Optional(), InWindow()])
 

@@ -26,6 +26,20 @@ def _query_out(query):
     return jsonify(s.Query.dump(query, user=current_api_user()))
 
 
+def _query_request(ref, required=True):
+    """The acting user, the query `ref` they may see (404 otherwise) and the request body."""
+    user, body = current_api_user(), request_body(required=required)
+    return user, qs.get_query(user, ref), body
+
+
+def _message_action(ref, act):
+    """Hand the body's message to `act(user, query, message)`, commit, return the query."""
+    user, query, body = _query_request(ref)
+    act(user, query, s.MessageInput.parse(body).message)
+    db.session.commit()
+    return _query_out(query)
+
+
 # --- who and what -------------------------------------------------------------------
 
 @bp.get("/me")
@@ -65,20 +79,12 @@ def query(ref):
 
 @bp.post("/queries/<ref>/clarification")
 def ask_clarification(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
-    qs.ask_clarification(user, query, s.MessageInput.parse(body).message)
-    db.session.commit()
-    return _query_out(query)
+    return _message_action(ref, qs.ask_clarification)
 
 
 @bp.post("/queries/<ref>/replies")
 def reply(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
-    qs.reply_to_clarification(user, query, s.MessageInput.parse(body).message)
-    db.session.commit()
-    return _query_out(query)
+    return _message_action(ref, qs.reply_to_clarification)
 
 
 @bp.get("/queries/<ref>/suggested-experts")
@@ -90,8 +96,7 @@ def suggested_experts(ref):
 
 @bp.post("/queries/<ref>/assignments")
 def assign_expert(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
+    user, query, body = _query_request(ref)
     data = s.AssignmentInput.parse(body)
     expert = find_user_by_email(data.expert) if data.expert.strip() else None
     assignment = qs.assign_expert(user, query, expert, due_at=data.due_at)
@@ -119,8 +124,7 @@ def decline_assignment(assignment_id):
 
 @bp.post("/queries/<ref>/contributions")
 def add_contribution(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
+    user, query, body = _query_request(ref)
     contribution = qs.add_contribution(user, query, s.ContributionInput.parse(body).body)
     db.session.commit()
     return _created(s.Contribution.dump(contribution),
@@ -129,8 +133,7 @@ def add_contribution(ref):
 
 @bp.post("/queries/<ref>/close")
 def close_query(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
+    user, query, body = _query_request(ref)
     data = s.CloseInput.parse(body)
     qs.close_query(user, query, data.reason, duplicate_of=data.duplicate_of, note=data.note)
     db.session.commit()
@@ -148,8 +151,7 @@ def events(ref):
 
 @bp.put("/queries/<ref>/response")
 def save_response(ref):
-    user, body = current_api_user(), request_body()
-    query = qs.get_query(user, ref)
+    user, query, body = _query_request(ref)
     data = s.ResponseInput.parse(body)
     response = ss.save_draft(user, query, data.title, data.summary, data.body, note=data.note)
     db.session.commit()
@@ -158,8 +160,7 @@ def save_response(ref):
 
 @bp.post("/queries/<ref>/publish")
 def publish(ref):
-    user, body = current_api_user(), request_body(required=False)
-    query = qs.get_query(user, ref)
+    user, query, body = _query_request(ref, required=False)
     # Without a choice, the page's default (the query's readers): one rule, in the service.
     chosen = s.PublishInput.parse(body).visibility
     visibility = chosen if chosen is not None else ss.default_visibility(query)

@@ -8,7 +8,6 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -17,7 +16,14 @@ from wtforms.widgets import DateInput
 
 from .. import lengths
 from ..files.services import ACCEPT_DOCUMENT
-from ..forms import Form, country_choices, theme_choices
+from ..forms import (
+    Form,
+    countries_field,
+    country_choices,
+    theme_choices,
+    themes_field,
+    visibility_choices,
+)
 from ..lengths import Capped
 from ..models_base import utcnow
 from ..queries.forms import Marked
@@ -26,11 +32,7 @@ from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
 KIND_LABELS = DOCUMENT_KIND_LABELS
 KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
-VISIBILITY_CHOICES = [
-    SelectChoice("restricted", "Restricted: facilitators and administrators only"),
-    SelectChoice("community", "Community: every signed-in member"),
-    SelectChoice("public", "Public: anyone, without an account (the open library)"),
-]
+VISIBILITY_CHOICES = visibility_choices("facilitators and administrators only")
 
 
 class DocumentForm(Form):
@@ -38,12 +40,8 @@ class DocumentForm(Form):
     kind = SelectField("Kind of document", choices=KIND_CHOICES, default="briefing")
     summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
     date = StringField("Date of the document", validators=[Marked()], widget=DateInput())
-    themes = SelectMultipleField("Themes", choices=lambda: theme_choices(),
-                                 widget=QuickSelect(multiple=True),
-                                 render_kw={"size": 10})
-    countries = SelectMultipleField("Countries", choices=lambda: country_choices(),
-                                    widget=QuickSelect(multiple=True),
-                                    render_kw={"size": 8})
+    themes = themes_field("Themes")
+    countries = countries_field("Countries")
     visibility = RadioField("Who may read it", choices=VISIBILITY_CHOICES, default="community")
     file = FileField("File", render_kw={"accept": ACCEPT_DOCUMENT})
 

@@ -1,18 +1,9 @@
 """Library documents (briefing papers, guidance notes, ...), and the search index's outbox (the
 changes waiting to be applied to it)."""
-from sqlalchemy import (
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import deferred, relationship
 
-from ..accounts.models import Theme, User
+from ..accounts.models import Theme, User, theme_links
 from ..extensions import db
 from ..files.models import Attachment
 from ..models_base import UTCDateTime, utcnow
@@ -23,12 +14,7 @@ DOCUMENT_KIND_LABELS = {"briefing": "Briefing paper", "guidance": "Guidance note
                         "discussion": "Discussion summary", "other": "Other document"}
 DOCUMENT_VISIBILITIES = ("restricted", "community", "public")
 
-document_themes = Table(
-    "document_themes",
-    db.metadata,
-    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+document_themes = theme_links("document_themes", "document_id", "documents.id")
 
 
 class DocumentCountry(db.Model):

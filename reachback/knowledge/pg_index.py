@@ -78,26 +78,8 @@ from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
-from .index_api import (
-    EXCERPT_CHARS,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    PROGRESS_EVERY,
-    SNIPPET_CHARS,
-    Clause,
-    Hit,
-    IndexBusy,
-    IndexDoc,
-    IndexMissing,
-    SearchResult,
-    clip,
-    empty_facets,
-    parse_query,
-    spell_words,
-    spelling_words,
-    truncate,
-    windows,
-)
+from . import index_api  # helpers and limits shared with index.py, named by module
+from .index_api import Clause, Hit, IndexBusy, IndexDoc, IndexMissing, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +294,7 @@ class PgSearchIndex:
                 if len(batch) == WRITE_BATCH:
                     _write(conn, batch, seen)
                     batch = []
-                if progress and count % PROGRESS_EVERY == 0:
+                if progress and count % index_api.PROGRESS_EVERY == 0:
                     progress(count)
             _write(conn, batch, seen)
             conn.execute(pg_insert(state).values(id=1, built_at=utcnow())
@@ -353,11 +335,11 @@ class PgSearchIndex:
                sort: str = "relevance", exclude_kinds: Iterable[str] = ()) -> SearchResult:
         principals = [p for p in principals if p]
         page = max(1, int(page))
-        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-        text, message = clip(_clean(text or ""))
+        per_page = min(max(1, int(per_page)), index_api.MAX_PER_PAGE)
+        text, message = index_api.clip(_clean(text or ""))
         with self._reading() as conn:
             if not principals:
-                return SearchResult([], 0, page, per_page, empty_facets(), None, message)
+                return SearchResult([], 0, page, per_page, index_api.empty_facets(), None, message)
             kinds = [k for k in exclude_kinds if k]
             allowed = _allowed(principals, filters, kinds)
             if text.strip():
@@ -383,7 +365,7 @@ class PgSearchIndex:
         its SIMILAR_TERMS words that the fewest documents hold (the rarer, the more telling),
         ranked like a search."""
         principals = [p for p in principals if p]
-        text, _ = clip(_clean(text or ""), MAX_QUERY_CHARS * 10)
+        text, _ = index_api.clip(_clean(text or ""), index_api.MAX_QUERY_CHARS * 10)
         with self._reading() as conn:
             if not principals or not text.strip():
                 return []
@@ -444,7 +426,7 @@ def parse(text: str) -> Query:
     need not, so it is given the clauses to include joined by OR, and those to leave out
     each with its minus sign, and the two are joined by && (given `a OR b -c` at once, it
     would read a OR (b AND NOT c))."""
-    parsed = parse_query(text)
+    parsed = index_api.parse_query(text)
     include = " OR ".join(_websearch(clause) for clause in parsed.include)
     exclude = " ".join("-" + _websearch(clause) for clause in parsed.exclude)
     rank = _websearch_to_tsquery(include) if include else None
@@ -550,7 +532,7 @@ def _facets(conn, where: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         .group_by(countries.c.value),
     )).all()
     total = next(count for name, _value, count in rows if name == "total")
-    facets = empty_facets()
+    facets = index_api.empty_facets()
     for name, value, count in rows:
         if name != "total":
             facets[name].append((value, count))
@@ -584,8 +566,8 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
     snippets = _snippets(conn, query, stems, rows)
     return [Hit(key=row.key, kind=row.kind, ref=row.ref, title=row.title, summary=row.summary,
                 score=float(row.score or 0.0), date=row.date,
-                highlights=snippets.get(row.key) or html.escape(truncate(row.summary,
-                                                                        SNIPPET_CHARS)))
+                highlights=snippets.get(row.key) or html.escape(
+                    index_api.truncate(row.summary, index_api.SNIPPET_CHARS)))
             for row in rows]
 
 
@@ -600,7 +582,7 @@ def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
     owners, texts = [], []
     for row in rows:
         text_ = f"{row.summary}\n\n{row.excerpt}" if row.summary else row.excerpt
-        for window in windows(text_, set(stems)):
+        for window in index_api.windows(text_, set(stems)):
             owners.append(row.key)
             # ts_headline's parser drops what looks like an HTML tag: hide "<" and ">".
             texts.append(window.translate(HIDE_TAGS))
@@ -628,7 +610,7 @@ def _suggest(conn, text: str, allowed: list) -> str | None:
     """Replace words found in no permitted document by the most similar word that is
     (pg_trgm), so that a suggestion never reveals a word of a document the caller may not
     read."""
-    found = spelling_words(text)
+    found = index_api.spelling_words(text)
     unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn)
     out, last = [], 0
     for match in found:
@@ -696,7 +678,7 @@ def _write(conn, docs: list[IndexDoc], seen: set[str] | None = None) -> None:
     if not docs:
         return
     conn.execute(UPSERT, [_row(doc) for doc in docs])
-    new = set().union(*(spell_words(doc) for doc in docs))
+    new = set().union(*(index_api.spell_words(doc) for doc in docs))
     new = {w for w in new if len(w) <= MAX_WORD_CHARS}
     if seen is not None:
         new -= seen
@@ -711,7 +693,7 @@ def _row(doc: IndexDoc) -> dict:
     names = " ; ".join(_clean(name) for name in [*doc.theme_names, *doc.country_names])
     return dict(
         key=doc.key, kind=doc.kind, ref=doc.ref, title=_clean(doc.title or ""),
-        summary=summary, excerpt=body[:EXCERPT_CHARS],
+        summary=summary, excerpt=body[:index_api.EXCERPT_CHARS],
         themes=list(doc.themes or ()), countries=list(doc.countries or ()),
         principals=list(doc.principals or ()), year=_utc(doc.date).year, date=doc.date,
         labels=f"{summary}\n\n{names}", body=body, extra=_clean(doc.extra or ""),

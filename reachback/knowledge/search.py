@@ -307,9 +307,15 @@ def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
     return themes, people
 
 
-def _stream(stmt, batch: int) -> Iterator[list]:
+def _linked_batches(stmt, refs: list[str] | None, batch: int,
+                    experts: bool) -> Iterator[tuple[list, dict, dict]]:
+    """The rows of `stmt` (only those of the queries `refs`, when given) in batches, each
+    with its queries' theme ids and, when `experts`, active experts' ids (see _links)."""
+    if refs is not None:
+        stmt = stmt.where(FieldQuery.reference.in_(refs))
     result = db.session.execute(stmt.execution_options(yield_per=batch))
-    yield from result.partitions()
+    for rows in result.partitions():
+        yield rows, *_links([row.id for row in rows], experts=experts)
 
 
 def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
@@ -320,11 +326,8 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
                        ConsolidatedResponse.query_id == FieldQuery.id)
             .where(ConsolidatedResponse.status == "published")
             .order_by(ConsolidatedResponse.id))
-    if refs is not None:
-        stmt = stmt.where(FieldQuery.reference.in_(refs))
     themes = _themes_by_id()
-    for rows in _stream(stmt, batch):
-        theme_ids, experts = _links([row.id for row in rows], experts=True)
+    for rows, theme_ids, experts in _linked_batches(stmt, refs, batch, experts=True):
         for row in rows:
             r = _ResponseText(*row)
             yield _response_doc(r, theme_ids.get(r.query_id, ()),
@@ -334,11 +337,8 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
 def _open_query_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
     stmt = (select(*_QUERY_COLUMNS).where(FieldQuery.status.in_(OPEN_STATUSES))
             .order_by(FieldQuery.id))
-    if refs is not None:
-        stmt = stmt.where(FieldQuery.reference.in_(refs))
     themes = _themes_by_id()
-    for rows in _stream(stmt, batch):
-        theme_ids, _ = _links([row.id for row in rows], experts=False)
+    for rows, theme_ids, _ in _linked_batches(stmt, refs, batch, experts=False):
         for row in rows:
             q = _QueryText(*row)
             yield _open_query_doc(q, theme_ids.get(q.query_id, ()), themes)

@@ -20,7 +20,7 @@ from .. import lengths
 from ..bounded import bounded_id
 from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
-from ..forms import Form, mark_invalid, theme_choices
+from ..forms import COMMUNITY_CHOICE, Form, mark_invalid, theme_choices
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -29,7 +29,7 @@ PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal")
                     SelectChoice("high", "High"), SelectChoice("urgent", "Urgent")]
 CONFIDENTIALITY_CHOICES = [
     SelectChoice("restricted", "Restricted: only you, the facilitators and the experts they ask"),
-    SelectChoice("community", "Community: every signed-in member"),
+    COMMUNITY_CHOICE,
 ]
 CLOSE_REASON_LABELS = {"declined": "Declined", "out_of_scope": "Out of scope",
                        "duplicate": "Duplicate", "withdrawn": "Withdrawn"}
@@ -46,9 +46,19 @@ class Marked:
         return None
 
 
+def required_text(label: str, limit: int, **kwargs) -> TextAreaField:
+    """A text area the service requires (marked so), capped at `limit` characters."""
+    return TextAreaField(label, validators=[Marked(), Capped(limit)], **kwargs)
+
+
+def attachment_field(field_id: str) -> FileField:
+    """An optional file, checked by its content in files.services.attach_to."""
+    return FileField("Attach a file", id=field_id, render_kw={"accept": ACCEPT_ATTACHMENT})
+
+
 class QueryForm(Form):
     title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
-    question = TextAreaField("Your question", validators=[Marked(), Capped(lengths.TEXT)])
+    question = required_text("Your question", lengths.TEXT)
     context = TextAreaField("Context", validators=[Capped(lengths.TEXT)])
     purpose = TextAreaField("Purpose", validators=[Capped(lengths.TEXT)])
     country = SelectField("Country", validators=[Marked()], widget=QuickSelect())
@@ -58,8 +68,7 @@ class QueryForm(Form):
     confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
                                  default="restricted")
     # Checked by its content in files.services.attach_to, after the query is created.
-    attachment = FileField("Attach a file", id="query-attachment",
-                           render_kw={"accept": ACCEPT_ATTACHMENT})
+    attachment = attachment_field("query-attachment")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,31 +88,25 @@ class QueryForm(Form):
 
 
 class ClarifyForm(Form):
-    message = TextAreaField("Question for the requester", id="clarify-message",
-                            validators=[Marked(), Capped(lengths.TEXT)])
+    message = required_text("Question for the requester", lengths.TEXT, id="clarify-message")
 
 
 class ReplyForm(Form):
-    message = TextAreaField("Your reply", id="reply-message",
-                            validators=[Marked(), Capped(lengths.TEXT)])
-    attachment = FileField("Attach a file", id="reply-attachment",
-                           render_kw={"accept": ACCEPT_ATTACHMENT})
+    message = required_text("Your reply", lengths.TEXT, id="reply-message")
+    attachment = attachment_field("reply-attachment")
 
 
 class NoteForm(Form):
-    body = TextAreaField("Internal note", id="note-body",
-                         validators=[Marked(), Capped(lengths.TEXT)])
+    body = required_text("Internal note", lengths.TEXT, id="note-body")
 
 
 class ContributionForm(Form):
-    body = TextAreaField("Your contribution", id="contribution-body",
-                         validators=[Marked(), Capped(lengths.BODY)])
-    attachment = FileField("Attach a file", id="contribution-attachment",
-                           render_kw={"accept": ACCEPT_ATTACHMENT})
+    body = required_text("Your contribution", lengths.BODY, id="contribution-body")
+    attachment = attachment_field("contribution-attachment")
 
 
 class DeclineForm(Form):
-    reason = TextAreaField("Why do you decline?", validators=[Marked(), Capped(lengths.NOTE)])
+    reason = required_text("Why do you decline?", lengths.NOTE)
 
 
 class CloseForm(Form):

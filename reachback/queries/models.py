@@ -8,13 +8,12 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from ..accounts.models import Theme, User
+from ..accounts.models import Theme, User, theme_links
 from ..extensions import db
 from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
@@ -28,12 +27,8 @@ ASSIGNMENT_STATUSES = ("invited", "accepted", "declined", "answered", "expired",
 # Assignments whose expert still belongs to the query (sees it, may contribute).
 ACTIVE_ASSIGNMENT = ("invited", "accepted", "answered")
 
-query_themes = Table(
-    "query_themes",
-    db.metadata,
-    Column("query_id", ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
-)
+# No ondelete on the theme side: a theme that queries still use cannot be deleted.
+query_themes = theme_links("query_themes", "query_id", "queries.id", theme_ondelete=None)
 
 
 class ReferenceCounter(db.Model):

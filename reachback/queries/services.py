@@ -256,6 +256,13 @@ def accept_assignment(user, assignment) -> Assignment:
     return assignment
 
 
+def _tell_staff(query, expert, kind: str, text: str, **details) -> None:
+    """An expert's step on the query: an internal event, and a notice of the same kind to the
+    staff."""
+    record(query, expert, kind, internal=True, **details)
+    notify(staff_recipients(), kind, text, query, actor=expert)
+
+
 def decline_assignment(user, assignment, reason: str) -> Assignment:
     perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
     reason = _require_text(reason, "reason", lengths.NOTE)
@@ -264,9 +271,8 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
     assignment.status, assignment.responded_at = "declined", utcnow()
     assignment.decline_reason = reason
     query = assignment.query
-    record(query, user, "assignment_declined", internal=True, reason=reason)
-    notify(staff_recipients(), "assignment_declined",
-           f"{user.name} declined {query.reference}: {reason[:120]}", query, actor=user)
+    _tell_staff(query, user, "assignment_declined",
+                f"{user.name} declined {query.reference}: {reason[:120]}", reason=reason)
     return assignment
 
 
@@ -284,9 +290,8 @@ def add_contribution(user, query, body: str) -> Contribution:
             a.responded_at = a.responded_at or a.answered_at
             sla.on_answered(a)
     db.session.flush()
-    record(query, user, "contribution_added", internal=True, contribution=contribution.id)
-    notify(staff_recipients(), "contribution_added",
-           f"{user.name} contributed to {query.reference}", query, actor=user)
+    _tell_staff(query, user, "contribution_added",
+                f"{user.name} contributed to {query.reference}", contribution=contribution.id)
     return contribution
 
 

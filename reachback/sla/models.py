@@ -1,13 +1,5 @@
 """SLA policies per priority, working-hours calendars with holidays, and recorded SLA marks."""
-from sqlalchemy import (
-    Column,
-    Date,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import Column, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 from ..extensions import db

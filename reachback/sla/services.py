@@ -104,7 +104,7 @@ def _share() -> float:
     return setting("SLA_WARNING_SHARE")
 
 
-def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
+def point_at_share(cal: BusinessCalendar, start: datetime, due: datetime, share: float) -> datetime:
     """The moment `share` of the business time from `start` to `due` has passed."""
     seconds = business_seconds_between(cal, start, due)
     if seconds <= 0:  # no working time at all before the due time: share the wall-clock time
@@ -112,7 +112,7 @@ def _point(cal: BusinessCalendar, start: datetime, due: datetime, share: float) 
     return min(add_business_time(cal, start, seconds * share), due)
 
 
-def _shift(cal: BusinessCalendar, moment, paused: datetime, seconds: float, always=False):
+def shift_later(cal: BusinessCalendar, moment, paused: datetime, seconds: float, always=False):
     """Move a point later by `seconds` of business time, if it still lay ahead at the pause."""
     if moment is None or (moment <= paused and not always):
         return moment
@@ -136,7 +136,7 @@ def on_submitted(query) -> None:
     if query.needed_by is not None:
         closing = closing_time_on_or_before(cal, query.needed_by)
         if closing < due:
-            due, warn, driven = closing, _point(cal, start, closing, share), True
+            due, warn, driven = closing, point_at_share(cal, start, closing, share), True
     query.resolution_due_at, query.resolution_warn_at = due, warn
     query.deadline_driven = driven
     query.triage_met_at = query.resolution_met_at = query.paused_at = None
@@ -168,15 +168,15 @@ def on_resumed(query) -> None:
         return
     for target in ("triage", "resolution"):
         if getattr(query, f"{target}_met_at") is None:
-            due = _shift(cal, getattr(query, f"{target}_due_at"), paused, spent, always=True)
+            due = shift_later(cal, getattr(query, f"{target}_due_at"), paused, spent, always=True)
             setattr(query, f"{target}_due_at", due)
             setattr(query, f"{target}_warn_at",
-                    _shift(cal, getattr(query, f"{target}_warn_at"), paused, spent))
+                    shift_later(cal, getattr(query, f"{target}_warn_at"), paused, spent))
     for a in query.assignments:
         if a.status in OPEN_ASSIGNMENT and a.answered_at is None:
-            a.due_at = _shift(cal, a.due_at, paused, spent, always=True)
-            a.warn_at = _shift(cal, a.warn_at, paused, spent)
-            a.remind_at = _shift(cal, a.remind_at, paused, spent)
+            a.due_at = shift_later(cal, a.due_at, paused, spent, always=True)
+            a.warn_at = shift_later(cal, a.warn_at, paused, spent)
+            a.remind_at = shift_later(cal, a.remind_at, paused, spent)
 
 
 def on_assigned(assignment) -> None:
@@ -193,8 +193,8 @@ def on_assigned(assignment) -> None:
         assignment.remind_at = add_business_time(cal, start, budget * REMINDER_SHARE)
         assignment.warn_at = add_business_time(cal, start, budget * share)
     else:
-        assignment.remind_at = _point(cal, start, assignment.due_at, REMINDER_SHARE)
-        assignment.warn_at = _point(cal, start, assignment.due_at, share)
+        assignment.remind_at = point_at_share(cal, start, assignment.due_at, REMINDER_SHARE)
+        assignment.warn_at = point_at_share(cal, start, assignment.due_at, share)
     if assignment.id is not None:  # asked again after a decline: the reminders start afresh
         db.session.execute(SlaMark.__table__.delete().where(
             SlaMark.kind == "assignment", SlaMark.object_id == assignment.id))
@@ -585,15 +585,24 @@ def _check_name(name: str, calendar: Calendar | None, errors: dict) -> None:
         errors["name"] = "Another calendar has this name."
 
 
-def create_calendar(user, name: str, timezone: str, working_days, intervals: str) -> Calendar:
-    """A new calendar (working_days: weekday numbers, 0 = Monday). Admins only; Invalid."""
+def _valid_calendar(user, calendar: Calendar | None, name: str, timezone: str, working_days,
+                    intervals: str) -> tuple[str, str, str, str]:
+    """Admins only: the cleaned name, timezone, working days and intervals of a new (`calendar`
+    None) or changed calendar; Invalid with every field's error at once."""
     _require_admin(user)
     errors: dict[str, str] = {}
     name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
                                                      errors)
-    _check_name(name, None, errors)
+    _check_name(name, calendar, errors)
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
+    return name, timezone, days, intervals
+
+
+def create_calendar(user, name: str, timezone: str, working_days, intervals: str) -> Calendar:
+    """A new calendar (working_days: weekday numbers, 0 = Monday). Admins only; Invalid."""
+    name, timezone, days, intervals = _valid_calendar(user, None, name, timezone, working_days,
+                                                      intervals)
     calendar = Calendar(name=name, timezone=timezone, working_days=days, intervals=intervals)
     db.session.add(calendar)
     db.session.flush()
@@ -604,13 +613,8 @@ def create_calendar(user, name: str, timezone: str, working_days, intervals: str
 def update_calendar(user, calendar: Calendar, *, name: str, timezone: str, working_days,
                     intervals: str) -> Calendar:
     """Change a calendar; due times already set keep their value. Admins only; Invalid."""
-    _require_admin(user)
-    errors: dict[str, str] = {}
-    name, timezone, days, intervals = _calendar_spec(name, timezone, working_days, intervals,
-                                                     errors)
-    _check_name(name, calendar, errors)
-    if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+    name, timezone, days, intervals = _valid_calendar(user, calendar, name, timezone,
+                                                      working_days, intervals)
     if calendar.name != name:  # queries name the calendar their due times were computed in
         db.session.execute(FieldQuery.__table__.update()
                            .where(FieldQuery.sla_calendar == calendar.name)

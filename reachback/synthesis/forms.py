@@ -1,17 +1,12 @@
 """Forms of the synthesis pages: the response draft, publishing it."""
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
-from ..forms import Form
+from ..forms import Form, visibility_choices
 from ..lengths import Capped
 
-VISIBILITY_CHOICES = [
-    SelectChoice("restricted", "Restricted: the requester, the contributing experts and staff"),
-    SelectChoice("community", "Community: every signed-in member"),
-    SelectChoice("public", "Public: anyone, without an account (the open library)"),
-]
+VISIBILITY_CHOICES = visibility_choices("the requester, the contributing experts and staff")
 
 
 class DraftForm(Form):

@@ -7,10 +7,10 @@ import pytest
 from reachback.models_base import set_clock
 from reachback.sla.calendar import BusinessCalendar, business_seconds_between
 from reachback.sla.services import (
-    _point,
-    _shift,
     assignment_state,
     next_due,
+    point_at_share,
+    shift_later,
     sla_summary,
     target_state,
 )
@@ -114,21 +114,21 @@ def test_next_due_is_triage_until_met_then_resolution():
 def test_the_warning_point_is_a_share_of_the_business_time_up_to_the_due_time():
     friday_16 = MON + 4 * 24 * H + 7 * H
     due = friday_16 + 3 * 24 * H  # Monday 16:00: 1 h on Friday + 7 h on Monday = 8 h
-    assert _point(CAL, friday_16, due, 0.5) == MON + 7 * 24 * H + 3 * H  # Monday 12:00
-    assert business_seconds_between(CAL, friday_16, _point(CAL, friday_16, due, 0.75)) == 6 * 3600
+    assert point_at_share(CAL, friday_16, due, 0.5) == MON + 7 * 24 * H + 3 * H  # Monday 12:00
+    assert business_seconds_between(CAL, friday_16, point_at_share(CAL, friday_16, due, 0.75)) == 6 * 3600
 
 
 def test_a_due_time_with_no_working_time_before_it_shares_the_wall_clock():
     saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
-    assert _point(CAL, saturday, saturday + 4 * H, 0.5) == saturday + 2 * H
+    assert point_at_share(CAL, saturday, saturday + 4 * H, 0.5) == saturday + 2 * H
 
 
 def test_shift_moves_points_after_the_pause_by_business_time_and_keeps_earlier_ones():
     paused = MON + 2 * H  # Monday 11:00
-    assert _shift(CAL, MON + 7 * H, paused, 3 * 3600) == MON + 24 * H + 2 * H  # Tue 11:00
-    assert _shift(CAL, MON + H, paused, 3 * 3600) == MON + H  # passed before the pause: stays
-    assert _shift(CAL, MON + H, paused, 3 * 3600, always=True) == MON + 4 * H
-    assert _shift(CAL, None, paused, 3600) is None
+    assert shift_later(CAL, MON + 7 * H, paused, 3 * 3600) == MON + 24 * H + 2 * H  # Tue 11:00
+    assert shift_later(CAL, MON + H, paused, 3 * 3600) == MON + H  # passed before the pause: stays
+    assert shift_later(CAL, MON + H, paused, 3 * 3600, always=True) == MON + 4 * H
+    assert shift_later(CAL, None, paused, 3600) is None
 
 
 # --- the relative due text ---------------------------------------------------------------
