@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .accounts.models import Theme
 from .countries import countries
@@ -76,3 +77,10 @@ def countries_field(label: str) -> SelectMultipleField:
     """A searchable choice of any number of countries."""
     return SelectMultipleField(label, choices=lambda: country_choices(),
                                widget=QuickSelect(multiple=True), render_kw={"size": 8})
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (the _macros.field macro renders a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -5,15 +5,13 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import lengths
-from ..forms import Form
+from ..forms import Form, MultiCheckboxField
 from ..lengths import Capped
 from ..timebounds import InWindow
 
@@ -90,13 +88,6 @@ class TwoFactorForm(Form):
 class ForgotPasswordForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes (the _macros.field macro renders a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class InviteForm(Form):

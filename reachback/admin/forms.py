@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import lengths
-from ..accounts.forms import ROLE_LABELS, MultiCheckboxField
+from ..accounts.forms import ROLE_LABELS
 from ..accounts.models import ROLES
-from ..forms import Form, countries_field, country_choices, themes_field
+from ..forms import Form, MultiCheckboxField, countries_field, country_choices, themes_field
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect

@@ -4,9 +4,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from .. import lengths
-from ..admin.forms import MultiCheckboxField
 from ..bounded import BoundedIntegerField, bounded_id
-from ..forms import Form
+from ..forms import Form, MultiCheckboxField
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
