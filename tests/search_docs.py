@@ -2,6 +2,8 @@
 (tests/service/test_search_index_contract.py and the engine-specific modules beside it)."""
 from datetime import UTC, datetime
 
+import pytest
+
 from reachback.knowledge.index_api import IndexDoc, SearchResult
 
 COMMUNITY = ["public", "community"]
@@ -56,3 +58,16 @@ def catalogue_docs() -> list[IndexDoc]:
         make_doc("document:5", "Water access", kind="briefing", themes=["water"],
                  countries=["SS"], date=BASE_DATE.replace(year=2023)),
     ]
+
+
+def rebuild_that_fails_midway(idx) -> None:
+    """A rebuild whose source fails halfway raises, and the old index still answers."""
+    idx.apply([make_doc("document:old", "Ceasefire")], [])
+
+    def broken():
+        yield make_doc("document:1", "Ceasefire")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        idx.rebuild(broken())
+    assert keys(idx.search("ceasefire", COMMUNITY)) == ["document:old"]

@@ -16,7 +16,7 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 
 from reachback.knowledge.index import IndexMissing, SearchIndex
-from tests.search_docs import COMMUNITY, keys, make_doc
+from tests.search_docs import COMMUNITY, keys, make_doc, rebuild_that_fails_midway
 
 
 @pytest.fixture
@@ -74,15 +74,7 @@ def test_rebuild_streams_and_swaps_atomically(idx, tmp_path):
 
 
 def test_failed_rebuild_leaves_only_the_old_folder(idx, tmp_path):
-    idx.apply([make_doc("document:old", "Ceasefire")], [])
-
-    def broken():
-        yield make_doc("document:1", "Ceasefire")
-        raise RuntimeError("database went away")
-
-    with pytest.raises(RuntimeError):
-        idx.rebuild(broken())
-    assert keys(idx.search("ceasefire", COMMUNITY)) == ["document:old"]
+    rebuild_that_fails_midway(idx)
     assert sorted(os.listdir(tmp_path)) == ["index"]
 
 
