@@ -5,7 +5,7 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 TSTAMP  := .venv/.installed-test
 
-.PHONY: help run test test-postgres test-faketime check lint demo upgrade clean chromium vnu screenshots bench-data bench
+.PHONY: help translations run test test-postgres test-faketime check lint demo upgrade clean chromium vnu screenshots bench-data bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -22,7 +22,21 @@ $(TSTAMP): setup.cfg pyproject.toml | .venv
 	$(PIP) install -q -e '.[test]'
 	touch $(STAMP) $@
 
-run: $(STAMP)  ## set up, upgrade the database, load the demo into an empty one, serve on :5000
+# Compiled catalogues (.mo) are made from the .po sources kept in git.
+PO      := $(wildcard reachback/translations/*/LC_MESSAGES/messages.po)
+MO      := $(PO:.po=.mo)
+POT     := reachback/translations/messages.pot
+
+%.mo: %.po | $(STAMP)
+	.venv/bin/pybabel -q compile -i $< -o $@
+
+translations: $(STAMP)  ## extract the strings to translate, update every catalogue (NEW=xx starts one), compile them
+	.venv/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -c Translators: --no-location --sort-output -o $(POT) .
+	$(if $(NEW),.venv/bin/pybabel -q init -i $(POT) -d reachback/translations -l $(NEW),)
+	.venv/bin/pybabel -q update -i $(POT) -d reachback/translations --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) --no-print-directory $(patsubst %.po,%.mo,$(wildcard reachback/translations/*/LC_MESSAGES/messages.po))
+
+run: $(STAMP) $(MO)  ## set up, upgrade the database, load the demo into an empty one, serve on :5000
 	$(RB) db upgrade
 	$(RB) demo --if-empty
 	$(RB) run --host 127.0.0.1 --port 5000
@@ -33,7 +47,7 @@ upgrade: $(STAMP)  ## apply database migrations
 demo: $(STAMP)  ## load the demo data (idempotent)
 	$(RB) demo
 
-test: $(TSTAMP) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), the unit and service tests time-shifted, then the suite on PostgreSQL
+test: $(TSTAMP) $(MO) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), the unit and service tests time-shifted, then the suite on PostgreSQL
 	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory test-faketime
 	$(MAKE) --no-print-directory test-postgres

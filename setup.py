@@ -23,6 +23,19 @@ class BuildPyWithFolders(build_py):
             shutil.rmtree(built, ignore_errors=True)  # no file deleted from the source survives
             shutil.copytree(HERE / source, built,
                             ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
+        self._compile_catalogues()
+
+    def _compile_catalogues(self):
+        """The wheel carries compiled catalogues (.mo, what gettext reads); git holds only
+        the .po sources (a checkout compiles them with make)."""
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        for po in (HERE / "reachback" / "translations").glob("*/LC_MESSAGES/messages.po"):
+            target = Path(self.build_lib) / po.relative_to(HERE).with_suffix(".mo")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with po.open("rb") as source, target.open("wb") as out:
+                write_mo(out, read_po(source))
 
 
 setup(cmdclass={"build_py": BuildPyWithFolders})

@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts.views import init_accounts
     from .files.views import init_files
     from .health import init_health
+    from .i18n import init_i18n
     from .knowledge.search_views import init_search
     from .queries.views import init_queries
     from .sla.views import init_sla
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # (blueprint-scoped hooks stay with their blueprints). Order matters for the hooks: the
     # sign-in policy runs first, then the second-factor check, then the search outbox.
     init_web(app)
+    init_i18n(app)
     init_health(app)
     init_accounts(app)
     init_queries(app)
@@ -80,6 +82,7 @@ def _blueprints():
     from .accounts.views import bp as accounts
     from .admin.views import bp as admin
     from .api import bp as api
+    from .i18n import bp as i18n
     from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
     from .knowledge.blueprint import bp as knowledge
     from .knowledge.library_views import bp as library
@@ -90,4 +93,4 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla]
+            email, admin, api, sla, i18n]

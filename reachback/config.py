@@ -39,6 +39,11 @@ TABLE = (
     # --- the site ---------------------------------------------------------------------------
     _s("DATABASE_URL", str, "", "The database URL; empty means SQLite in the instance folder."),
     _s("TIMEZONE", str, "UTC", "The default time zone for display and business hours."),
+    _s("LANGUAGES", list, ["en", "fr", "es"],
+       "The interface's languages (each but English needs a catalogue in reachback/"
+       "translations/); the first is the source language."),
+    _s("DEFAULT_LANGUAGE", str, "en",
+       "The language for visitors whose browser asks for none of LANGUAGES."),
     _s("PER_PAGE", int, 25, "Rows on a page of the query lists."),
     _s("BASE_URL", str, "http://127.0.0.1:5000", "Absolute links in e-mails point here."),
     _s("TRUSTED_PROXIES", int, 0,
@@ -337,6 +342,9 @@ def _validate(config) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingError(f"TIMEZONE must name a time zone (such as Europe/Brussels), "
                            f"not {config['TIMEZONE']!r}") from None
+    if config["DEFAULT_LANGUAGE"] not in config["LANGUAGES"]:
+        raise SettingError(f"DEFAULT_LANGUAGE must be one of LANGUAGES "
+                           f"({', '.join(config['LANGUAGES'])}), not {config['DEFAULT_LANGUAGE']!r}")
     for name in SETTINGS:
         if name.startswith("RATELIMIT_") and name not in ("RATELIMIT_STORAGE_URI",
                                                           "RATELIMIT_ENABLED"):

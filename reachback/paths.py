@@ -13,6 +13,7 @@ CHECKOUT = None if INSTALLED else PACKAGE.parent
 TEMPLATES = _PACKAGED["templates"] if INSTALLED else CHECKOUT / "templates"
 STATIC = _PACKAGED["static"] if INSTALLED else CHECKOUT / "static"
 MIGRATIONS = PACKAGE / "migrations"
+TRANSLATIONS = PACKAGE / "translations"  # Babel catalogues: <language>/LC_MESSAGES/messages.po
 
 
 def default_instance() -> Path:

@@ -1,6 +1,6 @@
 """Web plumbing shared by every page: sign-in policy, errors, template helpers, headers."""
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,7 +24,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import markdown, permissions
+from . import i18n, markdown, permissions
 from .config import setting
 from .countries import country_name
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -36,7 +36,7 @@ from .queries.states import STATUS_LABELS
 # Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
                     "knowledge.search", "library.index", "library.document", "library.download",
-                    "healthz",
+                    "healthz", "i18n.choose",
                     # Signing in: the code step and the enrolment check the half-finished
                     # sign-in themselves; the reset and invitation pages their signed link.
                     "twofactor.code", "twofactor.enrol", "auth.forgot_password",
@@ -386,20 +386,12 @@ def viewer_zone() -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(viewer_zone()).strftime(fmt)
+def local_time(value: datetime | None) -> str:
+    return i18n.local_time(value, viewer_zone())
 
 
 def local_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(viewer_zone()).date()
-    return value.strftime("%d %b %Y")
+    return i18n.local_date(value, viewer_zone())
 
 
 def status_label(status: str) -> str:

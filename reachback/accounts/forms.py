@@ -1,4 +1,5 @@
 """Sign-in and profile forms."""
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     EmailField,
@@ -37,6 +38,7 @@ class LoginForm(Form):
 class ProfileForm(Form):
     name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
     timezone = SelectField("Time zone", validators=[DataRequired()])
+    language = SelectField(_l("Language"), validate_choice=True)
 
 
 class TokenForm(Form):

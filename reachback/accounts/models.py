@@ -87,7 +87,8 @@ class User(UserMixin, db.Model):
     organisation_id = Column(ForeignKey("organisations.id"), index=True)
     country = Column(String(2))
     timezone = Column(String(64), nullable=False, default="UTC")
-    language = Column(String(10), nullable=False, default="en")
+    # The interface language chosen (reachback/i18n.py); None: as the browser asks.
+    language = Column(String(10))
     languages = Column(String(100), nullable=False, default="")  # expertise: spoken, comma-separated
     away_until = Column(Date)
     active = Column(Boolean, nullable=False, default=True)

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -78,7 +79,7 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
                    country: str | None = None, themes=None, countries=None,
                    languages: str | None = None, away_until: date | None | str = "",
                    active: bool | None = None, name: str | None = None,
-                   timezone: str | None = None) -> User:
+                   timezone: str | None = None, language: str | None = None) -> User:
     """Admin edits of roles, organisation, expertise and availability (only given fields)."""
     if actor is not None:
         perm.require(perm.is_admin(actor), "Only admins edit accounts.")
@@ -115,6 +116,12 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         user.away_until = away_until
     if timezone is not None:
         user.timezone = timezone or "UTC"
+    if language is not None:
+        refused = _language_refused(language)
+        if refused:
+            errors["language"] = refused
+        else:
+            user.language = language or None
     if active is not None and active != user.active:
         user.active = active
         audit("user_activated" if active else "user_deactivated", actor, user.email)
@@ -125,6 +132,23 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         raise Invalid("Please correct the highlighted fields.", errors)
     db.session.flush()
     return user
+
+
+def set_language(user, code: str | None) -> User:
+    """The member's interface language; empty: follow the browser's (reachback/i18n.py)."""
+    if _language_refused(code):
+        raise Invalid(_("Unsupported language."), {"language": _language_refused(code)})
+    user.language = code or None
+    db.session.flush()
+    return user
+
+
+def _language_refused(code) -> str | None:
+    from ..i18n import supported
+
+    if code and code not in supported():
+        return _("Choose one of %(codes)s.", codes=", ".join(supported()))
+    return None
 
 
 def _set_roles(actor, user, roles, errors) -> None:

@@ -13,12 +13,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from .. import permissions as perm
 from ..config import setting
 from ..errors import TooManyAttempts
 from ..extensions import client_address, db
+from ..i18n import language_menu
 from ..web import submit
 from . import limits, resets, services, signin, tokens, twofactor
 from .forms import (
@@ -190,6 +192,8 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.timezone = form.timezone.data
+        services.set_language(current_user, form.language.data)
+        session.pop("language", None)  # the profile's choice, not the switcher's, from now on
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))
@@ -232,6 +236,7 @@ def revoke_token(token_id):
 def _profile_form() -> ProfileForm:
     form = ProfileForm(obj=current_user)
     form.timezone.choices = TIMEZONES
+    form.language.choices = [("", _("As my browser asks")), *language_menu()]
     return form
 
 

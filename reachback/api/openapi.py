@@ -97,6 +97,8 @@ def _op(path, summary, answer, status=200, body=None, args=None, errors=(), publ
 # (method, path, summary, answer, then _op's keywords): every route of the API, once.
 OPERATIONS = [
     ("get", "/me", "The caller", s.Me),
+    ("patch", "/me", "Change the caller's settings (the interface language)", s.Me,
+     {"body": s.MeInput, "errors": ("400", "413", "422")}),
     ("get", "/themes", "The theme taxonomy", s.ThemeList),
     ("get", "/queries", "Queries the caller may see, newest first", s.QueryPage,
      {"args": s.QueryListArgs, "errors": ("422",)}),

@@ -38,6 +38,7 @@ from .. import permissions as perm
 from ..accounts.models import ROLES
 from ..countries import is_country
 from ..errors import DomainError, Invalid
+from ..i18n import current_language
 from ..knowledge.search import SORTS
 from ..models_base import utcnow
 from ..queries import lists
@@ -244,6 +245,9 @@ class Me(Person):
     """The caller."""
 
     roles: Annotated[list[enum(sorted(ROLES))], BeforeValidator(sorted)]
+    language: Annotated[str, BeforeValidator(lambda code: code or current_language()),
+                        Field(description="The interface language: the caller's choice, "
+                              "else the one this request was served in (Accept-Language)")]
 
 
 class Theme(Answer):
@@ -628,6 +632,11 @@ class QueryInput(Checked):
     priority: AsSent({"enum": list(PRIORITIES), "default": "normal"}) = None
     needed_by: AsSent(DATE_SCHEMA) = None
     confidentiality: AsSent({"enum": list(CONFIDENTIALITY), "default": "restricted"}) = None
+
+
+class MeInput(Checked):
+    language: AsSent({"type": "string", "description": "A language code the site speaks "
+                      "(en, fr, es); 422 for another"}) = None
 
 
 class MessageInput(Checked):

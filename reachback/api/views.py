@@ -4,6 +4,7 @@ from flask import jsonify, request, url_for
 from sqlalchemy import select
 
 from ..accounts.models import Theme, find_user_by_email
+from ..accounts.services import set_language
 from ..extensions import db
 from ..knowledge import services as kb
 from ..queries import lists
@@ -45,6 +46,15 @@ def _message_action(ref, act):
 @bp.get("/me")
 def me():
     return jsonify(s.Me.dump(current_api_user()))
+
+
+@bp.patch("/me")
+def update_me():
+    user, data = current_api_user(), s.MeInput.parse(request_body())
+    if data.language is not None:
+        set_language(user, data.language)
+    db.session.commit()
+    return jsonify(s.Me.dump(user))
 
 
 @bp.get("/themes")

@@ -51,6 +51,7 @@ class FieldQuery(Rendered, db.Model):
     question_html = Column(Text)  # the Markdown fields rendered (markdown.Rendered)
     context_html = Column(Text)
     purpose_html = Column(Text)
+    language = Column(String(10), nullable=False, default="en")  # what it is written in
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     country = Column(String(2), nullable=False)
     priority = Column(String(10), nullable=False, default="normal")
@@ -142,6 +143,7 @@ class Contribution(Rendered, db.Model):
     author_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     body = Column(Text, nullable=False)
     body_html = Column(Text)
+    language = Column(String(10), nullable=False, default="en")
     used_in_synthesis = Column(Boolean, nullable=False, default=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)

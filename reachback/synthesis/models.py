@@ -21,6 +21,7 @@ class ConsolidatedResponse(Rendered, db.Model):
     body = Column(Text, nullable=False, default="")
     summary_html = Column(Text)  # the Markdown fields rendered (markdown.Rendered)
     body_html = Column(Text)
+    language = Column(String(10), nullable=False, default="en")  # what it is written in
     visibility = Column(String(12), nullable=False, default="restricted")
     status = Column(String(10), nullable=False, default="draft")
     revision = Column(Integer, nullable=False, default=0)

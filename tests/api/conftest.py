@@ -66,6 +66,9 @@ class ApiClient:
     def put(self, url, user=None, json=None, **kw):
         return self.call("PUT", url, user, json=json, **kw)
 
+    def patch(self, url, user=None, json=None, **kw):
+        return self.call("PATCH", url, user, json=json, **kw)
+
 
 @pytest.fixture
 def api(app, token_for):

@@ -6,7 +6,8 @@ import pytest
 
 from tests.api.described import check_answer, operation
 
-ME = {"email": "amina@example.org", "name": "Amina", "roles": ["expert", "member"]}
+ME = {"email": "amina@example.org", "name": "Amina", "roles": ["expert", "member"],
+      "language": "fr"}
 EVENT = {"kind": "submitted", "actor": None, "at": "2026-11-27T14:03:00+00:00",
          "data": {"title": "Vetting"}}
 

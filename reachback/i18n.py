@@ -1,0 +1,100 @@
+"""Languages: which one each request is served in, the switcher, and dates in it.
+
+The interface speaks the languages that have a catalogue under reachback/translations/
+(LANGUAGES, English first: it is the source). A request is served in the signed-in member's
+chosen language; else the one an anonymous visitor chose with the switcher (kept in the
+session); else the best match of the browser's Accept-Language; else DEFAULT_LANGUAGE.
+E-mails and jobs have no request: they use `flask_babel.force_locale(person's language)`.
+
+Adding a language: add its code to LANGUAGES, run `make translations LANG=xx` (creates the
+catalogue), translate every entry, and `make test` checks that nothing is missing.
+"""
+from datetime import UTC, date, datetime
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+from . import paths
+from .config import setting
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def init_i18n(app) -> None:
+    babel.init_app(app, locale_selector=select_language,
+                   default_translation_directories=str(paths.TRANSLATIONS),
+                   default_domain="messages")
+    app.jinja_env.globals.update(current_language=current_language, languages=language_menu)
+
+
+def supported() -> list[str]:
+    return setting("LANGUAGES")
+
+
+def is_supported(code: str | None) -> bool:
+    return bool(code) and code in supported()
+
+
+def select_language() -> str:
+    """The language of this request (Flask-Babel asks once per request and keeps it)."""
+    if not has_request_context():
+        return setting("DEFAULT_LANGUAGE")
+    user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    for choice in (getattr(user, "language", None), session.get("language")):
+        if is_supported(choice):
+            return choice
+    return request.accept_languages.best_match(supported()) or setting("DEFAULT_LANGUAGE")
+
+
+def current_language() -> str:
+    return str(get_locale() or setting("DEFAULT_LANGUAGE"))
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("Français"), as people look for their own."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def language_menu() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in supported()]
+
+
+@bp.post("/language")
+def choose():
+    """The switcher (a form in every page's footer, so it works without JavaScript): keeps the
+    choice in the session, and as the member's preference when signed in; back to the page."""
+    from .web import safe_back
+
+    code = request.form.get("language", "")
+    if is_supported(code):
+        session["language"] = code
+        if current_user.is_authenticated:
+            from .accounts.services import set_language
+
+            set_language(current_user, code)
+    return redirect(safe_back(url_for("knowledge.index")))
+
+
+# --- dates and times, in the viewer's language and time zone ---------------------------------
+
+def local_time(value: datetime | None, zone) -> str:
+    """"07 Dec 2026, 10:15 CET" (en), "07 déc. 2026, 10:15 CET" (fr)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(zone)
+    return f"{format_datetime(value, 'dd MMM y, HH:mm', locale=current_language())} " \
+           f"{value.strftime('%Z')}"
+
+
+def local_date(value: date | datetime | None, zone) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date()
+    return format_date(value, "dd MMM y", locale=current_language())

@@ -1,0 +1,94 @@
+"""Which language a page is served in: the member's choice, else the browser's, else the
+default; the switcher works without JavaScript; dates follow the language."""
+import re
+
+from reachback.extensions import db
+from tests.helpers import WebClient
+
+
+def html_lang(page) -> str:
+    return re.search(r'<html lang="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def test_the_browser_language_is_served_to_a_visitor(web):
+    assert html_lang(web.get("/kb", headers={"Accept-Language": "fr-FR,fr;q=0.9"})) == "fr"
+    assert html_lang(web.get("/kb", headers={"Accept-Language": "es;q=0.8, de"})) == "es"
+
+
+def test_the_default_language_without_a_match(app, web):
+    assert html_lang(web.get("/kb", headers={"Accept-Language": "de, ja"})) == "en"
+    assert html_lang(web.get("/kb")) == "en"
+
+
+def test_the_default_language_is_a_setting(app):
+    from tests.conftest import another_app
+
+    with another_app(app, DEFAULT_LANGUAGE="es") as other:
+        page = WebClient(other.test_client()).get("/kb", headers={"Accept-Language": "de"})
+        assert html_lang(page) == "es"
+
+
+def test_a_members_choice_beats_the_browser(app, make_user, signed_in):
+    member = make_user(language="es")
+    db.session.commit()
+    web = signed_in(member)
+    assert html_lang(web.get("/queries/mine", headers={"Accept-Language": "fr"})) == "es"
+
+
+def test_a_member_without_a_choice_follows_the_browser(make_user, signed_in):
+    web = signed_in(make_user())
+    assert html_lang(web.get("/queries/mine", headers={"Accept-Language": "fr"})) == "fr"
+
+
+def test_the_switcher_works_without_javascript_for_a_visitor(web):
+    page = web.get("/kb?page=1")
+    body = page.get_data(as_text=True)
+    assert 'action="/language"' in body and 'name="language" value="fr"' in body
+    answer = web.post("/language", data={"language": "fr", "next": "/kb?page=1"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/kb?page=1")
+    assert html_lang(web.get("/kb", headers={"Accept-Language": "es"})) == "fr"
+
+
+def test_the_switcher_saves_a_members_choice(make_user, signed_in):
+    member = make_user()
+    web = signed_in(member)
+    web.post("/language", data={"language": "es", "next": "/queries/mine"})
+    db.session.refresh(member)
+    assert member.language == "es"
+
+
+def test_the_switcher_refuses_what_it_does_not_speak_and_foreign_targets(web):
+    answer = web.post("/language", data={"language": "xx", "next": "https://evil.example/"})
+    assert answer.status_code == 302 and "evil.example" not in answer.headers["Location"]
+    assert html_lang(web.get("/kb")) == "en"
+    assert web.post("/language", data={"language": "fr"}, csrf=False).status_code == 400
+
+
+def test_the_profile_sets_and_clears_the_language(app, make_user, signed_in):
+    member = make_user()
+    web = signed_in(member)
+    form = {"name": member.name, "timezone": "UTC", "language": "fr"}
+    assert web.post("/profile", data=form).status_code == 302
+    db.session.refresh(member)
+    assert member.language == "fr"
+    web.post("/profile", data={**form, "language": ""})
+    db.session.refresh(member)
+    assert member.language is None
+    assert web.post("/profile", data={**form, "language": "xx"}).status_code == 422
+
+
+def test_dates_follow_the_language(app):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import force_locale
+
+    from reachback.i18n import local_date, local_time
+
+    moment = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    with app.test_request_context():
+        assert local_time(moment, ZoneInfo("Europe/Paris")) == "07 Dec 2026, 10:30 CET"
+        with force_locale("fr"):
+            assert local_time(moment, ZoneInfo("UTC")) == "07 déc. 2026, 09:30 UTC"
+        with force_locale("es"):
+            assert local_date(moment, ZoneInfo("UTC")) == "07 dic 2026"
