@@ -1,10 +1,11 @@
-"""Configuration: one table of every setting (name, type, default, what it does), loaded as
-defaults, then instance/config.py, then REACHBACK_* environment variables, then overrides
-(tests); every value is checked against its type once, at start-up. Code reads a setting
-through `setting(name)`, of its declared type, whoever reads it: pages, scheduler, mailer,
-rate limits."""
+"""Configuration: one table of every setting (name, type, default, what it does), read from
+reachback/settings.toml and loaded as defaults, then instance/config.py, then REACHBACK_*
+environment variables, then overrides (tests); every value is checked against its type
+once, at start-up. Code reads a setting through `setting(name)`, of its declared type,
+whoever reads it: pages, scheduler, mailer, rate limits."""
 import os
 import secrets
+import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,150 +30,25 @@ class Setting:
     optional: bool = False  # None is a value too (no limit)
 
 
-def _s(name, kind, default, doc, optional=False) -> Setting:
-    return Setting(name, kind, default, doc, optional)
+TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list,
+         "timedelta": timedelta}
 
 
-MiB = 1024 * 1024
+def _load_table(path: Path) -> tuple[Setting, ...]:
+    """The settings of `path` (reachback/settings.toml: data, not code), in its order. A
+    timedelta's default is written in seconds; an optional setting may have none (None)."""
+    with path.open("rb") as fh:
+        rows = tomllib.load(fh)
+    table = []
+    for name, row in rows.items():
+        kind, default = TYPES[row["type"]], row.get("default")
+        if kind is timedelta and default is not None:
+            default = timedelta(seconds=default)
+        table.append(Setting(name, kind, default, row["doc"], row.get("optional", False)))
+    return tuple(table)
 
-TABLE = (
-    # --- the site ---------------------------------------------------------------------------
-    _s("DATABASE_URL", str, "", "The database URL; empty means SQLite in the instance folder."),
-    _s("TIMEZONE", str, "UTC", "The default time zone for display and business hours."),
-    _s("LANGUAGES", list, ["en", "fr", "es"],
-       "The interface's languages (each but English needs a catalogue in reachback/"
-       "translations/); the first is the source language."),
-    _s("DEFAULT_LANGUAGE", str, "en",
-       "The language for visitors whose browser asks for none of LANGUAGES."),
-    _s("PER_PAGE", int, 25, "Rows on a page of the query lists."),
-    _s("BASE_URL", str, "http://127.0.0.1:5000", "Absolute links in e-mails point here."),
-    _s("TRUSTED_PROXIES", int, 0,
-       "How many reverse proxies to trust for X-Forwarded-For/-Proto (0: none)."),
-    # --- sessions: deliberate lifetimes instead of Flask's month and Flask-Login's year ------
-    _s("SESSION_IDLE_MINUTES", int, 60, "A server-side session unused this long ends."),
-    _s("SESSION_ABSOLUTE_HOURS", int, 12,
-       "A session ends this long after sign-in, however active (the cookie's lifetime too)."),
-    _s("PERMANENT_SESSION_LIFETIME", timedelta, timedelta(hours=12),
-       "Flask's cookie lifetime (seconds from the environment); set from "
-       "SESSION_ABSOLUTE_HOURS."),
-    _s("SESSION_COOKIE_HTTPONLY", bool, True, "The session cookie is hidden from scripts."),
-    _s("SESSION_COOKIE_SAMESITE", str, "Lax", "The session cookie's SameSite."),
-    _s("SESSION_COOKIE_SECURE", bool, False,
-       "Behind HTTPS: the cookie is Secure and named __Host-session."),
-    _s("REMEMBER_COOKIE_DURATION", timedelta, timedelta(days=1),
-       "Flask-Login's remember cookie (never offered)."),
-    _s("WTF_CSRF_TIME_LIMIT", int, None,
-       "A CSRF token's lifetime in seconds; none: the session's (a long answer typed over a "
-       "slow link must never be refused because the form was opened an hour ago).",
-       optional=True),
-    # --- request sizes ------------------------------------------------------------------------
-    _s("UPLOAD_MAX_BYTES", int, 10 * MiB,
-       "The largest uploaded file (attachments, library documents)."),
-    _s("MAX_CONTENT_LENGTH", int, 11 * MiB,
-       "The largest request with a file: a little more than one file, so that an oversized "
-       "file gets its message beside the field, not a bare 413."),
-    _s("MAX_TEXT_CONTENT_LENGTH", int, 2 * MiB,
-       "The largest request without a file: the largest form (a draft at lengths.py's caps) "
-       "stays below it even with every character at its widest encoding (12 bytes)."),
-    # --- library documents: reading their text for the index ---------------------------------
-    _s("EXTRACT_TIMEOUT", float, 10.0,
-       "Seconds the text of a PDF or Word file may take to read (then it is killed)."),
-    _s("EXTRACT_MAX_CHARS", int, 2_000_000, "Characters of a file's text that are indexed."),
-    _s("EXTRACT_MAX_PAGES", int, 500, "Pages of a PDF that are read."),
-    _s("EXTRACT_MEMORY_MB", int, 768, "Memory the reading process may use."),
-    # --- SLA ----------------------------------------------------------------------------------
-    _s("SLA_WARNING_SHARE", float, 0.75,
-       "The share of a target's time after which it is at risk (between 0 and 1)."),
-    # --- e-mail ---------------------------------------------------------------------------------
-    _s("MAIL_BACKEND", str, "file",
-       '"file" writes .eml files under instance/mail (development); "smtp" sends.'),
-    _s("MAIL_SERVER", str, "localhost", "The SMTP server."),
-    _s("MAIL_PORT", int, 25, "The SMTP server's port."),
-    _s("MAIL_USE_TLS", bool, False, "STARTTLS after connecting."),
-    _s("MAIL_USE_SSL", bool, False, "Implicit TLS (port 465)."),
-    _s("MAIL_USERNAME", str, "", "The SMTP account, if the server asks for one."),
-    _s("MAIL_PASSWORD", str, "", "Its password."),
-    _s("MAIL_SENDER", str, "Reachback <reachback@localhost>", "The From of every e-mail."),
-    _s("MAIL_TIMEOUT", int, 10, "Seconds to wait for the SMTP server."),
-    _s("MAIL_MAX_ATTEMPTS", int, 8, "Attempts to deliver an e-mail before it is failed."),
-    _s("MAIL_RETRY_MAX_MINUTES", int, 60, "The longest wait between two attempts."),
-    _s("MAIL_BATCH_SIZE", int, 20, "E-mails claimed at a time by the delivery job."),
-    _s("DIGEST_HOUR_UTC", int, 6, "Daily digests go out from this hour (UTC)."),
-    # --- the scheduler: one active process at a time, by a lease row in the database --------
-    _s("SCHEDULER_IN_RUN", bool, True,
-       "Start the scheduler inside `reachback run` (development); production runs "
-       "`reachback scheduler`."),
-    _s("SCHEDULER_LEASE_SECONDS", int, 60, "The scheduler's lease lasts this long unrenewed."),
-    _s("SCHEDULER_SLA_SECONDS", int, 60, "Every this many seconds: evaluate the SLA targets."),
-    _s("SCHEDULER_OUTBOX_SECONDS", int, 30, "Every this many seconds: deliver e-mail."),
-    _s("SCHEDULER_INVITATIONS_SECONDS", int, 300,
-       "Every this many seconds: expire unanswered invitations."),
-    # --- search ---------------------------------------------------------------------------------
-    _s("SEARCH_BACKEND", str, "auto",
-       '"whoosh" (an index in the instance folder: one host), "postgresql" (full-text '
-       'search in the database: any number of hosts) or "auto" (PostgreSQL\'s on '
-       "PostgreSQL, else whoosh). Run `reachback reindex` after a switch."),
-    _s("SEARCH_INDEX_PATH", str, "", "The whoosh index's folder; empty: instance/search-index."),
-    # --- accounts ---------------------------------------------------------------------------
-    _s("ARGON2_TIME_COST", int, 3, "argon2id passes (ASVS 5 floor: 1)."),
-    _s("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory (ASVS 5 floor: 46 MiB)."),
-    _s("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
-    _s("TOTP_REQUIRED_FOR_ALL", bool, False,
-       "Two-factor sign-in for every account (always for facilitators and admins; ASVS level "
-       "2 asks it of all)."),
-    _s("TOTP_ISSUER", str, "Reachback", "The name authenticator apps show beside the account."),
-    _s("TOTP_PENDING_MINUTES", int, 10,
-       "How long the step between the password and the code (or the enrolment) may take."),
-    # Failed sign-ins slow the pair of account and client address that made them, never the
-    # owner elsewhere (accounts/lockout.py, in the database: it holds across workers).
-    _s("SIGN_IN_THROTTLE_AFTER", int, 5, "Failures of a pair before it must wait."),
-    _s("SIGN_IN_THROTTLE_BASE_SECONDS", int, 2,
-       "The first wait; doubled at each further failure."),
-    _s("SIGN_IN_THROTTLE_MAX_SECONDS", int, 900, "The longest wait."),
-    _s("SIGN_IN_THROTTLE_FORGET_HOURS", int, 24,
-       "A pair quiet this long starts again from nothing."),
-    _s("INVITATION_DAYS", int, 7, "An e-mailed invitation link works this long."),
-    _s("PASSWORD_RESET_MINUTES", int, 60, "An e-mailed password reset link works this long."),
-    # --- rate limits (flask-limiter) ------------------------------------------------------
-    _s("RATELIMIT_STORAGE_URI", str, "database://",
-       'Where counters live: "database://" (the application\'s database, shared by every '
-       'worker and host), "redis://host:6379" (pip install redis), "memory://" (per process).'),
-    _s("RATELIMIT_ENABLED", bool, True, "Rate limits on."),
-    _s("RATELIMIT_SIGN_IN", str, "10 per minute; 100 per hour",
-       "Wrong passwords, per client address (per account: the delays above)."),
-    _s("RATELIMIT_CODE", str, "10 per minute; 50 per hour", "Wrong two-factor codes."),
-    _s("RATELIMIT_LINK", str, "10 per minute; 50 per hour", "Invalid e-mailed links."),
-    _s("RATELIMIT_API_TOKEN", str, "30 per minute; 300 per hour",
-       "Unknown API tokens (a valid token always passes)."),
-    _s("RATELIMIT_RESET_REQUEST", str, "5 per hour", "Every request for a reset e-mail."),
-    _s("RATELIMIT_INVITE", str, "30 per hour", "Every invitation sent."),
-    _s("RATELIMIT_SEARCH", str, "120 per minute",
-       "Every search (pages, API, similar answers), per person or anonymous address."),
-    # --- /healthz answers 503 beyond these (seconds) -------------------------------------------
-    _s("HEALTH_SCHEDULER_MAX_AGE", int, 180,
-       "A scheduler heartbeat this old (three lease renewals missed)."),
-    _s("HEALTH_OUTBOX_MAX_DELAY", int, 3600, "An e-mail due this long ago."),
-    _s("HEALTH_SEARCH_MAX_LAG", int, 120,
-       "An index change waiting this long (the budget is 10 s: minutes mean a stuck job)."),
-    # --- compression (Flask-Compress) ----------------------------------------------------------
-    # Text responses go out compressed: a page shrinks to a fifth of its size on the satellite
-    # links our users are on. Pages first in Brotli (what browsers send over HTTPS, and curl):
-    # its built-in dictionary of web text makes them 5-12 % smaller than gzip level 6, at
-    # quality 5. JSON first in zstd: level 6 makes the API's page of 100 queries (360 KB) 4 %
-    # smaller than Brotli 5 in half the time (3 ms; gzip level 6 takes 17). gzip level 6 for
-    # everyone else. Text types only (images and archives are compressed already), and only
-    # from 500 bytes up (a smaller body gains nothing).
-    _s("COMPRESS_ALGORITHM", list, ["br", "zstd", "gzip"], "Encodings, preferred first."),
-    _s("COMPRESS_ALGORITHM_STREAMING", list, ["br", "zstd", "gzip"],
-       "The same for streamed responses (static files)."),
-    _s("COMPRESS_BR_LEVEL", int, 5, "Brotli quality."),
-    _s("COMPRESS_ZSTD_LEVEL", int, 6, "zstd level."),
-    _s("COMPRESS_LEVEL", int, 6, "gzip level."),
-    _s("COMPRESS_MIN_SIZE", int, 500, "Smaller bodies go out as they are."),
-    _s("COMPRESS_MIMETYPES", list,
-       ["text/html", "text/css", "text/plain", "text/csv", "text/javascript",
-        "application/javascript", "application/json"], "Types that are compressed."),
-)
+
+TABLE = _load_table(Path(__file__).with_name("settings.toml"))
 SETTINGS: dict[str, Setting] = {s.name: s for s in TABLE}
 
 # The same defaults as a class, for app.config.from_object().

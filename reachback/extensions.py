@@ -39,7 +39,7 @@ limiter = Limiter(key_func=client_address)
 
 
 def init_compress(app) -> None:
-    """Bind Flask-Compress with our settings (COMPRESS_* in reachback/config.py)."""
+    """Bind Flask-Compress with our settings (COMPRESS_* in reachback/settings.toml)."""
     compress.init_app(app)
     compress_json.init_app(app)
     # Flask-Compress keeps one preference of algorithms per instance (read from the config

@@ -450,3 +450,12 @@ def submit(form, action, success=None, redirect_to=None, *, respond=None, refuse
     for message, category in messages or ():
         flash(message, category)
     return respond(result) if respond is not None else redirect(target)
+
+
+def submitted(form, action, success=None, redirect_to=None, *, validate=True, **options):
+    """submit() for a view that shows `form` on its page: None unless `form` is submitted
+    (and valid; with `validate=False` the service alone checks the input), so the view
+    reads `return submitted(...) or render_template(...)` and shows its page again, with
+    the errors, when nothing was sent or the input is refused."""
+    ready = form.validate_on_submit() if validate else form.is_submitted()
+    return submit(form, action, success, redirect_to, **options) if ready else None

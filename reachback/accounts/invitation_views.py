@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
 from ..config import setting
-from ..web import submit
+from ..web import submitted
 from . import invitations, limits
 from .forms import ROLE_LABELS, InviteForm
 from .models import ROLES
@@ -23,16 +23,13 @@ def new():
     # Only the roles this person may give are offered (the service checks again).
     form.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES
                           if perm.can_invite(current_user, [r])]
-    if form.validate_on_submit():
-        done = submit(form, lambda: invitations.invite(current_user, form.email.data,
+    return (submitted(form, lambda: invitations.invite(current_user, form.email.data,
                                                        form.name.data, form.roles.data),
                       lambda invitation: f"Invitation sent to {invitation.user.email}. The link "
                                          f"works once, for {setting('INVITATION_DAYS')} days.",
                       url_for("invitations.new"))
-        if done is not None:
-            return done
-    return render_template("accounts/invite.html", form=form,
-                           waiting=invitations.list_open(current_user))
+            or render_template("accounts/invite.html", form=form,
+                               waiting=invitations.list_open(current_user)))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

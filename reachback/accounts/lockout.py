@@ -31,7 +31,7 @@ WAIT_MESSAGE = ("Too many failed attempts to sign in to this account from your n
 
 
 def _setting(name: str) -> int:
-    return setting(name)  # SIGN_IN_THROTTLE_* in reachback/config.py
+    return setting(name)  # SIGN_IN_THROTTLE_* in reachback/settings.toml
 
 
 def account_key(email: str) -> str:

@@ -247,26 +247,35 @@ class AnonymousRefusal(db.Model):
     address = Column(String(64), primary_key=True)
 
 
-# The audit log is append-only in the database itself, not just by having no edit page:
-# an UPDATE or DELETE on audit_events is refused by a trigger (migration 0006 adds the same).
-AUDIT_APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
-        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$",
-        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
-    ],
-}
-for _dialect, _statements in AUDIT_APPEND_ONLY.items():
-    for _sql in _statements:
-        event.listen(AuditEvent.__table__, "after_create",
-                     DDL(_sql).execute_if(dialect=_dialect))
+def append_only_triggers(table: str) -> dict[str, list[str]]:
+    """The statements, by dialect, that make the database itself refuse any UPDATE or DELETE
+    on `table`: a row of an append-only table is never changed, whatever the code path."""
+    refusal = f"'{table} is append-only'"
+    return {
+        "sqlite": [
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, {refusal}); END"
+            for verb in ("UPDATE", "DELETE")
+        ],
+        "postgresql": [
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION {refusal}; END $$",
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        ],
+    }
+
+
+def make_append_only(table: Table) -> None:
+    """Create `table` append-only: its triggers follow it on every create_all."""
+    for dialect, statements in append_only_triggers(table.name).items():
+        for sql in statements:
+            event.listen(table, "after_create", DDL(sql).execute_if(dialect=dialect))
+
+
+# The audit log is append-only in the database itself, not just by having no edit page
+# (migration 0006 adds the same triggers to an existing database).
+make_append_only(AuditEvent.__table__)
 
 
 def email_key(email: str) -> str:

@@ -29,7 +29,7 @@ SEQUENCES = ("0123456789" * 4, "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjk
 
 
 def _hasher() -> PasswordHasher:
-    # ARGON2_* in reachback/config.py: RFC 9106's second recommended option (64 MiB, t=3,
+    # ARGON2_* in reachback/settings.toml: RFC 9106's second recommended option (64 MiB, t=3,
     # p=4), argon2-cffi's default, above the ASVS 5 floor for argon2id (m >= 46 MiB, t >= 1).
     return PasswordHasher(
         time_cost=setting("ARGON2_TIME_COST"),

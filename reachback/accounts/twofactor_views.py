@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..errors import TooManyAttempts
 from ..extensions import client_address, db
-from ..web import submit
+from ..web import submitted
 from . import limits, signin, twofactor
 from .forms import CodeForm
 from .views import no_store, throttled
@@ -75,13 +75,12 @@ def _enrolment(user, action: str, continue_url: str, keep=None, sign_in: bool = 
         return render_template("accounts/recovery_codes.html", codes=codes,
                                continue_url=continue_url)
 
-    if form.validate_on_submit():
-        done = submit(form, lambda: twofactor.confirm_enrolment(user, form.code.data, keep=keep),
+    def enrol_page():
+        secret = user.totp_pending_secret
+        return render_template("accounts/enrol.html", form=form, secret=secret, action=action,
+                               qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)))
+
+    return (submitted(form, lambda: twofactor.confirm_enrolment(user, form.code.data, keep=keep),
                       respond=recovery_codes, refused=lambda _error: limits.failed(),
                       keep_refused=True)  # the failed code is audited
-        if done is not None:
-            return done
-    secret = user.totp_pending_secret
-    uri = twofactor.provisioning_uri(user, secret)
-    return render_template("accounts/enrol.html", form=form, secret=secret, action=action,
-                           qr=twofactor.qr_data_uri(uri))
+            or enrol_page())

@@ -21,7 +21,7 @@ from ..config import setting
 from ..errors import TooManyAttempts
 from ..extensions import client_address, db
 from ..i18n import language_menu
-from ..web import submit
+from ..web import submit, submitted
 from . import limits, resets, services, signin, tokens, twofactor
 from .forms import (
     EmailChangeForm,
@@ -136,15 +136,13 @@ def security():
              "two_factor_form": TwoFactorForm()}
     action = request.form.get("action")
     form = forms.get(SECURITY_FORMS.get(action))
-    if form is not None and form.validate_on_submit():
-        done = submit(form, lambda: _change(action, form), respond=lambda response: response)
-        if done is not None:
-            return done
-    return render_template("accounts/security.html", **forms,
-                           sessions=services.list_sessions(current_user),
-                           this_session=g.get("user_session"),
-                           enrolled=twofactor.is_enrolled(current_user),
-                           codes_left=twofactor.recovery_codes_left(current_user))
+    done = form is not None and submitted(form, lambda: _change(action, form),
+                                          respond=lambda response: response)
+    return done or render_template("accounts/security.html", **forms,
+                                   sessions=services.list_sessions(current_user),
+                                   this_session=g.get("user_session"),
+                                   enrolled=twofactor.is_enrolled(current_user),
+                                   codes_left=twofactor.recovery_codes_left(current_user))
 
 
 SECURITY_MESSAGES = {

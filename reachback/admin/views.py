@@ -12,7 +12,7 @@ from ..accounts.passwords import generate_password
 from ..accounts.services import create_user, get_user, update_profile
 from ..audit import audit_kinds, day_bounds, list_audit
 from ..extensions import db
-from ..web import page_arg, submit, viewer_zone
+from ..web import page_arg, submit, submitted, viewer_zone
 from .forms import EditUserForm, NewUserForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,15 +56,12 @@ def new_user():
 def edit_user(user_id):
     user = get_user(current_user, user_id)
     form = EditUserForm(data=_user_data(user))
-    if form.validate_on_submit():
-        done = submit(form, lambda: update_profile(current_user, user, name=form.name.data,
+    return (submitted(form, lambda: update_profile(current_user, user, name=form.name.data,
                                                    roles=form.roles.data,
                                                    active=form.active.data, **_profile(form)),
                       lambda saved: f"Account of {saved.name} saved.",
                       url_for("admin.edit_user", user_id=user.id))
-        if done is not None:
-            return done
-    return render_template("admin/user_form.html", form=form, user=user)
+            or render_template("admin/user_form.html", form=form, user=user))
 
 
 @bp.route("/audit")

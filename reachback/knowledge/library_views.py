@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .. import permissions as perm
 from ..files.views import download
-from ..web import page_arg, submit
+from ..web import page_arg, submitted
 from . import library
 from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
 
@@ -40,13 +40,11 @@ def document(doc_id):
 def new_document():
     perm.require(perm.can_manage_documents(current_user), "Only facilitators add documents.")
     form = DocumentForm.blank()
-    if form.is_submitted():
-        done = submit(form, lambda: library.add_document(current_user, form.to_data(),
+    return (submitted(form, lambda: library.add_document(current_user, form.to_data(),
                                                          form.file.data),
-                      _saved("“{title}” is added to the library."), _document_url)
-        if done is not None:
-            return done
-    return render_template("knowledge/document_form.html", form=form, doc=None)
+                      _saved("“{title}” is added to the library."), _document_url,
+                      validate=False)
+            or render_template("knowledge/document_form.html", form=form, doc=None))
 
 
 @bp.route("/library/<int:doc_id>/edit", methods=["GET", "POST"])
@@ -54,13 +52,10 @@ def edit_document(doc_id):
     doc = library.get_document(current_user, doc_id)
     perm.require(perm.can_manage_documents(current_user), "Only facilitators edit documents.")
     form = DocumentForm.for_document(doc)
-    if form.is_submitted():
-        done = submit(form, lambda: library.update_document(current_user, doc, form.to_data(),
+    return (submitted(form, lambda: library.update_document(current_user, doc, form.to_data(),
                                                             form.file.data),
-                      _saved("“{title}” is updated."), _document_url)
-        if done is not None:
-            return done
-    return render_template("knowledge/document_form.html", form=form, doc=doc)
+                      _saved("“{title}” is updated."), _document_url, validate=False)
+            or render_template("knowledge/document_form.html", form=form, doc=doc))
 
 
 def _saved(message: str):

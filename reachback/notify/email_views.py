@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..forms import Form
-from ..web import page_arg, submit
+from ..web import page_arg, submitted
 from .services import (
     KINDS,
     MODES,
@@ -36,13 +36,10 @@ def preferences_form(current: dict[str, str]) -> Form:
 @bp.route("/profile/notifications", methods=["GET", "POST"])
 def preferences():
     form = preferences_form(get_preferences(current_user))
-    if form.validate_on_submit():
-        done = submit(form, lambda: set_preferences(current_user, current_user,
+    return (submitted(form, lambda: set_preferences(current_user, current_user,
                                                     {k: form[k].data for k in KINDS}),
                       "Your notification settings are saved.", url_for("email.preferences"))
-        if done is not None:
-            return done
-    return render_template("email/preferences.html", form=form, kinds=KINDS)
+            or render_template("email/preferences.html", form=form, kinds=KINDS))
 
 
 @bp.route("/admin/outbox")

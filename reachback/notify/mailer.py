@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..config import setting  # the MAIL_* settings: see reachback/config.py
+from ..config import setting  # the MAIL_* settings: see reachback/settings.toml
 
 
 class DeliveryError(Exception):

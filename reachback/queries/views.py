@@ -19,7 +19,7 @@ from ..files import services as files
 from ..knowledge import search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
-from ..web import page_arg, submit, viewer_zone
+from ..web import page_arg, submit, submitted, viewer_zone
 from . import lists, services
 from .forms import (
     ClarifyForm,
@@ -117,17 +117,15 @@ def new():
         text = f"{form.title.data or ''}\n{form.question.data or ''}"
         return render_template("queries/new.html", form=form,
                                similar=search.similar(current_user, text))
-    if form.is_submitted():
-        def ask():
-            q = services.submit_query(current_user, form.to_data())
-            files.attach_to(current_user, form.attachment.data, query=q)
-            return q
 
-        done = submit(form, ask, lambda q: f"Your query {q.reference} is submitted.",
-                      _detail_url)
-        if done is not None:
-            return done
-    return render_template("queries/new.html", form=form)
+    def ask():
+        q = services.submit_query(current_user, form.to_data())
+        files.attach_to(current_user, form.attachment.data, query=q)
+        return q
+
+    return (submitted(form, ask, lambda q: f"Your query {q.reference} is submitted.",
+                      _detail_url, validate=False)
+            or render_template("queries/new.html", form=form))
 
 
 # --- the query page ---------------------------------------------------------------
@@ -210,15 +208,13 @@ def edit_contribution(contribution_id):
                  "Only its author can edit a contribution, until the response is published.")
     form = ContributionForm(data={"body": c.body})
     preview = form.body.data if request.form.get("action") == "preview" else None
-    if form.is_submitted() and preview is None:
-        done = submit(form, lambda: services.edit_contribution(current_user, c, form.body.data),
-                      "Your contribution is updated.",
-                      url_for("queries.detail", ref=c.query.reference,
-                              _anchor=f"contribution-{c.id}"))
-        if done is not None:
-            return done
-    return render_template("queries/edit_contribution.html", form=form, c=c, q=c.query,
-                           preview=preview)
+    done = preview is None and submitted(
+        form, lambda: services.edit_contribution(current_user, c, form.body.data),
+        "Your contribution is updated.",
+        url_for("queries.detail", ref=c.query.reference, _anchor=f"contribution-{c.id}"),
+        validate=False)
+    return done or render_template("queries/edit_contribution.html", form=form, c=c,
+                                   q=c.query, preview=preview)
 
 
 # --- assignments ------------------------------------------------------------------
@@ -236,14 +232,11 @@ def decline(assignment_id):
     a = services.get_assignment(current_user, assignment_id)
     perm.require(perm.can_answer_assignment(current_user, a), "This is not your assignment.")
     form = DeclineForm()
-    if form.is_submitted():
-        done = submit(form, lambda: services.decline_assignment(current_user, a,
+    return (submitted(form, lambda: services.decline_assignment(current_user, a,
                                                                 form.reason.data),
                       f"You declined {a.query.reference}. The facilitator is told why.",
-                      url_for("queries.expert_queue"))
-        if done is not None:
-            return done
-    return render_template("queries/decline.html", form=form, a=a, q=a.query)
+                      url_for("queries.expert_queue"), validate=False)
+            or render_template("queries/decline.html", form=form, a=a, q=a.query))
 
 
 @bp.route("/queries/<ref>/route", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from ..models_base import utcnow
-from ..web import submit
+from ..web import submit, submitted
 from . import services
 from .forms import CalendarForm, HolidayForm, PolicyForm, PublicHolidaysForm, RemoveHolidayForm
 
@@ -82,27 +82,21 @@ def policies():
         return _policies_page()
     policy = services.get_policy(current_user, request.form.get("priority", ""))
     form = PolicyForm.for_policy(policy, services.list_calendars(current_user))
-    if form.validate_on_submit():
-        done = submit(form, lambda: services.update_policy(current_user, policy.priority,
+    return (submitted(form, lambda: services.update_policy(current_user, policy.priority,
                                                            **form.changes()),
                       f"The {policy.priority} policy is saved; new targets use it.",
                       url_for("sla.policies"))
-        if done is not None:
-            return done
-    return _policies_page(bound=form)
+            or _policies_page(bound=form))
 
 
 @bp.route("/admin/calendars", methods=["POST"])
 def new_calendar():
     services.list_calendars(current_user)  # admins only, before reading anything
     form = CalendarForm()
-    if form.validate_on_submit():
-        done = submit(form, lambda: services.create_calendar(current_user, **form.values()),
+    return (submitted(form, lambda: services.create_calendar(current_user, **form.values()),
                       lambda cal: f"Calendar “{cal.name}” created.",
                       lambda cal: url_for("sla.calendar", calendar_id=cal.id))
-        if done is not None:
-            return done
-    return _policies_page(new_form=form)
+            or _policies_page(new_form=form))
 
 
 # --- admin: one calendar ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from ..errors import NotFound
 from ..queries import lists
 from ..queries.services import get_query
 from ..queries.states import can_transition
-from ..web import submit
+from ..web import submitted
 from . import services
 from .forms import DraftForm, PublishForm
 
@@ -20,19 +20,16 @@ def edit(ref):
     q = get_query(current_user, ref)
     perm.require(perm.can_triage(current_user, q), "Only facilitators write responses.")
     form = DraftForm(data=_draft_data(q))
-    preview = None
-    if form.validate_on_submit():
-        if request.form.get("action") == "preview":
-            preview = form  # shown below the form; nothing is saved
-        else:
-            done = submit(form, lambda: services.save_draft(
+    previewing = request.form.get("action") == "preview"
+    # A preview is shown below the form; nothing is saved.
+    preview = form if previewing and form.validate_on_submit() else None
+    return ((not previewing and submitted(form, lambda: services.save_draft(
                 current_user, q, form.title.data, form.summary.data, form.body.data,
                 form.note.data), lambda response: f"Draft saved (revision {response.revision}).",
-                url_for("synthesis.edit", ref=q.reference))
-            if done is not None:
-                return done
-    return _edit_page(q, form, PublishForm(formdata=None,
-                                           visibility=services.default_visibility(q)), preview)
+                url_for("synthesis.edit", ref=q.reference)))
+            or _edit_page(q, form, PublishForm(formdata=None,
+                                               visibility=services.default_visibility(q)),
+                          preview))
 
 
 @bp.route("/queries/<ref>/publish", methods=["POST"])
@@ -40,14 +37,11 @@ def publish(ref):
     q = get_query(current_user, ref)
     perm.require(perm.can_triage(current_user, q), "Only facilitators publish responses.")
     form = PublishForm()
-    if form.validate():
-        done = submit(form, lambda: services.publish_response(current_user, q,
+    return (submitted(form, lambda: services.publish_response(current_user, q,
                                                               form.visibility.data),
                       f"The response to {q.reference} is published.",
                       url_for("queries.detail", ref=q.reference))
-        if done is not None:
-            return done
-    return _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form)
+            or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form))
 
 
 @bp.route("/queries/<ref>/revisions")
