@@ -38,6 +38,7 @@ class OutboundEmail(db.Model):
     subject = Column(String(300), nullable=False)
     text_body = Column(Text, nullable=False)
     html_body = Column(Text)
+    language = Column(String(10))  # what it is written in: its Content-Language header
     status = Column(String(10), nullable=False, default="queued")  # queued | sent | failed
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow)

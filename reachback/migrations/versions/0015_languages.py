@@ -7,7 +7,8 @@ Create Date: 2026-12-07 10:00:00
 users.language was "en" for everyone and nothing read it; it becomes the interface language
 a member chose, NULL meaning "as my browser asks" (reachback/i18n.py), so every existing
 member now follows their browser. Queries, contributions and responses record the language
-they are written in; what exists was written in English.
+they are written in; what exists was written in English. An outgoing e-mail records its
+language too (its Content-Language header).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -30,9 +31,13 @@ def upgrade():
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("language", sa.String(10), nullable=False,
                                           server_default="en"))
+    with op.batch_alter_table("outbound_emails") as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(10)))
 
 
 def downgrade():
+    with op.batch_alter_table("outbound_emails") as batch_op:
+        batch_op.drop_column("language")
     for table in CONTENT:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("language")
