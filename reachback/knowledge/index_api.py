@@ -72,6 +72,7 @@ class IndexDoc:
     country_names: list[str]
     date: datetime
     principals: list[str]
+    language: str = "en"  # what the text is written in: its words are stemmed in it
 
 
 @dataclass
