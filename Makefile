@@ -34,7 +34,8 @@ translations: $(STAMP)  ## extract the strings to translate, update every catalo
 	.venv/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -c Translators: --no-location --sort-output -o $(POT) .
 	$(if $(NEW),.venv/bin/pybabel -q init -i $(POT) -d reachback/translations -l $(NEW),)
 	.venv/bin/pybabel -q update -i $(POT) -d reachback/translations --no-fuzzy-matching --ignore-obsolete
-	$(MAKE) --no-print-directory $(patsubst %.po,%.mo,$(wildcard reachback/translations/*/LC_MESSAGES/messages.po))
+	for po in reachback/translations/*/LC_MESSAGES/messages.po; do \
+	  .venv/bin/pybabel -q compile -i $$po -o $${po%.po}.mo || exit 1; done
 
 run: $(STAMP) $(MO)  ## set up, upgrade the database, load the demo into an empty one, serve on :5000
 	$(RB) db upgrade
