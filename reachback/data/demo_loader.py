@@ -4,6 +4,7 @@ reference to no one fails here and names the file and the item, instead of surfa
 KeyError halfway through the replay. The conventions of each file are at its head."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import NoneType
@@ -66,21 +67,28 @@ class _Kind:
 _STRING_LISTS = {"roles", "themes", "countries", "languages", "experts", "internal_notes"}
 _ORGANISATION = _Kind("organisation", {"name": str, "kind": str, "country": str, "south": bool}, {})
 _PERSON_KEYS = {"organisation": str, "country": str, "themes": list, "countries": list,
-                "languages": list, "away_days": (int, NoneType)}
+                "languages": list, "language": str, "away_days": (int, NoneType)}
 _STAFF = _Kind("person", {"email": str, "name": str, "roles": list}, _PERSON_KEYS)
 _PERSON = _Kind("person", {"email": str, "name": str}, _PERSON_KEYS)
 _CLARIFICATION = _Kind("clarification", {"question": str}, {"reply": (str, NoneType)})
 _DECLINED = _Kind("declined", {"expert": str, "reason": str}, {})
-_CONTRIBUTION = _Kind("contribution", {"expert": str, "body": str}, {})
-_RESPONSE = _Kind("response", {"title": str, "summary": str, "body": str}, {"visibility": str})
+_CONTRIBUTION = _Kind("contribution", {"expert": str, "body": str}, {"language": str})
+_TRANSLATION = _Kind("translation", {"language": str, "title": str, "summary": str, "body": str},
+                     {})
+_RESPONSE = _Kind("response", {"title": str, "summary": str, "body": str}, {
+    "visibility": str, "language": str, "translations": list})
 _QUERY = _Kind("query", {"title": str, "question": str, "themes": list, "requester": str}, {
-    "context": str, "purpose": str, "country": str, "priority": str, "confidentiality": str,
-    "status": str, "age_days": int, "needed_in_days": (int, NoneType),
+    "language": str, "context": str, "purpose": str, "country": str, "priority": str,
+    "confidentiality": str, "status": str, "age_days": int, "needed_in_days": (int, NoneType),
     "clarification": (dict, NoneType), "experts": list, "declined": list,
     "contributions": list, "response": (dict, NoneType), "internal_notes": list,
     "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int})
 _NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE}
 _NESTED_LISTS = {"declined": _DECLINED, "contributions": _CONTRIBUTION}
+# `language` (a person's interface language; what a query, contribution, response or
+# translation is written in): absent, the person follows their browser, a query is in
+# English and a contribution or response is in its query's language.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
 def load(folder: Path = FOLDER) -> DemoContent:
@@ -142,6 +150,22 @@ def _check_items(file: str, section: str, items: list, kind: _Kind) -> None:
         for key, nested in _NESTED_LISTS.items():
             for number, entry in enumerate(item.get(key, [])):
                 _check_keys(f"{where}, {key}[{number}]", entry, nested)
+        if item.get("response") is not None:
+            _check_translations(f"{where}, response", item)
+
+
+def _check_translations(where: str, query: dict) -> None:
+    """A response's translations: each complete, each in its own language, none in the
+    language the response is written in (its own `language`, else its query's, else English)."""
+    response = query["response"]
+    seen = {response.get("language", query.get("language", "en"))}
+    for number, entry in enumerate(response.get("translations", [])):
+        place = f"{where}, translations[{number}]"
+        _check_keys(place, entry, _TRANSLATION)
+        if entry["language"] in seen:
+            raise DemoDataError(f"{place}: language {entry['language']!r} is the response's own"
+                                " or another translation's")
+        seen.add(entry["language"])
 
 
 def _check_keys(where: str, item, kind: _Kind) -> None:
@@ -163,6 +187,9 @@ def _check_keys(where: str, item, kind: _Kind) -> None:
         if kind in (_PERSON, _STAFF, _QUERY) and key in _STRING_LISTS \
                 and not all(isinstance(entry, str) for entry in value):
             raise DemoDataError(f"{where}: {key!r} must be a list of strings, not {_short(value)}")
+        if key == "language" and not _LANGUAGE_CODE.fullmatch(value):
+            raise DemoDataError(f"{where}: 'language' must be an ISO 639-1 code (two lower-case"
+                                f" letters, such as 'fr'), not {_short(value)}")
 
 
 def _short(value) -> str:

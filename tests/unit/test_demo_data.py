@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from reachback.accounts.models import ORG_KINDS
+from reachback.config import SETTINGS
 from reachback.data import demo_loader
 from reachback.data.demo_loader import DemoDataError
 from reachback.data.taxonomy import theme_rows
@@ -17,11 +18,13 @@ DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: ten times f
 
 def test_the_shipped_files_load_and_hold_known_values():
     content = demo_loader.load()
-    # the 30 queries of the index at the head of queries.yaml, the 21 accounts
-    assert len(content.queries) == 30 and len(content.people) == 21
+    # the 31 queries of the index at the head of queries.yaml, the 23 accounts
+    assert len(content.queries) == 31 and len(content.people) == 23
+    languages = set(SETTINGS["LANGUAGES"].default)  # the interface's, texts' too
     slugs = {row["slug"] for row in theme_rows()}
     for person in content.people:
         assert set(person.get("themes", [])) <= slugs, person["email"]
+        assert person.get("language", "en") in languages, person["email"]
     for org in content.organisations:
         assert org["kind"] in ORG_KINDS, org["name"]
     for query in content.queries:
@@ -30,8 +33,14 @@ def test_the_shipped_files_load_and_hold_known_values():
         assert query.get("priority", "normal") in PRIORITIES
         assert query.get("confidentiality", "restricted") in CONFIDENTIALITY
         assert query.get("close_reason", "declined") in CLOSE_REASONS
+        response = query.get("response") or {}
+        translations = response.get("translations", [])
+        assert {query.get("language", "en"), response.get("language", "en"),
+                *(c.get("language", "en") for c in query.get("contributions", [])),
+                *(t["language"] for t in translations)} <= languages, query["title"]
         # Markdown is stored as written: flush left, no surrounding blank lines or spaces
-        for text in (query["question"], *(c["body"] for c in query.get("contributions", []))):
+        for text in (query["question"], *(c["body"] for c in query.get("contributions", [])),
+                     *(t[key] for t in translations for key in ("summary", "body"))):
             assert text == text.strip() and not text.startswith(" ")
 
 
@@ -77,10 +86,19 @@ def demo_copy(tmp_path):
      r"queries\.yaml, item 2 \(.*\): requester 'nobody@example.org' is not in people\.yaml"),
     ("queries.yaml", lambda q: q[2]["experts"].append("g.achieng@example.org"),
      r"queries\.yaml, item 2 \(.*\): 'g\.achieng@example\.org' is not an expert"),
-    ("queries.yaml", lambda q: q[29].update(duplicate_of_index=30),
-     r"queries\.yaml, item 29 \(.*\): duplicate_of_index 30 is not the position of a query"),
+    ("queries.yaml", lambda q: q[29].update(duplicate_of_index=31),
+     r"queries\.yaml, item 29 \(.*\): duplicate_of_index 31 is not the position of a query"),
     ("queries.yaml", lambda q: q[29].pop("duplicate_of_index"),
      r"queries\.yaml, item 29 \(.*\): close_reason duplicate needs duplicate_of_index"),
+    ("queries.yaml", lambda q: q[1]["response"]["translations"][0].pop("body"),
+     r"queries\.yaml, item 1 \(.*\), response, translations\[0\]: missing required key 'body'"),
+    ("queries.yaml", lambda q: q[1]["response"]["translations"][0].update(language="en"),
+     r"queries\.yaml, item 1 \(.*\), response, translations\[0\]: language 'en' is the "),
+    ("queries.yaml", lambda q: q[30]["response"].update(translations=[
+        {"language": "fr", "title": "t", "summary": "s", "body": "b"}]),
+     r"queries\.yaml, item 30 \(.*\), response, translations\[0\]: language 'fr' is the "),
+    ("queries.yaml", lambda q: q[30].update(language="French"),
+     r"queries\.yaml, item 30 \(.*\): 'language' must be an ISO 639-1 code"),
     ("people.yaml", lambda p: p["staff"][2].pop("roles"),
      r"people\.yaml, staff\[2\] \(facilitator@example\.org\): missing required key 'roles'"),
     ("people.yaml", lambda p: p["experts"][0].update(away_day=3),
