@@ -79,6 +79,7 @@ def _create_people(content: demo_loader.DemoContent) -> tuple[dict[str, str], di
             organisation=person.get("organisation", ""), country=person.get("country", ""),
             themes=person.get("themes", []), countries=person.get("countries", []),
             languages=",".join(person.get("languages", [])),
+            language=person.get("language", ""),
             away_until=today + timedelta(days=away) if away else None,
         )
         passwords[person["email"]] = password
