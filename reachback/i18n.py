@@ -29,6 +29,9 @@ def init_i18n(app) -> None:
                    default_translation_directories=str(paths.TRANSLATIONS),
                    default_domain="messages")
     app.jinja_env.globals.update(current_language=current_language, languages=language_menu)
+    # {% trans %} blocks are trimmed when rendered as babel.cfg trims them when extracted, or
+    # a block over several lines would be looked up under another text and stay English.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
 def supported() -> list[str]:

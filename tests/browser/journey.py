@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from babel.support import Translations
 from playwright.sync_api import Browser, Page, expect
 
 from reachback.models_base import utcnow
+from reachback.paths import TRANSLATIONS
 from tests.helpers import PASSWORD, totp_code
 
 # Expected text on every page; raise expect's 5 s default for a slow, shared CI machine.
@@ -25,8 +27,8 @@ def give_code(page: Page, account) -> None:
     """The second step of signing in, as a person types the code their app shows (each
     account signs in once per test: a code works once)."""
     page.wait_for_url("**/login/code")
-    page.get_by_label("Code").fill(totp_code(account.totp_secret))
-    page.get_by_role("button", name="Verify").click()
+    page.get_by_label(self.t("Code")).fill(totp_code(account.totp_secret))
+    page.get_by_role("button", name=self.t("Verify")).click()
 
 
 @dataclass
@@ -61,6 +63,18 @@ class Journey:
     landings: list = field(default_factory=list)
     people: dict = field(default_factory=dict)
     ref: str = ""
+    language: str = "en"  # the browsers ask for it; every page must come in it
+
+    def __post_init__(self):
+        self.catalogue = Translations.load(str(TRANSLATIONS), [self.language])
+        # A journey in French without the French catalogue would walk the English pages.
+        assert self.language == "en" or isinstance(self.catalogue, Translations), \
+            f"no compiled {self.language} catalogue (make translations)"
+
+    def t(self, text: str, **values) -> str:
+        """`text` as the site shows it in the journey's language."""
+        translated = self.catalogue.gettext(text)
+        return translated % values if values else translated
 
     @property
     def title(self) -> str:
@@ -78,7 +92,7 @@ class Journey:
         for key, label in labels.items():
             context = self.browser.new_context(
                 base_url=self.base_url, java_script_enabled=self.javascript,
-                viewport=self.viewport)
+                viewport=self.viewport, locale=self.language)
             context.set_default_timeout(10_000)
             page = context.new_page()
             if not self.javascript:  # proved by behaviour: a script on a page does not run
@@ -97,6 +111,7 @@ class Journey:
         page = who.page
         page.wait_for_load_state("load")
         expect(page.locator("h1")).to_have_count(1)
+        assert page.locator("html").get_attribute("lang") == self.language, (who.label, name)
         assert not re.match(r"\d{3} ·", page.title()), (who.label, name, page.url, page.title())
         self.landings.append(Landing(who.label, name, page.url))
         for observer in self.observers:
@@ -105,7 +120,7 @@ class Journey:
 
     @staticmethod
     def nav(page: Page, text: str):
-        return page.get_by_role("navigation", name="Main").get_by_role("link", name=text)
+        return page.get_by_role("navigation", name=self.t("Main")).get_by_role("link", name=text)
 
     @staticmethod
     def flash(page: Page):
@@ -136,48 +151,48 @@ class Journey:
         page = who.page
         page.goto("/login")
         self.land(who, "sign-in page")
-        page.get_by_label("E-mail").fill(who.account.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label(self.t("E-mail")).fill(who.account.email)
+        page.get_by_label(self.t("Password")).fill(PASSWORD)
+        page.get_by_role("button", name=self.t("Sign in")).click()
         if who.account.totp_secret:  # staff: the code of their authenticator app
-            expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in")
+            expect(page.get_by_role("heading", level=1)).to_have_text(self.t("Two-factor sign-in"))
             self.land(who, "two-factor code")
             give_code(page, who.account)
-        expect(page.get_by_role("heading", level=1)).to_have_text(home)
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.t(home))
         expect(page.get_by_role("link", name=who.name)).to_be_visible()
         self.land(who, home.lower())
 
     def ask(self, who: Person) -> None:
         page = who.page
-        self.nav(page, "Ask a question").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Ask a question")
+        self.nav(page, self.t("Ask a question")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.t("Ask a question"))
         self.land(who, "query form")
-        page.get_by_label("Title").fill(self.title)
-        page.get_by_label("Your question").fill(
+        page.get_by_label(self.t("Title")).fill(self.title)
+        page.get_by_label(self.t("Your question")).fill(
             "Which vetting approaches have worked for **police recruits** after a ceasefire?")
-        page.get_by_label("Context").fill("Two former armed groups are to join the police.")
-        page.get_by_label("Purpose").fill("A briefing note for the ceasefire commission.")
-        page.get_by_label("Country").select_option(label="South Sudan")
-        page.get_by_label("Themes").select_option(
+        page.get_by_label(self.t("Context")).fill("Two former armed groups are to join the police.")
+        page.get_by_label(self.t("Purpose")).fill("A briefing note for the ceasefire commission.")
+        page.get_by_label(self.t("Country")).select_option(label="South Sudan")
+        page.get_by_label(self.t("Themes")).select_option(
             ["vetting", "police-reform-and-community-policing"])
-        page.get_by_role("radio", name="High").check()
+        page.get_by_role("radio", name=self.t("High")).check()
         # The app's clock, which the server checks "needed by" against (never the wall clock).
-        page.get_by_label("Needed by").fill((utcnow().date() + timedelta(days=30)).isoformat())
-        page.get_by_role("radio", name="Community: every signed-in member").check()
-        page.get_by_role("button", name="Submit the question").click()
+        page.get_by_label(self.t("Needed by")).fill((utcnow().date() + timedelta(days=30)).isoformat())
+        page.get_by_role("radio", name=self.t("Community: every signed-in member")).check()
+        page.get_by_role("button", name=self.t("Submit the question")).click()
         expect(self.flash(page)).to_contain_text("is submitted")
         expect(page.get_by_role("heading", level=1)).to_have_text(self.title)
         self.ref = page.locator(".page-header .ref").inner_text().strip()
         assert re.fullmatch(r"RB-\d{4}-\d{4,}", self.ref), self.ref
-        expect(page.locator(".page-header .badge")).to_have_text("Submitted")
+        expect(page.locator(".page-header .badge")).to_have_text(self.t("Submitted"))
         self.land(who, "query page (requester)")
 
     def open_from_triage(self, who: Person, tab: str | None = None) -> Page:
         page = who.page
-        self.nav(page, "Triage inbox").click()
+        self.nav(page, self.t("Triage inbox")).click()
         if tab:
-            page.get_by_role("navigation", name="Inbox tabs").get_by_role(
-                "link", name=tab).click()
+            page.get_by_role("navigation", name=self.t("Inbox tabs")).get_by_role(
+                "link", name=self.t(tab)).click()
         self.land(who, f"triage inbox{f' ({tab})' if tab else ''}")
         page.get_by_role("link", name=self.title).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(self.title)
@@ -186,51 +201,51 @@ class Journey:
 
     def ask_for_clarification(self, who: Person) -> None:
         page = self.open_from_triage(who)
-        page.get_by_label("Question for the requester").fill(
+        page.get_by_label(self.t("Question for the requester")).fill(
             "Which districts, and how many recruits?")
-        page.get_by_role("button", name="Ask for clarification").click()
-        expect(page.locator(".page-header .badge")).to_have_text("Awaiting clarification")
+        page.get_by_role("button", name=self.t("Ask for clarification")).click()
+        expect(page.locator(".page-header .badge")).to_have_text(self.t("Awaiting clarification"))
         self.land(who, "query page (awaiting clarification)")
 
     def reply(self, who: Person) -> None:
         page = who.page
-        self.nav(page, "Notifications").click()
+        self.nav(page, self.t("Notifications")).click()
         self.land(who, "notifications")
         page.get_by_role("link", name=re.compile("asks for clarification")).first.click()
         expect(page.get_by_text("Which districts, and how many recruits?")).to_be_visible()
         self.land(who, "query page (clarification request)")
-        page.get_by_label("Your reply").fill("Juba and Wau; about 1,200 recruits.")
-        page.get_by_role("button", name="Send reply").click()
-        expect(page.locator(".page-header .badge")).to_have_text("Submitted")
+        page.get_by_label(self.t("Your reply")).fill("Juba and Wau; about 1,200 recruits.")
+        page.get_by_role("button", name=self.t("Send reply")).click()
+        expect(page.locator(".page-header .badge")).to_have_text(self.t("Submitted"))
         expect(page.get_by_text("Juba and Wau; about 1,200 recruits.")).to_be_visible()
         self.land(who, "query page (replied)")
 
     def route(self, who: Person, experts: list[Person]) -> None:
         page = self.open_from_triage(who)
-        page.get_by_role("link", name="Route to experts").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Route to experts")
+        page.get_by_role("link", name=self.t("Route to experts")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.t("Route to experts"))
         self.land(who, "routing page")
         for expert in experts:
             page.get_by_role("checkbox", name=expert.name, exact=True).check()
-        page.get_by_role("button", name="Route to selected experts").click()
-        expect(page.locator(".page-header .badge")).to_have_text("With experts")
+        page.get_by_role("button", name=self.t("Route to selected experts")).click()
+        expect(page.locator(".page-header .badge")).to_have_text(self.t("With experts"))
         for expert in experts:
             expect(page.get_by_role("cell", name=expert.name, exact=True)).to_be_visible()
         self.land(who, "query page (routed)")
 
     def contribute(self, who: Person, text: str) -> None:
         page = who.page
-        page.get_by_label("Your contribution").fill(text)
-        page.get_by_role("button", name="Preview").click()
+        page.get_by_label(self.t("Your contribution")).fill(text)
+        page.get_by_role("button", name=self.t("Preview")).click()
         expect(page.locator(".notice .prose strong").first).to_be_visible()
         self.land(who, "contribution preview")
-        page.get_by_role("button", name="Send contribution").click()
+        page.get_by_role("button", name=self.t("Send contribution")).click()
         expect(self.flash(page)).to_contain_text("your contribution is sent")
         self.land(who, "query page (contributed)")
 
     def accept_from_queue_and_contribute(self, who: Person) -> None:
         page = who.page
-        self.nav(page, "My assignments").click()
+        self.nav(page, self.t("My assignments")).click()
         self.land(who, "expert queue")
         page.get_by_role("button", name=f"Accept {self.ref}").click()
         expect(self.flash(page)).to_contain_text(f"You accepted {self.ref}")
@@ -239,61 +254,61 @@ class Journey:
 
     def accept_on_query_page_and_contribute(self, who: Person) -> None:
         page = who.page
-        self.nav(page, "My assignments").click()
+        self.nav(page, self.t("My assignments")).click()
         self.land(who, "expert queue")
         page.get_by_role("link", name=self.title).click()
         expect(page.get_by_text("You are asked to answer this query")).to_be_visible()
         self.land(who, "query page (invited expert)")
-        page.locator(".notice").get_by_role("button", name=re.compile("^Accept")).click()
+        page.locator(".notice").get_by_role("button", name=re.compile("^" + re.escape(self.t("Accept")))).click()
         expect(self.flash(page)).to_contain_text(f"You accepted {self.ref}")
         self.contribute(who, "In Kosovo, **background checks** came before any training.")
 
     def synthesise_revise_compare_publish(self, who: Person) -> None:
         page = self.open_from_triage(who, tab="With experts")
-        page.get_by_role("link", name="Draft the response").click()
+        page.get_by_role("link", name=self.t("Draft the response")).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Consolidated response")
         expect(page.get_by_text("community hearings")).to_be_visible()
         expect(page.get_by_text("background checks")).to_be_visible()
         self.land(who, "synthesis page")
-        page.get_by_label("Title").fill(self.response_title)
-        page.get_by_label("Summary").fill("Vet before training, with the community involved.")
-        page.get_by_label("Response (Markdown)").fill(
+        page.get_by_label(self.t("Title")).fill(self.response_title)
+        page.get_by_label(self.t("Summary")).fill("Vet before training, with the community involved.")
+        page.get_by_label(self.t("Response (Markdown)")).fill(
             "## What worked\n\n- Community hearings (Liberia)\n- Background checks first (Kosovo)\n")
-        page.get_by_label("What changed").fill("First draft from two contributions")
-        page.get_by_role("button", name="Preview").click()
-        expect(page.get_by_role("heading", name=re.compile("^Preview"))).to_be_visible()
+        page.get_by_label(self.t("What changed")).fill("First draft from two contributions")
+        page.get_by_role("button", name=self.t("Preview")).click()
+        expect(page.get_by_role("heading", name=re.compile("^" + re.escape(self.t("Preview"))))).to_be_visible()
         self.land(who, "synthesis preview")
-        page.get_by_role("button", name="Save draft").click()
+        page.get_by_role("button", name=self.t("Save draft")).click()
         expect(self.flash(page)).to_contain_text("revision 1")
         self.land(who, "synthesis page (revision 1)")
-        page.get_by_label("Summary").fill(
+        page.get_by_label(self.t("Summary")).fill(
             "Vet every recruit before training, and involve the community in the hearings.")
-        page.get_by_label("What changed").fill("A clearer summary")
-        page.get_by_role("button", name="Save draft").click()
+        page.get_by_label(self.t("What changed")).fill("A clearer summary")
+        page.get_by_role("button", name=self.t("Save draft")).click()
         expect(self.flash(page)).to_contain_text("revision 2")
         self.land(who, "synthesis page (revision 2)")
-        page.get_by_role("link", name="Revisions (2)").click()
+        page.get_by_role("link", name=self.t("Revisions (2)")).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Revisions")
         self.land(who, "revisions")
-        expect(page.get_by_label("Older revision")).to_have_value("1")
-        expect(page.get_by_label("Newer revision")).to_have_value("2")
-        page.get_by_role("button", name="Compare").click()
+        expect(page.get_by_label(self.t("Older revision"))).to_have_value("1")
+        expect(page.get_by_label(self.t("Newer revision"))).to_have_value("2")
+        page.get_by_role("button", name=self.t("Compare")).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Revision 1 → 2")
         expect(page.locator(".diff del")).to_contain_text("Vet before training")
         expect(page.locator(".diff ins")).to_contain_text("Vet every recruit")
         self.land(who, "compare revisions")
-        page.get_by_role("link", name="Back to the draft").click()
+        page.get_by_role("link", name=self.t("Back to the draft")).click()
         self.land(who, "synthesis page (ready to publish)")
-        page.get_by_role("radio", name="Community: every signed-in member").check()
-        page.get_by_role("button", name="Publish").click()
+        page.get_by_role("radio", name=self.t("Community: every signed-in member")).check()
+        page.get_by_role("button", name=self.t("Publish")).click()
         expect(self.flash(page)).to_contain_text(f"The response to {self.ref} is published")
-        expect(page.locator(".page-header .badge")).to_have_text("Published")
+        expect(page.locator(".page-header .badge")).to_have_text(self.t("Published"))
         self.land(who, "query page (published)")
 
     def follow_notification_to_response(self, who: Person) -> None:
         page = who.page
-        expect(self.nav(page, re.compile("^Notifications"))).to_contain_text("unread")
-        self.nav(page, re.compile("^Notifications")).click()
+        expect(self.nav(page, re.compile("^" + re.escape(self.t("Notifications"))))).to_contain_text("unread")
+        self.nav(page, re.compile("^" + re.escape(self.t("Notifications")))).click()
         self.land(who, "notifications (published)")
         page.get_by_role("link", name=f"The response to {self.ref} is published").click()
         expect(page.get_by_role("heading", name=f"The response: {self.response_title}")) \
@@ -302,24 +317,24 @@ class Journey:
 
     def find_in_knowledge_base(self, who: Person) -> None:
         page = who.page
-        self.nav(page, "Knowledge base").click()
+        self.nav(page, self.t("Knowledge base")).click()
         self.land(who, "knowledge base")
         page.get_by_role("link", name=self.response_title).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(self.response_title)
         expect(page.get_by_text("Vet every recruit before training")).to_be_visible()
         self.land(who, "published response")
         # The header search finds it by a word of its title.
-        page.get_by_role("searchbox", name="Search the knowledge base").fill(self.word)
-        page.locator(".site-search").get_by_role("button", name="Search").click()
+        page.get_by_role("searchbox", name=self.t("Search the knowledge base")).fill(self.word)
+        page.locator(".site-search").get_by_role("button", name=self.t("Search")).click()
         expect(page).to_have_url(re.compile(rf"/(search|kb)\?q={self.word}"))
         expect(page.get_by_role("main").locator(f'a[href="/kb/{self.ref}"]')).to_be_visible()
         self.land(who, "knowledge base search")
 
     def sign_out(self, who: Person) -> None:
         page = who.page
-        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name=self.t("Sign out")).click()
         expect(self.flash(page)).to_contain_text("You are signed out")
-        expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+        expect(page.get_by_role("button", name=self.t("Sign out"))).to_have_count(0)
         self.land(who, "signed out")
         page.goto("/queries/mine")
         expect(page).to_have_url(re.compile(r"/login\?next="))
