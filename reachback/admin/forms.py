@@ -46,5 +46,7 @@ class UserFilterForm(Form):
     class Meta:
         csrf = False
 
+    # default "": the list's first view (no role in the address) is "any role", not an
+    # invalid choice shown as an error.
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role"))]
-                       + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+                       + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="")
