@@ -3,6 +3,7 @@ the log (the admins' page)."""
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -48,7 +49,7 @@ def list_audit(actor, kind: str | None = None, email: str | None = None,
     actor's address or subject contains `email` (case-insensitive: failed sign-ins of
     unknown addresses have only a subject); from `since` up to `until` (UTC, excluded).
     Returns a paginate object."""
-    perm.require(perm.is_admin(actor), "Only admins read the audit log.")
+    perm.require(perm.is_admin(actor), _("Only admins read the audit log."))
     stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)) \
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if kind:

@@ -16,28 +16,36 @@ from ..forms import Form, MultiCheckboxField
 from ..lengths import Capped
 from ..timebounds import InWindow
 
-ROLE_LABELS = {"member": "Member", "expert": "Expert", "facilitator": "Facilitator",
-               "admin": "Administrator"}
+ROLE_LABELS = {"member": _l("Member"), "expert": _l("Expert"), "facilitator": _l("Facilitator"),
+               "admin": _l("Administrator")}
+# The roles as the lists of accounts write them (lower case, in the running text of a cell).
+ROLE_NAMES = {"member": _l("member"), "expert": _l("expert"), "facilitator": _l("facilitator"),
+              "admin": _l("admin")}
+
+
+def role_names(roles) -> str:
+    """"admin, member": the roles, sorted by code, in the reader's language."""
+    return ", ".join(str(ROLE_NAMES.get(r, r)) for r in sorted(roles))
 
 
 def current_password_field(field_id: str) -> PasswordField:
     """The account's password, asked again before a sensitive change."""
-    return PasswordField("Current password", id=field_id,
+    return PasswordField(_l("Current password"), id=field_id,
                          validators=[DataRequired(), Length(max=1024)],
                          render_kw={"autocomplete": "current-password"})
 
 
 class LoginForm(Form):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
 class ProfileForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Capped(lengths.NAME)])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
     language = SelectField(_l("Language"), validate_choice=True)
 
 
@@ -45,13 +53,13 @@ class TokenForm(Form):
     """A new API token: it acts as the user until revoked, so the password is asked again,
     and the code where the account has two-factor sign-in (the template shows it then)."""
 
-    token_name = StringField("Token name", validators=[DataRequired(), Capped(lengths.LABEL)],
-                       description="What the token is for, e.g. “reporting script”.")
+    token_name = StringField(_l("Token name"), validators=[DataRequired(), Capped(lengths.LABEL)],
+                       description=_l("What the token is for, e.g. “reporting script”."))
     current_password = current_password_field("tk-current")
-    code = StringField("Two-factor code", id="tk-code", validators=[Length(max=64)],
+    code = StringField(_l("Two-factor code"), id="tk-code", validators=[Length(max=64)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                                   "spellcheck": "false", "autocapitalize": "off"},
-                       description="From your authenticator app, or a recovery code.")
+                       description=_l("From your authenticator app, or a recovery code."))
 
 
 class NewPasswordForm(Form):
@@ -59,13 +67,13 @@ class NewPasswordForm(Form):
     the security page."""
 
     new_password = PasswordField(
-        "New password", id="pw-new", validators=[DataRequired(), Length(max=1024)],
+        _l("New password"), id="pw-new", validators=[DataRequired(), Length(max=1024)],
         render_kw={"autocomplete": "new-password"},
-        description="At least 12 characters and not a common password. A few unrelated "
-                    "words make a good one; no rules about digits or symbols.")
-    confirm = PasswordField("New password again", id="pw-confirm",
+        description=_l("At least 12 characters and not a common password. A few unrelated "
+                        "words make a good one; no rules about digits or symbols."))
+    confirm = PasswordField(_l("New password again"), id="pw-confirm",
                             validators=[DataRequired(), Length(max=1024),
-                                        EqualTo("new_password", "The two passwords differ.")],
+                                        EqualTo("new_password", _l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
 
 
@@ -76,7 +84,7 @@ class PasswordChangeForm(NewPasswordForm):
 class CodeForm(Form):
     """The second step of signing in, and the first code of a new key."""
 
-    code = StringField("Code", validators=[DataRequired(), Length(max=64)],
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                                   "spellcheck": "false", "autocapitalize": "off"})
 
@@ -88,18 +96,18 @@ class TwoFactorForm(Form):
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
 
 
 class InviteForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    roles = MultiCheckboxField("Roles", default=["member"])
+    name = StringField(_l("Name"), validators=[DataRequired(), Capped(lengths.NAME)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    roles = MultiCheckboxField(_l("Roles"), default=["member"])
 
 
 class EmailChangeForm(Form):
-    email = EmailField("New e-mail address", id="em-email",
+    email = EmailField(_l("New e-mail address"), id="em-email",
                        validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
     current_password = current_password_field("em-current")
@@ -111,7 +119,7 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", choices=[SelectChoice("", "Any kind")], validate_choice=False)
-    email = StringField("E-mail address (actor or subject)", validators=[Length(max=254)])
-    since = DateField("From", validators=[Optional(), InWindow()])
-    until = DateField("To", validators=[Optional(), InWindow()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("Any kind"))], validate_choice=False)
+    email = StringField(_l("E-mail address (actor or subject)"), validators=[Length(max=254)])
+    since = DateField(_l("From"), validators=[Optional(), InWindow()])
+    until = DateField(_l("To"), validators=[Optional(), InWindow()])

@@ -1,5 +1,7 @@
 """Invitations: staff invite a person by e-mail; the person sets a password from the link."""
 from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -18,15 +20,17 @@ bp.after_request(no_store)
 @bp.route("/invitations/new", methods=["GET", "POST"])
 @limits.limited("RATELIMIT_INVITE", limits.signed_in_person, every=True)
 def new():
-    perm.require(perm.can_invite(current_user), "Only facilitators and admins invite people.")
+    perm.require(perm.can_invite(current_user), _("Only facilitators and admins invite people."))
     form = InviteForm()
     # Only the roles this person may give are offered (the service checks again).
     form.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES
                           if perm.can_invite(current_user, [r])]
     return (submitted(form, lambda: invitations.invite(current_user, form.email.data,
                                                        form.name.data, form.roles.data),
-                      lambda invitation: f"Invitation sent to {invitation.user.email}. The link "
-                                         f"works once, for {setting('INVITATION_DAYS')} days.",
+                      lambda invitation: ngettext(
+                          "Invitation sent to %(email)s. The link works once, for %(num)d day.",
+                          "Invitation sent to %(email)s. The link works once, for %(num)d days.",
+                          setting("INVITATION_DAYS"), email=invitation.user.email),
                       url_for("invitations.new"))
             or render_template("accounts/invite.html", form=form,
                                waiting=invitations.list_open(current_user)))
@@ -38,5 +42,5 @@ def accept(token):
     invitation = invitations.invitation_for(token)
     return choose_password(
         invitation.user if invitation is not None else None, lambda password: invitations.accept(invitation, password),
-        "Welcome to Reachback", "Set my password",
-        "Your password is set. Sign in with your e-mail address and it.")
+        _("Welcome to Reachback"), _("Set my password"),
+        _("Your password is set. Sign in with your e-mail address and it."))

@@ -6,6 +6,7 @@ names an Invitation row, which makes it single-use and lets a new invitation of 
 person cancel the older links. Staff invited this way enrol their second factor at their
 first sign-in.
 """
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
@@ -33,27 +34,29 @@ def invite(actor, email: str, name: str, roles=()) -> Invitation:
     facilitators member and expert only (Forbidden otherwise). Raises Invalid for a bad or
     taken address."""
     roles = sorted(set(roles or ()) | {"member"})
-    perm.require(perm.can_invite(actor, roles), "You may not invite people with these roles.")
+    perm.require(perm.can_invite(actor, roles), _("You may not invite people with these roles."))
     if not plausible_email(email_key(email)):
-        raise Invalid("Please correct the e-mail address.",
-                      {"email": "Give a valid e-mail address."})
+        raise Invalid(_("Please correct the e-mail address."),
+                      {"email": _("Give a valid e-mail address.")})
     user = find_user_by_email(email)
     if user is None:
         user = add_user(actor, email, name, roles=roles)
     elif user.password_hash is not None:
-        raise Invalid("This person has an account already.",
-                      {"email": "An account with this e-mail address exists."})
+        raise Invalid(_("This person has an account already."),
+                      {"email": _("An account with this e-mail address exists.")})
     else:
-        perm.require(perm.can_invite(actor, user.roles), "You may not invite this person.")
+        perm.require(perm.can_invite(actor, user.roles), _("You may not invite this person."))
         update_profile(None, user, name=name, roles=roles)
     _revoke_open(user)
     invitation = Invitation(user_id=user.id, invited_by_id=actor.id, created_at=utcnow())
     db.session.add(invitation)
     db.session.flush()
     token = links.sign(SALT, {"i": invitation.id})
-    links.send(user, f"[Reachback] {actor.name} invites you to Reachback",
-               links.compose("invitation", f"/invitation/{token}", person=user.name,
-                             inviter=actor.name, days=_days()))
+    # In the invited person's language if the account has one, else the inviter's.
+    with links.in_language(user.language):
+        links.send(user, _("[Reachback] %(name)s invites you to Reachback", name=actor.name),
+                   links.compose("invitation", f"/invitation/{token}", person=user.name,
+                                 inviter=actor.name, days=_days()))
     audit("invitation_sent", actor, user.email,
           f"invitation={invitation.id}; roles={','.join(roles)}")
     return invitation
@@ -91,7 +94,7 @@ def accept(invitation: Invitation, password: str) -> None:
 def list_open(actor) -> list[Invitation]:
     """Invitations sent and not yet accepted, newest first: the actor's own, or all for
     admins."""
-    perm.require(perm.can_invite(actor), "You may not invite people.")
+    perm.require(perm.can_invite(actor), _("You may not invite people."))
     stmt = (db.select(Invitation)
             .options(joinedload(Invitation.user).selectinload(User.role_rows),
                      joinedload(Invitation.invited_by))

@@ -15,6 +15,8 @@ import hashlib
 import math
 from datetime import timedelta
 
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 
 from ..audit import audit
@@ -26,8 +28,6 @@ from .limit_store import upsert
 from .models import SignInThrottle, User, UserRole, email_key
 
 ALERT_EVERY = timedelta(hours=1)
-WAIT_MESSAGE = ("Too many failed attempts to sign in to this account from your network. "
-                "Please wait {wait} and try again.")
 
 
 def _setting(name: str) -> int:
@@ -61,13 +61,17 @@ def check(email: str, address: str) -> None:
     """Raises TooManyAttempts while the pair must wait."""
     seconds = seconds_left(email, address)
     if seconds:
-        raise TooManyAttempts(WAIT_MESSAGE.format(wait=_spoken(seconds)), seconds)
+        raise TooManyAttempts(_("Too many failed attempts to sign in to this account from your "
+                                "network. Please wait %(wait)s and try again.",
+                                wait=spoken_wait(seconds)), seconds)
 
 
-def _spoken(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+def spoken_wait(seconds: int) -> str:
+    """"90 seconds", "3 minutes" (whole minutes, rounded up, from two on), in the reader's
+    language."""
+    wait = timedelta(seconds=seconds) if seconds < 120 else \
+        timedelta(minutes=math.ceil(seconds / 60))
+    return format_timedelta(wait, threshold=2)
 
 
 def record_failure(email: str, address: str, user=None) -> int:
@@ -137,15 +141,24 @@ def _report(user, address: str) -> None:
 
 def _tell(user, failures: int, address: str) -> None:
     from ..notify.services import notify
+    from .links import in_language
 
-    notify([user], "sign_in_failures",
-           f"{failures} failed attempts to sign in to your account in the last hour. Signing "
-           "in from your usual places still works; if these were not you, choose a stronger "
-           "password on your security page.")
+    # Each notice in its reader's language; without a choice, the default one, not this
+    # request's (whoever failed to sign in).
+    default = setting("DEFAULT_LANGUAGE")
+    with in_language(user.language or default):
+        notify([user], "sign_in_failures", _(
+            "%(num)s failed attempts to sign in to your account in the last hour. Signing in "
+            "from your usual places still works; if these were not you, choose a stronger "
+            "password on your security page.", num=failures))
     admins = db.session.scalars(select(User).join(UserRole).where(
         UserRole.role == "admin", User.active.is_(True), User.id != user.id)).all()
-    notify(admins, "account_sign_in_failures",
-           f"{failures} failed attempts to sign in to the account of {user.email} in the "
-           f"last hour (the latest from {address or 'an unknown address'}).")
+    for language in sorted({admin.language or default for admin in admins}):
+        with in_language(language):
+            notify([a for a in admins if (a.language or default) == language],
+                   "account_sign_in_failures",
+                   _("%(num)s failed attempts to sign in to the account of %(email)s in the "
+                     "last hour (the latest from %(address)s).", num=failures, email=user.email,
+                     address=address or _("an unknown address")))
     audit("sign_in_failures_reported", user, user.email,
           f"failures={failures}; address={address}")

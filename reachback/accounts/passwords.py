@@ -13,6 +13,7 @@ from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from ..config import setting
@@ -89,15 +90,16 @@ def password_problem(password: str | None) -> str | None:
     or the alphabet). No composition
     rules: a passphrase of lower-case words is fine."""
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_LENGTH)
     lowered = password.strip().lower()
     stem = _TRAILING.sub("", lowered)
     common = common_passwords()
     if lowered in common or (len(stem) >= 4 and stem in common) or _repeats(lowered) \
             or any(lowered in run or lowered in run[::-1] for run in SEQUENCES):
-        return "This password is too common: choose another one (a few unrelated words work well)."
+        return _("This password is too common: choose another one (a few unrelated words work "
+                 "well).")
     return None
 
 

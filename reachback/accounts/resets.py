@@ -9,6 +9,8 @@ still asks for the code.
 """
 import hmac
 
+from flask_babel import gettext as _
+
 from ..audit import audit
 from ..config import setting
 from ..extensions import db
@@ -36,10 +38,12 @@ def request_reset(email: str) -> None:
     user = find_user_by_email(email)
     usable = user is not None and user.active and user.password_hash is not None
     token = links.sign(SALT, {"u": user.id, "s": password_stamp(user)} if usable else {"u": 0})
-    bodies = links.compose("password_reset", f"/password/reset/{token}",
-                           person=user.name if usable else "", minutes=_minutes())
-    if usable:
-        links.send(user, "[Reachback] Choose a new password", bodies)
+    # In the account's language where it chose one (else the language of this request).
+    with links.in_language(user.language if usable else None):
+        bodies = links.compose("password_reset", f"/password/reset/{token}",
+                               person=user.name if usable else "", minutes=_minutes())
+        if usable:
+            links.send(user, _("[Reachback] Choose a new password"), bodies)
     audit("password_reset_requested", user if usable else None, email_key(email),
           "" if usable else "reason=no_usable_account")
 

@@ -39,7 +39,7 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 def validate_password(password: str | None, field: str = "password") -> str:
     problem = password_problem(password)
     if problem:
-        raise Invalid("Please choose another password.", {field: problem})
+        raise Invalid(_("Please choose another password."), {field: problem})
     return password
 
 
@@ -47,7 +47,7 @@ def create_user(actor, email: str, name: str, roles=("member",), password: str |
                 **profile) -> User:
     """Create an account (admins, or the CLI with actor=None). Raises Invalid."""
     if actor is not None:
-        perm.require(perm.is_admin(actor), "Only admins create accounts.")
+        perm.require(perm.is_admin(actor), _("Only admins create accounts."))
     return add_user(actor, email, name, roles, password, **profile)
 
 
@@ -58,14 +58,14 @@ def add_user(actor, email: str, name: str, roles=("member",), password: str | No
     email = email_key(email)
     errors = {}
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        errors["email"] = "Give a valid e-mail address."
+        errors["email"] = _("Give a valid e-mail address.")
     elif find_user_by_email(email) is not None:
-        errors["email"] = "An account with this e-mail address exists."
+        errors["email"] = _("An account with this e-mail address exists.")
     if not (name or "").strip():
-        errors["name"] = "This field is required."
+        errors["name"] = _("This field is required.")
     lengths.check(errors, name=(name, lengths.NAME))
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     user = User(email=email, name=name.strip())
     if password is not None:
         user.password_hash = hash_password(validate_password(password))
@@ -82,12 +82,12 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
                    timezone: str | None = None, language: str | None = None) -> User:
     """Admin edits of roles, organisation, expertise and availability (only given fields)."""
     if actor is not None:
-        perm.require(perm.is_admin(actor), "Only admins edit accounts.")
+        perm.require(perm.is_admin(actor), _("Only admins edit accounts."))
     errors = lengths.check({}, name=(name, lengths.NAME),
                            organisation=(organisation, lengths.NAME))
     if name is not None:
         if not name.strip():
-            errors.setdefault("name", "This field is required.")
+            errors.setdefault("name", _("This field is required."))
         if "name" not in errors:  # an over-long value never reaches the row (autoflush)
             user.name = name.strip()
     if roles is not None:
@@ -96,17 +96,17 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         user.organisation = _organisation(organisation)
     if country is not None:
         if country and not is_country(country):
-            errors["country"] = "Unknown country."
+            errors["country"] = _("Unknown country.")
         user.country = country.upper() or None
     if themes is not None:
         found = db.session.scalars(select(Theme).where(Theme.slug.in_(list(themes)))).all()
         if len(found) != len(set(themes)):
-            errors["themes"] = "Unknown theme."
+            errors["themes"] = _("Unknown theme.")
         user.themes = list(found)
     if countries is not None:
         codes = sorted({c.upper() for c in countries if c})
         if not all(is_country(c) for c in codes):
-            errors["countries"] = "Unknown country."
+            errors["countries"] = _("Unknown country.")
         user.country_rows = [UserCountry(country=c) for c in codes]
     if languages is not None:
         spoken = ",".join(x.strip() for x in languages.split(",") if x.strip())
@@ -129,7 +129,7 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
             end_sessions(user, "deactivated", actor=actor)
             revoke_api_tokens(user, "deactivated", actor=actor)
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     db.session.flush()
     return user
 
@@ -154,7 +154,7 @@ def _language_refused(code) -> str | None:
 def _set_roles(actor, user, roles, errors) -> None:
     wanted = set(roles) | {"member"}
     if not wanted <= set(ROLES):
-        errors["roles"] = "Unknown role."
+        errors["roles"] = _("Unknown role.")
         return
     current = {r.role for r in user.role_rows}
     if wanted != current:
@@ -180,7 +180,7 @@ def set_password(actor, user, password: str) -> None:
     revokes every API token of the user. Users changing their own password from the site
     go through change_password."""
     if actor is not None and actor.id != user.id:
-        perm.require(perm.is_admin(actor), "Only admins set other people's passwords.")
+        perm.require(perm.is_admin(actor), _("Only admins set other people's passwords."))
     user.password_hash = hash_password(validate_password(password))
     audit("password_changed", actor, user.email)
     end_sessions(user, "password_changed", actor=actor)
@@ -195,8 +195,8 @@ def reauthenticate(user, password: str, action: str) -> None:
     if not verify_password(user.password_hash, password or "")[0]:
         audit("reauthentication_failed", user, user.email, f"action={action}")
         db.session.commit()
-        raise Invalid("Your current password is not right.",
-                      {"current_password": "This is not your current password."})
+        raise Invalid(_("Your current password is not right."),
+                      {"current_password": _("This is not your current password.")})
 
 
 def change_password(user, current_password: str, new_password: str,
@@ -207,8 +207,8 @@ def change_password(user, current_password: str, new_password: str,
     reauthenticate(user, current_password, "change_password")
     validate_password(new_password, "new_password")
     if current_password == new_password:
-        raise Invalid("Choose a new password.",
-                      {"new_password": "This is your current password: choose a new one."})
+        raise Invalid(_("Choose a new password."),
+                      {"new_password": _("This is your current password: choose a new one.")})
     user.password_hash = hash_password(new_password)
     audit("password_changed", user, user.email)
     end_sessions(user, "password_changed", actor=user, keep=keep)
@@ -223,14 +223,14 @@ def change_email(user, current_password: str, new_email: str,
     reauthenticate(user, current_password, "change_email")
     email = email_key(new_email)
     if not plausible_email(email):
-        raise Invalid("Please correct the e-mail address.",
-                      {"email": "Give a valid e-mail address."})
+        raise Invalid(_("Please correct the e-mail address."),
+                      {"email": _("Give a valid e-mail address.")})
     if email == user.email:
-        raise Invalid("This is already your address.",
-                      {"email": "This is already your address."})
+        raise Invalid(_("This is already your address."),
+                      {"email": _("This is already your address.")})
     if find_user_by_email(email) is not None:
-        raise Invalid("Please correct the e-mail address.",
-                      {"email": "An account with this e-mail address exists."})
+        raise Invalid(_("Please correct the e-mail address."),
+                      {"email": _("An account with this e-mail address exists.")})
     audit("email_changed", user, user.email, f"new={email}")
     user.email = email
     end_sessions(user, "email_changed", actor=user, keep=keep)
@@ -407,10 +407,10 @@ def list_sessions(user) -> list[UserSession]:
 
 
 def get_user(actor, user_id: int) -> User:
-    perm.require(perm.is_admin(actor), "Only admins manage accounts.")
+    perm.require(perm.is_admin(actor), _("Only admins manage accounts."))
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 
@@ -435,7 +435,7 @@ def create_token(user, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(user, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit("token_revoked", user, user.email, f"token={token.prefix}…")

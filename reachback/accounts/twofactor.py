@@ -11,6 +11,7 @@ import hmac
 import secrets
 
 import pyotp
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,7 +29,11 @@ STEP_SECONDS = 30
 DIGITS = 6
 RECOVERY_CODES = 10
 RECOVERY_DIGITS = 12
-WRONG_CODE = "This code is not right, or it was used already. Each code works once."
+
+
+def wrong_code() -> str:
+    """The refusal of a code, on its field (at sign-in, and before a sensitive change)."""
+    return _("This code is not right, or it was used already. Each code works once.")
 
 
 def new_secret() -> str:
@@ -124,7 +129,7 @@ def reauthenticate_with_code(user, current_password: str, code: str | None, acti
     reauthenticate(user, current_password, action)
     if is_enrolled(user) and not verify_code(user, code, address):
         db.session.commit()
-        raise Invalid("The two-factor code is not right.", {"code": WRONG_CODE})
+        raise Invalid(_("The two-factor code is not right."), {"code": wrong_code()})
 
 
 # --- recovery codes -------------------------------------------------------------------
@@ -155,7 +160,8 @@ def regenerate_recovery_codes(user, current_password: str) -> list[str]:
     Raises Invalid (wrong password, or two-factor sign-in is off)."""
     reauthenticate(user, current_password, "recovery_codes")
     if not is_enrolled(user):
-        raise Invalid("Two-factor sign-in is off.", {"current_password": "Turn it on first."})
+        raise Invalid(_("Two-factor sign-in is off."),
+                      {"current_password": _("Turn it on first.")})
     codes = _new_recovery_codes(user)
     audit("recovery_codes_generated", user, user.email, f"count={len(codes)}")
     return codes
@@ -186,8 +192,9 @@ def confirm_enrolment(user, code: str | None, keep=None) -> list[str]:
     step = matching_step(secret, code) if secret else None
     if step is None:
         audit("totp_failed", user, user.email, "reason=enrolment")
-        raise Invalid("The code does not match.", {"code": "This code does not match the "
-                      "key: check the time on your phone and try the newest code."})
+        raise Invalid(_("The code does not match."), {"code": _(
+            "This code does not match the key: check the time on your phone and try the "
+            "newest code.")})
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = secret, None, step
     codes = _new_recovery_codes(user)
     audit("totp_enrolled", user, user.email)
@@ -201,7 +208,8 @@ def disable(user, current_password: str, keep=None) -> None:
     token is revoked (it was created behind the second factor)."""
     reauthenticate(user, current_password, "totp_disable")
     perm.require(perm.can_disable_two_factor(user),
-                 "Two-factor sign-in is required for your account: it cannot be turned off.")
+                 _("Two-factor sign-in is required for your account: it cannot be turned "
+                   "off."))
     _clear(user)
     audit("totp_disabled", user, user.email)
     end_sessions(user, "totp_changed", actor=user, keep=keep)

@@ -1,6 +1,7 @@
 """Two-factor sign-in pages: the code after the password, the enrolment a staff account
 goes through at its first sign-in, and setting it up from the security page."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import TooManyAttempts
@@ -17,7 +18,7 @@ bp.after_request(no_store)
 def _back_to_sign_in():
     """The half-finished sign-in is gone (too old, or never started): start again."""
     signin.drop_pending()
-    flash("Please sign in again.", "info")
+    flash(_("Please sign in again."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -39,7 +40,7 @@ def code():
             signin.finish(user)
             return redirect(signin.landing(target))
         limits.failed()
-        form.code.errors = [twofactor.WRONG_CODE]
+        form.code.errors = [twofactor.wrong_code()]
     return render_template("accounts/code.html", form=form)
 
 

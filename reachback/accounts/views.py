@@ -14,6 +14,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from .. import permissions as perm
@@ -32,14 +34,16 @@ from .forms import (
     ProfileForm,
     TokenForm,
     TwoFactorForm,
+    role_names,
 )
 
 bp = Blueprint("auth", __name__)
 # A required select starts with an empty choice (HTML's rule), which DataRequired refuses.
-TIMEZONES = [("", "Choose a time zone"), *((tz, tz) for tz in sorted(available_timezones()))]
+TIMEZONES = [("", _l("Choose a time zone")),
+             *((tz, tz) for tz in sorted(available_timezones()))]
 # The one answer to a refused sign-in, whatever the reason (unknown address, wrong password,
 # locked or inactive account): it must not tell which.
-REFUSED = "The e-mail address or password is not right."
+REFUSED = _l("The e-mail address or password is not right.")
 # What a signed-in account that must have a second factor but has none may still reach.
 ENROLMENT_ENDPOINTS = {"auth.security", "twofactor.setup", "auth.logout",
                        "auth.sign_out_everywhere", "static"}
@@ -56,6 +60,7 @@ bp.after_request(no_store)
 
 def init_accounts(app) -> None:
     app.before_request(_require_second_factor)
+    app.add_template_filter(role_names, "role_names")  # "admin, member", translated
 
 
 def _require_second_factor():
@@ -64,7 +69,7 @@ def _require_second_factor():
     if (current_user.is_authenticated and request.endpoint not in ENROLMENT_ENDPOINTS
             and not request.path.startswith("/api/") and perm.needs_two_factor(current_user)
             and not twofactor.is_enrolled(current_user)):
-        flash("Set up two-factor sign-in to go on: your account needs it.", "warning")
+        flash(_("Set up two-factor sign-in to go on: your account needs it."), "warning")
         return redirect(url_for("auth.security"))
     return None
 
@@ -96,7 +101,7 @@ def login():
         if user is None:
             db.session.commit()  # the failure is audited and counted
             limits.failed()
-            flash(REFUSED, "error")
+            flash(str(REFUSED), "error")  # a lazy string would not fit in the session
             return render_template("accounts/login.html", form=form)
         return _after_password(user, form.next.data)
     return render_template("accounts/login.html", form=form)
@@ -120,7 +125,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -146,10 +151,12 @@ def security():
 
 
 SECURITY_MESSAGES = {
-    "password": "Password changed. You stay signed in here; every other session has ended.",
-    "email": "E-mail address changed. You stay signed in here; every other session has ended.",
-    "totp_disable": "Two-factor sign-in is off. You stay signed in here; every other session "
-                    "has ended.",
+    "password": _l("Password changed. You stay signed in here; every other session has "
+                   "ended."),
+    "email": _l("E-mail address changed. You stay signed in here; every other session has "
+                "ended."),
+    "totp_disable": _l("Two-factor sign-in is off. You stay signed in here; every other "
+                       "session has ended."),
 }
 
 
@@ -169,7 +176,7 @@ def _change(action, form):
                                continue_url=url_for("auth.security"))
     else:
         twofactor.disable(current_user, password, keep=keep)
-    flash(SECURITY_MESSAGES[action], "success")
+    flash(str(SECURITY_MESSAGES[action]), "success")
     return redirect(url_for("auth.security"))
 
 
@@ -179,7 +186,7 @@ def sign_out_everywhere():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out everywhere, on this device and every other.", "info")
+    flash(_("You are signed out everywhere, on this device and every other."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -193,7 +200,7 @@ def profile():
         services.set_language(current_user, form.language.data)
         session.pop("language", None)  # the profile's choice, not the switcher's, from now on
         db.session.commit()
-        flash("Profile saved.", "success")
+        flash(_("Profile saved."), "success")
         return redirect(url_for("auth.profile"))
     return _profile_page(form, token_form)
 
@@ -227,7 +234,7 @@ def create_token():
 def revoke_token(token_id):
     services.revoke_token(current_user, token_id)
     db.session.commit()
-    flash("Token revoked.", "success")
+    flash(_("Token revoked."), "success")
     return redirect(url_for("auth.profile"))
 
 
@@ -251,10 +258,6 @@ def _profile_page(form, token_form, new_token=None):
 
 # --- password reset by e-mail ------------------------------------------------------------
 
-RESET_SENT = ("If an account uses this address, we have sent it a link to choose a new "
-              "password. The link works once, for {minutes} minutes.")
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limits.limited("RATELIMIT_RESET_REQUEST", limits.typed_email, every=True)
 def forgot_password():
@@ -263,7 +266,11 @@ def forgot_password():
         resets.request_reset(form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
-        flash(RESET_SENT.format(minutes=setting("PASSWORD_RESET_MINUTES")), "info")
+        flash(ngettext("If an account uses this address, we have sent it a link to choose a new "
+                       "password. The link works once, for %(num)d minute.",
+                       "If an account uses this address, we have sent it a link to choose a new "
+                       "password. The link works once, for %(num)d minutes.",
+                       setting("PASSWORD_RESET_MINUTES")), "info")
         return redirect(url_for("auth.login"))
     return render_template("accounts/forgot.html", form=form)
 
@@ -274,9 +281,9 @@ def reset_password(token):
     user = resets.user_for_reset(token)
     return choose_password(
         user, lambda password: resets.reset_password(user, password),
-        "Choose a new password", "Change password",
-        "Your password is changed and every session of your account has ended. Sign in with "
-        "the new password.")
+        _("Choose a new password"), _("Change password"),
+        _("Your password is changed and every session of your account has ended. Sign in with "
+          "the new password."))
 
 
 def choose_password(user, save, title: str, button: str, done: str):

@@ -1,4 +1,5 @@
 """Forms of the admin pages (user accounts)."""
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,30 +21,32 @@ from ..widgets import QuickSelect
 
 
 class UserForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Capped(lengths.NAME)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Capped(lengths.NAME)])
     roles = MultiCheckboxField(
-        "Roles", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
-    organisation = StringField("Organisation", validators=[Capped(lengths.NAME)])
-    country = SelectField("Country", choices=lambda: country_choices("—"), widget=QuickSelect())
-    themes = themes_field("Expertise themes")
-    countries = countries_field("Expertise countries")
-    languages = StringField("Languages", validators=[Capped(lengths.LABEL)])
-    away_until = DateField("Away until", validators=[Optional(), InWindow()])
+        _l("Roles"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default=["member"])
+    organisation = StringField(_l("Organisation"), validators=[Capped(lengths.NAME)])
+    country = SelectField(_l("Country"), choices=lambda: country_choices("—"), widget=QuickSelect())
+    themes = themes_field(_l("Expertise themes"))
+    countries = countries_field(_l("Expertise countries"))
+    languages = StringField(_l("Languages"), validators=[Capped(lengths.LABEL)])
+    away_until = DateField(_l("Away until"), validators=[Optional(), InWindow()])
 
 
 class NewUserForm(UserForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[Optional(), Length(max=1024)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=1024)],
                              render_kw={"autocomplete": "new-password"})
 
 
 class EditUserForm(UserForm):
-    active = BooleanField("Active (may sign in)")
+    active = BooleanField(_l("Active (may sign in)"))
 
 
 class UserFilterForm(Form):
     class Meta:
         csrf = False
 
-    role = SelectField("Role", choices=[SelectChoice("", "Any role")]
-                       + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+    # default "": the list's first view (no role in the address) is "any role", not an
+    # invalid choice shown as an error.
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role"))]
+                       + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="")

@@ -1,5 +1,6 @@
 """Admin pages: user accounts, their roles, expertise and availability. Admins only."""
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,7 +23,7 @@ PER_PAGE = 50
 @bp.before_request
 def _admins_only():
     # Every admin page, present and future, is refused to non-admins (403), before any work.
-    perm.require(perm.is_admin(current_user), "Only admins manage accounts.")
+    perm.require(perm.is_admin(current_user), _("Only admins manage accounts."))
 
 
 @bp.route("/users")
@@ -44,7 +45,7 @@ def new_user():
         done = submit(form, lambda: create_user(current_user, form.email.data, form.name.data,
                                                 roles=form.roles.data, password=password,
                                                 **_profile(form)),
-                      lambda user: f"Account created for {user.name}.",
+                      lambda user: _("Account created for %(name)s.", name=user.name),
                       respond=lambda user: render_template("admin/created.html", user=user,
                                                            password=generated))
         if done is not None:
@@ -59,7 +60,7 @@ def edit_user(user_id):
     return (submitted(form, lambda: update_profile(current_user, user, name=form.name.data,
                                                    roles=form.roles.data,
                                                    active=form.active.data, **_profile(form)),
-                      lambda saved: f"Account of {saved.name} saved.",
+                      lambda saved: _("Account of %(name)s saved.", name=saved.name),
                       url_for("admin.edit_user", user_id=user.id))
             or render_template("admin/user_form.html", form=form, user=user))
 
@@ -68,7 +69,7 @@ def edit_user(user_id):
 def audit():
     """The security audit log: read-only (there is no route to edit or delete an event)."""
     form = AuditFilterForm(formdata=request.args)
-    form.kind.choices = [SelectChoice("", "Any kind"),
+    form.kind.choices = [SelectChoice("", _("Any kind")),
                          *(SelectChoice(k, k.replace("_", " ")) for k in audit_kinds())]
     ok = form.validate()
     kind, email = (form.kind.data or None, form.email.data or None) if ok else (None, None)

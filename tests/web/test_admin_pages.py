@@ -91,6 +91,13 @@ def test_the_list_filters_by_role(web, admin, make_user):
     assert "Eve Expert" in html and "Max Member" in html and "Ada Admin" in html
 
 
+def test_the_lists_first_view_shows_no_filter_error(web, admin):
+    web.sign_in(admin)
+    html = web.get("/admin/users").get_data(as_text=True)
+    assert "Not a valid choice" not in html and 'class="field-error"' not in html
+    assert '<option selected value="">Any role</option>' in html
+
+
 def test_admin_edits_roles_expertise_and_availability(web, admin, make_user):
     user = make_user("member", name="Mo Member")
     web.sign_in(admin)
