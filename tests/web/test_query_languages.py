@@ -98,3 +98,13 @@ def test_a_refused_move_is_said_in_the_language_of_the_request(make_user, make_q
         qs.ask_clarification(staff, q, "Une question ?")
     assert refused.value.message == ("Cette requête est « clôturée » ; elle ne peut pas "
                                      "passer à « en attente de précisions ».")
+
+
+def test_a_published_querys_history_in_spanish(make_user, make_query, signed_in):
+    staff = make_user("facilitator", language="es", name="Facilitadora")
+    q = make_query(status="published", facilitator=staff, visibility="public")
+    page = text(signed_in(staff).get(f"/queries/{q.reference}"))
+    assert "Publicada el " in page and "La respuesta está publicada." in page
+    assert '<span class="actor">Facilitadora</span> publicó la respuesta (pública).' in page
+    assert "empezó a redactar la respuesta consolidada." in page
+    assert "Leerla en la base de conocimientos" in page
