@@ -5,6 +5,8 @@ Fields the service requires carry `Marked()`, which only shows "(required)" besi
 """
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     RadioField,
@@ -25,15 +27,16 @@ from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
 
-PRIORITY_CHOICES = [SelectChoice("low", "Low"), SelectChoice("normal", "Normal"),
-                    SelectChoice("high", "High"), SelectChoice("urgent", "Urgent")]
+PRIORITY_CHOICES = [SelectChoice("low", _l("Low")), SelectChoice("normal", _l("Normal")),
+                    SelectChoice("high", _l("High")), SelectChoice("urgent", _l("Urgent"))]
 CONFIDENTIALITY_CHOICES = [
-    SelectChoice("restricted", "Restricted: only you, the facilitators and the experts they ask"),
+    SelectChoice("restricted",
+                 _l("Restricted: only you, the facilitators and the experts they ask")),
     COMMUNITY_CHOICE,
 ]
-CLOSE_REASON_LABELS = {"declined": "Declined", "out_of_scope": "Out of scope",
-                       "duplicate": "Duplicate", "withdrawn": "Withdrawn"}
-CLOSE_CHOICES = [SelectChoice("", "Choose a reason"),
+CLOSE_REASON_LABELS = {"declined": _l("Declined"), "out_of_scope": _l("Out of scope"),
+                       "duplicate": _l("Duplicate"), "withdrawn": _l("Withdrawn")}
+CLOSE_CHOICES = [SelectChoice("", _l("Choose a reason")),
                  *(SelectChoice(r, CLOSE_REASON_LABELS[r]) for r in CLOSE_REASONS)]
 
 
@@ -46,35 +49,35 @@ class Marked:
         return None
 
 
-def required_text(label: str, limit: int, **kwargs) -> TextAreaField:
+def required_text(label, limit: int, **kwargs) -> TextAreaField:
     """A text area the service requires (marked so), capped at `limit` characters."""
     return TextAreaField(label, validators=[Marked(), Capped(limit)], **kwargs)
 
 
 def attachment_field(field_id: str) -> FileField:
     """An optional file, checked by its content in files.services.attach_to."""
-    return FileField("Attach a file", id=field_id, render_kw={"accept": ACCEPT_ATTACHMENT})
+    return FileField(_l("Attach a file"), id=field_id, render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
 class QueryForm(Form):
-    title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
-    question = required_text("Your question", lengths.TEXT)
-    context = TextAreaField("Context", validators=[Capped(lengths.TEXT)])
-    purpose = TextAreaField("Purpose", validators=[Capped(lengths.TEXT)])
-    country = SelectField("Country", validators=[Marked()], widget=QuickSelect())
-    themes = SelectMultipleField("Themes", validators=[Marked()], render_kw={"size": 10})
-    priority = RadioField("Priority", choices=PRIORITY_CHOICES, default="normal")
-    needed_by = StringField("Needed by", widget=DateInput())
-    confidentiality = RadioField("Who may read it", choices=CONFIDENTIALITY_CHOICES,
+    title = StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
+    question = required_text(_l("Your question"), lengths.TEXT)
+    context = TextAreaField(_l("Context"), validators=[Capped(lengths.TEXT)])
+    purpose = TextAreaField(_l("Purpose"), validators=[Capped(lengths.TEXT)])
+    country = SelectField(_l("Country"), validators=[Marked()], widget=QuickSelect())
+    themes = SelectMultipleField(_l("Themes"), validators=[Marked()], render_kw={"size": 10})
+    priority = RadioField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
+    needed_by = StringField(_l("Needed by"), widget=DateInput())
+    confidentiality = RadioField(_l("Who may read it"), choices=CONFIDENTIALITY_CHOICES,
                                  default="restricted")
     # Checked by its content in files.services.attach_to, after the query is created.
     attachment = attachment_field("query-attachment")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice("", "Choose a country"),
+        self.country.choices = [SelectChoice("", _("Choose a country")),
                                 *(SelectChoice(c, n) for c, n in countries().items())]
-        self.themes.choices = theme_choices(whole="in general")
+        self.themes.choices = theme_choices(whole=_("in general"))
 
     def to_data(self) -> dict:
         """The plain dict submit_query() takes."""
@@ -88,40 +91,40 @@ class QueryForm(Form):
 
 
 class ClarifyForm(Form):
-    message = required_text("Question for the requester", lengths.TEXT, id="clarify-message")
+    message = required_text(_l("Question for the requester"), lengths.TEXT, id="clarify-message")
 
 
 class ReplyForm(Form):
-    message = required_text("Your reply", lengths.TEXT, id="reply-message")
+    message = required_text(_l("Your reply"), lengths.TEXT, id="reply-message")
     attachment = attachment_field("reply-attachment")
 
 
 class NoteForm(Form):
-    body = required_text("Internal note", lengths.TEXT, id="note-body")
+    body = required_text(_l("Internal note"), lengths.TEXT, id="note-body")
 
 
 class ContributionForm(Form):
-    body = required_text("Your contribution", lengths.BODY, id="contribution-body")
+    body = required_text(_l("Your contribution"), lengths.BODY, id="contribution-body")
     attachment = attachment_field("contribution-attachment")
 
 
 class DeclineForm(Form):
-    reason = required_text("Why do you decline?", lengths.NOTE)
+    reason = required_text(_l("Why do you decline?"), lengths.NOTE)
 
 
 class CloseForm(Form):
-    reason = SelectField("Reason", id="close-reason", validators=[Marked()],
+    reason = SelectField(_l("Reason"), id="close-reason", validators=[Marked()],
                          choices=CLOSE_CHOICES)
-    duplicate_of = StringField("Duplicate of (reference)", id="close-duplicate-of",
+    duplicate_of = StringField(_l("Duplicate of (reference)"), id="close-duplicate-of",
                                validators=[Capped(lengths.REFERENCE)],
                                render_kw={"placeholder": "RB-2026-0001"})
-    note = TextAreaField("Note to the requester", id="close-note",
+    note = TextAreaField(_l("Note to the requester"), id="close-note",
                          validators=[Capped(lengths.NOTE)])
 
 
 class RouteForm(Form):
-    experts = SelectMultipleField("Experts", coerce=bounded_id, validate_choice=False)
-    due_at = StringField("Answer due by", widget=DateInput())
+    experts = SelectMultipleField(_l("Experts"), coerce=bounded_id, validate_choice=False)
+    due_at = StringField(_l("Answer due by"), widget=DateInput())
 
     due: datetime | None = None
 
@@ -133,13 +136,13 @@ class RouteForm(Form):
         text is not a date or an expert is not a possible id (the error then sits beside
         its field, and the page answers 422)."""
         if self.experts.process_errors:
-            self.experts.errors = ["Choose experts from the list."]
+            self.experts.errors = [_("Choose experts from the list.")]
             mark_invalid()
             return False
         try:
             day = date.fromisoformat(self.due_at.data) if self.due_at.data else None
         except ValueError:
-            self.due_at.errors = ["Use a date such as 2026-12-31."]
+            self.due_at.errors = [_("Use a date such as 2026-12-31.")]
             mark_invalid()
             return False
         self.due = datetime.combine(day, time(23, 59), tzinfo=zone) if day else None

@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, load_only, selectinload
 
@@ -13,12 +15,12 @@ from ..sla.services import next_due_order
 from .models import OPEN_STATUSES, Assignment, Contribution, Event, FieldQuery, Message
 
 NEXT_STEP = {
-    "submitted": "A facilitator will review it and route it to experts.",
-    "clarification": "The facilitator has a question for you: please reply.",
-    "routed": "Experts are preparing their answers.",
-    "synthesis": "The facilitator is writing the consolidated response.",
-    "published": "The response is published.",
-    "closed": "Closed: nothing more will happen.",
+    "submitted": _l("A facilitator will review it and route it to experts."),
+    "clarification": _l("The facilitator has a question for you: please reply."),
+    "routed": _l("Experts are preparing their answers."),
+    "synthesis": _l("The facilitator is writing the consolidated response."),
+    "published": _l("The response is published."),
+    "closed": _l("Closed: nothing more will happen."),
 }
 
 INBOX_TABS = {
@@ -68,7 +70,7 @@ def my_queries(user, page: int, per_page: int):
 
 def triage_inbox(user, tab: str, page: int, per_page: int):
     """Staff only: queries of the tab's statuses, the next due first (then the oldest)."""
-    perm.require(perm.is_staff(user), "Only facilitators see the triage inbox.")
+    perm.require(perm.is_staff(user), _("Only facilitators see the triage inbox."))
     statuses = INBOX_TABS.get(tab, INBOX_TABS["new"])
     due = next_due_order()
     stmt = (

@@ -6,6 +6,7 @@ notifications, then flushes. The caller (request, API call, command) commits.
 """
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import lengths, timebounds
@@ -46,14 +47,14 @@ def get_query(user, reference: str, *load) -> FieldQuery:
 def get_assignment(user, assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or not perm.can_view_query(user, assignment.query):
-        raise NotFound("No such assignment.")
+        raise NotFound(_("No such assignment."))
     return assignment
 
 
 def get_contribution(user, contribution_id: int) -> Contribution:
     contribution = db.session.get(Contribution, contribution_id)
     if contribution is None or not perm.can_view_contributions(user, contribution.query):
-        raise NotFound("No such contribution.")
+        raise NotFound(_("No such contribution."))
     return contribution
 
 
@@ -64,13 +65,13 @@ def _text(data, name, errors, required=True, limit=lengths.TEXT) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors[name] = "Must be text."
+        errors[name] = _("Must be text.")
         return ""
     value = value.strip()
     if "\x00" in value:
-        errors[name] = "Contains a character that is not allowed."
+        errors[name] = _("Contains a character that is not allowed.")
     elif required and not value:
-        errors[name] = "This field is required."
+        errors[name] = _("This field is required.")
     else:
         lengths.check(errors, **{name: (value, limit)})
     return value
@@ -79,7 +80,7 @@ def _text(data, name, errors, required=True, limit=lengths.TEXT) -> str:
 def _choice(data, name, choices, errors, default=None) -> str:
     value = data.get(name) or default
     if value not in choices:
-        errors[name] = "Choose one of: " + ", ".join(choices) + "."
+        errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(choices))
     return value
 
 
@@ -90,10 +91,10 @@ def _date(value, name, errors, today: date) -> date | None:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            errors[name] = "Use a date such as 2026-12-31."
+            errors[name] = _("Use a date such as 2026-12-31.")
             return None
     if not isinstance(value, date):
-        errors[name] = "Use a date such as 2026-12-31."
+        errors[name] = _("Use a date such as 2026-12-31.")
         return None
     if message := timebounds.due_date_error(value, today):
         errors[name] = message
@@ -104,15 +105,15 @@ def _themes(slugs, errors) -> list[Theme]:
     if isinstance(slugs, str):
         slugs = [slugs]
     if not isinstance(slugs, list | tuple) or not all(isinstance(s, str) for s in slugs):
-        errors["themes"] = "Give a list of theme slugs."
+        errors["themes"] = _("Give a list of theme slugs.")
         return []
     slugs = list(dict.fromkeys(slugs))
     if not 1 <= len(slugs) <= 3:
-        errors["themes"] = "Choose between one and three themes."
+        errors["themes"] = _("Choose between one and three themes.")
         return []
     themes = db.session.scalars(select(Theme).where(Theme.slug.in_(slugs))).all()
     if len(themes) != len(slugs):
-        errors["themes"] = "Unknown theme."
+        errors["themes"] = _("Unknown theme.")
     return list(themes)
 
 
@@ -134,11 +135,11 @@ def validate_query_data(data: dict, today: date | None = None) -> dict:
     }
     country = data.get("country")
     if not isinstance(country, str) or not is_country(country):
-        errors["country"] = "Choose a country."
+        errors["country"] = _("Choose a country.")
     else:
         clean["country"] = country.upper()
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean
 
 
@@ -157,7 +158,7 @@ def next_reference(year: int) -> str:
 
 def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
     """A signed-in user asks a question. Raises Invalid."""
-    perm.require(user is not None and user.is_authenticated, "Sign in to ask a question.")
+    perm.require(user is not None and user.is_authenticated, _("Sign in to ask a question."))
     now = now or utcnow()
     clean = validate_query_data(data, today=now.date())
     themes = clean.pop("themes")
@@ -184,7 +185,7 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
 def ask_clarification(user, query, message: str) -> Message:
     """Staff ask the requester a question; the query waits in `clarification`. Raises
     Forbidden, Conflict, Invalid."""
-    perm.require(perm.can_triage(user, query), "Only facilitators ask for clarification.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators ask for clarification."))
     body = _require_text(message, "message")
     transition(query, "clarification", user, "clarification_requested")
     sla.on_first_action(query)
@@ -197,7 +198,7 @@ def ask_clarification(user, query, message: str) -> Message:
 
 def reply_to_clarification(user, query, message: str) -> Message:
     """The requester answers a clarification request; the query returns to triage."""
-    perm.require(perm.is_requester(user, query), "Only the requester can reply.")
+    perm.require(perm.is_requester(user, query), _("Only the requester can reply."))
     body = _require_text(message, "message")
     transition(query, "submitted", user, "clarification_answered")
     sla.on_resumed(query)
@@ -209,15 +210,15 @@ def reply_to_clarification(user, query, message: str) -> Message:
 
 def assign_expert(user, query, expert: User | None, due_at: datetime | None = None) -> Assignment:
     """Route the query to an expert (again if they had declined or been withdrawn)."""
-    perm.require(perm.can_triage(user, query), "Only facilitators route queries.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators route queries."))
     if expert is None or not expert.active or not expert.has_role("expert"):
-        raise Invalid("Choose an active expert.", {"expert": "Not an active expert."})
+        raise Invalid(_("Choose an active expert."), {"expert": _("Not an active expert.")})
     if due_at is not None and (message := timebounds.due_time_error(due_at)):
-        raise Invalid("Choose another due time.", {"due_at": message})
+        raise Invalid(_("Choose another due time."), {"due_at": message})
     check_transition(query, "routed")
     assignment = next((a for a in query.assignments if a.expert_id == expert.id), None)
     if assignment is not None and assignment.status in ACTIVE_ASSIGNMENT:
-        raise Conflict(f"{expert.name} is already assigned to this query.")
+        raise Conflict(_("%(name)s is already assigned to this query.", name=expert.name))
     if assignment is None:
         assignment = Assignment(query=query, expert=expert)
         db.session.add(assignment)
@@ -238,9 +239,9 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
 
 
 def withdraw_assignment(user, assignment) -> Assignment:
-    perm.require(perm.can_triage(user, assignment.query), "Only facilitators withdraw experts.")
+    perm.require(perm.can_triage(user, assignment.query), _("Only facilitators withdraw experts."))
     if assignment.status not in ("invited", "accepted"):
-        raise Conflict("Only an open invitation can be withdrawn.")
+        raise Conflict(_("Only an open invitation can be withdrawn."))
     assignment.status = "withdrawn"
     record(assignment.query, user, "expert_withdrawn", internal=True,
            expert=assignment.expert.name)
@@ -248,9 +249,9 @@ def withdraw_assignment(user, assignment) -> Assignment:
 
 
 def accept_assignment(user, assignment) -> Assignment:
-    perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
+    perm.require(perm.can_answer_assignment(user, assignment), _("This is not your assignment."))
     if assignment.status != "invited" or not assignment.query.is_open:
-        raise Conflict("Only an open invitation can be accepted.")
+        raise Conflict(_("Only an open invitation can be accepted."))
     assignment.status, assignment.responded_at = "accepted", utcnow()
     record(assignment.query, user, "assignment_accepted", internal=True)
     return assignment
@@ -264,10 +265,10 @@ def _tell_staff(query, expert, kind: str, text: str, **details) -> None:
 
 
 def decline_assignment(user, assignment, reason: str) -> Assignment:
-    perm.require(perm.can_answer_assignment(user, assignment), "This is not your assignment.")
+    perm.require(perm.can_answer_assignment(user, assignment), _("This is not your assignment."))
     reason = _require_text(reason, "reason", lengths.NOTE)
     if assignment.status not in ("invited", "accepted"):
-        raise Conflict("Only an open assignment can be declined.")
+        raise Conflict(_("Only an open assignment can be declined."))
     assignment.status, assignment.responded_at = "declined", utcnow()
     assignment.decline_reason = reason
     query = assignment.query
@@ -278,9 +279,10 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
 
 def add_contribution(user, query, body: str) -> Contribution:
     """An assigned expert answers; an invitation answered is accepted by the act."""
-    perm.require(perm.is_assigned(user, query), "Only experts assigned to this query contribute.")
+    perm.require(perm.is_assigned(user, query),
+                 _("Only experts assigned to this query contribute."))
     if not perm.can_contribute(user, query):
-        raise Conflict("This query no longer takes contributions.")
+        raise Conflict(_("This query no longer takes contributions."))
     body = _require_text(body, "body", lengths.BODY)
     contribution = Contribution(query_id=query.id, author_id=user.id, body=body)
     db.session.add(contribution)
@@ -296,9 +298,9 @@ def add_contribution(user, query, body: str) -> Contribution:
 
 
 def edit_contribution(user, contribution, body: str) -> Contribution:
-    perm.require(perm.is_author(user, contribution), "Only its author edits a contribution.")
+    perm.require(perm.is_author(user, contribution), _("Only its author edits a contribution."))
     if not perm.can_edit_contribution(user, contribution):
-        raise Conflict("The response is published: contributions can no longer change.")
+        raise Conflict(_("The response is published: contributions can no longer change."))
     contribution.body = _require_text(body, "body", lengths.BODY)
     record(contribution.query, user, "contribution_edited", internal=True,
            contribution=contribution.id)
@@ -306,7 +308,8 @@ def edit_contribution(user, contribution, body: str) -> Contribution:
 
 
 def add_internal_note(user, query, body: str) -> Message:
-    perm.require(perm.can_see_internal(user, query), "Only staff and assigned experts add notes.")
+    perm.require(perm.can_see_internal(user, query),
+                 _("Only staff and assigned experts add notes."))
     msg = _add_message(query, user, _require_text(body, "body"), "internal", "note")
     record(query, user, "note_added", internal=True)
     return msg
@@ -316,11 +319,12 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
                 note: str | None = None) -> FieldQuery:
     """Staff close for any reason; the requester may only withdraw their own query."""
     if reason not in CLOSE_REASONS:
-        raise Invalid("Choose a reason.", {"reason": "Choose one of: " + ", ".join(CLOSE_REASONS)})
+        raise Invalid(_("Choose a reason."), {"reason": _(
+            "Choose one of: %(choices)s.", choices=", ".join(CLOSE_REASONS))})
     if reason == "withdrawn":
-        perm.require(perm.can_withdraw(user, query), "Only the requester can withdraw a query.")
+        perm.require(perm.can_withdraw(user, query), _("Only the requester can withdraw a query."))
     else:
-        perm.require(perm.can_triage(user, query), "Only facilitators close queries.")
+        perm.require(perm.can_triage(user, query), _("Only facilitators close queries."))
     check_transition(query, "closed")
     note = _close_note(note)
     original = None
@@ -346,22 +350,23 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
 
 def _original_for_duplicate(user, query, reference) -> FieldQuery:
     if not reference:
-        raise Invalid("Give the reference of the original query.",
-                      {"duplicate_of": "Required for a duplicate."})
+        raise Invalid(_("Give the reference of the original query."),
+                      {"duplicate_of": _("Required for a duplicate.")})
     try:
         original = get_query(user, reference)
     except NotFound:
-        raise Invalid("No such query.", {"duplicate_of": "No such query."}) from None
+        raise Invalid(_("No such query."), {"duplicate_of": _("No such query.")}) from None
     if original.id == query.id:
-        raise Invalid("A query cannot duplicate itself.", {"duplicate_of": "That is this query."})
+        raise Invalid(_("A query cannot duplicate itself."),
+                      {"duplicate_of": _("That is this query.")})
     return original
 
 
 def _require_text(value, name: str, limit: int = lengths.TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("This field is required.", {name: "This field is required."})
+        raise Invalid(_("This field is required."), {name: _("This field is required.")})
     if "\x00" in value:
-        raise Invalid("Not allowed.", {name: "Contains a character that is not allowed."})
+        raise Invalid(_("Not allowed."), {name: _("Contains a character that is not allowed.")})
     lengths.refuse_too_long(**{name: (value, limit)})
     return value.strip()
 

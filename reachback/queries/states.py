@@ -1,4 +1,7 @@
 """The query state machine: the one place that knows which transitions exist."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ..errors import Conflict
 from .models import Event
 
@@ -18,13 +21,21 @@ TRANSITIONS = {
     ("synthesis", "closed"),
 }
 
+# What a person reads for each status (the `status` filter), in their language; the API
+# sends the codes. A query's statuses first, then an expert assignment's.
 STATUS_LABELS = {
-    "submitted": "Submitted",
-    "clarification": "Awaiting clarification",
-    "routed": "With experts",
-    "synthesis": "In synthesis",
-    "published": "Published",
-    "closed": "Closed",
+    "submitted": _l("Submitted"),
+    "clarification": _l("Awaiting clarification"),
+    "routed": _l("With experts"),
+    "synthesis": _l("In synthesis"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+    "invited": _l("Invited"),
+    "accepted": _l("Accepted"),
+    "answered": _l("Answered"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 
@@ -34,10 +45,9 @@ def can_transition(current: str, target: str) -> bool:
 
 def check_transition(query, target: str) -> None:
     if not can_transition(query.status, target):
-        raise Conflict(
-            f"This query is {STATUS_LABELS[query.status].lower()}; "
-            f"it cannot move to “{STATUS_LABELS[target].lower()}”."
-        )
+        raise Conflict(_("This query is %(status)s; it cannot move to “%(target)s”.",
+                         status=str(STATUS_LABELS[query.status]).lower(),
+                         target=str(STATUS_LABELS[target]).lower()))
 
 
 def transition(query, target: str, actor, kind: str, **data) -> Event:

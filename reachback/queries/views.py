@@ -4,10 +4,13 @@ Every handler loads (404 when invisible), calls one service (which checks permis
 commits once and redirects (web.submit); a form a service refuses is shown again with what
 was typed.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -36,8 +39,8 @@ from .states import can_transition
 bp = Blueprint("queries", __name__)
 
 # Names of the fields of the small forms on the query page, for the flashed message.
-FIELD_LABELS = {"message": "Message", "body": "Text", "reason": "Reason",
-                "duplicate_of": "Duplicate of", "note": "Note", "attachment": "File"}
+FIELD_LABELS = {"message": _l("Message"), "body": _l("Text"), "reason": _l("Reason"),
+                "duplicate_of": _l("Duplicate of"), "note": _l("Note"), "attachment": _l("File")}
 
 
 def init_queries(app) -> None:
@@ -45,15 +48,18 @@ def init_queries(app) -> None:
 
 
 def age(moment: datetime | None) -> str:
-    """How long ago, in the largest whole unit: "5 minutes", "3 hours", "2 days"."""
+    """How long ago, in the largest whole unit: "5 minutes", "3 hours", "2 days" (in the
+    page's language)."""
     if moment is None:
         return ""
     minutes = int((utcnow() - moment).total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
-    n, unit = next((minutes // size, unit) for size, unit in
-                   ((1440, "day"), (60, "hour"), (1, "minute")) if minutes >= size)
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+        return _("under a minute")
+    n, size, unit = next((minutes // size, size, unit) for size, unit in
+                         ((1440, "day"), (60, "hour"), (1, "minute")) if minutes >= size)
+    # A whole number of `unit`s, said in that unit (the threshold keeps Babel from rounding
+    # 7 days up to "1 week").
+    return format_timedelta(timedelta(minutes=n * size), granularity=unit, threshold=10**9)
 
 
 def _per_page() -> int:
@@ -72,7 +78,8 @@ def _to_detail(q, message: str, category: str = "success"):
 def _refused(q, error):
     """A small form on the query page was refused (rolled back): say why and go back to
     the page."""
-    text = " ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in error.fields.items())
+    text = " ".join(_("%(field)s: %(message)s", field=FIELD_LABELS.get(k, k), message=v)
+                    for k, v in error.fields.items())
     return _to_detail(q, text or error.message, "error")
 
 
@@ -123,7 +130,7 @@ def new():
         files.attach_to(current_user, form.attachment.data, query=q)
         return q
 
-    return (submitted(form, ask, lambda q: f"Your query {q.reference} is submitted.",
+    return (submitted(form, ask, lambda q: _("Your query %(ref)s is submitted.", ref=q.reference),
                       _detail_url, validate=False)
             or render_template("queries/new.html", form=form))
 
@@ -159,7 +166,7 @@ def clarify(ref):
     q = services.get_query(current_user, ref)
     return submit(None, lambda: services.ask_clarification(current_user, q,
                                                            ClarifyForm().message.data),
-                  "Your question is sent to the requester.", _detail_url(q),
+                  _("Your question is sent to the requester."), _detail_url(q),
                   refused=partial(_refused, q))
 
 
@@ -172,7 +179,7 @@ def reply(ref):
         msg = services.reply_to_clarification(current_user, q, form.message.data)
         files.attach_to(current_user, form.attachment.data, message=msg)
 
-    return submit(None, answer, "Thank you: your reply is sent to the facilitator.",
+    return submit(None, answer, _("Thank you: your reply is sent to the facilitator."),
                   _detail_url(q), refused=partial(_refused, q))
 
 
@@ -180,7 +187,7 @@ def reply(ref):
 def add_note(ref):
     q = services.get_query(current_user, ref)
     return submit(None, lambda: services.add_internal_note(current_user, q, NoteForm().body.data),
-                  "Internal note added.", _detail_url(q), refused=partial(_refused, q))
+                  _("Internal note added."), _detail_url(q), refused=partial(_refused, q))
 
 
 @bp.route("/queries/<ref>/contributions", methods=["POST"])
@@ -195,7 +202,7 @@ def contribute(ref):
         files.attach_to(current_user, form.attachment.data, contribution=c)
         return c
 
-    return submit(form, send, "Thank you: your contribution is sent.",
+    return submit(form, send, _("Thank you: your contribution is sent."),
                   lambda c: url_for("queries.detail", ref=q.reference,
                                     _anchor=f"contribution-{c.id}"),
                   refused=lambda _error: _detail_page(q, form))
@@ -205,12 +212,12 @@ def contribute(ref):
 def edit_contribution(contribution_id):
     c = services.get_contribution(current_user, contribution_id)
     perm.require(perm.can_edit_contribution(current_user, c),
-                 "Only its author can edit a contribution, until the response is published.")
+                 _("Only its author can edit a contribution, until the response is published."))
     form = ContributionForm(data={"body": c.body})
     preview = form.body.data if request.form.get("action") == "preview" else None
     done = preview is None and submitted(
         form, lambda: services.edit_contribution(current_user, c, form.body.data),
-        "Your contribution is updated.",
+        _("Your contribution is updated."),
         url_for("queries.detail", ref=c.query.reference, _anchor=f"contribution-{c.id}"),
         validate=False)
     return done or render_template("queries/edit_contribution.html", form=form, c=c,
@@ -224,17 +231,18 @@ def accept(assignment_id):
     a = services.get_assignment(current_user, assignment_id)
     services.accept_assignment(current_user, a)
     db.session.commit()
-    return _to_detail(a.query, f"You accepted {a.query.reference}. Thank you!")
+    return _to_detail(a.query, _("You accepted %(ref)s. Thank you!", ref=a.query.reference))
 
 
 @bp.route("/assignments/<int:assignment_id>/decline", methods=["GET", "POST"])
 def decline(assignment_id):
     a = services.get_assignment(current_user, assignment_id)
-    perm.require(perm.can_answer_assignment(current_user, a), "This is not your assignment.")
+    perm.require(perm.can_answer_assignment(current_user, a), _("This is not your assignment."))
     form = DeclineForm()
     return (submitted(form, lambda: services.decline_assignment(current_user, a,
                                                                 form.reason.data),
-                      f"You declined {a.query.reference}. The facilitator is told why.",
+                      _("You declined %(ref)s. The facilitator is told why.",
+                        ref=a.query.reference),
                       url_for("queries.expert_queue"), validate=False)
             or render_template("queries/decline.html", form=form, a=a, q=a.query))
 
@@ -242,17 +250,18 @@ def decline(assignment_id):
 @bp.route("/queries/<ref>/route", methods=["GET", "POST"])
 def route(ref):
     q = services.get_query(current_user, ref)
-    perm.require(perm.can_triage(current_user, q), "Only facilitators route queries.")
+    perm.require(perm.can_triage(current_user, q), _("Only facilitators route queries."))
     form = RouteForm()
     if form.is_submitted() and form.parse_due(viewer_zone()):
         chosen = form.chosen()
         if not chosen:
-            flash("Choose at least one expert.", "error")
+            flash(_("Choose at least one expert."), "error")
             return redirect(url_for("queries.route", ref=q.reference))
         done = submit(form, lambda: [
             services.assign_expert(current_user, q, db.session.get(User, expert_id), form.due)
             for expert_id in chosen],
-            f"Routed to {len(chosen)} expert{'' if len(chosen) == 1 else 's'}.", _detail_url(q))
+            ngettext("Routed to %(num)d expert.", "Routed to %(num)d experts.", len(chosen)),
+            _detail_url(q))
         if done is not None:
             return done
     return render_template("queries/route.html", q=q, form=form,
@@ -264,10 +273,11 @@ def withdraw_assignment(ref, assignment_id):
     q = services.get_query(current_user, ref)
     a = services.get_assignment(current_user, assignment_id)
     if a.query_id != q.id:
-        raise NotFound("No such assignment.")
+        raise NotFound(_("No such assignment."))
     services.withdraw_assignment(current_user, a)
     db.session.commit()
-    flash(f"{a.expert.name} is withdrawn from {q.reference}.", "success")
+    flash(_("%(name)s is withdrawn from %(ref)s.", name=a.expert.name, ref=q.reference),
+          "success")
     return redirect(url_for("queries.route", ref=q.reference))
 
 
@@ -279,7 +289,7 @@ def close(ref):
     form = CloseForm()
     return submit(None, lambda: services.close_query(
         current_user, q, form.reason.data, duplicate_of=form.duplicate_of.data or None,
-        note=form.note.data), f"{q.reference} is closed.", _detail_url(q),
+        note=form.note.data), _("%(ref)s is closed.", ref=q.reference), _detail_url(q),
         refused=partial(_refused, q))
 
 
@@ -288,4 +298,4 @@ def withdraw(ref):
     q = services.get_query(current_user, ref)
     services.close_query(current_user, q, "withdrawn")
     db.session.commit()
-    return _to_detail(q, f"Your query {q.reference} is withdrawn.")
+    return _to_detail(q, _("Your query %(ref)s is withdrawn.", ref=q.reference))

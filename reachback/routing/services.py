@@ -6,6 +6,8 @@ statements; the score is computed in Python so that every point can be explained
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,6 +15,7 @@ from .. import permissions as perm
 from ..accounts.models import User, UserRole
 from ..countries import country_name
 from ..extensions import db
+from ..i18n import local_date
 from ..models_base import utcnow
 from ..queries.models import ACTIVE_ASSIGNMENT, Assignment
 
@@ -39,7 +42,7 @@ def open_loads(expert_ids) -> dict[int, int]:
 
 def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> list[Suggestion]:
     """Experts not yet assigned to the query, best first, each with the reasons of its score."""
-    perm.require(perm.can_triage(user, query), "Only facilitators route queries.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators route queries."))
     today = today or utcnow().date()  # the application's clock, as everywhere
     taken = {a.expert_id for a in query.assignments if a.status in ACTIVE_ASSIGNMENT}
     experts = [
@@ -65,20 +68,20 @@ def _score(expert, query, load: int, today: date) -> Suggestion:
     for theme in expert.themes:
         if theme.id in wanted:
             s.score += WEIGHTS["theme"]
-            s.reasons.append(f"Expertise: {theme.name}")
+            s.reasons.append(_("Expertise: %(theme)s", theme=theme.name))
         elif (theme.parent_id or theme.id) in families:
             s.score += WEIGHTS["family"]
-            s.reasons.append(f"Related expertise: {theme.name}")
+            s.reasons.append(_("Related expertise: %(theme)s", theme=theme.name))
     if query.country in expert.expertise_countries:
         s.score += WEIGHTS["country"]
-        s.reasons.append(f"Knows {country_name(query.country)}")
+        s.reasons.append(_("Knows %(country)s", country=country_name(query.country)))
     if load:
         s.score += WEIGHTS["load"] * load
-        s.reasons.append(f"{load} open assignment{'s' if load != 1 else ''}")
+        s.reasons.append(ngettext("%(num)d open assignment", "%(num)d open assignments", load))
     else:
-        s.reasons.append("No open assignments")
+        s.reasons.append(_("No open assignments"))
     if expert.away_until and expert.away_until >= today:
         s.away = True
         s.score += WEIGHTS["away"]
-        s.reasons.append(f"Away until {expert.away_until.isoformat()}")
+        s.reasons.append(_("Away until %(date)s", date=local_date(expert.away_until, None)))
     return s
