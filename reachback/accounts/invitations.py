@@ -14,6 +14,7 @@ from ..audit import audit
 from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import speaking
 from ..models_base import utcnow
 from . import links
 from .models import Invitation, User, email_key, find_user_by_email
@@ -51,9 +52,10 @@ def invite(actor, email: str, name: str, roles=()) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     token = links.sign(SALT, {"i": invitation.id})
-    links.send(user, f"[Reachback] {actor.name} invites you to Reachback",
-               links.compose("invitation", f"/invitation/{token}", person=user.name,
-                             inviter=actor.name, days=_days()))
+    with speaking(user):  # the new member's language: DEFAULT_LANGUAGE until they choose
+        links.send(user, f"[Reachback] {actor.name} invites you to Reachback",
+                   links.compose("invitation", f"/invitation/{token}", person=user.name,
+                                 inviter=actor.name, days=_days()))
     audit("invitation_sent", actor, user.email,
           f"invitation={invitation.id}; roles={','.join(roles)}")
     return invitation

@@ -12,6 +12,7 @@ import hmac
 from ..audit import audit
 from ..config import setting
 from ..extensions import db
+from ..i18n import speaking
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
 from .passwords import hash_password
@@ -36,10 +37,11 @@ def request_reset(email: str) -> None:
     user = find_user_by_email(email)
     usable = user is not None and user.active and user.password_hash is not None
     token = links.sign(SALT, {"u": user.id, "s": password_stamp(user)} if usable else {"u": 0})
-    bodies = links.compose("password_reset", f"/password/reset/{token}",
-                           person=user.name if usable else "", minutes=_minutes())
-    if usable:
-        links.send(user, "[Reachback] Choose a new password", bodies)
+    with speaking(user if usable else None):  # the account's language
+        bodies = links.compose("password_reset", f"/password/reset/{token}",
+                               person=user.name if usable else "", minutes=_minutes())
+        if usable:
+            links.send(user, "[Reachback] Choose a new password", bodies)
     audit("password_reset_requested", user if usable else None, email_key(email),
           "" if usable else "reason=no_usable_account")
 
