@@ -40,12 +40,12 @@ def build_message(email, sender: str) -> EmailMessage:
     msg["Date"] = format_datetime(email.created_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg["Message-ID"] = make_msgid(f"outbox{email.id}", domain=domain)
-    language = getattr(email, "language", None)
-    if language and not has_line_break(language):  # what the bodies are written in
-        msg["Content-Language"] = language
     msg.set_content(email.text_body or "")
     if email.html_body:
         msg.add_alternative(email.html_body, subtype="html")
+    language = getattr(email, "language", None)
+    if language and not has_line_break(language):  # after the content: set_content clears
+        msg["Content-Language"] = language           # the Content-* headers
     return msg
 
 
