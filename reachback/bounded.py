@@ -3,6 +3,7 @@ INTEGER on PostgreSQL, as IdConverter in web.py), so that 99999999999999999999 i
 thing" (400, 404 or a field error) and never a database error (500)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import IntegerField
 
 ID_MAX = 2**31 - 1
@@ -27,7 +28,7 @@ def bounded_id(raw) -> int:
     unless `raw` can be one."""
     value = bounded_int(raw)
     if value is None:
-        raise ValueError("Not a valid choice.")
+        raise ValueError(_("Not a valid choice."))
     return value
 
 
@@ -42,4 +43,5 @@ class BoundedIntegerField(IntegerField):
         if valuelist and valuelist[0] != "":
             self.data = bounded_int(valuelist[0], self.low, self.high)
             if self.data is None:
-                raise ValueError(self.gettext(f"Give a whole number from {self.low} to {self.high}."))
+                raise ValueError(_("Give a whole number from %(low)s to %(high)s.",
+                                   low=self.low, high=self.high))
