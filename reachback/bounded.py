@@ -28,7 +28,7 @@ def bounded_id(raw) -> int:
     unless `raw` can be one."""
     value = bounded_int(raw)
     if value is None:
-        raise ValueError("Not a valid choice.")
+        raise ValueError(_("Not a valid choice."))
     return value
 
 

@@ -1,19 +1,59 @@
-"""ISO 3166-1 alpha-2 countries with names (pycountry, plus XK for Kosovo as commonly used)."""
+"""Countries: the ISO 3166-1 alpha-2 codes (pycountry, plus XK for Kosovo as commonly used),
+named in the current language by Babel's locale data (CLDR) and sorted by that name.
+
+English, the source language, keeps pycountry's names (the ones stored and searched so far);
+French, Spanish and any other language take Babel's."""
+import unicodedata
 from functools import cache
 
 import pycountry
+from babel import Locale
+
+SOURCE = "en"
 
 
 @cache
-def countries() -> dict[str, str]:
+def codes() -> frozenset[str]:
+    """Every valid code: pycountry's alpha-2 codes and XK."""
+    return frozenset({c.alpha_2 for c in pycountry.countries} | {"XK"})
+
+
+@cache
+def _english() -> dict[str, str]:
     names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
     names["XK"] = "Kosovo"
-    return dict(sorted(names.items(), key=lambda item: item[1]))
+    return names
 
 
-def country_name(code: str | None) -> str:
-    return countries().get((code or "").upper(), code or "")
+def sort_key(name: str) -> str:
+    """Accents folded, case ignored: "Égypte" sorts with "Egypte", before "Érythrée"."""
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
+@cache
+def countries_in(lang: str) -> dict[str, str]:
+    """{code: name} in `lang`, sorted by the name."""
+    english = _english()
+    if lang == SOURCE:
+        names = english
+    else:
+        territories = Locale.parse(lang).territories
+        names = {code: territories.get(code) or english[code] for code in codes()}
+    return dict(sorted(names.items(), key=lambda item: sort_key(item[1])))
+
+
+def countries(lang: str | None = None) -> dict[str, str]:
+    """{code: name} in `lang`, else the current language (the request's, or the one forced
+    for an e-mail), sorted by the name."""
+    from .i18n import current_language
+
+    return countries_in(lang or current_language())
+
+
+def country_name(code: str | None, lang: str | None = None) -> str:
+    return countries(lang).get((code or "").upper(), code or "")
 
 
 def is_country(code: str | None) -> bool:
-    return (code or "").upper() in countries()
+    return (code or "").upper() in codes()

@@ -6,9 +6,13 @@ class DomainError(Exception):
     code = "error"
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
+        # A message may be lazy (lazy_gettext): kept as the text of the language now in
+        # force, so a flash, a log or a JSON body carries plain text.
+        message = str(message)
         super().__init__(message)
         self.message = message
-        self.fields = fields or {}
+        self.fields = {name: text if isinstance(text, list | dict) else str(text)
+                       for name, text in (fields or {}).items()}
 
 
 class NotFound(DomainError):

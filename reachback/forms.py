@@ -2,6 +2,8 @@
 page showing the errors answers 422 (see web._invalid_input_status), not 200. And the theme
 and country choices and fields the forms share."""
 from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectMultipleField
@@ -11,19 +13,21 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .accounts.models import Theme
 from .countries import countries
 from .extensions import db
+from .i18n import theme_name
 from .widgets import QuickSelect
 
 INVALID_INPUT = "reachback.invalid_input"
 
 # The visibility choices the query, library and response forms word alike.
-COMMUNITY_CHOICE = SelectChoice("community", "Community: every signed-in member")
-PUBLIC_CHOICE = SelectChoice("public", "Public: anyone, without an account (the open library)")
+COMMUNITY_CHOICE = SelectChoice("community", _l("Community: every signed-in member"))
+PUBLIC_CHOICE = SelectChoice("public", _l("Public: anyone, without an account (the open library)"))
 
 
 def visibility_choices(restricted: str) -> list[SelectChoice]:
-    """Restricted (to whom: `restricted`), community or public: what may be published."""
-    return [SelectChoice("restricted", f"Restricted: {restricted}"), COMMUNITY_CHOICE,
-            PUBLIC_CHOICE]
+    """Restricted (to whom: `restricted`, already in the reader's language), community or
+    public: what may be published."""
+    return [SelectChoice("restricted", _l("Restricted: %(who)s", who=restricted)),
+            COMMUNITY_CHOICE, PUBLIC_CHOICE]
 
 
 def mark_invalid() -> None:
@@ -47,18 +51,21 @@ class Form(FlaskForm):
         return any(request.args.get(name) for name in self._fields)
 
 
-def theme_choices(first: str | None = None, whole: str = "all") -> list[SelectChoice]:
-    """Every theme, grouped under its parent; the parent itself comes first in its group
-    (choosing it means the whole area: "<name> (<whole>)"). `first` adds an empty "any"
-    choice on top."""
+def theme_choices(first: str | None = None, whole: str | None = None) -> list[SelectChoice]:
+    """Every theme, named in the current language, grouped under its parent; the parent
+    itself comes first in its group (choosing it means the whole area: "<name> (<whole>)",
+    "all" unless told). `first` adds an empty "any" choice on top."""
+    whole = _("all") if whole is None else whole
     themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
-    names = {t.id: t.name for t in themes if t.parent_id is None}
+    names = {t.id: theme_name(t) for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
         if t.parent_id is None:
-            choices.append(SelectChoice(t.slug, f"{t.name} ({whole})", optgroup=t.name))
+            name = names[t.id]
+            choices.append(SelectChoice(t.slug, _("%(theme)s (%(whole)s)", theme=name,
+                                                  whole=whole), optgroup=name))
         else:
-            choices.append(SelectChoice(t.slug, t.name, optgroup=names.get(t.parent_id)))
+            choices.append(SelectChoice(t.slug, theme_name(t), optgroup=names.get(t.parent_id)))
     return choices
 
 

@@ -9,12 +9,14 @@ E-mails and jobs have no request: they use `flask_babel.force_locale(person's la
 Adding a language: add its code to LANGUAGES, run `make translations LANG=xx` (creates the
 catalogue), translate every entry, and `make test` checks that nothing is missing.
 """
-from datetime import UTC, date, datetime
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext
 from flask_login import current_user
 
 from . import paths
@@ -28,10 +30,16 @@ def init_i18n(app) -> None:
     babel.init_app(app, locale_selector=select_language,
                    default_translation_directories=str(paths.TRANSLATIONS),
                    default_domain="messages")
-    app.jinja_env.globals.update(current_language=current_language, languages=language_menu)
-    # {% trans %} blocks are trimmed when rendered as babel.cfg trims them when extracted, or
-    # a block over several lines would be looked up under another text and stay English.
+    # {% trans %} blocks are trimmed (line breaks and the spaces around them become one
+    # space) when rendered as when extracted (babel.cfg): else a block spread over lines
+    # would never find its translation.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(current_language=current_language, languages=language_menu,
+                                 weekday_names=weekday_names)
+    # theme_name: a theme in the reader's language; local_at/localdate_at: a time in a given
+    # zone (an e-mail's recipient's, see user_zone), where the viewer's `local` cannot serve.
+    app.jinja_env.filters.update(theme_name=theme_name, local_at=local_time,
+                                 localdate_at=local_date)
 
 
 def supported() -> list[str]:
@@ -55,6 +63,37 @@ def select_language() -> str:
 
 def current_language() -> str:
     return str(get_locale() or setting("DEFAULT_LANGUAGE"))
+
+
+def language_of(user) -> str:
+    """The language to write to someone outside a request (e-mails, notices): their choice,
+    else DEFAULT_LANGUAGE (one who follows the browser has no browser here)."""
+    choice = getattr(user, "language", None)
+    return choice if is_supported(choice) else setting("DEFAULT_LANGUAGE")
+
+
+def user_zone(user) -> ZoneInfo:
+    """The person's time zone, else the site's (TIMEZONE); UTC for a name no longer known."""
+    name = getattr(user, "timezone", None) or setting("TIMEZONE")
+    try:
+        return ZoneInfo(name)
+    except Exception:  # an unknown zone name must not break a page or an e-mail
+        return ZoneInfo("UTC")
+
+
+@contextmanager
+def speaking(user):
+    """`with speaking(user):` gettext, dates and names in `user`'s language (language_of)."""
+    with force_locale(language_of(user)):
+        yield
+
+
+def theme_name(theme) -> str:
+    """A theme's name in the current language (the taxonomy's names are in the catalogues,
+    reachback/data/taxonomy.py); a name the catalogues lack (a theme added later) as it is.
+    Takes a Theme or its (English) name."""
+    name = getattr(theme, "name", theme) or ""
+    return gettext(name) if name else ""
 
 
 def language_name(code: str) -> str:
@@ -101,3 +140,27 @@ def local_date(value: date | datetime | None, zone) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(zone).date()
     return format_date(value, "dd MMM y", locale=current_language())
+
+
+SOURCE_SPANS = {"minute": "{} min", "hour": "{} h", "day": "{} day"}
+
+
+def duration(count: int, unit: str) -> str:
+    """`count` minutes, hours or days (`unit`) in the current language, by Babel's
+    format_timedelta in that very unit: "3 heures", "2 días". English keeps the app's own
+    short words ("3 h", "25 min", "2 days"), which Babel has not ("3 hr")."""
+    lang = current_language()
+    if lang == "en":
+        return SOURCE_SPANS[unit].format(count) + ("s" if unit == "day" and count != 1 else "")
+    return format_timedelta(timedelta(seconds=count * UNIT_SECONDS[unit]), granularity=unit,
+                            threshold=float("inf"), format="long", locale=lang)
+
+
+UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def weekday_names(width: str = "wide") -> list[str]:
+    """Monday first (0) to Sunday (6), as the calendars number them: "Lundi" ("wide"),
+    "Lun." ("abbreviated"), in the current language, capitalised as a label."""
+    names = get_day_names(width, locale=current_language())
+    return [names[i][:1].upper() + names[i][1:] for i in range(7)]

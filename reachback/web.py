@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -110,7 +111,8 @@ def init_web(app) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
                                 x_host=proxies, x_port=proxies)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # the lazy message, in the request's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
@@ -237,9 +239,10 @@ def _security_headers(response):
 # --- errors ----------------------------------------------------------------------
 
 def api_error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
+    body = {"error": {"code": code, "message": str(message)}}
+    if fields:  # a message may be lazy (a module's constant): JSON wants its text
+        body["error"]["fields"] = {name: str(text) if not isinstance(text, list | dict) else text
+                                   for name, text in fields.items()}
     return jsonify(body), status
 
 
@@ -287,15 +290,16 @@ def api_user():
     return g.get("api_user")
 
 
-HTTP_MESSAGES = {
-    400: "The request could not be understood (an expired form? Please try again).",
-    401: "Please sign in.",
-    403: "You may not do this.",
-    404: "There is nothing here, or you may not see it.",
-    405: "This address does not accept that kind of request.",
-    413: "What you sent is too large.",
-    429: "Too many attempts. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Nothing you typed was saved twice; please try again.",
+HTTP_MESSAGES = {  # lazy: each in the language of the request that meets it
+    400: _l("The request could not be understood (an expired form? Please try again)."),
+    401: _l("Please sign in."),
+    403: _l("You may not do this."),
+    404: _l("There is nothing here, or you may not see it."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Nothing you typed was saved twice; "
+            "please try again."),
 }
 
 
@@ -331,7 +335,7 @@ def _unexpected_error(error: Exception):
         current_app.logger.warning("Refused by the database on %s: %s", request.path,
                                    error.orig.__class__.__name__)
         db.session.rollback()
-        return _http_error(BadRequest(HTTP_MESSAGES[400]))
+        return _http_error(BadRequest(str(HTTP_MESSAGES[400])))
     current_app.logger.exception("Unhandled error on %s", request.path)
     db.session.rollback()
     if is_api_request():
@@ -379,11 +383,7 @@ def static_url(filename: str) -> str:
 
 
 def viewer_zone() -> ZoneInfo:
-    name = getattr(current_user, "timezone", None) or setting("TIMEZONE")
-    try:
-        return ZoneInfo(name)
-    except Exception:  # an unknown zone name must not break a page
-        return ZoneInfo("UTC")
+    return i18n.user_zone(current_user)
 
 
 def local_time(value: datetime | None) -> str:
@@ -395,7 +395,7 @@ def local_date(value: date | datetime | None) -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, (status or "").replace("_", " ").capitalize())
+    return str(STATUS_LABELS.get(status, (status or "").replace("_", " ").capitalize()))
 
 
 MAX_PAGE = 100_000  # far beyond any list; a larger number would overflow the SQL OFFSET

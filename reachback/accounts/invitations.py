@@ -15,6 +15,7 @@ from ..audit import audit
 from ..config import setting
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import speaking
 from ..models_base import utcnow
 from . import links
 from .models import Invitation, User, email_key, find_user_by_email
@@ -52,8 +53,7 @@ def invite(actor, email: str, name: str, roles=()) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     token = links.sign(SALT, {"i": invitation.id})
-    # In the invited person's language if the account has one, else the inviter's.
-    with links.in_language(user.language):
+    with speaking(user):  # the new member's language: DEFAULT_LANGUAGE until they choose
         links.send(user, _("[Reachback] %(name)s invites you to Reachback", name=actor.name),
                    links.compose("invitation", f"/invitation/{token}", person=user.name,
                                  inviter=actor.name, days=_days()))

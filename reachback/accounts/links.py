@@ -6,10 +6,8 @@ clock (reachback.models_base.utcnow), so that tests can move time. A signature o
 the link is ours and recent: each kind also checks the database (an invitation row, the
 password stamp) so that a link works once.
 """
-from contextlib import nullcontext
 
 from flask import current_app
-from flask_babel import force_locale
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from ..models_base import utcnow
@@ -48,12 +46,6 @@ def compose(template: str, path: str, **context) -> tuple[str, str]:
     """(text, html) of the e-mail carrying the link to `path` (rendered whether or not it is
     then sent: asking for a reset costs the same time for an unknown address)."""
     return render_email(template, link=absolute_url(path), **context)
-
-
-def in_language(code: str | None):
-    """A context in which text is written in language `code`: the recipient's choice; None
-    (no choice) keeps the current one (the request's, else DEFAULT_LANGUAGE)."""
-    return force_locale(code) if code else nullcontext()
 
 
 def send(user, subject: str, bodies: tuple[str, str]) -> None:

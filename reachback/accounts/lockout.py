@@ -140,13 +140,15 @@ def _report(user, address: str) -> None:
 
 
 def _tell(user, failures: int, address: str) -> None:
+    from flask_babel import force_locale
+
+    from ..i18n import speaking
     from ..notify.services import notify
-    from .links import in_language
 
     # Each notice in its reader's language; without a choice, the default one, not this
     # request's (whoever failed to sign in).
     default = setting("DEFAULT_LANGUAGE")
-    with in_language(user.language or default):
+    with speaking(user):
         notify([user], "sign_in_failures", _(
             "%(num)s failed attempts to sign in to your account in the last hour. Signing in "
             "from your usual places still works; if these were not you, choose a stronger "
@@ -154,7 +156,7 @@ def _tell(user, failures: int, address: str) -> None:
     admins = db.session.scalars(select(User).join(UserRole).where(
         UserRole.role == "admin", User.active.is_(True), User.id != user.id)).all()
     for language in sorted({admin.language or default for admin in admins}):
-        with in_language(language):
+        with force_locale(language):
             notify([a for a in admins if (a.language or default) == language],
                    "account_sign_in_failures",
                    _("%(num)s failed attempts to sign in to the account of %(email)s in the "

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from ..audit import audit
 from ..config import setting
 from ..extensions import db
+from ..i18n import speaking
 from . import links, lockout
 from .models import User, email_key, find_user_by_email
 from .passwords import hash_password
@@ -38,8 +39,7 @@ def request_reset(email: str) -> None:
     user = find_user_by_email(email)
     usable = user is not None and user.active and user.password_hash is not None
     token = links.sign(SALT, {"u": user.id, "s": password_stamp(user)} if usable else {"u": 0})
-    # In the account's language where it chose one (else the language of this request).
-    with links.in_language(user.language if usable else None):
+    with speaking(user if usable else None):  # the account's language
         bodies = links.compose("password_reset", f"/password/reset/{token}",
                                person=user.name if usable else "", minutes=_minutes())
         if usable:

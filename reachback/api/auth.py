@@ -1,6 +1,7 @@
 """API authentication: bearer tokens, never cookies (request bodies and arguments are parsed by
 the models of api/schemas.py)."""
 from flask import g, request
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..accounts import limits
@@ -26,14 +27,14 @@ def authenticate():
     header = request.headers.get("Authorization", "")
     if not header and request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    scheme, _, clear = header.partition(" ")
+    scheme, _space, clear = header.partition(" ")
     user = user_for_token(clear.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         db.session.rollback()
         if header:
             limits.spend_failure("RATELIMIT_API_TOKEN", client_address(), limits.bearer_token())
         response, status = api_error(401, "unauthorized",
-                                     "Send a valid API token: Authorization: Bearer <token>.")
+                                     _("Send a valid API token: Authorization: Bearer <token>."))
         response.headers["WWW-Authenticate"] = 'Bearer realm="reachback"'
         return response, status
     _record_token_use()

@@ -19,6 +19,8 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -56,8 +58,8 @@ from ..synthesis.models import RESPONSE_STATUSES, VISIBILITIES
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
-CORRECT = "Please correct the highlighted fields."
-TIMESTAMP = "Use an ISO 8601 time with its offset, such as 2026-12-01T12:00:00+00:00."
+CORRECT = _l("Please correct the highlighted fields.")
+TIMESTAMP = _l("Use an ISO 8601 time with its offset, such as 2026-12-01T12:00:00+00:00.")
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -500,11 +502,11 @@ def request_body(required: bool = True) -> dict:
     try:  # request.get_json strips NUL characters (web.CleanRequest), as forms do
         body = request.get_json(force=True, silent=True)
     except RecursionError:  # absurdly deep nesting
-        raise BadRequest("The body must be a JSON object.") from None
+        raise BadRequest(_("The body must be a JSON object.")) from None
     if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object.")
+        raise BadRequest(_("The body must be a JSON object."))
     if not _valid_unicode(body):
-        raise BadRequest("The body contains text that is not valid Unicode.")
+        raise BadRequest(_("The body contains text that is not valid Unicode."))
     return body
 
 
@@ -528,8 +530,9 @@ def _valid_unicode(value) -> bool:
 
 
 def refused(field: str, message: str, summary: str = CORRECT) -> PydanticCustomError:
-    """A field's refusal: `message` beside the field, `summary` as the error's message."""
-    return PydanticCustomError(field, message, {"summary": summary})
+    """A field's refusal: `message` beside the field, `summary` as the error's message (both
+    in the request's language; the `field` code stays as it is)."""
+    return PydanticCustomError(field, str(message), {"summary": str(summary)})
 
 
 class Checked(BaseModel):
@@ -577,7 +580,7 @@ def _json(kind: type, message: str) -> Callable[[Any], Any]:
     return check
 
 
-_text, _list = _json(str, "Must be text."), _json(list, "Must be a list.")
+_text, _list = _json(str, _l("Must be text.")), _json(list, _l("Must be a list."))
 
 
 NOT_BLANK = {"minLength": 1, "pattern": r"\S"}  # the services refuse it empty or blank
@@ -693,7 +696,8 @@ def Pick(values, **described) -> Any:  # noqa: N802
     """One of `values`, or nothing when absent or empty."""
     def pick(value):
         if _word(value) not in values:
-            raise refused("choice", "Choose one of: " + ", ".join(values) + ".", "Invalid filter.")
+            raise refused("choice", _("Choose one of: %(values)s.", values=", ".join(values)),
+                          _("Invalid filter."))
         return value
     return Annotated[str | None, PlainValidator(pick),
                      WithJsonSchema({"enum": list(values), **described})]
@@ -702,13 +706,13 @@ def Pick(values, **described) -> Any:  # noqa: N802
 def _flag(value) -> bool:
     raw = (value or "0").lower()
     if raw not in ("0", "1", "true", "false"):
-        raise refused("flag", "Use 1 or 0.", "Invalid filter.")
+        raise refused("flag", _("Use 1 or 0."), _("Invalid filter."))
     return raw in ("1", "true")
 
 
 def _country(value):
     if not is_country(_word(value)):
-        raise refused("country", "Unknown country code.", "Invalid filter.")
+        raise refused("country", _("Unknown country code."), _("Invalid filter."))
     return value
 
 
@@ -718,8 +722,8 @@ def Count(low: int = 1, high: int = MAX_PAGE, **described) -> Any:  # noqa: N802
         if value is None or value == "":
             raise PydanticUseDefault
         if not value.isascii() or not value.isdigit() or int(value[:18]) < low:
-            raise refused("number", f"Give a whole number of at least {low}.",
-                          "Invalid number.")
+            raise refused("number", _("Give a whole number of at least %(low)s.", low=low),
+                          _("Invalid number."))
         return min(int(value[:18]) if len(value) <= 18 else high, high)
     return Annotated[int, PlainValidator(count),
                      WithJsonSchema({"type": "integer", "minimum": low, **described})]

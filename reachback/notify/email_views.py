@@ -1,5 +1,6 @@
 """E-mail pages: a user's notification settings, and the outbox for admins."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -38,7 +39,7 @@ def preferences():
     form = preferences_form(get_preferences(current_user))
     return (submitted(form, lambda: set_preferences(current_user, current_user,
                                                     {k: form[k].data for k in KINDS}),
-                      "Your notification settings are saved.", url_for("email.preferences"))
+                      _("Your notification settings are saved."), url_for("email.preferences"))
             or render_template("email/preferences.html", form=form, kinds=KINDS))
 
 
@@ -55,5 +56,6 @@ def outbox():
 def retry(email_id):
     email = retry_email(current_user, email_id)
     db.session.commit()
-    flash(f"The e-mail to {email.recipient} is queued again and goes out shortly.", "success")
+    flash(_("The e-mail to %(recipient)s is queued again and goes out shortly.",
+            recipient=email.recipient), "success")
     return redirect(url_for("email.outbox", status=request.form.get("status") or None))

@@ -5,11 +5,13 @@ import logging
 from datetime import timedelta
 from itertools import groupby
 
+from flask_babel import ngettext
 from sqlalchemy import and_, func, insert, select, update
 
 from ..accounts.models import User
 from ..config import setting
 from ..extensions import db
+from ..i18n import speaking, user_zone
 from ..models_base import utcnow
 from ..queries.models import Assignment, Event
 from .mailer import ConnectError, DeliveryError, build_message, get_backend
@@ -132,14 +134,17 @@ def send_digests(now=None) -> int:
 
 
 def _queue_digest(user, notes, now, key) -> bool:
-    items = [{"note": n, "kind": KINDS.get(n.kind, n.kind),
-              "link": absolute_url(n.url or "/notifications")} for n in notes]
-    text, html = render_email("digest", user=user, items=items, day=now.date(),
-                              link=absolute_url("/notifications"))
-    count = len(notes)
-    subject = f"[Reachback] Your daily digest: {count} notification{'s' if count > 1 else ''}"
-    return queue_email(user.email, subject, text, html, user=user, dedupe_key=key,
-                       now=now) is not None
+    """The digest, written in the user's language, dates in their time zone."""
+    with speaking(user):
+        items = [{"note": n, "kind": str(KINDS.get(n.kind, n.kind)),
+                  "link": absolute_url(n.url or "/notifications")} for n in notes]
+        text, html = render_email("digest", user=user, items=items, day=now,
+                                  zone=user_zone(user), link=absolute_url("/notifications"))
+        count = len(notes)
+        subject = ngettext("[Reachback] Your daily digest: %(num)d notification",
+                           "[Reachback] Your daily digest: %(num)d notifications", count)
+        return queue_email(user.email, subject, text, html, user=user, dedupe_key=key,
+                           now=now) is not None
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def has_line_break(value: str) -> bool:
 
 
 def build_message(email, sender: str) -> EmailMessage:
-    """A MIME message with a plain-text part and, when there is one, an HTML alternative."""
+    """A MIME message with a plain-text part and, when there is one, an HTML alternative;
+    Content-Language names the language the outbox row was written in."""
     if has_line_break(email.recipient) or has_line_break(sender):
         raise DeliveryError("line break in an address header", permanent=True)
     msg = EmailMessage()
@@ -42,6 +43,9 @@ def build_message(email, sender: str) -> EmailMessage:
     msg.set_content(email.text_body or "")
     if email.html_body:
         msg.add_alternative(email.html_body, subtype="html")
+    language = getattr(email, "language", None)
+    if language and not has_line_break(language):  # after the content: set_content clears
+        msg["Content-Language"] = language           # the Content-* headers
     return msg
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -13,25 +15,27 @@ from ..accounts.models import User, UserRole
 from ..config import setting
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..i18n import current_language, language_of, speaking
 from ..models_base import utcnow
 from .mailer import has_line_break
 from .models import Notification, NotificationPreference, OutboundEmail
 
 # Every kind of notification, with what it means to the person who receives it.
 KINDS = {
-    "query_submitted": "A new query is submitted",
-    "clarification_requested": "A facilitator asks you to clarify your query",
-    "clarification_answered": "A requester answers a request for clarification",
-    "assigned": "You are asked to answer a query",
-    "assignment_declined": "An expert declines an assignment",
-    "contribution_added": "An expert sends a contribution",
-    "response_published": "A response you asked for or contributed to is published",
-    "closed": "Your query is closed",
-    "sla_reminder": "A reminder that your answer is due soon",
-    "sla_warning": "A response-time target is close to being missed",
-    "sla_breach": "A response-time target is missed",
+    "query_submitted": _l("A new query is submitted"),
+    "clarification_requested": _l("A facilitator asks you to clarify your query"),
+    "clarification_answered": _l("A requester answers a request for clarification"),
+    "assigned": _l("You are asked to answer a query"),
+    "assignment_declined": _l("An expert declines an assignment"),
+    "contribution_added": _l("An expert sends a contribution"),
+    "response_published": _l("A response you asked for or contributed to is published"),
+    "closed": _l("Your query is closed"),
+    "sla_reminder": _l("A reminder that your answer is due soon"),
+    "sla_warning": _l("A response-time target is close to being missed"),
+    "sla_breach": _l("A response-time target is missed"),
 }
-MODES = {"immediate": "E-mail at once", "digest": "In the daily digest", "off": "No e-mail"}
+MODES = {"immediate": _l("E-mail at once"), "digest": _l("In the daily digest"),
+         "off": _l("No e-mail")}
 DEFAULT_MODE = "immediate"
 OUTBOX_STATUSES = ("failed", "queued", "sent")
 SUBJECT_MAX = 150
@@ -50,17 +54,25 @@ def staff_recipients() -> list[User]:
 
 @dataclass
 class Notice:
-    """One thing to tell some people (see notify())."""
+    """One thing to tell some people (see notify()).
+
+    `text` is written in each recipient's language (their choice, else DEFAULT_LANGUAGE),
+    when the notice is made: give it as a lazy string, `lazy_gettext("New query
+    %(ref)s: %(title)s", ref=..., title=...)`, or as a function of the recipient returning
+    the text (for what depends on them too, such as a time in their time zone); it is
+    called and converted under `force_locale(their language)`. A plain str is kept as it
+    is. The notice is stored as written (the notifications page shows it so) and the
+    e-mail is written in the same language."""
 
     recipients: Iterable
     kind: str
-    text: str
+    text: object
     query: object = None
     actor: object = None
     url: str | None = None  # where the notice leads; the query's page when None
 
 
-def notify(recipients, kind: str, text: str, query=None, actor=None, url=None) -> None:
+def notify(recipients, kind: str, text, query=None, actor=None, url=None) -> None:
     """Queue an in-app notice for each recipient (never for the person who acted), and an
     e-mail for those whose preference for this kind is `immediate` (the default)."""
     notify_many([Notice(recipients, kind, text, query, actor, url)])
@@ -84,7 +96,7 @@ def notify_many(notices: Iterable[Notice]) -> None:
             note = Notification(
                 user_id=user.id,
                 kind=notice.kind,
-                text=notice.text,
+                text=written_for(user, notice.text),
                 query_id=query.id if query is not None else None,
                 url=url,
                 created_at=utcnow(),
@@ -99,6 +111,12 @@ def notify_many(notices: Iterable[Notice]) -> None:
     _queue_notification_emails([
         (user, note) for user, note in created
         if modes[note.kind].get(user.id, DEFAULT_MODE) == "immediate" and user.active])
+
+
+def written_for(user, text) -> str:
+    """A notice's text (see Notice) in `user`'s language."""
+    with speaking(user):
+        return str(text(user) if callable(text) else text)
 
 
 def unread_count(user) -> int:
@@ -158,12 +176,12 @@ def set_preferences(actor, user, modes: dict[str, str]) -> dict[str, str]:
     """Save the modes given (other kinds keep theirs). Only the user themself or an admin.
     Raises Forbidden; Invalid naming each unknown kind or mode."""
     perm.require(actor is not None and (actor.id == user.id or perm.is_admin(actor)),
-                 "You may only change your own notification settings.")
-    errors = {k: "Unknown kind of notification." for k in modes if k not in KINDS}
-    errors.update({k: "Choose one of: " + ", ".join(MODES) for k, m in modes.items()
-                   if k in KINDS and m not in MODES})
+                 _("You may only change your own notification settings."))
+    errors = {k: _("Unknown kind of notification.") for k in modes if k not in KINDS}
+    errors.update({k: _("Choose one of: %(modes)s", modes=", ".join(MODES))
+                   for k, m in modes.items() if k in KINDS and m not in MODES})
     if errors:
-        raise Invalid("Some choices are not valid.", errors)
+        raise Invalid(_("Some choices are not valid."), errors)
     db.session.execute(delete(NotificationPreference).where(
         NotificationPreference.user_id == user.id,
         NotificationPreference.kind.in_(list(modes))))
@@ -183,7 +201,8 @@ def absolute_url(path: str) -> str:
 
 
 def render_email(name: str, **context) -> tuple[str, str]:
-    """(text, html) bodies from templates/emails/<name>.txt and .html. The Jinja
+    """(text, html) bodies from templates/emails/<name>.txt and .html, in the language in
+    force (callers write to someone `with i18n.speaking(recipient):`). The Jinja
     environment is used directly: no request, so jobs can render too."""
     env = current_app.jinja_env
     context.setdefault("base_url", absolute_url("/"))
@@ -200,21 +219,24 @@ def clean_subject(subject: str) -> str:
 
 
 def queue_email(recipient: str, subject: str, text_body: str, html_body: str | None = None,
-                user=None, dedupe_key: str | None = None, now=None) -> OutboundEmail | None:
-    """Add an outbox row for the delivery job. Returns None when a row with the same
+                user=None, dedupe_key: str | None = None, now=None,
+                language: str | None = None) -> OutboundEmail | None:
+    """Add an outbox row for the delivery job, written in `language` (by default the one in
+    force: write it `with i18n.speaking(recipient):`). Returns None when a row with the same
     dedupe_key exists already (a re-run queues nothing twice). Raises Invalid when the
     recipient holds a line break (header injection) or is empty."""
     recipient = (recipient or "").strip()
     if not _mailable(recipient):
-        raise Invalid("Not a valid recipient.", {"recipient": "Not a valid e-mail address."})
+        raise Invalid(_("Not a valid recipient."),
+                      {"recipient": _("Not a valid e-mail address.")})
     if dedupe_key is not None and db.session.scalar(
             select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)):
         return None
     now = now or utcnow()
     email = OutboundEmail(
         user_id=user.id if user is not None else None, recipient=recipient,
-        subject=clean_subject(subject), text_body=text_body, html_body=html_body,
-        status="queued", attempts=0, next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
+        subject=clean_subject(str(subject)), text_body=text_body, html_body=html_body,
+        language=language or current_language(), status="queued", attempts=0, next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
     )
     try:
         with db.session.begin_nested():
@@ -235,11 +257,13 @@ def _queue_notification_emails(pairs) -> None:
             current_app.logger.warning("No e-mail for user %s: invalid address", user.id)
             continue
         link = absolute_url(note.url or "/notifications")
-        text, html = render_email("notification", user=user, note=note, link=link)
+        with speaking(user):  # the notice's own language (written_for)
+            text, html = render_email("notification", user=user, note=note, link=link)
         rows.append({
             "user_id": user.id, "recipient": recipient,
             "subject": clean_subject(f"[Reachback] {note.text}"), "text_body": text,
-            "html_body": html, "status": "queued", "attempts": 0,
+            "html_body": html, "language": language_of(user), "status": "queued",
+            "attempts": 0,
             "next_attempt_at": note.created_at, "created_at": note.created_at,
             "dedupe_key": f"notification:{note.id}"})
     taken = set()
@@ -258,7 +282,7 @@ def _mailable(recipient: str) -> bool:
 
 def list_outbox(actor, status: str | None, page: int, per_page: int):
     """Outbox rows for admins, failed first, then waiting, then sent. Raises Forbidden."""
-    perm.require(perm.is_admin(actor), "Only admins see the e-mail outbox.")
+    perm.require(perm.is_admin(actor), _("Only admins see the e-mail outbox."))
     stmt = select(OutboundEmail)
     if status in OUTBOX_STATUSES:
         stmt = stmt.where(OutboundEmail.status == status)
@@ -269,7 +293,7 @@ def list_outbox(actor, status: str | None, page: int, per_page: int):
 
 
 def outbox_counts(actor) -> dict[str, int]:
-    perm.require(perm.is_admin(actor), "Only admins see the e-mail outbox.")
+    perm.require(perm.is_admin(actor), _("Only admins see the e-mail outbox."))
     rows = db.session.execute(
         select(OutboundEmail.status, func.count(OutboundEmail.id)).group_by(OutboundEmail.status))
     counts = dict(rows.all())
@@ -279,12 +303,12 @@ def outbox_counts(actor) -> dict[str, int]:
 def retry_email(actor, email_id: int) -> OutboundEmail:
     """Re-queue a failed (or waiting) e-mail for delivery now, with a fresh set of attempts.
     A sent e-mail is never sent again. Raises Forbidden, NotFound, Conflict."""
-    perm.require(perm.is_admin(actor), "Only admins retry e-mails.")
+    perm.require(perm.is_admin(actor), _("Only admins retry e-mails."))
     email = db.session.get(OutboundEmail, email_id)
     if email is None:
-        raise NotFound("No such e-mail.")
+        raise NotFound(_("No such e-mail."))
     if email.status == "sent":
-        raise Conflict("This e-mail was sent already; it is not sent twice.")
+        raise Conflict(_("This e-mail was sent already; it is not sent twice."))
     email.status, email.attempts, email.next_attempt_at = "queued", 0, utcnow()
     db.session.flush()
     return email

@@ -1,5 +1,7 @@
 """Notification pages: the signed-in user's in-app notifications."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db
@@ -20,6 +22,7 @@ def index():
 def mark_read():
     count = mark_all_read(current_user)
     db.session.commit()
-    flash(f"{count} notification{'' if count == 1 else 's'} marked as read." if count
-          else "Nothing new to mark as read.", "success")
+    flash(ngettext("%(num)d notification marked as read.",
+                   "%(num)d notifications marked as read.", count) if count
+          else _("Nothing new to mark as read."), "success")
     return redirect(url_for("notify.index"))

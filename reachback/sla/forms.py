@@ -1,4 +1,5 @@
 """Forms of the SLA admin pages. They parse; the SLA services validate."""
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -6,20 +7,20 @@ from wtforms.validators import Optional
 from .. import lengths
 from ..bounded import BoundedIntegerField, bounded_id
 from ..forms import Form, MultiCheckboxField
+from ..i18n import weekday_names
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
-from .models import WEEKDAYS
 
 
 class PolicyForm(Form):
     """One priority's targets. A field left out of the request keeps its value."""
 
     priority = HiddenField()
-    calendar_id = SelectField("Calendar", coerce=bounded_id, validate_choice=False)
-    triage_hours = StringField("Triage (hours)", render_kw={"inputmode": "decimal", "size": 6})
-    answer_hours = StringField("Answer (hours)", render_kw={"inputmode": "decimal", "size": 6})
-    resolution_hours = StringField("Resolution (hours)",
+    calendar_id = SelectField(_l("Calendar"), coerce=bounded_id, validate_choice=False)
+    triage_hours = StringField(_l("Triage (hours)"), render_kw={"inputmode": "decimal", "size": 6})
+    answer_hours = StringField(_l("Answer (hours)"), render_kw={"inputmode": "decimal", "size": 6})
+    resolution_hours = StringField(_l("Resolution (hours)"),
                                    render_kw={"inputmode": "decimal", "size": 6})
 
     @classmethod
@@ -41,11 +42,12 @@ class PolicyForm(Form):
 
 
 class CalendarForm(Form):
-    name = StringField("Name", validators=[Capped(lengths.LABEL)])
-    timezone = StringField("Timezone", render_kw={"maxlength": 64, "autocomplete": "off"})
+    name = StringField(_l("Name"), validators=[Capped(lengths.LABEL)])
+    timezone = StringField(_l("Timezone"), render_kw={"maxlength": 64, "autocomplete": "off"})
     working_days = MultiCheckboxField(
-        "Working days", coerce=int, choices=[SelectChoice(i, d) for i, d in enumerate(WEEKDAYS)])
-    intervals = StringField("Working hours", render_kw={"maxlength": 200})
+        _l("Working days"), coerce=int,
+        choices=lambda: [SelectChoice(i, d) for i, d in enumerate(weekday_names())])
+    intervals = StringField(_l("Working hours"), render_kw={"maxlength": 200})
 
     def values(self) -> dict:
         return {"name": self.name.data, "timezone": self.timezone.data,
@@ -54,8 +56,8 @@ class CalendarForm(Form):
 
 class HolidayForm(Form):
     # Own ids: the calendar's form on the same page has a `name` field too.
-    day = DateField("Date", validators=[Optional(), InWindow()], id="holiday-day")
-    name = StringField("Name", validators=[Capped(lengths.NAME)], id="holiday-name")
+    day = DateField(_l("Date"), validators=[Optional(), InWindow()], id="holiday-day")
+    name = StringField(_l("Name"), validators=[Capped(lengths.NAME)], id="holiday-name")
 
 
 class RemoveHolidayForm(Form):
@@ -63,5 +65,5 @@ class RemoveHolidayForm(Form):
 
 
 class PublicHolidaysForm(Form):
-    country = SelectField("Country", validate_choice=False, widget=QuickSelect())
-    year = BoundedIntegerField("Year", validators=[Optional()], high=9999)
+    country = SelectField(_l("Country"), validate_choice=False, widget=QuickSelect())
+    year = BoundedIntegerField(_l("Year"), validators=[Optional()], high=9999)

@@ -5,14 +5,17 @@ sla_marks (whose unique key makes a re-run harmless); only the rows just recorde
 loaded, to notify the people concerned and write the query's timeline.
 """
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from functools import partial
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, String, exists, func, insert, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User, UserRole
 from ..config import setting
 from ..extensions import db
+from ..i18n import local_time, user_zone
 from ..models_base import UTCDateTime, utcnow
 from ..notify.services import Notice, notify_many, staff_recipients
 from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
@@ -113,19 +116,37 @@ def _admins() -> list[User]:
         select(User).join(UserRole).where(UserRole.role == "admin", User.active.is_(True))))
 
 
-def _when(moment: datetime) -> str:
-    zone = ZoneInfo(setting("TIMEZONE"))
-    return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z")
+# The targets as a notice names them, in its reader's language.
+TARGETS = {"triage": _l("triage"), "answer": _l("answer"), "resolution": _l("resolution")}
+
+
+def _when(moment: datetime, user) -> str:
+    """The due time in the reader's time zone and language."""
+    return local_time(moment, user_zone(user))
+
+
+def _query_text(level: str, query, target: str, due: datetime, user) -> str:
+    """Written for each reader (see notify.services.Notice): their language, their zone."""
+    names = {"ref": query.reference, "target": str(TARGETS.get(target, target)),
+             "when": _when(due, user)}
+    if level == "breach":
+        return _("%(ref)s: the %(target)s target is breached (it was due %(when)s).", **names)
+    return _("%(ref)s: the %(target)s target is at risk (due %(when)s).", **names)
+
+
+def _answer_text(level: str, query, due: datetime, user) -> str:
+    ref, when = query.reference, _when(due, user)
+    if level == "breach":
+        return _("Your answer to %(ref)s is overdue (it was due %(when)s).", ref=ref, when=when)
+    if level == "warning":
+        return _("Your answer to %(ref)s is due soon: %(when)s.", ref=ref, when=when)
+    return _("Reminder: your answer to %(ref)s is due %(when)s.", ref=ref, when=when)
 
 
 def _announce_query(query, target: str, level: str, staff, admins) -> Notice:
     due = getattr(query, f"{target}_due_at")
-    if level == "breach":
-        text = f"{query.reference}: the {target} target is breached (it was due {_when(due)})."
-        recipients = [*staff, *admins]
-    else:
-        text = f"{query.reference}: the {target} target is at risk (due {_when(due)})."
-        recipients = staff
+    text = partial(_query_text, level, query, target, due)
+    recipients = [*staff, *admins] if level == "breach" else staff
     record(query, None, f"sla_{level}", internal=True, target=target,
            due_at=due.isoformat())
     return Notice(recipients, f"sla_{level}", text, query)
@@ -133,12 +154,7 @@ def _announce_query(query, target: str, level: str, staff, admins) -> Notice:
 
 def _announce_assignment(assignment, level: str) -> Notice:
     query, due = assignment.query, assignment.due_at
-    if level == "breach":
-        text = f"Your answer to {query.reference} is overdue (it was due {_when(due)})."
-    elif level == "warning":
-        text = f"Your answer to {query.reference} is due soon: {_when(due)}."
-    else:
-        text = f"Reminder: your answer to {query.reference} is due {_when(due)}."
+    text = partial(_answer_text, level, query, due)
     if level != "reminder":
         record(query, None, f"sla_{level}", internal=True, target="answer",
                expert=assignment.expert.name, due_at=due.isoformat())

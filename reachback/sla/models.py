@@ -5,8 +5,6 @@ from sqlalchemy.orm import relationship
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
 
 class Calendar(db.Model):
     """Working time in a timezone: weekdays ("0,1,2,3,4", 0 = Monday), intervals, holidays."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -21,6 +22,7 @@ from ..accounts.models import Theme
 from ..config import setting
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..i18n import theme_name
 from ..models_base import utcnow
 from ..queries.models import OPEN_STATUSES, PRIORITIES, Assignment, FieldQuery, query_themes
 from .calendar import (
@@ -416,12 +418,13 @@ def compliance(now: datetime, periods=(30, 90)) -> dict:
 
 
 def _priority_labels() -> dict:
-    return {p: p.capitalize() for p in PRIORITY_ORDER}
+    labels = {"urgent": _("Urgent"), "high": _("High"), "normal": _("Normal"), "low": _("Low")}
+    return {p: labels[p] for p in PRIORITY_ORDER}
 
 
 def _theme_labels(found: dict) -> dict:
     themes = db.session.scalars(select(Theme).where(Theme.id.in_(list(found))).order_by(Theme.code))
-    return {t.id: t.name for t in themes}
+    return {t.id: theme_name(t) for t in themes}
 
 
 def _rows(found: dict, labels: dict, periods) -> list[dict]:
@@ -439,7 +442,7 @@ def _rows(found: dict, labels: dict, periods) -> list[dict]:
 
 def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
     """Everything the SLA dashboard shows. Staff only (Forbidden)."""
-    perm.require(perm.is_staff(user), "Only facilitators see the SLA dashboard.")
+    perm.require(perm.is_staff(user), _("Only facilitators see the SLA dashboard."))
     now = now or utcnow()
     return {"now": now, "counts": state_counts(now), "at_risk": at_risk(now, limit),
             "compliance": compliance(now), "periods": (30, 90)}
@@ -470,7 +473,7 @@ def seed_sla_defaults() -> int:
 
 
 def _require_admin(user) -> None:
-    perm.require(perm.is_admin(user), "Only admins manage SLA policies and calendars.")
+    perm.require(perm.is_admin(user), _("Only admins manage SLA policies and calendars."))
 
 
 def list_policies(user) -> list[SlaPolicy]:
@@ -487,7 +490,8 @@ def get_policy(user, priority: str) -> SlaPolicy:
     policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
     if policy is not None:
         return policy
-    raise Invalid("Unknown priority.", {"priority": "Choose one of: " + ", ".join(PRIORITIES)})
+    raise Invalid(_("Unknown priority."),
+                  {"priority": _("Choose one of: %(values)s", values=", ".join(PRIORITIES))})
 
 
 def list_calendars(user) -> list[Calendar]:
@@ -501,7 +505,7 @@ def get_calendar(user, calendar_id: int) -> Calendar:
     _require_admin(user)
     calendar = db.session.get(Calendar, calendar_id)
     if calendar is None:
-        raise NotFound("No such calendar.")
+        raise NotFound(_("No such calendar."))
     return calendar
 
 
@@ -509,10 +513,10 @@ def _hours(value, name: str, errors: dict) -> float | None:
     try:
         hours = float(str(value).strip().replace(",", "."))
     except ValueError:
-        errors[name] = "Give a number of business hours, such as 8 or 4.5."
+        errors[name] = _("Give a number of business hours, such as 8 or 4.5.")
         return None
     if not 0 < hours <= MAX_HOURS:
-        errors[name] = f"Between 0 and {MAX_HOURS} hours."
+        errors[name] = _("Between 0 and %(max)s hours.", max=MAX_HOURS)
         return None
     return hours
 
@@ -530,9 +534,9 @@ def update_policy(user, priority: str, *, calendar_id: int | None = None,
             values[name] = _hours(value, name, errors)
     calendar = db.session.get(Calendar, calendar_id) if calendar_id is not None else None
     if calendar_id is not None and calendar is None:
-        errors["calendar_id"] = "No such calendar."
+        errors["calendar_id"] = _("No such calendar.")
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     for name, value in values.items():
         setattr(policy, name, value)
     if calendar is not None:
@@ -554,12 +558,12 @@ def _calendar_spec(name, timezone, working_days, intervals, errors) -> tuple:
     name = (name or "").strip()
     timezone = (timezone or "").strip()
     if not name:
-        errors["name"] = "This field is required."
+        errors["name"] = _("This field is required.")
     lengths.check(errors, name=(name, lengths.LABEL))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors["timezone"] = "Give a timezone name such as Africa/Juba or Europe/Paris."
+        errors["timezone"] = _("Give a timezone name such as Africa/Juba or Europe/Paris.")
     if isinstance(working_days, str):
         working_days = [d for d in working_days.split(",") if d.strip()]
     try:
@@ -567,22 +571,23 @@ def _calendar_spec(name, timezone, working_days, intervals, errors) -> tuple:
     except (TypeError, ValueError):
         days = [-1]
     if not days or not all(0 <= d <= 6 for d in days):
-        errors["working_days"] = "Choose at least one working day."
+        errors["working_days"] = _("Choose at least one working day.")
     days_text = ",".join(str(d) for d in days)
     intervals = ",".join(part.strip() for part in (intervals or "").split(",") if part.strip())
     try:
         BusinessCalendar.from_spec("check", "UTC", "0", intervals)
     except ValueError as exc:
-        errors["intervals"] = f"Give working hours such as 09:00-12:30,13:30-17:00 ({exc})."
+        errors["intervals"] = _("Give working hours such as 09:00-12:30,13:30-17:00 (%(error)s).",
+                                error=exc)
     if len(intervals) > 200:
-        errors["intervals"] = "At most 200 characters."
+        errors["intervals"] = _("At most 200 characters.")
     return name, timezone, days_text, intervals
 
 
 def _check_name(name: str, calendar: Calendar | None, errors: dict) -> None:
     other = db.session.scalar(select(Calendar).where(func.lower(Calendar.name) == name.lower()))
     if other is not None and other is not calendar:
-        errors["name"] = "Another calendar has this name."
+        errors["name"] = _("Another calendar has this name.")
 
 
 def _valid_calendar(user, calendar: Calendar | None, name: str, timezone: str, working_days,
@@ -595,7 +600,7 @@ def _valid_calendar(user, calendar: Calendar | None, name: str, timezone: str, w
                                                      errors)
     _check_name(name, calendar, errors)
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return name, timezone, days, intervals
 
 
@@ -630,9 +635,9 @@ def add_holiday(user, calendar: Calendar, day: date | None, name: str = "") -> C
     """Add a holiday to the calendar. Admins only; Invalid (no date, already a holiday)."""
     _require_admin(user)
     if not isinstance(day, date):
-        raise Invalid("Give a date.", {"day": "Give a date such as 2026-12-25."})
+        raise Invalid(_("Give a date."), {"day": _("Give a date such as 2026-12-25.")})
     if any(h.day == day for h in calendar.holidays):
-        raise Invalid("Already a holiday.", {"day": "This day is already a holiday."})
+        raise Invalid(_("Already a holiday."), {"day": _("This day is already a holiday.")})
     lengths.refuse_too_long(name=(name, lengths.NAME))
     holiday = CalendarHoliday(day=day, name=(name or "").strip())
     calendar.holidays.append(holiday)
@@ -646,7 +651,7 @@ def remove_holiday(user, calendar: Calendar, holiday_id: int) -> None:
     _require_admin(user)
     holiday = next((h for h in calendar.holidays if h.id == holiday_id), None)
     if holiday is None:
-        raise NotFound("No such holiday.")
+        raise NotFound(_("No such holiday."))
     calendar.holidays.remove(holiday)
     calendar.updated_at = utcnow()
     db.session.flush()
@@ -671,15 +676,15 @@ def load_public_holidays(user, calendar: Calendar, country: str, year) -> int:
     errors = {}
     country = (country or "").strip().upper()
     if country not in holiday_countries():
-        errors["country"] = "Choose a country whose public holidays are known."
+        errors["country"] = _("Choose a country whose public holidays are known.")
     try:
         year = int(year)
     except (TypeError, ValueError):
         year = 0
     if not 1950 <= year <= 2100:
-        errors["year"] = "Give a year between 1950 and 2100."
+        errors["year"] = _("Give a year between 1950 and 2100.")
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     known = {h.day for h in calendar.holidays}
     added = 0
     for day, name in sorted(holidays.country_holidays(country, years=year).items()):

@@ -6,10 +6,13 @@ Also the template helpers every list uses to show a due time: the `sla_due` filt
 from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 
+from ..i18n import duration
 from ..models_base import utcnow
-from ..web import submit, submitted
+from ..web import local_date, submit, submitted
 from . import services
 from .forms import CalendarForm, HolidayForm, PolicyForm, PublicHolidaysForm, RemoveHolidayForm
 
@@ -28,20 +31,21 @@ def sla_due(due_at: datetime | None, state: str | None = None) -> str:
     """A due time relative to now: "due in 3 h", "2 days overdue", "met", "paused"."""
     if due_at is None:
         return ""
-    if state in ("met", "paused"):
-        return {"met": "met", "paused": "paused"}[state]
+    if state == "met":
+        return _("met")
+    if state == "paused":
+        return _("paused")
     seconds = (due_at - utcnow()).total_seconds()
     minutes = int(abs(seconds) // 60)
     if minutes < 1:
-        return "due now" if seconds >= 0 else "just overdue"
+        return _("due now") if seconds >= 0 else _("just overdue")
     if minutes < 60:
-        span = f"{minutes} min"
+        span = duration(minutes, "minute")
     elif minutes < 48 * 60:
-        span = f"{minutes // 60} h"
+        span = duration(minutes // 60, "hour")
     else:
-        days = minutes // 1440
-        span = f"{days} day{'' if days == 1 else 's'}"
-    return f"due in {span}" if seconds >= 0 else f"{span} overdue"
+        span = duration(minutes // 1440, "day")
+    return _("due in %(span)s", span=span) if seconds >= 0 else _("%(span)s overdue", span=span)
 
 
 def sla_next(query, target: str | None = None):
@@ -62,6 +66,13 @@ def dashboard():
 
 
 # --- admin: policies --------------------------------------------------------------------
+
+def _priority_word(priority: str) -> str:
+    """The priority as a word inside a sentence ("The urgent policy is saved")."""
+    words = {"urgent": pgettext("priority", "urgent"), "high": pgettext("priority", "high"),
+             "normal": pgettext("priority", "normal"), "low": pgettext("priority", "low")}
+    return words.get(priority, priority)
+
 
 def _policies_page(bound: PolicyForm | None = None, new_form: CalendarForm | None = None):
     policies = services.list_policies(current_user)
@@ -84,7 +95,8 @@ def policies():
     form = PolicyForm.for_policy(policy, services.list_calendars(current_user))
     return (submitted(form, lambda: services.update_policy(current_user, policy.priority,
                                                            **form.changes()),
-                      f"The {policy.priority} policy is saved; new targets use it.",
+                      _("The %(priority)s policy is saved; new targets use it.",
+                        priority=_priority_word(policy.priority)),
                       url_for("sla.policies"))
             or _policies_page(bound=form))
 
@@ -94,7 +106,7 @@ def new_calendar():
     services.list_calendars(current_user)  # admins only, before reading anything
     form = CalendarForm()
     return (submitted(form, lambda: services.create_calendar(current_user, **form.values()),
-                      lambda cal: f"Calendar “{cal.name}” created.",
+                      lambda cal: _("Calendar “%(name)s” created.", name=cal.name),
                       lambda cal: url_for("sla.calendar", calendar_id=cal.id))
             or _policies_page(new_form=form))
 
@@ -103,22 +115,22 @@ def new_calendar():
 
 def _save(cal, form):
     services.update_calendar(current_user, cal, **form.values())
-    return "Calendar saved; due times set from now on use it."
+    return _("Calendar saved; due times set from now on use it.")
 
 
 def _add_holiday(cal, form):
     services.add_holiday(current_user, cal, form.day.data, form.name.data)
-    return f"Holiday {form.day.data:%d %b %Y} added."
+    return _("Holiday %(day)s added.", day=local_date(form.day.data))
 
 
 def _remove_holiday(cal, form):
     services.remove_holiday(current_user, cal, form.holiday_id.data)
-    return "Holiday removed."
+    return _("Holiday removed.")
 
 
 def _load_holidays(cal, form):
     added = services.load_public_holidays(current_user, cal, form.country.data, form.year.data)
-    return f"{added} public holiday{'' if added == 1 else 's'} added."
+    return ngettext("%(num)d public holiday added.", "%(num)d public holidays added.", added)
 
 
 # action -> (form class, service step); the form's hidden `action` field names it.

@@ -23,12 +23,12 @@ from tests.helpers import PASSWORD, totp_code
 expect.set_options(timeout=10_000)
 
 
-def give_code(page: Page, account) -> None:
+def give_code(page: Page, account, t=str) -> None:
     """The second step of signing in, as a person types the code their app shows (each
     account signs in once per test: a code works once)."""
     page.wait_for_url("**/login/code")
-    page.get_by_label(self.t("Code")).fill(totp_code(account.totp_secret))
-    page.get_by_role("button", name=self.t("Verify")).click()
+    page.get_by_label(t("Code")).fill(totp_code(account.totp_secret))
+    page.get_by_role("button", name=t("Verify")).click()
 
 
 @dataclass
@@ -118,8 +118,7 @@ class Journey:
             observer(who, name, page)
         return page
 
-    @staticmethod
-    def nav(page: Page, text: str):
+    def nav(self, page: Page, text):
         return page.get_by_role("navigation", name=self.t("Main")).get_by_role("link", name=text)
 
     @staticmethod
@@ -157,7 +156,7 @@ class Journey:
         if who.account.totp_secret:  # staff: the code of their authenticator app
             expect(page.get_by_role("heading", level=1)).to_have_text(self.t("Two-factor sign-in"))
             self.land(who, "two-factor code")
-            give_code(page, who.account)
+            give_code(page, who.account, self.t)
         expect(page.get_by_role("heading", level=1)).to_have_text(self.t(home))
         expect(page.get_by_role("link", name=who.name)).to_be_visible()
         self.land(who, home.lower())
