@@ -46,7 +46,7 @@ class LoginForm(Form):
 class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Capped(lengths.NAME)])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
-    language = SelectField(_l("Language"), validate_choice=True)
+    language = SelectField(_l("Language"))  # "": no choice, as the browser asks
 
 
 class TokenForm(Form):

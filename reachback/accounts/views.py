@@ -197,8 +197,9 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.timezone = form.timezone.data
-        services.set_language(current_user, form.language.data)
-        session.pop("language", None)  # the profile's choice, not the switcher's, from now on
+        if "language" in request.form:
+            services.set_language(current_user, form.language.data)
+            session.pop("language", None)  # the profile's choice, not the switcher's, now
         db.session.commit()
         flash(_("Profile saved."), "success")
         return redirect(url_for("auth.profile"))
@@ -242,6 +243,7 @@ def _profile_form() -> ProfileForm:
     form = ProfileForm(obj=current_user)
     form.timezone.choices = TIMEZONES
     form.language.choices = [("", _("As my browser asks")), *language_menu()]
+    form.language.data = form.language.data or ""  # None: no choice made (a post may omit it)
     return form
 
 
