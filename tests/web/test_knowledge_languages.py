@@ -55,6 +55,15 @@ def test_the_search_page_in_french(web, publish):
     assert "Pertinence" in page and "Plus récents d’abord" in page
     assert "Refine the results" not in page and "Response<" not in page
 
+    filtered = main_of(web.get("/search?q=ceasefire&kind=response", headers=FRENCH))
+    assert "Affichage limité à :" in filtered
+    assert re.search(r'Type « Réponse » \(<a href="[^"]+">retirer<span class="visually-hidden">'
+                     r" le filtre type</span></a>\)", filtered)
+
+    mistyped = main_of(web.get("/search?q=ceasfire", headers=FRENCH))
+    assert re.search(r'Vouliez-vous dire <a href="[^"]+" rel="nofollow"><strong>ceasefire</strong>'
+                     r"</a> \?", mistyped)
+
     nothing = text_of(web.get("/search?q=zzzqqxx", headers=FRENCH))
     assert "Rien ne correspond à votre recherche." in nothing
 
@@ -101,6 +110,13 @@ def test_the_synthesis_page_speaks_the_facilitators_spanish(signed_in, routed):
     saved = web.post(url, {"title": "Cómo seleccionar", "summary": "", "body": "Texto.",
                            "note": "", "action": "save"}, follow_redirects=True)
     assert "Borrador guardado (revisión 1)." in text_of(saved)
+    web.post(url, {"title": "Cómo seleccionar", "summary": "", "body": "Texto nuevo.",
+                   "note": "", "action": "save"})
+    revisions = main_of(web.get(f"/queries/{q.reference}/revisions"))
+    assert "Revisión más antigua" in revisions and "Comparar" in revisions
+    compare = main_of(web.get(f"/queries/{q.reference}/revisions/compare?a=1&b=2"))
+    assert ("Leyenda: <del>- eliminado en la revisión 2</del> <ins>+ añadido en la revisión 2"
+            "</ins>; las demás líneas no cambian.") in compare
 
 
 def test_a_refused_upload_says_why_in_french(make_user, signed_in):
