@@ -29,6 +29,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import permissions as perm
 from ..config import setting
@@ -55,8 +58,8 @@ ATTACHMENT_TYPES = {
 }
 # Library documents need text for the index: no images.
 DOCUMENT_TYPES = {ext: t for ext, t in ATTACHMENT_TYPES.items() if not t.startswith("image/")}
-TYPE_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", TEXT: "plain text (.txt)",
-              MARKDOWN: "Markdown (.md)", PNG: "PNG image", JPEG: "JPEG image"}
+TYPE_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", TEXT: _l("plain text (.txt)"),
+              MARKDOWN: "Markdown (.md)", PNG: _l("PNG image"), JPEG: _l("JPEG image")}
 ACCEPT_ATTACHMENT = ",".join(ATTACHMENT_TYPES)
 ACCEPT_DOCUMENT = ",".join(DOCUMENT_TYPES)
 
@@ -123,12 +126,17 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _type_list(allowed: dict[str, str]) -> str:
-    names = list(dict.fromkeys(TYPE_NAMES[t] for t in allowed.values()))
-    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    names = list(dict.fromkeys(str(TYPE_NAMES[t]) for t in allowed.values()))
+    if len(names) == 1:
+        return names[0]
+    return _("%(types)s or %(last)s", types=", ".join(names[:-1]), last=names[-1])
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+    """"10 MB", in the reader's language ("10 Mo")."""
+    if size >= 1024 * 1024:
+        return _("%(size)s MB", size=format_number(round(size / (1024 * 1024))))
+    return _("%(size)s KB", size=format_number(size // 1024))
 
 
 def check_upload(filename: str | None, data: bytes, allowed: dict[str, str] = ATTACHMENT_TYPES,
@@ -141,15 +149,16 @@ def check_upload(filename: str | None, data: bytes, allowed: dict[str, str] = AT
     name = clean_filename(filename)
     expected = allowed.get(os.path.splitext(name)[1].lower())
     if expected is None:
-        refuse(f"Files of this type are not accepted. Choose a {_type_list(allowed)} file.")
+        refuse(_("Files of this type are not accepted. Choose a %(types)s file.",
+                 types=_type_list(allowed)))
     if not data:
-        refuse("The file is empty.")
+        refuse(_("The file is empty."))
     found = sniff(data)
     if found == TEXT and expected in (TEXT, MARKDOWN):
         found = expected
     if found != expected:
-        refuse(f"The file's content is not what its name says: it is not a real "
-               f"{TYPE_NAMES[expected]} file.")
+        refuse(_("The file's content is not what its name says: it is not a real %(type)s "
+                 "file.", type=TYPE_NAMES[expected]))
     return name, expected
 
 
@@ -163,7 +172,7 @@ def read_upload(file_storage, field: str = "attachment") -> bytes:
     limit = setting("UPLOAD_MAX_BYTES")
     data = file_storage.stream.read(limit + 1)
     if len(data) > limit:
-        message = f"The file is larger than {_megabytes(limit)}."
+        message = _("The file is larger than %(size)s.", size=_megabytes(limit))
         raise Invalid(message, {field: message})
     return data
 
@@ -172,7 +181,7 @@ def store_upload(user, file_storage, allowed: dict[str, str] = ATTACHMENT_TYPES,
                  field: str = "attachment") -> Attachment | None:
     """Check an uploaded file (werkzeug FileStorage) and store its bytes; returns an unsaved
     Attachment for attach_to(), or None when no file was chosen. Raises Invalid."""
-    perm.require(user is not None and user.is_authenticated, "Sign in to upload files.")
+    perm.require(user is not None and user.is_authenticated, _("Sign in to upload files."))
     if file_storage is None or not getattr(file_storage, "filename", None):
         return None
     data = read_upload(file_storage, field)
@@ -230,7 +239,7 @@ def attach_to(user, upload, *, query: FieldQuery | None = None, message: Message
     kind, owner = chosen[0]
     if upload is None or not (isinstance(upload, Attachment) or getattr(upload, "filename", "")):
         return None  # no file chosen: nothing to check
-    perm.require(perm.can_attach(user, owner), "You may not attach files here.")
+    perm.require(perm.can_attach(user, owner), _("You may not attach files here."))
     if not isinstance(upload, Attachment):
         allowed = DOCUMENT_TYPES if kind == "document" else ATTACHMENT_TYPES
         upload = store_upload(user, upload, allowed, field)
@@ -257,7 +266,7 @@ def get_attachment(user, attachment_id: int) -> Attachment:
     """The attachment, or NotFound when missing or when the user may not see its owner."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not perm.can_view_attachment(user, attachment):
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return attachment
 
 

@@ -4,6 +4,7 @@ It is registered on the library blueprint (knowledge/library_views.py), under th
 name `library.download` that templates and the public endpoints know it by.
 """
 from flask import current_app, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import NotFound
@@ -26,7 +27,7 @@ def download(attachment_id):
     path = files.blob_path(a.sha256)
     if not path.is_file():
         current_app.logger.error("attachment %s: file %s is missing", a.id, a.sha256)
-        raise NotFound("The file is missing.")
+        raise NotFound(_("The file is missing."))
     response = send_file(path, mimetype=a.content_type, as_attachment=True,
                          download_name=a.filename, etag=a.sha256, max_age=0)
     response.headers["Content-Type"] = files.download_type(a)

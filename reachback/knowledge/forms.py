@@ -3,6 +3,8 @@
 The forms parse and render; reachback.knowledge.library checks (one set of rules for pages
 and API), including every uploaded file, by its content.
 """
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     RadioField,
@@ -17,12 +19,13 @@ from wtforms.widgets import DateInput
 from .. import lengths
 from ..files.services import ACCEPT_DOCUMENT
 from ..forms import (
+    COMMUNITY_CHOICE,
+    PUBLIC_CHOICE,
     Form,
     countries_field,
     country_choices,
     theme_choices,
     themes_field,
-    visibility_choices,
 )
 from ..lengths import Capped
 from ..models_base import utcnow
@@ -32,18 +35,20 @@ from .models import DOCUMENT_KIND_LABELS, DOCUMENT_KINDS
 
 KIND_LABELS = DOCUMENT_KIND_LABELS
 KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
-VISIBILITY_CHOICES = visibility_choices("facilitators and administrators only")
+VISIBILITY_CHOICES = [
+    SelectChoice("restricted", _l("Restricted: facilitators and administrators only")),
+    COMMUNITY_CHOICE, PUBLIC_CHOICE]
 
 
 class DocumentForm(Form):
-    title = StringField("Title", validators=[Marked(), Capped(lengths.TITLE)])
-    kind = SelectField("Kind of document", choices=KIND_CHOICES, default="briefing")
-    summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
-    date = StringField("Date of the document", validators=[Marked()], widget=DateInput())
-    themes = themes_field("Themes")
-    countries = countries_field("Countries")
-    visibility = RadioField("Who may read it", choices=VISIBILITY_CHOICES, default="community")
-    file = FileField("File", render_kw={"accept": ACCEPT_DOCUMENT})
+    title = StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
+    kind = SelectField(_l("Kind of document"), choices=KIND_CHOICES, default="briefing")
+    summary = TextAreaField(_l("Summary"), validators=[Capped(lengths.SUMMARY)])
+    date = StringField(_l("Date of the document"), validators=[Marked()], widget=DateInput())
+    themes = themes_field(_l("Themes"))
+    countries = countries_field(_l("Countries"))
+    visibility = RadioField(_l("Who may read it"), choices=VISIBILITY_CHOICES, default="community")
+    file = FileField(_l("File"), render_kw={"accept": ACCEPT_DOCUMENT})
 
     def to_data(self) -> dict:
         """The plain dict add_document() and update_document() take."""
@@ -69,15 +74,15 @@ class LibraryFilterForm(Form):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", choices=[SelectChoice("", "All kinds"), *KIND_CHOICES])
-    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All kinds")), *KIND_CHOICES])
+    theme = SelectField(_l("Theme"), choices=lambda: theme_choices(_("All themes")),
                         widget=QuickSelect())
-    country = SelectField("Country", choices=lambda: country_choices("All countries"),
+    country = SelectField(_l("Country"), choices=lambda: country_choices(_("All countries")),
                           widget=QuickSelect())
-    year = SelectField("Year", choices=[])
+    year = SelectField(_l("Year"), choices=[])
 
     def set_years(self, years: list[int]) -> None:
-        self.year.choices = [SelectChoice("", "All years"),
+        self.year.choices = [SelectChoice("", _("All years")),
                              *(SelectChoice(str(y), str(y)) for y in years)]
 
     def filters(self) -> dict:
@@ -93,8 +98,8 @@ class KnowledgeFilterForm(Form):
     class Meta:
         csrf = False
 
-    q = SearchField("Words", validators=[Capped(lengths.SEARCH)])
-    theme = SelectField("Theme", choices=lambda: theme_choices("All themes"),
+    q = SearchField(_l("Words"), validators=[Capped(lengths.SEARCH)])
+    theme = SelectField(_l("Theme"), choices=lambda: theme_choices(_("All themes")),
                         widget=QuickSelect())
-    country = SelectField("Country", choices=lambda: country_choices("All countries"),
+    country = SelectField(_l("Country"), choices=lambda: country_choices(_("All countries")),
                           widget=QuickSelect())

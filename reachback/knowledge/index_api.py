@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from .. import lengths
 
 FACETS = ("theme", "country", "year", "kind")
@@ -45,8 +47,8 @@ MAX_PER_PAGE = 100
 MAX_SPELL_WORDS = 8
 PROGRESS_EVERY = 100
 
-SYNTAX_MESSAGE = "The search syntax was not understood, so the words were searched for instead."
-TRUNCATED_MESSAGE = f"The search text was shortened to {MAX_QUERY_CHARS} characters."
+SYNTAX_MESSAGE = _l("The search syntax was not understood, so the words were searched for instead.")
+TRUNCATED_MESSAGE = _l("The search text was shortened to %(count)s characters.", count=MAX_QUERY_CHARS)
 
 
 class IndexBusy(Exception):

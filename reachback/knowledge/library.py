@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import extract, false, func, select
 from sqlalchemy.orm import selectinload, undefer
 
@@ -53,7 +54,7 @@ def _parse_date(value, errors) -> date | None:
             if message := timebounds.date_error(day, first=date(1900, 1, 1)):
                 errors["date"] = message
             return day
-    errors["date"] = "Use a date such as 2026-12-31."
+    errors["date"] = _("Use a date such as 2026-12-31.")
     return None
 
 
@@ -70,46 +71,46 @@ def validate_document_data(data: dict) -> dict:
     title = data.get("title")
     title = title.strip() if isinstance(title, str) else ""
     if not title:
-        errors["title"] = "This field is required."
+        errors["title"] = _("This field is required.")
     elif "\x00" in title:
-        errors["title"] = "Contains a character that is not allowed."
+        errors["title"] = _("Contains a character that is not allowed.")
     clean["title"] = title
     summary = data.get("summary") or ""
     if not isinstance(summary, str) or "\x00" in summary:
-        errors["summary"] = "Give text without control characters."
+        errors["summary"] = _("Give text without control characters.")
         summary = ""
     lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY))
     clean["summary"] = summary.strip()
     for name, choices in (("kind", DOCUMENT_KINDS), ("visibility", DOCUMENT_VISIBILITIES)):
         clean[name] = data.get(name)
         if clean[name] not in choices:
-            errors[name] = "Choose one of: " + ", ".join(choices) + "."
+            errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(choices))
     clean["date"] = _parse_date(data.get("date"), errors)
     clean["themes"] = _document_themes(_as_list(data.get("themes")), errors)
     countries = _as_list(data.get("countries"))
     if not all(isinstance(c, str) and is_country(c) for c in countries):
-        errors["countries"] = "Unknown country."
+        errors["countries"] = _("Unknown country.")
         countries = []
     countries = {c.upper() for c in countries}
     if len(countries) > MAX_COUNTRIES:
-        errors["countries"] = f"Choose at most {MAX_COUNTRIES} countries."
+        errors["countries"] = _("Choose at most %(count)s countries.", count=MAX_COUNTRIES)
     clean["countries"] = sorted(set(countries))
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean
 
 
 def _document_themes(slugs: list, errors: dict) -> list[Theme]:
     if not all(isinstance(s, str) for s in slugs):
-        errors["themes"] = "Unknown theme."
+        errors["themes"] = _("Unknown theme.")
         return []
     slugs = list(dict.fromkeys(slugs))
     if len(slugs) > MAX_THEMES:
-        errors["themes"] = f"Choose at most {MAX_THEMES} themes."
+        errors["themes"] = _("Choose at most %(count)s themes.", count=MAX_THEMES)
         return []
     themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs)))) if slugs else []
     if len(themes) != len(slugs):
-        errors["themes"] = "Unknown theme."
+        errors["themes"] = _("Unknown theme.")
     return themes
 
 
@@ -133,9 +134,9 @@ def _validate_with_file(user, data: dict, upload, required: bool) -> tuple[dict,
         errors.update(e.fields)
     else:
         if attachment is None and required:
-            errors["file"] = "Choose the file of the document."
+            errors["file"] = _("Choose the file of the document.")
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean, attachment
 
 
@@ -153,7 +154,7 @@ def _set_file(user, doc: Document, attachment: Attachment) -> None:
 def add_document(user, data: dict, upload) -> Document:
     """Staff add a library document with its file; its text is extracted for the index.
     Raises Forbidden, Invalid (per field, the file's errors under "file")."""
-    perm.require(perm.can_manage_documents(user), "Only facilitators add library documents.")
+    perm.require(perm.can_manage_documents(user), _("Only facilitators add library documents."))
     clean, attachment = _validate_with_file(user, data, upload, required=True)
     doc = Document(created_by_id=user.id, text="")
     _apply(doc, clean)
@@ -168,7 +169,7 @@ def add_document(user, data: dict, upload) -> Document:
 def update_document(user, doc: Document, data: dict, upload=None) -> Document:
     """Staff change a document's metadata and, optionally, replace its file. Raises
     Forbidden, Invalid."""
-    perm.require(perm.can_manage_documents(user), "Only facilitators edit library documents.")
+    perm.require(perm.can_manage_documents(user), _("Only facilitators edit library documents."))
     clean, attachment = _validate_with_file(user, data, upload, required=False)
     _apply(doc, clean)
     if attachment is not None:
@@ -182,7 +183,7 @@ def get_document(user, doc_id: int) -> Document:
     """The document, or NotFound when missing or not visible to the user."""
     doc = db.session.get(Document, doc_id)
     if doc is None or not perm.can_view_document(user, doc):
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return doc
 
 

@@ -6,6 +6,7 @@ Every handler loads through a service (404 when invisible), calls one service, c
 and redirects; a refused form is shown again, each error beside its field.
 """
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -16,8 +17,6 @@ from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
 
 bp = Blueprint("library", __name__)
 PER_PAGE = 20
-NO_TEXT = ("The text of the file could not be read, so search will not find the document by "
-           "its content (its title and summary are searchable).")
 
 
 @bp.route("/library")
@@ -38,31 +37,39 @@ def document(doc_id):
 
 @bp.route("/library/new", methods=["GET", "POST"])
 def new_document():
-    perm.require(perm.can_manage_documents(current_user), "Only facilitators add documents.")
+    perm.require(perm.can_manage_documents(current_user), _("Only facilitators add documents."))
     form = DocumentForm.blank()
     return (submitted(form, lambda: library.add_document(current_user, form.to_data(),
                                                          form.file.data),
-                      _saved("“{title}” is added to the library."), _document_url,
-                      validate=False)
+                      _news(_added), _document_url, validate=False)
             or render_template("knowledge/document_form.html", form=form, doc=None))
 
 
 @bp.route("/library/<int:doc_id>/edit", methods=["GET", "POST"])
 def edit_document(doc_id):
     doc = library.get_document(current_user, doc_id)
-    perm.require(perm.can_manage_documents(current_user), "Only facilitators edit documents.")
+    perm.require(perm.can_manage_documents(current_user), _("Only facilitators edit documents."))
     form = DocumentForm.for_document(doc)
     return (submitted(form, lambda: library.update_document(current_user, doc, form.to_data(),
                                                             form.file.data),
-                      _saved("“{title}” is updated."), _document_url, validate=False)
+                      _news(_updated), _document_url, validate=False)
             or render_template("knowledge/document_form.html", form=form, doc=doc))
 
 
-def _saved(message: str):
-    """The news of a saved document (`message`, its title filled in), and a warning when
-    its file's text could not be read."""
-    return lambda doc: [(message.format(title=doc.title), "success"),
-                        *([] if doc.text else [(NO_TEXT, "warning")])]
+def _added(doc) -> str:
+    return _("“%(title)s” is added to the library.", title=doc.title)
+
+
+def _updated(doc) -> str:
+    return _("“%(title)s” is updated.", title=doc.title)
+
+
+def _news(message):
+    """The news of a saved document (`message(doc)`), and a warning when its file's text
+    could not be read."""
+    return lambda doc: [(message(doc), "success"), *([] if doc.text else [(_(
+        "The text of the file could not be read, so search will not find the document by its "
+        "content (its title and summary are searchable)."), "warning")])]
 
 
 def _document_url(doc) -> str:

@@ -1,5 +1,6 @@
 """Library documents (briefing papers, guidance notes, ...), and the search index's outbox (the
 changes waiting to be applied to it)."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import deferred, relationship
 
@@ -9,9 +10,9 @@ from ..files.models import Attachment
 from ..models_base import UTCDateTime, utcnow
 
 DOCUMENT_KINDS = ("briefing", "guidance", "planning", "discussion", "other")
-DOCUMENT_KIND_LABELS = {"briefing": "Briefing paper", "guidance": "Guidance note",
-                        "planning": "Sample planning document",
-                        "discussion": "Discussion summary", "other": "Other document"}
+DOCUMENT_KIND_LABELS = {"briefing": _l("Briefing paper"), "guidance": _l("Guidance note"),
+                        "planning": _l("Sample planning document"),
+                        "discussion": _l("Discussion summary"), "other": _l("Other document")}
 DOCUMENT_VISIBILITIES = ("restricted", "community", "public")
 
 document_themes = theme_links("document_themes", "document_id", "documents.id")

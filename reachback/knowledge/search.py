@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
@@ -101,8 +102,8 @@ OUTBOX_BATCH = 500
 STREAM_BATCH = 500
 MAX_FILTER_CHARS = 120
 STAFF_ONLY_KINDS = ("query",)  # shown only when asked for by name (kind=query)
-REBUILDING_MESSAGE = ("The search index is being rebuilt, so search is unavailable for a "
-                      "moment. Please try again in a minute.")
+REBUILDING_MESSAGE = _l("The search index is being rebuilt, so search is unavailable for a "
+                        "moment. Please try again in a minute.")
 # Modules that register sources when imported (the library, once it exists).
 SOURCE_MODULES = ("reachback.knowledge.library",)
 SUMMARY_CHARS = 300
@@ -185,7 +186,7 @@ def kind_label(kind: str) -> str:
     """The name of an IndexDoc kind for people ("Response", "Briefing paper", ...)."""
     for source in sources().values():
         if kind in source.labels:
-            return source.labels[kind]
+            return str(source.labels[kind])  # a lazy label, in the reader's language
     return (kind or "").replace("_", " ").capitalize()
 
 
@@ -364,13 +365,13 @@ def _query_rows(user, refs: list[str]) -> dict[str, str]:
 register_source(
     "response", load=lambda refs: _response_docs(refs), iter_all=lambda: _response_docs(None),
     rows=_response_rows, url=lambda ref: url_for("knowledge.response", ref=ref),
-    labels={"response": "Response"},
+    labels={"response": _l("Response")},
     count=lambda: db.session.scalar(select(func.count()).select_from(ConsolidatedResponse)
                                     .where(ConsolidatedResponse.status == "published")))
 register_source(
     "query", load=lambda refs: _open_query_docs(refs), iter_all=lambda: _open_query_docs(None),
     rows=_query_rows, url=lambda ref: url_for("queries.detail", ref=ref),
-    labels={"query": "Open query"},
+    labels={"query": _l("Open query")},
     count=lambda: db.session.scalar(select(func.count()).select_from(FieldQuery)
                                     .where(FieldQuery.status.in_(OPEN_STATUSES))))
 
@@ -707,12 +708,12 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
                                     per_page=per_page, sort=sort, exclude_kinds=exclude)
     except IndexMissing:
         return SearchPage([], page=max(1, page), per_page=per_page,
-                          message=REBUILDING_MESSAGE, rebuilding=True)
+                          message=str(REBUILDING_MESSAGE), rebuilding=True)
     return SearchPage(
         items=_resolve(user, result.hits), total=result.total, page=result.page,
         per_page=result.per_page, facets=result.facets,
         labels=_facet_labels(result.facets, filters),
-        suggestion=result.suggestion, message=result.message)
+        suggestion=result.suggestion, message=result.message and str(result.message))
 
 
 def similar(user, text: str, kind: str = "response", limit: int = SIMILAR_LIMIT,

@@ -1,4 +1,5 @@
 """The knowledge base: the list of published responses a user may read, and one of them."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +19,7 @@ def get_published_response(user, reference: str) -> ConsolidatedResponse:
         .where(FieldQuery.reference == (reference or "").upper())
     )
     if response is None or not perm.can_view_response(user, response):
-        raise NotFound("No such response.")
+        raise NotFound(_("No such response."))
     return response
 
 

@@ -1,21 +1,28 @@
 """Forms of the synthesis pages: the response draft, publishing it."""
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
-from ..forms import Form, visibility_choices
+from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form
 from ..lengths import Capped
 
-VISIBILITY_CHOICES = visibility_choices("the requester, the contributing experts and staff")
+VISIBILITY_CHOICES = [
+    SelectChoice("restricted",
+                 _l("Restricted: the requester, the contributing experts and staff")),
+    COMMUNITY_CHOICE, PUBLIC_CHOICE]
 
 
 class DraftForm(Form):
-    title = StringField("Title", validators=[DataRequired(), Capped(lengths.TITLE)])
-    summary = TextAreaField("Summary", validators=[Capped(lengths.SUMMARY)])
-    body = TextAreaField("Response (Markdown)", validators=[DataRequired(), Capped(lengths.BODY)])
-    note = StringField("What changed", validators=[Capped(lengths.TITLE)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Capped(lengths.TITLE)])
+    summary = TextAreaField(_l("Summary"), validators=[Capped(lengths.SUMMARY)])
+    body = TextAreaField(_l("Response (Markdown)"),
+                         validators=[DataRequired(), Capped(lengths.BODY)])
+    note = StringField(_l("What changed"), validators=[Capped(lengths.TITLE)])
 
 
 class PublishForm(Form):
-    visibility = RadioField("Who may read the published response", choices=VISIBILITY_CHOICES,
-                            validators=[InputRequired(message="Choose who may read it.")])
+    visibility = RadioField(_l("Who may read the published response"),
+                            choices=VISIBILITY_CHOICES,
+                            validators=[InputRequired(message=_l("Choose who may read it."))])

@@ -1,6 +1,7 @@
 """Consolidated responses: drafting (every save a revision), comparing, publishing."""
 import difflib
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -18,56 +19,45 @@ from ..queries.states import check_transition, record, transition
 from ..sla import services as sla
 from .models import VISIBILITIES, ConsolidatedResponse, ResponseRevision
 
-TEMPLATE = """## Summary
-
-{summary_hint}
-
-## The query
-
-{question}
-
-## Synthesis of responses
-
-## Comparative experiences
-
-## Related resources
-
-## Contributors
-
-{contributors}
-"""
-
 
 def draft_template(query) -> dict:
-    """The prefilled first draft: the sections of a consolidated reply, contributors named."""
+    """The prefilled first draft: the sections of a consolidated reply, contributors named,
+    its headings in the facilitator's language."""
     people = contributors_of(query)
     names = "\n".join(
         f"- {p['name']}" + (f", {p['organisation']}" if p["organisation"] else "") for p in people
-    ) or "- (no expert contributions: desk research by the facilitator)"
-    body = TEMPLATE.format(
-        summary_hint="(The answer first: what a busy reader can act on, in a few lines.)",
-        question=query.question.strip(),
-        contributors=names,
-    )
-    where = country_name(query.country)
-    return {"title": query.title, "summary": "", "body": body,
-            "note": f"Response to {query.reference} ({where})"}
+    ) or "- " + _("(no expert contributions: desk research by the facilitator)")
+    sections = [
+        "## " + _("Summary"),
+        _("(The answer first: what a busy reader can act on, in a few lines.)"),
+        "## " + _("The query"),
+        query.question.strip(),
+        "## " + _("Synthesis of responses"),
+        "## " + _("Comparative experiences"),
+        "## " + _("Related resources"),
+        "## " + _("Contributors"),
+        names,
+    ]
+    note = _("Response to %(ref)s (%(country)s)", ref=query.reference,
+             country=country_name(query.country))
+    return {"title": query.title, "summary": "", "body": "\n\n".join(sections) + "\n",
+            "note": note}
 
 
 def save_draft(user, query, title: str, summary: str, body: str, note: str = ""):
     """Save a new revision of the response; the first save moves the query to synthesis.
     Raises Forbidden, Conflict (published, closed, or waiting for clarification), Invalid."""
-    perm.require(perm.can_triage(user, query), "Only facilitators write responses.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators write responses."))
     errors = {}
     title = (title or "").strip()
     if not title:
-        errors["title"] = "This field is required."
+        errors["title"] = _("This field is required.")
     if not (body or "").strip():
-        errors["body"] = "This field is required."
+        errors["body"] = _("This field is required.")
     lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY),
                   body=(body, lengths.BODY), note=(note, lengths.TITLE))
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     if query.status != "synthesis":
         check_transition(query, "synthesis")
     response = query.response
@@ -75,7 +65,7 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
         response = ConsolidatedResponse(query=query, title=title, revision=0, status="draft")
         db.session.add(response)
     elif response.status == "published":
-        raise Conflict("This response is published; it can no longer be edited here.")
+        raise Conflict(_("This response is published; it can no longer be edited here."))
     response.title, response.summary, response.body = title, (summary or "").strip(), body.strip()
     response.revision += 1
     db.session.add(ResponseRevision(
@@ -102,13 +92,13 @@ def default_visibility(query) -> str:
 def publish_response(user, query, visibility: str):
     """Publish the latest draft with the given visibility; the requester, the contributors and
     the requesters of its duplicates hear. Raises Forbidden, Invalid, Conflict."""
-    perm.require(perm.can_triage(user, query), "Only facilitators publish responses.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators publish responses."))
     if visibility not in VISIBILITIES:
-        raise Invalid("Choose a visibility.",
-                      {"visibility": "Choose one of: " + ", ".join(VISIBILITIES)})
+        raise Invalid(_("Choose a visibility."),
+                      {"visibility": _("Choose one of: %(choices)s", choices=", ".join(VISIBILITIES))})
     response = query.response
     if response is None or query.status != "synthesis":
-        raise Conflict("Only a query in synthesis with a saved draft can be published.")
+        raise Conflict(_("Only a query in synthesis with a saved draft can be published."))
     now = utcnow()
     response.status, response.visibility = "published", visibility
     response.published_at, response.published_by_id = now, user.id
@@ -153,18 +143,18 @@ def _tell_duplicates(user, query, response, told: set[int]) -> None:
 
 
 def get_revision(user, query, number: int) -> ResponseRevision:
-    perm.require(perm.can_triage(user, query), "Only facilitators see revisions.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators see revisions."))
     revision = db.session.scalar(
         select(ResponseRevision).join(ConsolidatedResponse).where(
             ConsolidatedResponse.query_id == query.id, ResponseRevision.number == number)
     )
     if revision is None:
-        raise NotFound("No such revision.")
+        raise NotFound(_("No such revision."))
     return revision
 
 
 def revisions(user, query) -> list[ResponseRevision]:
-    perm.require(perm.can_triage(user, query), "Only facilitators see revisions.")
+    perm.require(perm.can_triage(user, query), _("Only facilitators see revisions."))
     if query.response is None:
         return []
     return list(db.session.scalars(

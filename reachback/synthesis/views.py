@@ -1,5 +1,6 @@
 """Synthesis pages: drafting the consolidated response, its revisions, publishing it."""
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -18,14 +19,15 @@ bp = Blueprint("synthesis", __name__)
 @bp.route("/queries/<ref>/synthesis", methods=["GET", "POST"])
 def edit(ref):
     q = get_query(current_user, ref)
-    perm.require(perm.can_triage(current_user, q), "Only facilitators write responses.")
+    perm.require(perm.can_triage(current_user, q), _("Only facilitators write responses."))
     form = DraftForm(data=_draft_data(q))
     previewing = request.form.get("action") == "preview"
     # A preview is shown below the form; nothing is saved.
     preview = form if previewing and form.validate_on_submit() else None
     return ((not previewing and submitted(form, lambda: services.save_draft(
                 current_user, q, form.title.data, form.summary.data, form.body.data,
-                form.note.data), lambda response: f"Draft saved (revision {response.revision}).",
+                form.note.data), lambda response: _("Draft saved (revision %(number)s).",
+                                                     number=response.revision),
                 url_for("synthesis.edit", ref=q.reference)))
             or _edit_page(q, form, PublishForm(formdata=None,
                                                visibility=services.default_visibility(q)),
@@ -35,11 +37,11 @@ def edit(ref):
 @bp.route("/queries/<ref>/publish", methods=["POST"])
 def publish(ref):
     q = get_query(current_user, ref)
-    perm.require(perm.can_triage(current_user, q), "Only facilitators publish responses.")
+    perm.require(perm.can_triage(current_user, q), _("Only facilitators publish responses."))
     form = PublishForm()
     return (submitted(form, lambda: services.publish_response(current_user, q,
                                                               form.visibility.data),
-                      f"The response to {q.reference} is published.",
+                      _("The response to %(ref)s is published.", ref=q.reference),
                       url_for("queries.detail", ref=q.reference))
             or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form))
 
@@ -54,7 +56,7 @@ def revisions(ref):
 @bp.route("/queries/<ref>/revisions/compare")
 def compare(ref):
     q = get_query(current_user, ref)
-    perm.require(perm.can_triage(current_user, q), "Only facilitators see revisions.")
+    perm.require(perm.can_triage(current_user, q), _("Only facilitators see revisions."))
     old = services.get_revision(current_user, q, _revision_number("a"))
     new = services.get_revision(current_user, q, _revision_number("b"))
     return render_template("synthesis/compare.html", q=q, old=old, new=new,
@@ -80,5 +82,5 @@ def _draft_data(q) -> dict:
 def _revision_number(name: str) -> int:
     number = bounded_int(request.args.get(name))
     if number is None:
-        raise NotFound("No such revision.")
+        raise NotFound(_("No such revision."))
     return number

@@ -34,13 +34,16 @@
   function render(items) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
     if (!items.length) { box.hidden = true; return; }
-    list.appendChild(el("p", "These published responses look similar to your question. " +
+    // The texts come in the page's language from the box's data attributes.
+    list.appendChild(el("p", box.getAttribute("data-intro") ||
+                        "These published responses look similar to your question. " +
                         "Each opens in a new tab, so nothing you typed is lost."));
     var ul = el("ul");
     items.forEach(function (item) {
       var li = el("li"), a = el("a", item.title);
       a.href = item.url; a.target = "_blank"; a.rel = "noopener";
-      a.appendChild(el("span", " (opens in a new tab)", "visually-hidden"));
+      a.appendChild(el("span", " " + (box.getAttribute("data-new-tab") || "(opens in a new tab)"),
+                       "visually-hidden"));
       li.appendChild(a);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", item.ref, "ref"));
