@@ -134,7 +134,7 @@ def _query_text(level: str, query, target: str, due: datetime, user) -> str:
     return _("%(ref)s: the %(target)s target is at risk (due %(when)s).", **names)
 
 
-def _answer_text(level: str, query, due: datetime, user) -> str:
+def answer_text(level: str, query, due: datetime, user) -> str:
     ref, when = query.reference, _when(due, user)
     if level == "breach":
         return _("Your answer to %(ref)s is overdue (it was due %(when)s).", ref=ref, when=when)
@@ -154,7 +154,7 @@ def _announce_query(query, target: str, level: str, staff, admins) -> Notice:
 
 def _announce_assignment(assignment, level: str) -> Notice:
     query, due = assignment.query, assignment.due_at
-    text = partial(_answer_text, level, query, due)
+    text = partial(answer_text, level, query, due)
     if level != "reminder":
         record(query, None, f"sla_{level}", internal=True, target="answer",
                expert=assignment.expert.name, due_at=due.isoformat())

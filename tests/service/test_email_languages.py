@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext
 from reachback.extensions import db
 from reachback.notify import jobs
 from reachback.notify.services import notify, set_preferences, written_for
-from reachback.sla.jobs import _answer_text
+from reachback.sla.jobs import answer_text
 from tests.service.test_outbox import outbox, smtp  # noqa: F401  (smtp: a fixture)
 
 
@@ -49,7 +49,7 @@ def test_a_notice_is_stored_in_its_readers_language(app, make_user):
 def test_an_sla_notice_gives_the_due_time_in_the_readers_language_and_zone(app, make_user):
     query = SimpleNamespace(reference="RB-2026-0042")
     due = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    text = partial(_answer_text, "breach", query, due)
+    text = partial(answer_text, "breach", query, due)
     french = make_user(language="fr", timezone="Africa/Juba")
     english = make_user(timezone="UTC")
     assert written_for(french, text) == \
