@@ -31,7 +31,7 @@ POT     := reachback/translations/messages.pot
 	.venv/bin/pybabel -q compile -i $< -o $@
 
 translations: $(STAMP)  ## extract the strings to translate, update every catalogue (NEW=xx starts one), compile them
-	.venv/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -c Translators: --no-location --sort-output -o $(POT) .
+	.venv/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k lazy_pgettext:1c,2 -c Translators: --no-location --sort-output -o $(POT) .
 	$(if $(NEW),.venv/bin/pybabel -q init -i $(POT) -d reachback/translations -l $(NEW),)
 	.venv/bin/pybabel -q update -i $(POT) -d reachback/translations --no-fuzzy-matching --ignore-obsolete
 	for po in reachback/translations/*/LC_MESSAGES/messages.po; do \

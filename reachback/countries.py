@@ -57,3 +57,12 @@ def country_name(code: str | None, lang: str | None = None) -> str:
 
 def is_country(code: str | None) -> bool:
     return (code or "").upper() in codes()
+
+
+def names_everywhere(codes_: list[str]) -> list[str]:
+    """The countries' names in every interface language, for a search index: a document is
+    found by "Soudan du Sud" and "South Sudan" alike, whoever's request (re)indexes it."""
+    from .i18n import supported
+
+    return list(dict.fromkeys(country_name(code, lang) for code in codes_
+                              for lang in supported()))

@@ -1,5 +1,6 @@
 """Sign-in and profile forms."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     EmailField,
@@ -122,4 +123,4 @@ class AuditFilterForm(Form):
     kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("Any kind"))], validate_choice=False)
     email = StringField(_l("E-mail address (actor or subject)"), validators=[Length(max=254)])
     since = DateField(_l("From"), validators=[Optional(), InWindow()])
-    until = DateField(_l("To"), validators=[Optional(), InWindow()])
+    until = DateField(lazy_pgettext("date range", "To"), validators=[Optional(), InWindow()])

@@ -2,6 +2,7 @@
 the models of api/schemas.py)."""
 from flask import g, request
 from flask_babel import gettext as _
+from flask_babel import refresh
 from sqlalchemy import update
 
 from ..accounts import limits
@@ -39,6 +40,7 @@ def authenticate():
         return response, status
     _record_token_use()
     g.api_user = user
+    refresh()  # a language chosen before the caller was known gives way to the caller's
     return None
 
 

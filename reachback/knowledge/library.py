@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload, undefer
 from .. import lengths, timebounds
 from .. import permissions as perm
 from ..accounts.models import Theme
-from ..countries import country_name, is_country
+from ..countries import is_country, names_everywhere
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..files.models import Attachment
@@ -243,7 +243,7 @@ def document_to_indexdoc(doc: Document) -> IndexDoc:
         summary=doc.summary or "", body=doc.text or "",
         extra=doc.file.filename if doc.file is not None else "",
         themes=slugs, theme_names=names,
-        countries=doc.countries, country_names=[country_name(c) for c in doc.countries],
+        countries=doc.countries, country_names=names_everywhere(doc.countries),
         date=datetime(doc.date.year, doc.date.month, doc.date.day, tzinfo=UTC),
         principals=search.principals_of(doc.visibility),
     )

@@ -70,7 +70,7 @@ from sqlalchemy.orm import Session
 from .. import permissions as perm
 from ..accounts.models import Theme
 from ..config import search_backend, setting
-from ..countries import country_name
+from ..countries import country_name, names_everywhere
 from ..extensions import db, write_intent
 from ..models_base import utcnow
 from ..queries.models import (
@@ -249,7 +249,7 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes) -> IndexDoc:
         key=f"response:{r.reference}", kind="response", ref=r.reference,
         title=r.title, summary=r.summary or "", body=r.body or "", extra="",
         themes=slugs, theme_names=names,
-        countries=[r.country], country_names=[country_name(r.country)],
+        countries=[r.country], country_names=names_everywhere([r.country]),
         date=r.published_at or r.created_at,
         principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
     )
@@ -263,7 +263,7 @@ def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
         key=f"query:{q.reference}", kind="query", ref=q.reference, title=q.title,
         summary=summary, body="\n\n".join(p for p in (q.question, q.context, q.purpose) if p),
         extra="", themes=slugs, theme_names=names,
-        countries=[q.country], country_names=[country_name(q.country)],
+        countries=[q.country], country_names=names_everywhere([q.country]),
         date=q.created_at, principals=["role:staff"],
     )
 

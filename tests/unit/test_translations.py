@@ -14,18 +14,18 @@ from reachback.paths import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None,
-            "lazy_gettext": None, "pgettext": ((1, "c"), 2)}
+            "lazy_gettext": None, "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 TRANSLATED = [code for code in SETTINGS["LANGUAGES"].default if code != "en"]
 
 
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str | None, str]]:
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords={**KEYWORDS}):
-        found.update([message] if isinstance(message, str) else message[:1])
+        found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
 
@@ -41,12 +41,12 @@ def catalogue(code):
         return read_po(source, locale=code)
 
 
-def problems(messages, marked: set[str]) -> list[str]:
-    """What is wrong with the catalogue `messages` for the strings `marked`."""
-    entries = {_strings(m.id)[0]: m for m in messages if m.id}
-    found = [f"missing: {i}" for i in sorted(marked - entries.keys())]
-    for key in sorted(marked & entries.keys()):
-        entry = entries[key]
+def problems(messages, marked: set[tuple[str | None, str]]) -> list[str]:
+    """What is wrong with the catalogue `messages` for the strings `marked` ((context, id))."""
+    entries = {(m.context, _strings(m.id)[0]): m for m in messages if m.id}
+    found = [f"missing: {_name(k)}" for k in sorted(marked - entries.keys(), key=str)]
+    for key in sorted(marked & entries.keys(), key=str):
+        entry, key = entries[key], _name(key)
         translations = _strings(entry.string)
         if not all(translations):
             found.append(f"untranslated: {key}")
@@ -55,6 +55,11 @@ def problems(messages, marked: set[str]) -> list[str]:
         elif any(_placeholders(t) != _placeholders(_strings(entry.id)[-1]) for t in translations):
             found.append(f"placeholders differ: {key} -> {translations[0]}")
     return found
+
+
+def _name(key) -> str:
+    context, message = key
+    return f"{context}|{message}" if context else message
 
 
 def _strings(value) -> list[str]:
@@ -80,7 +85,9 @@ def test_the_check_finds_each_kind_of_problem():
     messages.add("Fuzzy", "Flou", flags=["fuzzy"])
     messages.add("Empty", "")
     messages.add("Hello %(name)s", "Bonjour %(nom)s")
-    found = problems(messages, {"Good %(n)s", "Fuzzy", "Empty", "Hello %(name)s", "Gone"})
-    assert sorted(found) == ["fuzzy: Fuzzy", "missing: Gone",
+    messages.add("To", "À", context="e-mail")
+    marked = {"Good %(n)s", "Fuzzy", "Empty", "Hello %(name)s", "Gone"}
+    found = problems(messages, {(None, m) for m in marked} | {("e-mail", "To"), (None, "To")})
+    assert sorted(found) == ["fuzzy: Fuzzy", "missing: Gone", "missing: To",
                              "placeholders differ: Hello %(name)s -> Bonjour %(nom)s",
                              "untranslated: Empty"]
