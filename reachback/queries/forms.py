@@ -20,7 +20,7 @@ from .. import lengths
 from ..bounded import bounded_id
 from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
-from ..forms import COMMUNITY_CHOICE, Form, mark_invalid, theme_choices
+from ..forms import COMMUNITY_CHOICE, Form, content_language_field, mark_invalid, theme_choices
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -61,6 +61,7 @@ class QueryForm(Form):
     question = required_text("Your question", lengths.TEXT)
     context = TextAreaField("Context", validators=[Capped(lengths.TEXT)])
     purpose = TextAreaField("Purpose", validators=[Capped(lengths.TEXT)])
+    language = content_language_field()
     country = SelectField("Country", validators=[Marked()], widget=QuickSelect())
     themes = SelectMultipleField("Themes", validators=[Marked()], render_kw={"size": 10})
     priority = RadioField("Priority", choices=PRIORITY_CHOICES, default="normal")
@@ -83,7 +84,7 @@ class QueryForm(Form):
             "context": self.context.data or "", "purpose": self.purpose.data or "",
             "country": self.country.data or "", "themes": self.themes.data or [],
             "priority": self.priority.data, "needed_by": self.needed_by.data or None,
-            "confidentiality": self.confidentiality.data,
+            "confidentiality": self.confidentiality.data, "language": self.language.data,
         }
 
 
@@ -102,6 +103,7 @@ class NoteForm(Form):
 
 class ContributionForm(Form):
     body = required_text("Your contribution", lengths.BODY, id="contribution-body")
+    language = content_language_field(id="contribution-language")
     attachment = attachment_field("contribution-attachment")
 
 
