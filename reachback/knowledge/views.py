@@ -25,7 +25,12 @@ def index():
 
 @bp.route("/kb/<ref>")
 def response(ref):
-    return _response_page(get_published_response(current_user, ref))
+    """The response; `?lang=xx` shows its translation into xx, as /kb/<ref>/xx does."""
+    r = get_published_response(current_user, ref)
+    lang = request.args.get("lang")
+    if lang and lang != r.language:
+        return _response_page(r, get_translation(current_user, ref, lang))
+    return _response_page(r)
 
 
 @bp.route("/kb/<ref>/<language>")

@@ -179,3 +179,17 @@ def test_who_may_translate_and_read(signed_in, make_web, people, response_ref):
     assert translation.status_code == original.status_code == 404
     assert signed_in(people["requester"]).get(f"/kb/{response_ref}/es").status_code == 404
     assert [t.language for t in db.session.scalars(select(ResponseTranslation))] == ["fr"]
+
+
+def test_lang_in_the_address_shows_a_translation_and_facilitators_find_the_form(
+        signed_in, people, response_ref):
+    save_translation(people["fac"], response_ref, "fr", "Recruter la police", "", "Corps")
+    db.session.commit()
+    reader = signed_in(people["requester"])
+    assert '<h1 lang="fr">Recruter la police</h1>' in text(
+        reader.get(f"/kb/{response_ref}?lang=fr"))
+    assert reader.get(f"/kb/{response_ref}?lang=es").status_code == 404
+    assert "<h1>Vetting police recruits</h1>" in text(reader.get(f"/kb/{response_ref}?lang=en"))
+    assert f"/queries/{response_ref}/translation" not in text(reader.get(f"/kb/{response_ref}"))
+    staff = text(signed_in(people["fac"]).get(f"/kb/{response_ref}/fr"))
+    assert f'href="/queries/{response_ref}/translation?language=fr"' in staff
