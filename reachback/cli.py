@@ -220,9 +220,9 @@ def rerender_command(everything):
 
     from .markdown import render
     from .queries.models import Contribution, FieldQuery, Message
-    from .synthesis.models import ConsolidatedResponse
+    from .synthesis.models import ConsolidatedResponse, ResponseTranslation
 
-    for model in (FieldQuery, Contribution, Message, ConsolidatedResponse):
+    for model in (FieldQuery, Contribution, Message, ConsolidatedResponse, ResponseTranslation):
         fields = model.__markdown__
         stmt = select(model.id, *(getattr(model, f) for f in fields)).order_by(model.id)
         if not everything:

@@ -4,16 +4,17 @@ and country choices and fields the forms share."""
 from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectMultipleField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .accounts.models import Theme
 from .countries import countries
 from .extensions import db
-from .i18n import theme_name
+from .i18n import content_language, content_language_menu, theme_name
 from .widgets import QuickSelect
 
 INVALID_INPUT = "reachback.invalid_input"
@@ -84,6 +85,13 @@ def countries_field(label: str) -> SelectMultipleField:
     """A searchable choice of any number of countries."""
     return SelectMultipleField(label, choices=lambda: country_choices(),
                                widget=QuickSelect(multiple=True), render_kw={"size": 8})
+
+
+def content_language_field(**kwargs) -> SelectField:
+    """The language a query, contribution or response is written in; first shown: the
+    author's, else the page's. The service checks it (i18n.content_language)."""
+    return SelectField(_l("Language"), choices=content_language_menu, validate_choice=False,
+                       default=lambda: content_language(None, current_user, {}), **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):

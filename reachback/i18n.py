@@ -9,15 +9,17 @@ E-mails and jobs have no request: they use `flask_babel.force_locale(person's la
 Adding a language: add its code to LANGUAGES, run `make translations LANG=xx` (creates the
 catalogue), translate every entry, and `make test` checks that nothing is missing.
 """
+import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import paths
 from .config import setting
@@ -35,7 +37,8 @@ def init_i18n(app) -> None:
     # would never find its translation.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=current_language, languages=language_menu,
-                                 weekday_names=weekday_names)
+                                 weekday_names=weekday_names, language_name=language_name,
+                                 lang_of=lang_of)
     # theme_name: a theme in the reader's language; local_at/localdate_at: a time in a given
     # zone (an e-mail's recipient's, see user_zone), where the viewer's `local` cannot serve.
     app.jinja_env.filters.update(theme_name=theme_name, local_at=local_time,
@@ -103,6 +106,56 @@ def language_name(code: str) -> str:
 
 def language_menu() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in supported()]
+
+
+# --- the language content is written in --------------------------------------------------
+# Queries, contributions and responses may be written in any language, not only in one the
+# interface speaks: an ISO 639-1 code that Babel knows.
+_CODE = re.compile(r"[a-z]{2}")
+# Offered by the forms after the interface's own languages: common in the field.
+FIELD_LANGUAGES = ("ar", "pt", "ru", "sw", "uk")
+NOT_A_LANGUAGE = "Choose a language: a two-letter code such as en, fr or ar."
+
+
+def is_content_language(code) -> bool:
+    """Whether `code` names a language content may be written in (ISO 639-1, lower case,
+    known to Babel): the one check of queries, contributions and responses."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        return False
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def content_language(given, author, errors: dict, field: str = "language") -> str:
+    """The language of a new text: `given` when it names one (else an error under `field`
+    in `errors`), else its author's choice, else the language of this request."""
+    if given not in (None, ""):
+        if is_content_language(given):
+            return given
+        errors[field] = NOT_A_LANGUAGE
+        return ""
+    chosen = getattr(author, "language", None)
+    if is_content_language(chosen):
+        return chosen
+    return current_language()
+
+
+def content_language_menu() -> list[tuple[str, str]]:
+    """The languages the content forms offer: the interface's, then common ones."""
+    codes = [*supported(), *(c for c in FIELD_LANGUAGES if c not in supported())]
+    return [(code, language_name(code)) for code in codes]
+
+
+def lang_of(item) -> Markup:
+    """` lang="xx"` for an element holding `item`'s text when it is written in another
+    language than the page's, else nothing: `<h1{{ lang_of(q) }}>`."""
+    code = getattr(item, "language", None)
+    if not code or code == current_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(code)
 
 
 @bp.post("/language")

@@ -184,6 +184,12 @@ def can_view_response(user, response) -> bool:
                      or is_assigned(user, response.query))
 
 
+def can_translate(user, response) -> bool:
+    """Add or edit a translation of a response: facilitators (who publish it). Its readers
+    are the response's (can_view_response)."""
+    return is_staff(user)
+
+
 # --- library documents and attachments ------------------------------------------
 
 def can_manage_documents(user) -> bool:

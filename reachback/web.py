@@ -36,6 +36,7 @@ from .queries.states import STATUS_LABELS
 # Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
 # Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
+                    "knowledge.translation",
                     "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz", "i18n.choose",
                     # Signing in: the code step and the enrolment check the half-finished

@@ -13,7 +13,7 @@ from ..web import api_error
 from . import bp
 
 # Endpoints that answer without a token (a token is still used when one is given).
-PUBLIC_ENDPOINTS = {"api.openapi_spec", "api.response"}
+PUBLIC_ENDPOINTS = {"api.openapi_spec", "api.response", "api.response_translation"}
 
 
 @bp.before_request

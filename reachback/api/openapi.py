@@ -56,6 +56,9 @@ PATH_PARAMETERS = {
     "ref": {"name": "ref", "in": "path", "required": True, "schema": s.REF_SCHEMA},
     "assignment_id": {"name": "assignment_id", "in": "path", "required": True,
                       "schema": {"type": "integer"}},
+    "language": {"name": "language", "in": "path", "required": True,
+                 "schema": {**s.LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the "
+                                                                "translation's language"}},
 }
 WRITE = ("400", "403", "404", "409", "413", "422")
 
@@ -74,15 +77,22 @@ def _parameters(path: str, args: type[s.Args] | None) -> list[dict]:
 
 
 def _op(path, summary, answer, status=200, body=None, args=None, errors=(), public=False,
-        optional_body=False) -> dict:
+        optional_body=False, created=None) -> dict:
     """One operation: its parameters, request body, answer and the errors it can give.
-    public=True: a token is optional; "open": no token is looked at."""
-    success = {"description": "Success", "content": {"application/json": {
-        "schema": _ref(answer)}}}
-    if str(status) in HEADERS:
-        success["headers"] = HEADERS[str(status)]
+    public=True: a token is optional; "open": no token is looked at. `created`: the
+    description of a 201 answer (the same object, and a Location) beside the 200 one."""
+    def success(code):
+        answer_of = {"description": "Success", "content": {"application/json": {
+            "schema": _ref(answer)}}}
+        if code in HEADERS:
+            answer_of["headers"] = HEADERS[code]
+        return answer_of
+
     op = {"summary": summary, "parameters": _parameters(path, args),
-          "responses": {str(status): success}}
+          "responses": {str(status): success(str(status))}}
+    if created:
+        op["responses"]["201"] = {**success("201"), "description": created, "headers": {
+            "Location": {**HEADERS["201"]["Location"], "description": created}}}
     if body:
         op["requestBody"] = {"required": not optional_body,
                              "content": {"application/json": {"schema": _ref(body)}}}
@@ -135,6 +145,14 @@ OPERATIONS = [
      {"errors": ("404",)}),
     ("get", "/responses/{ref}", "A published response (no token needed when it is public)",
      s.Response, {"errors": ("404",), "public": True}),
+    ("put", "/responses/{ref}/translations/{language}",
+     "Add (201) or replace (200) the response's translation into a language (facilitators); "
+     "answers the response, its translations listed", s.Response,
+     {"body": s.TranslationInput, "errors": WRITE,
+      "created": "Added: the Location is the translation's address in this API"}),
+    ("get", "/responses/{ref}/translations/{language}",
+     "A published response's translation, read by the response's readers (no token needed "
+     "when it is public)", s.Translation, {"errors": ("404",), "public": True}),
     ("get", "/search", "Search published responses and library documents the caller may "
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),

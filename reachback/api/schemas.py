@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import (
@@ -91,6 +91,9 @@ TimeText = Annotated[str, WithJsonSchema(TIME_SCHEMA)]  # already ISO (sla_summa
 Ref = Annotated[str, WithJsonSchema(REF_SCHEMA)]
 Html = Annotated[str, BeforeValidator(str), Field(description="The Markdown as safe HTML")]
 Country = Annotated[str, Field(description="ISO 3166-1 alpha-2")]
+LANGUAGE_SCHEMA = {"type": "string", "pattern": "^[a-z]{2}$",
+                   "description": "ISO 639-1 code of the language the text is written in"}
+Language = Annotated[str, WithJsonSchema(LANGUAGE_SCHEMA)]
 Slugs = Annotated[list[str], BeforeValidator(lambda themes: [t.slug for t in themes]),
                   Field(description="Theme slugs")]
 SlaState = enum(SLA_STATES)
@@ -282,6 +285,7 @@ class QueryContribution(Answer):
     author: Person
     body: str
     body_html: Computed[Html]
+    language: Language
     created_at: Time
 
     @classmethod
@@ -315,6 +319,7 @@ class Query(Answer):
     question_html: Computed[Html]
     context: str
     purpose: str
+    language: Language
     country: Country
     themes: Slugs
     priority: enum(PRIORITIES)
@@ -378,6 +383,11 @@ class Contributor(Answer):
     organisation: str
 
 
+class TranslationLink(Answer):
+    language: Language
+    url: str = Field(description="The translated version's address in this API")
+
+
 class Response(Answer):
     """A consolidated response: a draft to staff, published to those who may read it."""
 
@@ -386,6 +396,9 @@ class Response(Answer):
     summary: str
     body: str
     body_html: Computed[Html]
+    language: Language
+    translations: Computed[list[TranslationLink]] = Field(
+        description="Its versions in other languages, read by its readers")
     visibility: enum(VISIBILITIES)
     status: enum(RESPONSE_STATUSES)
     published_at: Time | None
@@ -398,7 +411,36 @@ class Response(Answer):
     def _computed(cls, r, _context):
         q = r.query
         return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
-                "themes": q.themes, "contributors": contributors_of(q)}
+                "themes": q.themes, "contributors": contributors_of(q),
+                "translations": [{"language": t.language,
+                                  "url": translation_url(q.reference, t.language)}
+                                 for t in r.translations]}
+
+
+def translation_url(ref: str, language: str) -> str:
+    return url_for("api.response_translation", ref=ref, language=language)
+
+
+class Translation(Answer):
+    """A published response in another language: read by the readers of the original."""
+
+    ref: Computed[Ref]
+    language: Language
+    title: str
+    summary: str
+    body: str
+    body_html: Computed[Html]
+    original: Computed[TranslationLink] = Field(
+        description="The response it translates: its language and address in this API")
+    created_at: Time
+    updated_at: Time
+
+    @classmethod
+    def _computed(cls, t, _context):
+        r = t.response
+        ref = r.query.reference
+        return {"ref": ref, "body_html": t.html("body"),
+                "original": {"language": r.language, "url": url_for("api.response", ref=ref)}}
 
 
 class Suggestion(Answer):
@@ -622,6 +664,11 @@ def AsSent(schema: dict) -> Any:  # noqa: N802
     return Annotated[Any, WithJsonSchema(schema)]
 
 
+LANGUAGE_INPUT = {**LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the language it is "
+                  "written in; by default the caller's language, else the request's "
+                  "(Accept-Language); 422 for a code that names none"}
+
+
 class QueryInput(Checked):
     title: AsSent({"type": "string", "maxLength": lengths.TITLE, **NOT_BLANK}) = required()
     question: AsSent({"type": "string", "maxLength": lengths.TEXT, **NOT_BLANK}) = required()
@@ -635,6 +682,7 @@ class QueryInput(Checked):
     priority: AsSent({"enum": list(PRIORITIES), "default": "normal"}) = None
     needed_by: AsSent(DATE_SCHEMA) = None
     confidentiality: AsSent({"enum": list(CONFIDENTIALITY), "default": "restricted"}) = None
+    language: AsSent(LANGUAGE_INPUT) = None
 
 
 class MeInput(Checked):
@@ -657,13 +705,20 @@ class DeclineInput(Checked):
 
 class ContributionInput(Checked):
     body: Text(lengths.BODY, blank=False) = required()
+    language: AsSent(LANGUAGE_INPUT) = None
 
 
-class ResponseInput(Checked):
+class TranslationInput(Checked):
     title: Text(lengths.TITLE, blank=False) = required("")
     summary: Text(lengths.SUMMARY) = ""
     body: Text(lengths.BODY, blank=False) = required("")
+
+
+class ResponseInput(TranslationInput):
     note: Text(lengths.TITLE, description="What changed in this revision") = ""
+    language: AsSent({**LANGUAGE_INPUT, "description": "ISO 639-1 code of the language it is "
+                      "written in; by default the draft's, else the caller's, else the "
+                      "request's; 422 for a code that names none"}) = None
 
 
 class PublishInput(Checked):

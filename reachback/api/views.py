@@ -11,6 +11,7 @@ from ..queries import lists
 from ..queries import services as qs
 from ..routing.services import suggest_experts
 from ..synthesis import services as ss
+from ..synthesis import translations
 from . import bp
 from . import schemas as s
 from .auth import current_api_user
@@ -135,7 +136,8 @@ def decline_assignment(assignment_id):
 @bp.post("/queries/<ref>/contributions")
 def add_contribution(ref):
     user, query, body = _query_request(ref)
-    contribution = qs.add_contribution(user, query, s.ContributionInput.parse(body).body)
+    data = s.ContributionInput.parse(body)
+    contribution = qs.add_contribution(user, query, data.body, data.language)
     db.session.commit()
     return _created(s.Contribution.dump(contribution),
                     url_for("api.query", ref=query.reference))
@@ -163,7 +165,8 @@ def events(ref):
 def save_response(ref):
     user, query, body = _query_request(ref)
     data = s.ResponseInput.parse(body)
-    response = ss.save_draft(user, query, data.title, data.summary, data.body, note=data.note)
+    response = ss.save_draft(user, query, data.title, data.summary, data.body, note=data.note,
+                             language=data.language)
     db.session.commit()
     return jsonify(s.Response.dump(response))
 
@@ -182,3 +185,22 @@ def publish(ref):
 @bp.get("/responses/<ref>")
 def response(ref):
     return jsonify(s.Response.dump(kb.get_published_response(current_api_user(), ref)))
+
+
+@bp.put("/responses/<ref>/translations/<language>")
+def save_translation(ref, language):
+    user, body = current_api_user(), request_body()
+    data = s.TranslationInput.parse(body)
+    translation, created = translations.save_translation(user, ref, language, data.title,
+                                                         data.summary, data.body)
+    db.session.commit()
+    answer = s.Response.dump(translation.response)
+    if created:
+        return _created(answer, s.translation_url(answer["ref"], language))
+    return jsonify(answer)
+
+
+@bp.get("/responses/<ref>/translations/<language>")
+def response_translation(ref, language):
+    return jsonify(s.Translation.dump(
+        translations.get_translation(current_api_user(), ref, language)))

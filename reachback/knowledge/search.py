@@ -64,7 +64,7 @@ from datetime import datetime
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from .. import permissions as perm
@@ -80,7 +80,7 @@ from ..queries.models import (
     FieldQuery,
     query_themes,
 )
-from ..synthesis.models import ConsolidatedResponse
+from ..synthesis.models import ConsolidatedResponse, ResponseTranslation
 from .index import SearchIndex
 from .index_api import IndexBusy, IndexDoc, IndexMissing
 from .models import SearchOutbox
@@ -224,6 +224,7 @@ class _ResponseText:
     body: str | None
     visibility: str
     published_at: datetime | None
+    language: str
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -243,15 +244,18 @@ def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[l
     return slugs, names
 
 
-def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes) -> IndexDoc:
+def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
+                  key: str | None = None) -> IndexDoc:
+    """A response's document; a translation's (its text, its `key`) is built alike."""
     slugs, names = _theme_fields(theme_ids, themes)
     return IndexDoc(
-        key=f"response:{r.reference}", kind="response", ref=r.reference,
+        key=key or f"response:{r.reference}", kind="response", ref=r.reference,
         title=r.title, summary=r.summary or "", body=r.body or "", extra="",
         themes=slugs, theme_names=names,
         countries=[r.country], country_names=names_everywhere([r.country]),
         date=r.published_at or r.created_at,
         principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
+        language=r.language,
     )
 
 
@@ -276,7 +280,7 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
     experts = [a.expert_id for a in q.assignments if a.status in ACTIVE_ASSIGNMENT]
     text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
                          response.title, response.summary, response.body,
-                         response.visibility, response.published_at)
+                         response.visibility, response.published_at, response.language)
     return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id())
 
 
@@ -288,7 +292,12 @@ _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      FieldQuery.requester_id, FieldQuery.created_at,
                      ConsolidatedResponse.title, ConsolidatedResponse.summary,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
-                     ConsolidatedResponse.published_at)
+                     ConsolidatedResponse.published_at, ConsolidatedResponse.language)
+# A translation's document: the response's columns, its text and language the translation's.
+_TRANSLATION_COLUMNS = (*_RESPONSE_COLUMNS[:5], ResponseTranslation.title,
+                        ResponseTranslation.summary, ResponseTranslation.body,
+                        ConsolidatedResponse.visibility, ConsolidatedResponse.published_at,
+                        ResponseTranslation.language)
 
 
 def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
@@ -335,6 +344,50 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
                                 experts.get(r.query_id, ()), themes)
 
 
+def translation_key(reference: str, language: str) -> str:
+    return f"translation:{reference}/{language}"
+
+
+def _translation_pairs(idents: list[str]) -> list[tuple[str, str]]:
+    """("RB-2026-0001", "fr") of each "RB-2026-0001/fr"."""
+    return [tuple(i.rsplit("/", 1)) for i in idents if "/" in i]
+
+
+def _translation_docs(idents: list[str] | None,
+                      batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
+    """Translations of published responses as documents of their own (all, or `idents`):
+    the response's readers and facets, the translation's words and language."""
+    stmt = (select(*_TRANSLATION_COLUMNS)
+            .join_from(FieldQuery, ConsolidatedResponse,
+                       ConsolidatedResponse.query_id == FieldQuery.id)
+            .join(ResponseTranslation, ResponseTranslation.response_id == ConsolidatedResponse.id)
+            .where(ConsolidatedResponse.status == "published")
+            .order_by(ResponseTranslation.id))
+    if idents is not None:
+        stmt = stmt.where(tuple_(FieldQuery.reference, ResponseTranslation.language)
+                          .in_(_translation_pairs(idents) or [("", "")]))
+    themes = _themes_by_id()
+    for rows, theme_ids, experts in _linked_batches(stmt, None, batch, experts=True):
+        for row in rows:
+            r = _ResponseText(*row)
+            yield _response_doc(r, theme_ids.get(r.query_id, ()), experts.get(r.query_id, ()),
+                                themes, key=translation_key(r.reference, r.language))
+
+
+def _translation_rows(user, idents: list[str]) -> dict[str, str]:
+    """The "ref/language" idents of the translations the user may read (the responses')."""
+    pairs = _translation_pairs(idents)
+    if not pairs:
+        return {}
+    found = db.session.execute(
+        select(FieldQuery.reference, ResponseTranslation.language)
+        .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+        .join(ResponseTranslation, ResponseTranslation.response_id == ConsolidatedResponse.id)
+        .where(tuple_(FieldQuery.reference, ResponseTranslation.language).in_(pairs),
+               perm.visible_responses(user)))
+    return {f"{ref}/{language}": f"{ref}/{language}" for ref, language in found}
+
+
 def _open_query_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterator[IndexDoc]:
     stmt = (select(*_QUERY_COLUMNS).where(FieldQuery.status.in_(OPEN_STATUSES))
             .order_by(FieldQuery.id))
@@ -369,6 +422,14 @@ register_source(
     count=lambda: db.session.scalar(select(func.count()).select_from(ConsolidatedResponse)
                                     .where(ConsolidatedResponse.status == "published")))
 register_source(
+    "translation", load=lambda idents: _translation_docs(idents),
+    iter_all=lambda: _translation_docs(None), rows=_translation_rows,
+    url=lambda ident: url_for("knowledge.translation", ref=ident.rsplit("/", 1)[0],
+                              language=ident.rsplit("/", 1)[1]),
+    count=lambda: db.session.scalar(
+        select(func.count()).select_from(ResponseTranslation).join(ConsolidatedResponse)
+        .where(ConsolidatedResponse.status == "published")))
+register_source(
     "query", load=lambda refs: _open_query_docs(refs), iter_all=lambda: _open_query_docs(None),
     rows=_query_rows, url=lambda ref: url_for("queries.detail", ref=ref),
     labels={"query": _l("Open query")},
@@ -394,6 +455,13 @@ def response_changed(response) -> None:
     """A response was published (or changed): index it; its query is no longer open."""
     enqueue(f"response:{response.query.reference}")
     enqueue(f"query:{response.query.reference}")
+    for translation in response.translations:  # they have the response's readers
+        translation_changed(translation)
+
+
+def translation_changed(translation) -> None:
+    """A translation of a published response was added or edited: index it."""
+    enqueue(translation_key(translation.response.query.reference, translation.language))
 
 
 def query_changed(query) -> None:

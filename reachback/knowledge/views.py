@@ -1,9 +1,10 @@
 """Knowledge base pages: the library of published responses, open to whoever may read them."""
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
 from ..queries.lists import contributors_of
+from ..synthesis.translations import get_translation
 from ..web import page_arg
 from .blueprint import bp
 from .forms import KnowledgeFilterForm
@@ -24,8 +25,30 @@ def index():
 
 @bp.route("/kb/<ref>")
 def response(ref):
+    """The response; `?lang=xx` shows its translation into xx, as /kb/<ref>/xx does."""
     r = get_published_response(current_user, ref)
-    return render_template("knowledge/response.html", r=r, q=r.query,
-                           contributors=contributors_of(r.query),
+    lang = request.args.get("lang")
+    if lang and lang != r.language:
+        return _response_page(r, get_translation(current_user, ref, lang))
+    return _response_page(r)
+
+
+@bp.route("/kb/<ref>/<language>")
+def translation(ref, language):
+    """The response in another language (its readers are the original's)."""
+    t = get_translation(current_user, ref, language)
+    return _response_page(t.response, t)
+
+
+def _response_page(r, translation=None):
+    """The response, or its `translation` (its text in place of the original's), with the
+    other versions it has ("Also in")."""
+    ref, shown = r.query.reference, (translation or r).language
+    versions = [(r.language, url_for("knowledge.response", ref=ref)),
+                *((t.language, url_for("knowledge.translation", ref=ref, language=t.language))
+                  for t in r.translations)]
+    return render_template("knowledge/response.html", r=r, q=r.query, translation=translation,
+                           text=translation or r, contributors=contributors_of(r.query),
+                           versions=[v for v in versions if v[0] != shown],
                            show_query=perm.can_view_query(current_user, r.query))
 

@@ -22,7 +22,7 @@ from .. import lengths
 from ..bounded import bounded_id
 from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
-from ..forms import COMMUNITY_CHOICE, Form, mark_invalid, theme_choices
+from ..forms import COMMUNITY_CHOICE, Form, content_language_field, mark_invalid, theme_choices
 from ..lengths import Capped
 from ..widgets import QuickSelect
 from .models import CLOSE_REASONS
@@ -64,6 +64,7 @@ class QueryForm(Form):
     question = required_text(_l("Your question"), lengths.TEXT)
     context = TextAreaField(_l("Context"), validators=[Capped(lengths.TEXT)])
     purpose = TextAreaField(_l("Purpose"), validators=[Capped(lengths.TEXT)])
+    language = content_language_field()
     country = SelectField(_l("Country"), validators=[Marked()], widget=QuickSelect())
     themes = SelectMultipleField(_l("Themes"), validators=[Marked()], render_kw={"size": 10})
     priority = RadioField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
@@ -86,7 +87,7 @@ class QueryForm(Form):
             "context": self.context.data or "", "purpose": self.purpose.data or "",
             "country": self.country.data or "", "themes": self.themes.data or [],
             "priority": self.priority.data, "needed_by": self.needed_by.data or None,
-            "confidentiality": self.confidentiality.data,
+            "confidentiality": self.confidentiality.data, "language": self.language.data,
         }
 
 
@@ -105,6 +106,7 @@ class NoteForm(Form):
 
 class ContributionForm(Form):
     body = required_text(_l("Your contribution"), lengths.BODY, id="contribution-body")
+    language = content_language_field(id="contribution-language")
     attachment = attachment_field("contribution-attachment")
 
 

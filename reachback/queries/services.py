@@ -15,6 +15,7 @@ from ..accounts.models import Theme, User
 from ..countries import is_country
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import notify, staff_recipients
@@ -117,8 +118,9 @@ def _themes(slugs, errors) -> list[Theme]:
     return list(themes)
 
 
-def validate_query_data(data: dict, today: date | None = None) -> dict:
-    """Check a submission; returns clean values or raises Invalid with a message per field."""
+def validate_query_data(data: dict, today: date | None = None, author=None) -> dict:
+    """Check a submission; returns clean values or raises Invalid with a message per field.
+    Its language: the one given, else the author's, else the request's (i18n)."""
     errors: dict[str, str] = {}
     today = today or utcnow().date()
     clean = {
@@ -132,6 +134,7 @@ def validate_query_data(data: dict, today: date | None = None) -> dict:
         ),
         "needed_by": _date(data.get("needed_by"), "needed_by", errors, today),
         "themes": _themes(data.get("themes") or [], errors),
+        "language": content_language(data.get("language"), author, errors),
     }
     country = data.get("country")
     if not isinstance(country, str) or not is_country(country):
@@ -160,7 +163,7 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
     """A signed-in user asks a question. Raises Invalid."""
     perm.require(user is not None and user.is_authenticated, _("Sign in to ask a question."))
     now = now or utcnow()
-    clean = validate_query_data(data, today=now.date())
+    clean = validate_query_data(data, today=now.date(), author=user)
     themes = clean.pop("themes")
     query = FieldQuery(
         reference=next_reference(now.year),
@@ -277,14 +280,16 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
     return assignment
 
 
-def add_contribution(user, query, body: str) -> Contribution:
-    """An assigned expert answers; an invitation answered is accepted by the act."""
+def add_contribution(user, query, body: str, language: str | None = None) -> Contribution:
+    """An assigned expert answers (in `language`, else their own, else the request's); an
+    invitation answered is accepted by the act."""
     perm.require(perm.is_assigned(user, query),
                  _("Only experts assigned to this query contribute."))
     if not perm.can_contribute(user, query):
         raise Conflict(_("This query no longer takes contributions."))
     body = _require_text(body, "body", lengths.BODY)
-    contribution = Contribution(query_id=query.id, author_id=user.id, body=body)
+    contribution = Contribution(query_id=query.id, author_id=user.id, body=body,
+                                language=_language(language, user))
     db.session.add(contribution)
     for a in query.assignments:
         if a.expert_id == user.id and a.status in ("invited", "accepted"):
@@ -369,6 +374,15 @@ def _require_text(value, name: str, limit: int = lengths.TEXT) -> str:
         raise Invalid(_("Not allowed."), {name: _("Contains a character that is not allowed.")})
     lengths.refuse_too_long(**{name: (value, limit)})
     return value.strip()
+
+
+def _language(given, author) -> str:
+    """A text's language (i18n.content_language); Invalid for a code that names none."""
+    errors: dict[str, str] = {}
+    language = content_language(given, author, errors)
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    return language
 
 
 def _close_note(note: str | None) -> str | None:

@@ -198,7 +198,7 @@ def contribute(ref):
         return _detail_page(q, form, preview=form.body.data or "")
 
     def send():
-        c = services.add_contribution(current_user, q, form.body.data)
+        c = services.add_contribution(current_user, q, form.body.data, form.language.data)
         files.attach_to(current_user, form.attachment.data, contribution=c)
         return c
 

@@ -5,8 +5,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
-from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form
+from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form, content_language_field
 from ..lengths import Capped
+from ..queries.forms import Marked
 
 VISIBILITY_CHOICES = [
     SelectChoice("restricted",
@@ -16,6 +17,7 @@ VISIBILITY_CHOICES = [
 
 class DraftForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Capped(lengths.TITLE)])
+    language = content_language_field()
     summary = TextAreaField(_l("Summary"), validators=[Capped(lengths.SUMMARY)])
     body = TextAreaField(_l("Response (Markdown)"),
                          validators=[DataRequired(), Capped(lengths.BODY)])
@@ -26,3 +28,12 @@ class PublishForm(Form):
     visibility = RadioField(_l("Who may read the published response"),
                             choices=VISIBILITY_CHOICES,
                             validators=[InputRequired(message=_l("Choose who may read it."))])
+
+
+class TranslationForm(Form):
+    """A published response in another language (the service checks the language)."""
+
+    language = content_language_field()
+    title = StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
+    summary = TextAreaField(_l("Summary"), validators=[Capped(lengths.SUMMARY)])
+    body = TextAreaField(_l("Translation (Markdown)"), validators=[Marked(), Capped(lengths.BODY)])

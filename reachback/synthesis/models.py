@@ -34,6 +34,9 @@ class ConsolidatedResponse(Rendered, db.Model):
     revisions = relationship(
         "ResponseRevision", back_populates="response", order_by="ResponseRevision.number"
     )
+    translations = relationship(
+        "ResponseTranslation", back_populates="response", order_by="ResponseTranslation.language"
+    )
 
     __table_args__ = (
         Index("ix_responses_status_published", "status", "published_at"),
@@ -58,3 +61,28 @@ class ResponseRevision(db.Model):
     author = relationship(User)
 
     __table_args__ = (UniqueConstraint("response_id", "number", name="uq_revisions_number"),)
+
+
+class ResponseTranslation(Rendered, db.Model):
+    """A published response in another language, written by a facilitator: read by exactly
+    the readers of the original (permissions.can_view_response of its response)."""
+
+    __tablename__ = "response_translations"
+    __markdown__ = ("summary", "body")
+    id = Column(Integer, primary_key=True)
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), nullable=False)
+    language = Column(String(10), nullable=False)  # never the response's own
+    title = Column(String(200), nullable=False)
+    summary = Column(Text, nullable=False, default="")
+    body = Column(Text, nullable=False, default="")
+    summary_html = Column(Text)  # the Markdown fields rendered (markdown.Rendered)
+    body_html = Column(Text)
+    translator_id = Column(ForeignKey("users.id"), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    response = relationship(ConsolidatedResponse, back_populates="translations")
+    translator = relationship(User)
+
+    __table_args__ = (UniqueConstraint("response_id", "language",
+                                       name="uq_response_translations_language"),)

@@ -10,6 +10,7 @@ from .. import permissions as perm
 from ..countries import country_name
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import Notice, notify, notify_many
@@ -44,20 +45,18 @@ def draft_template(query) -> dict:
             "note": note}
 
 
-def save_draft(user, query, title: str, summary: str, body: str, note: str = ""):
+def save_draft(user, query, title: str, summary: str, body: str, note: str = "",
+               language: str | None = None):
     """Save a new revision of the response; the first save moves the query to synthesis.
-    Raises Forbidden, Conflict (published, closed, or waiting for clarification), Invalid."""
+    Its language: the one given, else the draft's, else the facilitator's, else the
+    request's. Raises Forbidden, Conflict (published, closed, or waiting for
+    clarification), Invalid."""
     perm.require(perm.can_triage(user, query), _("Only facilitators write responses."))
     errors = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = _("This field is required.")
-    if not (body or "").strip():
-        errors["body"] = _("This field is required.")
-    lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY),
-                  body=(body, lengths.BODY), note=(note, lengths.TITLE))
-    if errors:
-        raise Invalid(_("Please correct the highlighted fields."), errors)
+    if language in (None, "") and query.response is not None:
+        language = query.response.language
+    language = content_language(language, user, errors)
+    title = check_texts(errors, title, summary, body, note)
     if query.status != "synthesis":
         check_transition(query, "synthesis")
     response = query.response
@@ -67,6 +66,7 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
     elif response.status == "published":
         raise Conflict(_("This response is published; it can no longer be edited here."))
     response.title, response.summary, response.body = title, (summary or "").strip(), body.strip()
+    response.language = language
     response.revision += 1
     db.session.add(ResponseRevision(
         response=response, number=response.revision, author_id=user.id,
@@ -80,6 +80,21 @@ def save_draft(user, query, title: str, summary: str, body: str, note: str = "")
     sla.on_first_action(query)
     db.session.flush()
     return response
+
+
+def check_texts(errors: dict, title: str, summary: str, body: str, note: str = "") -> str:
+    """A response's (or a translation's) title and body are required, each text within its
+    cap; raises Invalid with `errors` and these. Returns the title stripped."""
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("This field is required.")
+    if not (body or "").strip():
+        errors["body"] = _("This field is required.")
+    lengths.check(errors, title=(title, lengths.TITLE), summary=(summary, lengths.SUMMARY),
+                  body=(body, lengths.BODY), note=(note, lengths.TITLE))
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields."), errors)
+    return title
 
 
 def default_visibility(query) -> str:

@@ -14,6 +14,7 @@ from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.synthesis import services as ss
+from reachback.synthesis.translations import save_translation
 from tests.conftest import TEST_CONFIG, close_app
 
 ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous")
@@ -37,6 +38,9 @@ MATRIX = {
     # The response is published with the query's confidentiality as its visibility.
     "read_response": ("published",     "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
     "read_public":   ("published",     "200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    # A translation: added by facilitators, read by exactly the response's readers.
+    "translate":     ("published",     "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
+    "read_translation": ("translated", "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
 }
 
 
@@ -62,6 +66,9 @@ def _request(action: str, q, world) -> tuple[str, str, dict | None]:
         "withdraw": ("POST", f"/api/v1/queries/{ref}/close", {"reason": "withdrawn"}),
         "read_response": ("GET", f"/api/v1/responses/{ref}", None),
         "read_public": ("GET", f"/api/v1/responses/{ref}", None),
+        "translate": ("PUT", f"/api/v1/responses/{ref}/translations/fr",
+                      {"title": "Réponse", "body": "Long"}),
+        "read_translation": ("GET", f"/api/v1/responses/{ref}/translations/fr", None),
     }[action]
 
 
@@ -80,13 +87,15 @@ class World:
             "confidentiality": confidentiality})
         if state == "clarification":
             qs.ask_clarification(u["facilitator"], q, "Which districts?")
-        if state in ("routed", "synthesis", "published"):
+        if state in ("routed", "synthesis", "published", "translated"):
             qs.assign_expert(u["facilitator"], q, u["expert"])
-        if state in ("synthesis", "published"):
+        if state in ("synthesis", "published", "translated"):
             qs.add_contribution(u["expert"], q, "My advice.")
             ss.save_draft(u["facilitator"], q, "Answer", "Short", "Long")
-        if state == "published":
+        if state in ("published", "translated"):
             ss.publish_response(u["facilitator"], q, visibility)
+        if state == "translated":
+            save_translation(u["facilitator"], q.reference, "fr", "Réponse", "", "Long")
         db.session.commit()
         return q
 

@@ -74,7 +74,7 @@ def test_a_refused_body_names_its_first_refused_field(model, body, fields, messa
 
 def test_null_is_absent_and_unknown_fields_are_ignored():
     assert s.ResponseInput.parse({"title": None, "x": 1}).model_dump() == {
-        "title": "", "summary": "", "body": "", "note": ""}
+        "title": "", "summary": "", "body": "", "note": "", "language": None}
     assert s.QueryListArgs.parse({"per_page": "5000", "mine": "true"}).model_dump() == {
         "country": None, "status": None, "theme": None, "mine": True, "page": 1,
         "per_page": 100}

@@ -16,6 +16,7 @@ from reachback.notify.models import OutboundEmail
 from reachback.queries import services as qs
 from reachback.sla.models import Calendar
 from reachback.synthesis import services as ss
+from reachback.synthesis.translations import save_translation
 
 from .conftest import is_login_redirect, snapshot
 from .routes import rules, takes_an_id, url
@@ -28,8 +29,9 @@ from .routes import rules, takes_an_id, url
 # and sends anyone else back to the sign-in page), asking for a password reset, and the
 # pages of e-mailed links (each checks its signed link) are public too.
 PUBLIC = {"auth.login", "knowledge.index", "knowledge.response", "knowledge.search",
-          "library.index", "library.document", "library.download",
-          "api.openapi_spec", "api.response", "api.search", "healthz",
+          "knowledge.translation", "library.index", "library.document", "library.download",
+          "api.openapi_spec", "api.response", "api.response_translation", "api.search",
+          "healthz",
           "twofactor.code", "twofactor.enrol", "auth.forgot_password", "auth.reset_password",
           "invitations.accept"}
 
@@ -58,6 +60,9 @@ REFUSALS = {
     "synthesis.revisions": ("draft", STAFF_ACTION),
     "synthesis.compare": ("draft", STAFF_ACTION),
     "knowledge.response": ("published", {**HIDDEN, "anonymous": 404}),
+    # A translation is read by the response's readers (its language: the scene's "fr").
+    "knowledge.translation": ("published", {**HIDDEN, "anonymous": 404}),
+    "synthesis.translate": ("published", STAFF_ACTION),
     "auth.revoke_token": ("token", {"outsider": 404, "admin": 404}),
     "admin.edit_user": ("user", {"requester": 403, "facilitator": 403}),
     "sla.calendar": ("calendar", {"requester": 403, "facilitator": 403}),
@@ -78,6 +83,8 @@ REFUSALS = {
     "api.accept_assignment": ("query", EXPERT_ACTION),
     "api.decline_assignment": ("query", EXPERT_ACTION),
     "api.response": ("published", {**HIDDEN, "anonymous": 404}),
+    "api.response_translation": ("published", {**HIDDEN, "anonymous": 404}),
+    "api.save_translation": ("published", STAFF_ACTION),
     # The argument is a signed link, not an id: a link that is not valid answers 404 to
     # everyone (tests/security/test_invitations_and_reset.py tries real ones).
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
@@ -104,6 +111,7 @@ def scene(app, make_user, make_query):
     ss.save_draft(fac, draft, "Draft", "Sum", "Body 2")
     published = make_query(requester=requester, facilitator=fac, status="published",
                            visibility="restricted", experts=[expert])
+    save_translation(fac, published.reference, "fr", "Titre", "", "Corps")
     token, _clear = create_token(requester, "script")
     email = OutboundEmail(recipient="x@example.org", subject="S", text_body="T",
                           status="failed", attempts=5, user_id=requester.id)
@@ -141,7 +149,7 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
     known = {"ref": q.reference, "assignment_id": objects["assignment"].id,
              "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
-             "email_id": objects["email"].id}
+             "email_id": objects["email"].id, "language": "fr"}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}

@@ -13,6 +13,7 @@ from reachback.queries import services as qs
 from reachback.queries.models import Contribution
 from reachback.sla.models import Calendar
 from reachback.synthesis import services as ss
+from reachback.synthesis.translations import save_translation
 from tests.helpers import PASSWORD, totp_code
 
 ANONYMOUS = ["/login", "/password/forgot", "/kb", "/search?q=vetting", "/library"]
@@ -39,6 +40,8 @@ def _queries(people, make_query):
     asked = {s: make_query(status=s, **common) for s in ("submitted", "clarification",
                                                          "routed")}
     asked["published"] = make_query(status="published", visibility="public", **common)
+    save_translation(staff, asked["published"].reference, "fr", "Titre", "En bref.", "Corps.")
+    asked["routed"].language = "fr"  # pages mark its text with lang="fr"
     drafted = make_query(status="synthesis", **common)
     ss.save_draft(staff, drafted, drafted.title, "A clearer summary.", "Body, revised.",
                   note="Second revision")
@@ -56,14 +59,15 @@ def _object_pages(people, make_query):
     asked, drafted, invited = _queries(people, make_query)
     queries = [*asked.values(), drafted, invited]
     member = [f"/queries/{q.reference}" for q in queries]
-    member += [f"/kb/{asked['published'].reference}"]
+    member += [f"/kb/{asked['published'].reference}/fr", f"/kb/{asked['published'].reference}"]
     expert = [*member, "/assignments", f"/assignments/{invited.assignments[0].id}/decline",
               f"/contributions/{_contribution_of(drafted)}/edit"]
     ref = drafted.reference
     staff = [*member, f"/queries/{asked['submitted'].reference}/route",
              f"/queries/{ref}/synthesis", f"/queries/{ref}/revisions",
              f"/queries/{ref}/revisions/compare?a=1&b=2",
-             f"/queries/{asked['routed'].reference}/synthesis"]
+             f"/queries/{asked['routed'].reference}/synthesis",
+             f"/queries/{asked['published'].reference}/translation"]
     calendar = db.session.scalars(select(Calendar)).first()
     admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
     return {"member": member, "expert": expert, "facilitator": staff, "admin": admin}

@@ -12,6 +12,7 @@ from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, FieldQuery, Message
 from reachback.synthesis import services as ss
+from reachback.synthesis.models import ResponseTranslation
 
 ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous"]
 STAFF = {"facilitator", "admin"}
@@ -34,6 +35,8 @@ ACTIONS = {
     "withdraw": ("submitted", {"requester", *STAFF}),
     "edit_contribution": ("routed", {"assigned"}),
     "revisions": ("synthesis", STAFF),
+    # The response is published for the query's readers (ss.default_visibility).
+    "translate": ("published", STAFF),
 }
 
 
@@ -45,7 +48,7 @@ def sees_query(role, confidentiality):
 def sees_object(action, role, confidentiality):
     if action == "edit_contribution":  # contributions are hidden until publication
         return role in {"assigned", *STAFF}
-    if role == "assigned" and ACTIONS[action][0] not in ("routed", "synthesis"):
+    if role == "assigned" and ACTIONS[action][0] not in ("routed", "synthesis", "published"):
         role = "unassigned"  # nobody is assigned before the query is routed
     return sees_query(role, confidentiality)
 
@@ -70,13 +73,16 @@ def build_scene(status, confidentiality):
         q = make_query(requester=people["requester"], confidentiality=confidentiality,
                        facilitator=people["facilitator"])
         assignment = contribution = None
-        if status in ("routed", "synthesis"):
+        if status in ("routed", "synthesis", "published"):
             assignment = qs.assign_expert(people["facilitator"], q, people["assigned"])
             contribution = qs.add_contribution(people["assigned"], q, "Original advice")
+        if status in ("routed", "synthesis"):
             assignment.status = "invited"  # keep the invitation open for accept/decline
-        if status == "synthesis":
+        if status in ("synthesis", "published"):
             ss.save_draft(people["facilitator"], q, "Draft", "Sum", "Body")
             ss.save_draft(people["facilitator"], q, "Draft", "Sum", "Body 2")
+        if status == "published":
+            ss.publish_response(people["facilitator"], q, ss.default_visibility(q))
         if status == "clarification":
             qs.ask_clarification(people["facilitator"], q, "Which district?")
         db.session.commit()
@@ -125,6 +131,10 @@ def attempt(action, web, people, q, assignment, contribution):
     if action == "revisions":
         r = web.get(f"/queries/{ref}/revisions/compare?a=1&b=2")
         return r, r.status_code == 200
+    if action == "translate":
+        r = web.post(f"/queries/{ref}/translation",
+                     {"language": "fr", "title": "Réponse", "summary": "", "body": "Corps"})
+        return r, count(ResponseTranslation) == 1
     if action == "edit_contribution":
         r = web.post(f"/contributions/{contribution.id}/edit", {"body": "Changed"})
         db.session.refresh(contribution)
