@@ -7,6 +7,7 @@ by init_search, which create_app calls.
 import logging
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length
@@ -21,7 +22,8 @@ from .index import MAX_QUERY_CHARS, IndexBusy
 
 log = logging.getLogger(__name__)
 PER_PAGE = 10
-FACET_TITLES = {"kind": "Kind", "theme": "Theme", "country": "Country", "year": "Year"}
+FACET_TITLES = {"kind": "Kind", "theme": "Theme", "country": "Country", "year": "Year",
+                "language": _l("Language")}
 SIMILAR_TEXT_CHARS = 2_000
 # A missing index is rebuilt within a request only when that takes about a second at most;
 # a larger one is left to the scheduler's job (the search page says it is being rebuilt).
