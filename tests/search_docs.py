@@ -11,14 +11,14 @@ BASE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def make_doc(key, title="", body="", *, summary="", kind="response", extra="", themes=(),
-             countries=(), date=None, principals=("community",)):
+             countries=(), date=None, principals=("community",), language="en"):
     return IndexDoc(
         key=key, kind=kind, ref=key.split(":", 1)[-1], title=title, summary=summary,
         body=body, extra=extra, themes=list(themes),
         theme_names=[t.replace("-", " ").title() for t in themes], countries=list(countries),
         country_names=[{"SY": "Syria", "YE": "Yemen", "SS": "South Sudan"}.get(c, c)
                        for c in countries],
-        date=date or BASE_DATE, principals=list(principals))
+        date=date or BASE_DATE, principals=list(principals), language=language)
 
 
 def keys(result_or_hits):
@@ -71,3 +71,18 @@ def rebuild_that_fails_midway(idx) -> None:
     with pytest.raises(RuntimeError):
         idx.rebuild(broken())
     assert keys(idx.search("ceasefire", COMMUNITY)) == ["document:old"]
+
+
+def languages_docs() -> list[IndexDoc]:
+    """Documents in English, French, Spanish and German (a language stemmed by neither
+    backend): each stemmed word is in its own language only."""
+    return [
+        make_doc("response:EN", "Negotiation with armed groups", "Partners were vetted."),
+        make_doc("response:FR", "Anciens combattants",
+                 "Il faut réintégrer les anciens combattants dans leurs villages.",
+                 language="fr", countries=["ML"]),
+        make_doc("response:ES", "Comunidades del norte",
+                 "Una consulta con la comunidad antes del acuerdo.", language="es"),
+        make_doc("document:DE", "Waffenstillstand im Norden", "Beobachter berichten.",
+                 kind="briefing", language="de"),
+    ]

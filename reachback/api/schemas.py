@@ -491,7 +491,7 @@ class SearchResults(Answer):
     page: int
     per_page: int
     facets: Computed[dict[str, list[FacetValue]]] = Field(
-        description="theme, country, year and kind")
+        description="theme, country, year, kind and language")
     suggestion: str | None = Field(description="The text with mistyped words corrected")
     message: str | None
     rebuilding: bool = Field(description="True while the index is rebuilt (then no items)")
@@ -815,6 +815,8 @@ class SearchArgs(Args):
     country: Word(description="ISO 3166-1 alpha-2") = None
     year: Word() = None
     kind: Word(description="response, or a document kind") = None
+    language: Word(description="A language code (en, fr, es, ...): only the items written in "
+                               "it") = None
     page: Count() = 1
     sort: Pick(SORTS) = "relevance"
     per_page: Count(high=MAX_PER_PAGE, description=CLAMPED) = 10

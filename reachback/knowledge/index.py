@@ -9,8 +9,12 @@ it asks of whoosh, not how it reads the files:
 
 - Few postings. A document's searchable words (its title three times, so that title
   matches come first; summary, body, a library file's name, theme and country names) are
-  one field, `text`: a word of a search is one list of postings, not one per field, and
-  it is scored (whoosh's BM25F) in that field alone.
+  one field, the text field of its language (text_en, text_fr, text_es: stemmed in that
+  language; text_other: any other language, unstemmed): a word of a search is one list of
+  postings in each language the index holds, not one per part of a document, and it is
+  scored (whoosh's BM25F) in those fields alone. A document is in one text field only, so
+  the postings a word reads are no more than with one field; a field no document uses is
+  never searched (most indexes hold English alone: one field, as before).
 - Each clause is read once per version of the index. The documents a word (or phrase)
   matches, and the score whoosh's own matcher and BM25F scorer give each (as
   searcher.search() would), are kept until the next commit (MAX_CACHED_POSTINGS at most):
@@ -44,10 +48,18 @@ from datetime import UTC, datetime
 from itertools import islice
 
 from whoosh import highlight, index, scoring, sorting
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import (
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StemFilter,
+    StemmingAnalyzer,
+    StopFilter,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import DefaultOr, Every, Phrase, Term
+from whoosh.lang import stopwords_for_language
+from whoosh.query import DefaultOr, Every, Or, Phrase, Term
 from whoosh.query import Query as WhooshQuery
 
 from .index_api import (  # the interface shared with pg_index.py, re-exported here
@@ -56,6 +68,7 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     MAX_QUERY_CHARS,
     PROGRESS_EVERY,
     SNIPPET_CHARS,
+    STEMMED,
     Clause,
     Hit,
     IndexBusy,
@@ -64,6 +77,7 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     SearchResult,
     clip,
     empty_facets,
+    language_code,
     parse_query,
     spell_words,
     spelling_words,
@@ -71,12 +85,15 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     windows,
 )
 
-# The one field every word of a search is matched against and scored in.
-TEXT_FIELD = "text"
+# The fields words are matched in and scored in: one per stemmed language, and one for the
+# words of any other language, unstemmed. A document's text is in the field of its language.
+TEXT_FIELDS = {code: f"text_{code}" for code in STEMMED}
+OTHER_TEXT_FIELD = "text_other"
 # A title is written three times into the text, so its words weigh three times as much.
 TITLE_REPEAT = 3
 # Public facet/filter name -> index field.
-FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind": "kind"}
+FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind": "kind",
+                "language": "language"}
 # What clauses found, kept per version of the index: at most this many postings in all
 # (12 bytes each: document number and score), the common words of searches, read once
 # after each commit.
@@ -90,8 +107,27 @@ REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebui
 COMPOUND = False
 
 
+def text_field(language: str) -> str:
+    """The text field of a document in `language` (an index_api.language_code)."""
+    return TEXT_FIELDS.get(language, OTHER_TEXT_FIELD)
+
+
+def analyser(language: str | None):
+    """The analyser of a language's text field: English as it always was (whoosh's Porter
+    stemmer and stop words), French and Spanish with their Snowball stemmers and stop words,
+    any other language lower-case words only."""
+    if language == "en":
+        return StemmingAnalyzer()
+    if language in STEMMED:
+        return (RegexTokenizer() | LowercaseFilter()
+                | StopFilter(stoplist=stopwords_for_language(language))
+                | StemFilter(lang=language))
+    return StandardAnalyzer(stoplist=None)
+
+
 def build_schema() -> Schema:
-    stem = StemmingAnalyzer()
+    texts = {field: TEXT(analyzer=analyser(code)) for code, field in TEXT_FIELDS.items()}
+    texts[OTHER_TEXT_FIELD] = TEXT(analyzer=analyser(None))
     return Schema(
         key=ID(unique=True, stored=True),
         # commas=True everywhere so a value with a space stays one keyword.
@@ -101,10 +137,12 @@ def build_schema() -> Schema:
         countries=KEYWORD(commas=True),
         principals=KEYWORD(commas=True),
         year=KEYWORD(commas=True),
+        language=KEYWORD(stored=True, commas=True),
         title=STORED(),
         summary=STORED(),
-        # Title (TITLE_REPEAT times), summary, body, extra, theme and country names.
-        text=TEXT(analyzer=stem),
+        # Title (TITLE_REPEAT times), summary, body, extra, theme and country names, in
+        # the field of the document's language.
+        **texts,
         date=DATETIME(sortable=True, stored=True),
         excerpt=STORED(),
         # Each document's distinct unstemmed words, so suggestions are real
@@ -141,11 +179,12 @@ class _MarkFormatter(highlight.Formatter):
 @dataclass
 class _Search:
     """A search as whoosh queries: the clauses to include (any of them matches; together
-    they score), those to leave out, and the stems to mark in snippets."""
+    they score), those to leave out, and the stems to mark in snippets (by text field: a
+    document's snippet marks those of its language)."""
 
     include: list[WhooshQuery]
     exclude: list[WhooshQuery]
-    terms: set[str]
+    terms: dict[str, set[str]]
     message: str | None = None
 
 
@@ -169,6 +208,7 @@ class _Pool:
         self.facet_masks: dict[str, dict[str, int]] | None = None
         self.principal_docs: dict[str, array] = {}
         self.newest_first: tuple[array, array] | None = None
+        self.text_fields: list[str] | None = None
         # (clause, scored) -> (documents, their scores or None): see _Session.clause.
         self.clauses: OrderedDict[tuple, tuple[array, array | None]] = OrderedDict()
         self.cached_postings = 0
@@ -273,6 +313,16 @@ class _Session:
             self.pool.remember((clause, scored), found)
         return found
 
+    def text_fields(self) -> list[str]:
+        """The text fields that hold documents (the languages of the index), searched for
+        every word: a field no document uses would only cost its term lookups."""
+        if self.pool.text_fields is None:
+            reader = self.searcher.reader()
+            self.pool.text_fields = [
+                field for field in (*TEXT_FIELDS.values(), OTHER_TEXT_FIELD)
+                if reader.field_length(field)] or [TEXT_FIELDS["en"]]
+        return self.pool.text_fields
+
     def newest_first(self) -> tuple[array, array]:
         """Every document number, the newest document first (equal dates in index order),
         and each document number's place in that order."""
@@ -322,7 +372,8 @@ class SearchIndex:
         self._ix = None
         self._ix_inode = None
         self._schema = build_schema()
-        self._stem = self._schema[TEXT_FIELD].analyzer
+        self._analysers = {field: self._schema[field].analyzer
+                           for field in (*TEXT_FIELDS.values(), OTHER_TEXT_FIELD)}
 
     # ----------------------------------------------------------- lifecycle
 
@@ -473,7 +524,7 @@ class SearchIndex:
             # pages only ever see permitted documents.
             kinds = [k for k in exclude_kinds if k]
             allow = session.allowed(principals, filters, kinds)
-            search = self._parse(text) if text.strip() else None
+            search = self._parse(text, session.text_fields()) if text.strip() else None
             matched = self._matches(session, search, allow)
             start = (page - 1) * per_page
             by_date = search is None or not search.include or sort == "date"
@@ -481,7 +532,7 @@ class SearchIndex:
                 _newest(session, matched, start + per_page) if by_date
                 else _best_of([session.clause(c) for c in search.include], matched,
                               start + per_page))
-            terms = search.terms if search is not None else set()
+            terms = search.terms if search is not None else {}
             hits = [self._hit(session.searcher.stored_fields(docnum), score, terms, by_date)
                     for docnum, score in ranked[start:]]
             suggestion = (
@@ -516,42 +567,55 @@ class SearchIndex:
             searcher = session.searcher
             if not principals or not text.strip():
                 return []
-            weights = dict(searcher.key_terms_from_text(TEXT_FIELD, text, numterms=10))
-            if not weights:
+            # The text's telling words in each language of the index, as that language's
+            # field stems them (a document matches in the field of its own language).
+            weights = {field: dict(searcher.key_terms_from_text(field, text, numterms=10))
+                       for field in session.text_fields()}
+            q = DefaultOr([Term(field, term, boost=weight)
+                           for field, terms in weights.items()
+                           for term, weight in terms.items()])
+            if not q.subqueries:
                 return []
-            q = DefaultOr([Term(TEXT_FIELD, term, boost=weight)
-                           for term, weight in weights.items()])
             allow = session.allowed(principals, filters)
             for key in exclude_keys:
                 allow.difference_update(searcher.docs_for_query(Term("key", key)))
             ranked = _best(searcher, q, allow, max(1, int(limit)))
-            return [self._hit(searcher.stored_fields(docnum), score, set(weights), False)
+            terms = {field: set(found) for field, found in weights.items()}
+            return [self._hit(searcher.stored_fields(docnum), score, terms, False)
                     for docnum, score in ranked]
 
     # -------------------------------------------------------------- helpers
 
-    def _parse(self, text: str) -> _Search:
-        """The search in index_api's syntax as whoosh queries (see parse_query())."""
+    def _parse(self, text: str, fields: list[str]) -> _Search:
+        """The search in index_api's syntax as whoosh queries (see parse_query()), each
+        clause matched in every text field of `fields` as that field stems it."""
         parsed = parse_query(text)
         # dict.fromkeys: a clause typed twice counts once (as in whoosh's own parser)
         include = list(dict.fromkeys(q for c in parsed.include
-                                     if (q := self._clause(c)) is not None))
+                                     if (q := self._clause(c, fields)) is not None))
         exclude = list(dict.fromkeys(q for c in parsed.exclude
-                                     if (q := self._clause(c)) is not None))
-        terms = {text for q in include for _field, text in q.iter_all_terms(phrases=True)}
-        return _Search(include, exclude,
-                       {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms},
-                       parsed.message)
+                                     if (q := self._clause(c, fields)) is not None))
+        terms: dict[str, set[str]] = {}
+        for q in include:
+            for field, term in q.iter_all_terms(phrases=True):
+                terms.setdefault(field, set()).add(
+                    term.decode("utf-8") if isinstance(term, bytes) else term)
+        return _Search(include, exclude, terms, parsed.message)
 
-    def _clause(self, clause: Clause) -> WhooshQuery | None:
+    def _clause(self, clause: Clause, fields: list[str]) -> WhooshQuery | None:
         """A word as a term; a phrase (or a word the analyser splits, such as
-        civil-military) as a phrase; None for stop words only."""
-        stems = [token.text for token in self._stem(clause.text)]
-        if not stems:
+        civil-military) as a phrase; in each of `fields` (an OR of them: a document is in
+        one field only, so its score is that field's); None for stop words only."""
+        found = []
+        for field in fields:
+            stems = [token.text for token in self._analysers[field](clause.text)]
+            if len(stems) == 1:
+                found.append(Term(field, stems[0]))
+            elif stems:
+                found.append(Phrase(field, stems))
+        if not found:
             return None
-        if len(stems) == 1:
-            return Term(TEXT_FIELD, stems[0])
-        return Phrase(TEXT_FIELD, stems)
+        return found[0] if len(found) == 1 else Or(found)
 
     def _matches(self, session: _Session, search: _Search | None, allow: set[int]) -> set[int]:
         """The permitted documents a search matches: without text, all of them; else those
@@ -572,9 +636,12 @@ class SearchIndex:
             matched.difference_update(session.clause(clause, scored=False)[0])
         return matched
 
-    def _hit(self, fields: dict, score: float | None, terms: set[str], by_date: bool) -> Hit:
+    def _hit(self, fields: dict, score: float | None, terms: dict[str, set[str]],
+             by_date: bool) -> Hit:
+        """A hit, its snippet marking the stems of the field of its language."""
         summary = fields.get("summary", "")
         date = fields.get("date")
+        field = text_field(fields.get("language") or "en")
         return Hit(
             key=fields["key"],
             kind=fields.get("kind", ""),
@@ -582,22 +649,23 @@ class SearchIndex:
             title=fields.get("title", ""),
             summary=summary,
             score=0.0 if by_date or score is None else float(score),
-            highlights=self._highlight(summary, fields.get("excerpt", ""), terms),
+            highlights=self._highlight(summary, fields.get("excerpt", ""),
+                                       terms.get(field, set()), self._analysers[field]),
             date=date.replace(tzinfo=UTC) if date else None,
         )
 
-    def _highlight(self, summary: str, excerpt: str, terms: set[str]) -> str:
+    def _highlight(self, summary: str, excerpt: str, terms: set[str], analyse) -> str:
         if terms:
             text = f"{summary}\n\n{excerpt}" if summary else excerpt
             for window in windows(text, terms):
-                snippet = self._mark(window, terms)
+                snippet = self._mark(window, terms, analyse)
                 if snippet:
                     return snippet
         return html.escape(truncate(summary, SNIPPET_CHARS))
 
-    def _mark(self, text: str, terms: set[str]) -> str:
+    def _mark(self, text: str, terms: set[str], analyse) -> str:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        return highlight.highlight(text, terms, self._stem, fragmenter, _MarkFormatter(), top=2)
+        return highlight.highlight(text, terms, analyse, fragmenter, _MarkFormatter(), top=2)
 
     def _suggest(self, session: _Session, text: str, allowed: set[int]) -> str | None:
         """Replace words with no permitted hits by the closest word that has some."""
@@ -619,13 +687,15 @@ class SearchIndex:
         return "".join(out) + text[last:] if changed else None
 
     def _permitted(self, session: _Session, word: str, allowed: set[int]) -> bool | None:
-        """Whether `word` occurs in a permitted document (None: a stop word, nothing to check)."""
-        stems = [t.text for t in self._stem(word)]
-        if not stems:
+        """Whether `word` occurs in a permitted document, in any language of the index
+        (None: a stop word in each, nothing to check)."""
+        terms = [Term(field, t.text) for field in session.text_fields()
+                 for t in self._analysers[field](word)]
+        if not terms:
             return None
         # One term at a time, read lazily: the first permitted document ends the scan.
-        return any(d in allowed for stem in stems
-                   for d in session.searcher.docs_for_query(Term(TEXT_FIELD, stem)))
+        return any(d in allowed for term in terms
+                   for d in session.searcher.docs_for_query(term))
 
     # ------------------------------------------------- index/searcher access
 
@@ -754,16 +824,19 @@ def _doc_fields(doc: IndexDoc, spelled: set[str] | None = None) -> dict:
         words -= spelled
         spelled |= words
     names = " ; ".join([*(doc.theme_names or ()), *(doc.country_names or ())])
+    language = language_code(doc.language)
+    # One run of words (as PostgreSQL's backend joins its parts too): a phrase may run
+    # from the end of one part into the next, or of a title into its repetition.
+    text = "\n\n".join(part for part in (*[doc.title] * TITLE_REPEAT, doc.summary, doc.body,
+                                         doc.extra, names) if part)
     return dict(
         key=doc.key,
         kind=_keywords([doc.kind]),
         ref=_keywords([doc.ref]),
         title=doc.title or "",
         summary=doc.summary or "",
-        # One run of words (as PostgreSQL's backend joins its parts too): a phrase may run
-        # from the end of one part into the next, or of a title into its repetition.
-        text="\n\n".join(part for part in (*[doc.title] * TITLE_REPEAT, doc.summary, doc.body,
-                                             doc.extra, names) if part),
+        **{text_field(language): text},
+        language=language,
         excerpt=(doc.body or "")[:EXCERPT_CHARS],
         themes=_keywords(doc.themes),
         countries=_keywords(doc.countries),

@@ -15,7 +15,9 @@ PostgreSQL's web search syntax, except that words need not all be present:
     police OR gendarmerie    OR may stand between words (any of them matches anyway)
 
 Everything else is text: words are matched in any letter case and by their stem
-("negotiations" finds "negotiated"), punctuation only separates words (a hyphenated word
+("negotiations" finds "negotiated"; a document is stemmed in its own language: see STEMMED, and
+a search's words are stemmed in each language the index holds, so "réintégration" finds a
+French document's "réintégrer" and "consultas" a Spanish one's "consulta"), punctuation only separates words (a hyphenated word
 such as civil-military is searched as the phrase "civil military"), and words too common to
 search for ("the", "of", "and") are left out. AND, parentheses, field names (title:...),
 wildcards and boosts are not operators. No text is refused: a NOT or minus sign with nothing
@@ -33,7 +35,12 @@ from flask_babel import lazy_gettext as _l
 
 from .. import lengths
 
-FACETS = ("theme", "country", "year", "kind")
+FACETS = ("theme", "country", "year", "kind", "language")
+# The languages both backends stem (whoosh's Snowball stemmers; PostgreSQL's text search
+# configurations of the same names). A document in any other language is matched by its
+# lower-case words, unstemmed (STEMMED.get(code) is None).
+STEMMED = {"en": "english", "fr": "french", "es": "spanish"}
+DEFAULT_LANGUAGE = "en"
 # Unstemmed words of these fields feed spelling suggestions.
 SPELL_SOURCES = ("title", "summary", "body")
 SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -116,6 +123,15 @@ def truncate(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def language_code(value: str | None) -> str:
+    """A document's language as the index keeps it (its facet value, and what chooses its
+    stemmer): the primary subtag, lower case ("fr-CA" -> "fr"); DEFAULT_LANGUAGE when not
+    given. Any other code is kept, letters and digits only (its words are then matched
+    unstemmed)."""
+    code = re.split(r"[-_\s]", (value or "").strip().lower(), maxsplit=1)[0]
+    return re.sub(r"[^a-z0-9]", "", code)[:20] or DEFAULT_LANGUAGE
 
 
 def empty_facets() -> dict[str, list[tuple[str, int]]]:

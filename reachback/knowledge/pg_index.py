@@ -6,8 +6,10 @@ web worker and the scheduler on any host read and write the same index:
 
     search_documents    one row per IndexDoc: what a hit shows (title, summary, the start of
                         the body for snippets), what filters and facets need (kind, themes,
-                        countries, year, date), who may read it (principals, text[]), and
-                        two weighted tsvectors computed on write: `head` (title A; summary,
+                        countries, year, date, language), who may read it (principals,
+                        text[]), and two weighted tsvectors computed on write in the text
+                        search configuration of the document's language (CONFIGS: english,
+                        french, spanish; `simple` for any other): `head` (title A; summary,
                         theme and country names B), small and kept in the row, and
                         `document` (head + body C + extra D: a library file's name), the one
                         the GIN index finds matches in.
@@ -23,7 +25,9 @@ along with the rows it was built from. Only the GIN indexes (and the head's stor
 PostgreSQL's own: they are what makes the search fast, and SQLite never uses these tables.
 
 Searching. The search syntax is index_api's, the same as whoosh's backend reads; its clauses
-become tsqueries through websearch_to_tsquery() (see parse()). Any of the words may match,
+become tsqueries through websearch_to_tsquery() (see parse()), in each text search
+configuration of the languages the index holds (_configs(): most indexes hold English only,
+one configuration as before), OR'ed: a word may be in any of them. Any of the words may match,
 and documents holding more of them rank higher (ts_rank_cd times the share of the search's
 stems they hold). Every
 statement filters on the caller's principals (principals && :mine) in SQL, before ranking,
@@ -60,6 +64,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     cast,
     delete,
     event,
@@ -72,18 +77,24 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSON, REGCLASS, TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSON, REGCLASS, REGCONFIG, TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 from . import index_api  # helpers and limits shared with index.py, named by module
-from .index_api import Clause, Hit, IndexBusy, IndexDoc, IndexMissing, SearchResult
+from .index_api import STEMMED, Clause, Hit, IndexBusy, IndexDoc, IndexMissing, SearchResult
 
 log = logging.getLogger(__name__)
 
-CONFIG = "english"  # the text search configuration: English stemming and stop words
+# The text search configuration of each language's documents (stemming and stop words):
+# index_api.STEMMED, and `simple` (lower-case words, unstemmed) for any other language.
+# No unaccent: it is an extension the project's scripts do not install, and French and
+# Spanish words are stemmed with their accents ("réintégration" and "réintégrer" meet).
+CONFIGS = dict(STEMMED)
+OTHER_CONFIG = "simple"
+CONFIG = CONFIGS["en"]  # an index holding no document yet
 TEXT_ARRAY = ARRAY(Text).with_variant(JSON(), "sqlite")
 # tsvector keeps at most 1 MB of lexemes: a few megabytes of extracted text are cut here.
 INDEXED_BODY_CHARS = 500_000
@@ -135,6 +146,8 @@ documents = Table(
     Column("principals", TEXT_ARRAY, nullable=False),
     Column("year", Integer, nullable=False),
     Column("date", UTCDateTime, nullable=False),
+    # index_api.language_code(): the language facet, and the configuration of the tsvectors.
+    Column("language", String(20), nullable=False, server_default="en"),
     # title (A), summary and theme and country names (B): small, kept in the row.
     Column("head", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
     # head + body (C) + extra (D: a library file's name): kilobytes, out of line (TOAST).
@@ -145,6 +158,7 @@ documents = Table(
     # (ten times slower). The principals of the matches are checked in their rows.
     _postgresql_only(Index("ix_search_documents_document", "document", postgresql_using="gin")),
     Index("ix_search_documents_date", "date"),  # browsing, newest first
+    Index("ix_search_documents_language", "language"),  # the languages held (_configs)
 )
 words = Table(
     "search_words", db.metadata,
@@ -165,32 +179,42 @@ event.listen(words, "before_create",
 KEEP_HEAD_IN_ROW = "ALTER TABLE search_documents ALTER COLUMN head SET STORAGE MAIN"
 event.listen(documents, "after_create", DDL(KEEP_HEAD_IN_ROW).execute_if(dialect="postgresql"))
 
-# Written as one statement, the tsvectors computed from the IndexDoc's fields ('english' is
-# CONFIG).
+# Written as one statement, the tsvectors computed from the IndexDoc's fields in the
+# configuration of its language (:config, one of CONFIGS or OTHER_CONFIG).
 UPSERT = text("""
     INSERT INTO search_documents (key, kind, ref, title, summary, excerpt, themes, countries,
-                                  principals, year, date, head, document)
+                                  principals, year, date, language, head, document)
     SELECT key, kind, ref, title, summary, excerpt, themes, countries, principals, year, date,
-           head, head || setweight(to_tsvector('english', body), 'C')
-                      || setweight(to_tsvector('english', extra), 'D')
+           language, head, head || setweight(to_tsvector(config, body), 'C')
+                                || setweight(to_tsvector(config, extra), 'D')
     FROM (VALUES (:key, :kind, :ref, :title, :summary, :excerpt, :themes, :countries,
-                  :principals, :year, :date,
-                  setweight(to_tsvector('english', :title), 'A')
-                  || setweight(to_tsvector('english', :labels), 'B'),
+                  :principals, :year, :date, :language, CAST(:config AS regconfig),
+                  setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A')
+                  || setweight(to_tsvector(CAST(:config AS regconfig), :labels), 'B'),
                   :body, :extra))
          AS v (key, kind, ref, title, summary, excerpt, themes, countries, principals, year,
-               date, head, body, extra)
+               date, language, config, head, body, extra)
     ON CONFLICT (key) DO UPDATE SET
         kind = excluded.kind, ref = excluded.ref, title = excluded.title,
         summary = excluded.summary, excerpt = excluded.excerpt, themes = excluded.themes,
         countries = excluded.countries, principals = excluded.principals,
-        year = excluded.year, date = excluded.date, head = excluded.head,
-        document = excluded.document
+        year = excluded.year, date = excluded.date, language = excluded.language,
+        head = excluded.head, document = excluded.document
 """).bindparams(bindparam("date", type_=UTCDateTime()),
                 *(bindparam(name, type_=ARRAY(Text))
                   for name in ("themes", "countries", "principals")))
 ADD_WORDS = text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) "
                  "ON CONFLICT DO NOTHING")
+# The languages the index holds, one index probe each (a loose scan of
+# ix_search_documents_language, where DISTINCT would read every row's entry).
+LANGUAGES_HELD = text("""
+    WITH RECURSIVE held (language) AS (
+        SELECT min(language) FROM search_documents
+        UNION ALL
+        SELECT (SELECT min(language) FROM search_documents WHERE language > held.language)
+        FROM held WHERE held.language IS NOT NULL)
+    SELECT language FROM held WHERE language IS NOT NULL
+""")
 # How many documents hold each lexeme (a tsquery of one lexeme each), counted up to :cap:
 # beyond that a word is common, whatever its exact count. For similar().
 DOCUMENT_FREQUENCIES = text("""
@@ -342,8 +366,9 @@ class PgSearchIndex:
                 return SearchResult([], 0, page, per_page, index_api.empty_facets(), None, message)
             kinds = [k for k in exclude_kinds if k]
             allowed = _allowed(principals, filters, kinds)
+            configs = _configs(conn)
             if text.strip():
-                query = parse(text)
+                query = parse(text, configs)
                 # No clause at all (only operators or punctuation): nothing matches.
                 where = [*allowed, false() if query.match is None else _matches(query.match)]
             else:  # browsing: everything permitted, newest first
@@ -352,7 +377,7 @@ class PgSearchIndex:
             total, facets = _facets(conn, where)
             offset = (page - 1) * per_page
             hits = _page(conn, where, query, by_date, offset, per_page) if offset < total else []
-            suggestion = _suggest(conn, text, _allowed(principals, None, kinds)) \
+            suggestion = _suggest(conn, text, _allowed(principals, None, kinds), configs) \
                 if text.strip() else None
             return SearchResult(hits=hits, total=total, page=page, per_page=per_page,
                                 facets=facets, suggestion=suggestion,
@@ -369,7 +394,7 @@ class PgSearchIndex:
         with self._reading() as conn:
             if not principals or not text.strip():
                 return []
-            terms = _significant_terms(conn, text)
+            terms = _significant_terms(conn, text, _configs(conn))
             if not terms:
                 return []
             lexemes = _lexeme_query(terms)
@@ -402,41 +427,50 @@ class Query:
     """A search in SQL. `match`: the tsquery a document must match (None for a browse, which
     matches every permitted document). `rank`: the tsquery of the clauses to include, which
     ranks the matches and is marked in snippets (None without any: newest first). `words`:
-    the text of those clauses, whose lexemes measure how much of the search a document holds
-    and find the snippets' windows (with `lexemes`, similar()'s, they are known already)."""
+    the text of those clauses, whose lexemes (in each configuration of `configs`) measure how
+    much of the search a document holds and find the snippets' windows (with `lexemes`,
+    similar()'s, they are known already)."""
 
     match: object | None
     rank: object | None
     words: str = ""
     message: str | None = None
     lexemes: list[str] | None = None
+    configs: tuple[str, ...] = (CONFIG,)
 
-    def stems(self, conn) -> list[str]:
-        """The lexemes of the clauses to include (for coverage and snippet windows)."""
+    def stems(self, conn) -> dict[str, list[str]]:
+        """The lexemes of the clauses to include in each configuration (for coverage and
+        snippet windows); similar()'s known lexemes under None."""
         if self.lexemes is not None or not self.words:
-            return self.lexemes or []
-        return conn.scalar(select(func.tsvector_to_array(
-            func.to_tsvector(CONFIG, literal(self.words, Text))))) or []
+            return {None: self.lexemes or []}
+        rows = conn.execute(union_all(*(
+            select(literal(config), func.tsvector_to_array(
+                func.to_tsvector(cast(config, REGCONFIG), literal(self.words, Text))))
+            for config in self.configs))).all()
+        return {config: list(lexemes or []) for config, lexemes in rows}
 
 
-def parse(text: str) -> Query:
+def parse(text: str, configs: Iterable[str] = (CONFIG,)) -> Query:
     """The search, in the syntax index_api.parse_query() reads, as tsqueries made by
     websearch_to_tsquery(), which reads words, "phrases", OR and minus signs, stems the words,
     drops stop words and never fails on any text. Its words must all be present where ours
     need not, so it is given the clauses to include joined by OR, and those to leave out
     each with its minus sign, and the two are joined by && (given `a OR b -c` at once, it
-    would read a OR (b AND NOT c))."""
+    would read a OR (b AND NOT c)). Each is read in every configuration of `configs` (the
+    languages of the index): the clauses to include as any of them stems them (||), those to
+    leave out as each of them does (&&: a document holding any form is left out)."""
+    configs = tuple(configs) or (CONFIG,)
     parsed = index_api.parse_query(text)
     include = " OR ".join(_websearch(clause) for clause in parsed.include)
     exclude = " ".join("-" + _websearch(clause) for clause in parsed.exclude)
-    rank = _websearch_to_tsquery(include) if include else None
-    leave_out = _websearch_to_tsquery(exclude) if exclude else None
+    rank = _in_each(configs, include, "||") if include else None
+    leave_out = _in_each(configs, exclude, "&&") if exclude else None
     if rank is not None and leave_out is not None:
         match = rank.op("&&", return_type=TSQUERY)(leave_out)
     else:
         match = rank if rank is not None else leave_out
     return Query(match, rank, " ".join(clause.text for clause in parsed.include),
-                 parsed.message)
+                 parsed.message, configs=configs)
 
 
 def _websearch(clause: Clause) -> str:
@@ -446,8 +480,33 @@ def _websearch(clause: Clause) -> str:
     return f'"{clause.text}"' if clause.phrase else clause.text
 
 
-def _websearch_to_tsquery(value: str):
-    return func.websearch_to_tsquery(CONFIG, literal(value, Text), type_=TSQUERY)
+def _in_each(configs: Iterable[str], value: str, operator: str, reader=None):
+    """The tsqueries of `value` in each configuration (websearch_to_tsquery, or `reader`),
+    joined by `operator` (|| or &&)."""
+    reader = reader or func.websearch_to_tsquery
+    queries = [reader(cast(config, REGCONFIG), value if not isinstance(value, str)
+                      else literal(value, Text), type_=TSQUERY) for config in configs]
+    joined = queries[0]
+    for query in queries[1:]:
+        joined = joined.op(operator, return_type=TSQUERY)(query)
+    return joined
+
+
+def _configs(conn) -> tuple[str, ...]:
+    """The text search configurations of the languages the index holds (CONFIG when it
+    holds nothing), in a fixed order."""
+    held = {config_of(language) for language in conn.scalars(LANGUAGES_HELD)}
+    return tuple(sorted(held)) or (CONFIG,)
+
+
+def config_of(language: str) -> str:
+    """The text search configuration of a language (an index_api.language_code)."""
+    return CONFIGS.get(language, OTHER_CONFIG)
+
+
+def _row_config():
+    """The configuration of each row's language, as SQL (the CASE of config_of)."""
+    return case(CONFIGS, value=documents.c.language, else_=literal(OTHER_CONFIG))
 
 
 def _lexeme_query(lexemes: list[str]):
@@ -478,6 +537,8 @@ def _allowed(principals: list[str], filters: dict | None = None,
         value = str(value)
         if name == "kind":
             where.append(d.kind == value)
+        elif name == "language":
+            where.append(d.language == value)
         elif name == "theme":
             where.append(d.themes.contains(cast([value], ARRAY(Text))))
         elif name == "country":
@@ -501,30 +562,41 @@ def _head_rank(query: Query):
     return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.rank)
 
 
-def _score(stems: list[str], query: Query):
+def _score(stems: dict[str | None, list[str]], query: Query):
     """ts_rank_cd (cover density, title above summary above body), times the share of the
     search's stems the document holds: whoosh's coordination, so that a document with every
     word comes before one with a single word repeated. (The share in one pass: the lexemes
-    ts_delete() takes away from the document are the stems it holds.)"""
+    ts_delete() takes away from the document are the stems it holds.) The stems are those of
+    the document's own configuration (`stems` by configuration; under None, similar()'s
+    lexemes, the same for every document)."""
     d = documents.c
     rank = func.ts_rank_cd(cast(RANK_WEIGHTS, ARRAY(REAL)), d.document, query.rank,
                            RANK_NORMALISATION)
-    if len(stems) < 2:
-        return rank
-    covered = func.length(d.document) - func.length(
-        func.ts_delete(d.document, cast(stems, ARRAY(Text))))
-    return rank * (covered + 1.0) / (len(stems) + 1.0)
+
+    def share(lexemes: list[str]):
+        covered = func.length(d.document) - func.length(
+            func.ts_delete(d.document, cast(lexemes, ARRAY(Text))))
+        return rank * (covered + 1.0) / (len(lexemes) + 1.0)
+
+    if None in stems or len(stems) == 1:
+        lexemes = next(iter(stems.values()))
+        return rank if len(lexemes) < 2 else share(lexemes)
+    return case(*((_row_config() == config, share(lexemes) if len(lexemes) >= 2 else rank)
+                  for config, lexemes in stems.items()), else_=rank)
 
 
 def _facets(conn, where: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """The number of matches, and the facet counts over them, in one statement."""
     d = documents.c
-    matched = select(d.kind, d.year, d.themes, d.countries).where(*where).cte("matched")
+    matched = select(d.kind, d.year, d.themes, d.countries, d.language).where(*where) \
+        .cte("matched")
     themes = select(func.unnest(matched.c.themes).label("value")).subquery()
     countries = select(func.unnest(matched.c.countries).label("value")).subquery()
     rows = conn.execute(union_all(
         select(literal("total"), literal(""), func.count()).select_from(matched),
         select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
+        select(literal("language"), matched.c.language, func.count())
+        .group_by(matched.c.language),
         select(literal("year"), cast(matched.c.year, Text), func.count())
         .group_by(matched.c.year),
         select(literal("theme"), themes.c.value, func.count()).group_by(themes.c.value),
@@ -559,7 +631,7 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
         page = select(d.key, score.label("score")).where(d.key.in_(candidates))
     ranked = page.order_by(*order).limit(limit).offset(offset).subquery()
     rows = conn.execute(
-        select(d.key, d.kind, d.ref, d.title, d.summary, d.date, ranked.c.score,
+        select(d.key, d.kind, d.ref, d.title, d.summary, d.date, d.language, ranked.c.score,
                d.excerpt if query.rank is not None else literal("").label("excerpt"))
         .select_from(documents.join(ranked, ranked.c.key == d.key))
         .order_by(ranked.c.score.desc(), *order[-2:])).all()
@@ -571,7 +643,8 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
             for row in rows]
 
 
-def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
+def _snippets(conn, query: Query, stems: dict[str | None, list[str]],
+              rows) -> dict[str, str]:
     """{key: safe HTML snippet} of the hits in which a word of the search was marked.
 
     ts_headline costs what analysing its text costs, and a body may hold 20 000 characters:
@@ -579,17 +652,20 @@ def _snippets(conn, query: Query, stems: list[str], rows) -> dict[str, str]:
     matches (index_api.windows), the first window with a marked word giving the snippet."""
     if query.rank is None or not rows:
         return {}
-    owners, texts = [], []
+    owners, texts, configs = [], [], []
     for row in rows:
         text_ = f"{row.summary}\n\n{row.excerpt}" if row.summary else row.excerpt
-        for window in index_api.windows(text_, set(stems)):
+        config = config_of(row.language)
+        for window in index_api.windows(text_, set(stems.get(config, stems.get(None, ())))):
             owners.append(row.key)
+            configs.append(config)  # each text is parsed as its document was indexed
             # ts_headline's parser drops what looks like an HTML tag: hide "<" and ">".
             texts.append(window.translate(HIDE_TAGS))
-    found = (func.unnest(cast(texts, ARRAY(Text)))
-             .table_valued("text", with_ordinality="n").render_derived())
+    found = (func.unnest(cast(texts, ARRAY(Text)), cast(configs, ARRAY(Text)))
+             .table_valued("text", "config", with_ordinality="n").render_derived())
     marked = conn.scalars(
-        select(func.ts_headline(CONFIG, found.c.text, query.rank, HEADLINE_OPTIONS))
+        select(func.ts_headline(cast(found.c.config, REGCONFIG), found.c.text, query.rank,
+                                HEADLINE_OPTIONS))
         .select_from(found).order_by(found.c.n))
     snippets: dict[str, str] = {}
     for key, snippet in zip(owners, marked, strict=True):
@@ -606,41 +682,48 @@ def _safe_html(snippet: str) -> str:
 
 # --- spelling suggestions and similar documents ---------------------------------------------
 
-def _suggest(conn, text: str, allowed: list) -> str | None:
-    """Replace words found in no permitted document by the most similar word that is
-    (pg_trgm), so that a suggestion never reveals a word of a document the caller may not
-    read."""
+def _suggest(conn, text: str, allowed: list, configs: tuple[str, ...]) -> str | None:
+    """Replace words found in no permitted document (in any language of the index) by the
+    most similar word that is (pg_trgm), so that a suggestion never reveals a word of a
+    document the caller may not read."""
     found = index_api.spelling_words(text)
-    unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn)
+    unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn, configs)
     out, last = [], 0
     for match in found:
         word = match.group().lower()
-        candidate = _best_candidate(conn, word, allowed) if word in unknown else None
+        candidate = _best_candidate(conn, word, allowed, configs) if word in unknown else None
         if candidate:
             out += [text[last:match.start()], candidate]
             last = match.end()
     return "".join(out) + text[last:] if out else None
 
 
-def _holds(word, allowed: list):
-    """Whether a permitted document holds `word` (stemmed), as a SQL condition."""
-    query = func.plainto_tsquery(CONFIG, word)
-    return select(documents.c.key).where(*allowed, _matches(query)).exists()
+def _plain(word, configs: tuple[str, ...]):
+    """`word` as plainto_tsquery() reads it in any of `configs` (||)."""
+    return _in_each(configs, word, "||", reader=func.plainto_tsquery)
 
 
-def _unknown_words(candidates: set[str], allowed: list, conn) -> set[str]:
+def _holds(word, allowed: list, configs: tuple[str, ...]):
+    """Whether a permitted document holds `word` (stemmed in any of `configs`), as a SQL
+    condition."""
+    return select(documents.c.key).where(*allowed, _matches(_plain(word, configs))).exists()
+
+
+def _unknown_words(candidates: set[str], allowed: list, conn,
+                   configs: tuple[str, ...]) -> set[str]:
     """The words (of three letters or more, not numbers, not stop words) that no permitted
     document holds: one statement for all of them."""
     wanted = sorted(w for w in candidates if len(w) >= 3 and not w.isdigit())
     if not wanted:
         return set()
     word = func.unnest(cast(wanted, ARRAY(Text))).table_valued("word").render_derived()
-    stop_word = func.numnode(func.plainto_tsquery(CONFIG, word.c.word)) == 0
+    stop_word = func.numnode(_plain(word.c.word, configs)) == 0  # in every configuration
     return set(conn.scalars(select(word.c.word).select_from(word)
-                            .where(not_(stop_word), not_(_holds(word.c.word, allowed)))))
+                            .where(not_(stop_word),
+                                   not_(_holds(word.c.word, allowed, configs)))))
 
 
-def _best_candidate(conn, word: str, allowed: list) -> str | None:
+def _best_candidate(conn, word: str, allowed: list, configs: tuple[str, ...]) -> str | None:
     """The indexed word most like `word` (trigram similarity; like whoosh's corrector, it
     starts with the same letter) that a permitted document holds."""
     w = words.c.word
@@ -648,17 +731,22 @@ def _best_candidate(conn, word: str, allowed: list) -> str | None:
     likely = (select(w.label("word"), similarity.label("similarity"))
               .where(w.bool_op("%")(word), w != word, func.left(w, 1) == word[:1])
               .order_by(similarity.desc(), w).limit(SPELL_CANDIDATES).subquery())
-    return conn.scalar(select(likely.c.word).where(_holds(likely.c.word, allowed))
+    return conn.scalar(select(likely.c.word).where(_holds(likely.c.word, allowed, configs))
                        .order_by(likely.c.similarity.desc(), likely.c.word).limit(1))
 
 
-def _significant_terms(conn, text: str) -> list[str]:
+def _significant_terms(conn, text: str, configs: tuple[str, ...]) -> list[str]:
     """The text's SIMILAR_TERMS lexemes that weigh most (tf-idf: frequent in the text,
-    rare in the index); lexemes no document holds are left out."""
-    lexemes = conn.execute(
+    rare in the index), as each configuration of `configs` stems the text (the languages of
+    the index: one, most often); lexemes no document holds are left out."""
+    lexemes = conn.execute(union_all(*(
         select(literal_column("lexeme"), func.cardinality(literal_column("positions")))
-        .select_from(func.unnest(func.to_tsvector(CONFIG, literal(text, Text)))
-                     .table_valued("lexeme", "positions", "weights"))).all()
+        .select_from(func.unnest(func.to_tsvector(cast(config, REGCONFIG), literal(text, Text)))
+                     .table_valued("lexeme", "positions", "weights"))
+        for config in configs))).all()
+    if len(configs) > 1:  # a lexeme several configurations give counts once
+        lexemes = list({lexeme: (lexeme, n) for lexeme, n in sorted(
+            lexemes, key=lambda lp: lp[1])}.values())
     frequent = sorted(lexemes, key=lambda lp: (-lp[1], -len(lp[0]), lp[0]))
     tf = {_quote(lexeme): (lexeme, n) for lexeme, n in frequent[:SIMILAR_CANDIDATES]}
     if not tf:
@@ -691,11 +779,13 @@ def _row(doc: IndexDoc) -> dict:
     summary = _clean(doc.summary or "")
     body = _clean(doc.body or "")[:INDEXED_BODY_CHARS]
     names = " ; ".join(_clean(name) for name in [*doc.theme_names, *doc.country_names])
+    language = index_api.language_code(doc.language)
     return dict(
         key=doc.key, kind=doc.kind, ref=doc.ref, title=_clean(doc.title or ""),
         summary=summary, excerpt=body[:index_api.EXCERPT_CHARS],
         themes=list(doc.themes or ()), countries=list(doc.countries or ()),
         principals=list(doc.principals or ()), year=_utc(doc.date).year, date=doc.date,
+        language=language, config=config_of(language),
         labels=f"{summary}\n\n{names}", body=body, extra=_clean(doc.extra or ""),
     )
 

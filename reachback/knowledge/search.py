@@ -62,6 +62,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, func, select, tuple_
@@ -72,6 +73,7 @@ from ..accounts.models import Theme
 from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
 from ..extensions import db, write_intent
+from ..i18n import language_name
 from ..models_base import utcnow
 from ..queries.models import (
     ACTIVE_ASSIGNMENT,
@@ -94,7 +96,7 @@ except ImportError:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 ACTIONS = ("upsert", "delete")
-FILTERS = ("theme", "country", "year", "kind")
+FILTERS = ("theme", "country", "year", "kind", "language")
 SORTS = ("relevance", "date")
 PER_PAGE = 10
 SIMILAR_LIMIT = 5
@@ -205,6 +207,7 @@ class _QueryText:
     country: str
     requester_id: int
     created_at: datetime
+    language: str
 
 
 @dataclass
@@ -224,7 +227,7 @@ class _ResponseText:
     body: str | None
     visibility: str
     published_at: datetime | None
-    language: str
+    language: str  # the response's: what its words are stemmed in
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -255,7 +258,7 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
         countries=[r.country], country_names=names_everywhere([r.country]),
         date=r.published_at or r.created_at,
         principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
-        language=r.language,
+        language=r.language or "en",
     )
 
 
@@ -268,7 +271,7 @@ def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
         summary=summary, body="\n\n".join(p for p in (q.question, q.context, q.purpose) if p),
         extra="", themes=slugs, theme_names=names,
         countries=[q.country], country_names=names_everywhere([q.country]),
-        date=q.created_at, principals=["role:staff"],
+        date=q.created_at, principals=["role:staff"], language=q.language or "en",
     )
 
 
@@ -286,7 +289,7 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
 
 _QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
                   FieldQuery.context, FieldQuery.purpose, FieldQuery.country,
-                  FieldQuery.requester_id, FieldQuery.created_at)
+                  FieldQuery.requester_id, FieldQuery.created_at, FieldQuery.language)
 # In the order of _ResponseText's fields; no column of the query's text (see _ResponseText).
 _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      FieldQuery.requester_id, FieldQuery.created_at,
@@ -756,14 +759,14 @@ def clean_filters(filters: dict | None) -> dict[str, str]:
             continue
         value = value.strip()[:MAX_FILTER_CHARS]
         clean[name] = value.upper() if name == "country" else value.lower() \
-            if name in ("theme", "kind") else value
+            if name in ("theme", "kind", "language") else value
     return clean
 
 
 def search(user, text: str, filters: dict | None = None, page: int = 1,
            sort: str = "relevance", per_page: int = PER_PAGE) -> SearchPage:
     """Published items `user` may read that match `text` (empty: browse, newest first),
-    filtered by theme, country, year and kind; a page of results resolved to their rows,
+    filtered by theme, country, year, kind and language; a page of results resolved to their rows,
     facet counts, and a spelling suggestion. Open queries (kind "query") appear only when
     staff ask for that kind. Never raises for odd input; a missing index gives an empty page
     with `rebuilding` set."""
@@ -869,4 +872,14 @@ def _facet_labels(facets: dict[str, list[tuple[str, int]]],
             labels[("theme", slug)] = name
     labels.update({("country", code): country_name(code) for code in values("country")})
     labels.update({("kind", kind): kind_label(kind) for kind in values("kind")})
+    labels.update({("language", code): language_label(code) for code in values("language")})
     return labels
+
+
+def language_label(code: str) -> str:
+    """A language's name in itself ("Français"); the code itself for one Babel does not
+    know (a document's language is any code its source gave)."""
+    try:
+        return language_name(code)
+    except (UnknownLocaleError, ValueError, TypeError):  # not a code Babel reads
+        return code

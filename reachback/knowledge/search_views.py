@@ -23,7 +23,7 @@ from .index import MAX_QUERY_CHARS, IndexBusy
 log = logging.getLogger(__name__)
 PER_PAGE = 10
 FACET_TITLES = {"kind": _l("Kind"), "theme": _l("Theme"), "country": _l("Country"),
-                "year": _l("Year")}
+                "year": _l("Year"), "language": _l("Language")}
 SIMILAR_TEXT_CHARS = 2_000
 # A missing index is rebuilt within a request only when that takes about a second at most;
 # a larger one is left to the scheduler's job (the search page says it is being rebuilt).

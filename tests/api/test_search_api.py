@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from reachback.extensions import db
 from reachback.knowledge import search as svc
 from reachback.knowledge.pg_index import PgSearchIndex
 from tests.api.conftest import error_code
@@ -60,7 +61,8 @@ def test_search_returns_items_total_and_facets(api, responses, people):
     countries = {f["value"]: f["count"] for f in body["facets"]["country"]}
     assert countries == {"YE": 1, "SY": 1}
     assert {"value": "YE", "label": "Yemen", "count": 1} in body["facets"]["country"]
-    assert set(body["facets"]) == {"theme", "country", "year", "kind"}
+    assert set(body["facets"]) == {"theme", "country", "year", "kind", "language"}
+    assert body["facets"]["language"] == [{"value": "en", "label": "English", "count": 2}]
 
 
 def test_anonymous_callers_see_only_public_items(api, responses):
@@ -115,3 +117,21 @@ def test_a_missing_index_answers_200_with_rebuilding(api, responses, people):
     assert response.status_code == 200
     body = response.get_json()
     assert body["rebuilding"] is True and body["items"] == [] and "rebuilt" in body["message"]
+
+
+def test_a_search_is_limited_to_a_language(api, responses, people):
+    """language=fr: the items written in French only, stemmed in French."""
+    french = responses["community"].response
+    french.title, french.language = "Réintégrer les anciens combattants", "fr"
+    svc.response_changed(french)
+    db.session.commit()
+    svc.apply_outbox()
+    body = api.get("/api/v1/search?q=réintégration", people["other"]).get_json()
+    assert [i["ref"] for i in body["items"]] == [responses["community"].reference]
+    assert body["facets"]["language"] == [{"value": "fr", "label": "Français", "count": 1}]
+    body = api.get("/api/v1/search?q=&language=fr", people["other"]).get_json()
+    assert [i["ref"] for i in body["items"]] == [responses["community"].reference]
+    body = api.get("/api/v1/search?q=ceasefire&language=FR", people["other"]).get_json()
+    assert body["total"] == 0
+    body = api.get("/api/v1/search?q=ceasefire&language=en", people["other"]).get_json()
+    assert [i["ref"] for i in body["items"]] == [responses["public"].reference]

@@ -31,6 +31,7 @@ from tests.search_docs import (
     catalogue_docs,
     facet,
     keys,
+    languages_docs,
     make_doc,
     mixed_docs,
     rebuild_that_fails_midway,
@@ -257,6 +258,77 @@ def test_permissions_apply_before_paging_and_counting(idx):
         result = idx.search("ceasefire", ["community"], per_page=5, sort=sort)
         assert result.total == 3 and sorted(keys(result)) == ["document:c0", "document:c1",
                                                                "document:c2"]
+
+
+# --- languages: each document stemmed in its own, a search's words in each --------------------
+
+@pytest.fixture
+def languages(idx):
+    idx.apply(languages_docs(), [])
+    return idx
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("réintégration", ["response:FR"]),  # French stems: réintegr, as "réintégrer" gives
+    ("combattant", ["response:FR"]),
+    ("consultas", ["response:ES"]),  # Spanish stems: consult, as "consulta" gives
+    ("comunidad", ["response:ES"]),
+    ("negotiations", ["response:EN"]),  # English as before, beside the other languages
+    ("vetting", ["response:EN"]),
+    ("waffenstillstand", ["document:DE"]),  # any other language: its words, in any case
+    ("Beobachter", ["document:DE"]),
+])
+def test_each_document_is_stemmed_in_its_language(languages, text, expected):
+    assert keys(languages.search(text, COMMUNITY)) == expected
+
+
+def test_a_word_stemmed_in_another_language_does_not_match(languages):
+    """English stems réintégration as réintégrat, which the French document does not hold;
+    German is not stemmed at all."""
+    english_only = [make_doc("response:EN2", "Réintégrer", "Réintégrer les anciens.")]
+    languages.apply(english_only, [])
+    assert keys(languages.search("réintégration", COMMUNITY)) == ["response:FR"]
+    assert keys(languages.search("beobachterin", COMMUNITY)) == []
+
+
+def test_snippets_mark_words_as_their_language_stems_them(languages):
+    (hit,) = languages.search("réintégration", COMMUNITY).hits
+    assert "<mark>réintégrer</mark>" in hit.highlights
+    (hit,) = languages.search("consultas", COMMUNITY).hits
+    assert "<mark>consulta</mark>" in hit.highlights
+
+
+def test_the_language_facet_counts_and_filters(languages):
+    result = languages.search("", COMMUNITY)
+    assert result.facets["language"] == [("de", 1), ("en", 1), ("es", 1), ("fr", 1)]
+    assert keys(languages.search("", COMMUNITY, filters={"language": "fr"})) == ["response:FR"]
+    narrowed = languages.search("anciens OR comunidad OR negotiation", COMMUNITY,
+                                filters={"language": "es"})
+    assert keys(narrowed) == ["response:ES"] and narrowed.facets["language"] == [("es", 1)]
+    assert languages.search("", COMMUNITY, filters={"language": "it"}).total == 0
+
+
+def test_languages_are_kept_by_their_primary_subtag(idx):
+    idx.apply([make_doc("response:CA", "Réintégrer", language="fr-CA"),
+               make_doc("response:MX", "Consulta", language="ES_mx"),
+               make_doc("response:NONE", "Negotiation", language="")], [])
+    assert dict(idx.search("", COMMUNITY).facets["language"]) == {"fr": 1, "es": 1, "en": 1}
+    assert sorted(keys(idx.search("réintégration consultas", COMMUNITY))) == [
+        "response:CA", "response:MX"]
+
+
+def test_leaving_out_a_word_leaves_it_out_in_every_language(languages):
+    result = languages.search("anciens OR comunidad -réintégration", COMMUNITY)
+    assert keys(result) == ["response:ES"]
+
+
+def test_spelling_suggestions_in_other_languages(languages):
+    assert languages.search("comunidda", COMMUNITY).suggestion == "comunidad"
+
+
+def test_similar_finds_documents_in_their_language(languages):
+    found = languages.similar("Réintégrer les combattants dans les villages", COMMUNITY)
+    assert keys(found)[:1] == ["response:FR"]
 
 
 # --- facets, filters, sort, pages ----------------------------------------------------------------

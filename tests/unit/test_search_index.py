@@ -14,8 +14,15 @@ import threading
 import pytest
 from whoosh import fields
 from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
 
-from reachback.knowledge.index import IndexMissing, SearchIndex
+from reachback.knowledge.index import (
+    OTHER_TEXT_FIELD,
+    TEXT_FIELDS,
+    IndexMissing,
+    SearchIndex,
+    build_schema,
+)
 from tests.search_docs import COMMUNITY, keys, make_doc, rebuild_that_fails_midway
 
 
@@ -107,6 +114,23 @@ def test_an_index_of_an_older_schema_counts_as_missing_until_rebuilt(tmp_path):
         index.apply([make_doc("document:2", "Ceasefire")], [])
     index.rebuild([make_doc("document:2", "Ceasefire")])
     assert index.exists() and keys(index.search("ceasefire", COMMUNITY)) == ["document:2"]
+    index.close()
+
+
+def test_an_index_of_one_text_field_for_every_language_is_rebuilt(tmp_path):
+    """The index before documents were stemmed by language (one English `text` field, no
+    `language`) is an older schema: never read, reported missing until rebuilt."""
+    path = tmp_path / "index"
+    path.mkdir()
+    schema = build_schema()
+    for name in (*TEXT_FIELDS.values(), OTHER_TEXT_FIELD, "language"):
+        schema.remove(name)
+    schema.add("text", fields.TEXT(analyzer=StemmingAnalyzer()))
+    whoosh_index.create_in(path, schema).writer().commit()
+    index = SearchIndex(path)
+    assert not index.exists()
+    index.rebuild([make_doc("document:2", "Réintégrer", language="fr")])
+    assert keys(index.search("réintégration", COMMUNITY)) == ["document:2"]
     index.close()
 
 

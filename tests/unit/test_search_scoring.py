@@ -14,7 +14,7 @@ from whoosh import sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.query import AndNot, Or, Phrase, Term
 
-from reachback.knowledge.index import SearchIndex
+from reachback.knowledge.index import TEXT_FIELDS, SearchIndex
 from tests.search_docs import make_doc
 
 WORDS = ("ceasefire police vetting recruits elections courts land radio youth border "
@@ -30,6 +30,7 @@ QUERIES = [
     ("absentword", ["absentword"], []),
 ]
 EVERYONE = ["community", "role:facilitator"]
+TEXT = TEXT_FIELDS["en"]  # the documents are in English
 
 
 def _text(rng, n):
@@ -64,7 +65,7 @@ def _stem(word):
 
 def whoosh_says(idx, words, leave_out, principals, by_date=False, phrase=False):
     """[(key, score)] of every match, in order, from a plain whoosh searcher: any of the
-    words in the text field (or them as one phrase), less those to leave out, within the
+    words in the English text field (or them as one phrase), less those to leave out, within the
     principals' documents."""
     with whoosh_index.open_dir(idx.path).searcher() as searcher:
         assert not searcher.is_atomic()  # the fixture made several segments
@@ -72,9 +73,9 @@ def whoosh_says(idx, words, leave_out, principals, by_date=False, phrase=False):
         for principal in principals:
             allow.update(searcher.docs_for_query(Term("principals", principal)))
         stems = [_stem(word) for word in words]
-        q = Phrase("text", stems) if phrase else Or([Term("text", s) for s in stems])
+        q = Phrase(TEXT, stems) if phrase else Or([Term(TEXT, s) for s in stems])
         if leave_out:
-            q = AndNot(q, Or([Term("text", _stem(word)) for word in leave_out]))
+            q = AndNot(q, Or([Term(TEXT, _stem(word)) for word in leave_out]))
         results = searcher.search(q, limit=None, filter=allow, sortedby=(
             sorting.FieldFacet("date", reverse=True) if by_date else None))
         return [(searcher.stored_fields(docnum)["key"], 0.0 if by_date else score)

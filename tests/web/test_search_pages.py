@@ -259,3 +259,19 @@ def test_the_facilitators_panel_shows_similar_responses_and_open_queries(
     requester = make_web()
     requester.sign_in(later.requester)
     assert "Possible duplicates" not in main_of(requester.get(f"/queries/{later.reference}"))
+
+
+def test_the_language_facet_names_each_language_and_filters(web, publish, people):
+    q = publish("Consulta con la comunidad", country="CO")
+    q.response.language = "es"
+    svc.response_changed(q.response)
+    publish("Community consultation", country="CO")
+    db.session.commit()
+    web.sign_in(people["other"])
+    main = main_of(web.get("/search?q=consultas"))
+    assert f'<a href="/kb/{q.reference}">Consulta con la comunidad</a>' in main
+    assert "<h3>Language</h3>" in main
+    assert '<a href="/search?q=consultas&amp;language=es">Español</a> (1)' in main
+    main = main_of(web.get("/search?q=&language=es"))
+    assert "Consulta con la comunidad" in main and "Community consultation" not in main
+    assert "Language “Español”" in main
