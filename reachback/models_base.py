@@ -16,6 +16,15 @@ def utcnow() -> datetime:
     return _clock()
 
 
+def iso_seconds(moment: datetime) -> str:
+    """An aware time in UTC, ISO 8601 to the second (`2026-11-27T14:03:00+00:00`), as the API
+    shows times. One already in UTC (every UTCDateTime column's) is written without being
+    converted first: half the cost, and a page of 100 queries writes some 800 times."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
+
+
 def set_clock(clock=None) -> None:
     """Install a clock (a callable returning an aware datetime); None restores the system's."""
     global _clock

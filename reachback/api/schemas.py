@@ -42,7 +42,7 @@ from ..countries import is_country
 from ..errors import DomainError, Invalid
 from ..i18n import current_language
 from ..knowledge.search import SORTS
-from ..models_base import utcnow
+from ..models_base import iso_seconds, utcnow
 from ..queries import lists
 from ..queries.lists import contributors_of
 from ..queries.models import (
@@ -69,7 +69,7 @@ def iso(value: datetime | date | None) -> str | None:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+        return iso_seconds(value)
     return value.isoformat()
 
 

@@ -9,7 +9,7 @@ objects and let the caller commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from ..config import setting
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..i18n import theme_name
-from ..models_base import utcnow
+from ..models_base import iso_seconds, utcnow
 from ..queries.models import OPEN_STATUSES, PRIORITIES, Assignment, FieldQuery, query_themes
 from .calendar import (
     BusinessCalendar,
@@ -237,7 +237,7 @@ def target_state(due_at, warn_at, met_at, paused: bool, now: datetime) -> str | 
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    return iso_seconds(value)
 
 
 def sla_summary(query, now: datetime) -> dict:
