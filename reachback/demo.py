@@ -22,6 +22,7 @@ from .models_base import set_clock
 from .queries import services as qs
 from .sla.services import seed_sla_defaults
 from .synthesis import services as ss
+from .synthesis.translations import save_translation
 
 MARKER = "facilitator@example.org"
 
@@ -121,6 +122,7 @@ def _replay(pair, now, references) -> None:
         "themes": item["themes"], "priority": item.get("priority", "normal"),
         "confidentiality": item.get("confidentiality", "restricted"),
         "needed_by": (start + timedelta(days=needed)).date() if needed else None,
+        "language": item.get("language", "en"),  # the data's, not the requester's choice
     })
     references[index] = query.reference
     clarification = item.get("clarification")
@@ -159,7 +161,8 @@ def _route(item, query, facilitator, clock) -> None:
             assignments[contribution["expert"]] = qs.assign_expert(facilitator, query, expert)
         if assignments[contribution["expert"]].status == "invited":
             qs.accept_assignment(expert, assignments[contribution["expert"]])
-        qs.add_contribution(expert, query, contribution["body"])
+        qs.add_contribution(expert, query, contribution["body"],
+                            language=contribution.get("language", query.language))
 
 
 def _respond(item, query, facilitator, clock) -> None:
@@ -168,10 +171,15 @@ def _respond(item, query, facilitator, clock) -> None:
         return
     clock.tick()
     ss.save_draft(facilitator, query, response["title"], response["summary"],
-                  response["body"], note="First draft")
+                  response["body"], note="First draft",
+                  language=response.get("language", query.language))
     if item["status"] == "published":
         clock.tick(0.5)
         ss.publish_response(facilitator, query, response.get("visibility", "community"))
+        for translation in response.get("translations", []):
+            clock.tick(0.2)
+            save_translation(facilitator, query.reference, translation["language"],
+                             translation["title"], translation["summary"], translation["body"])
 
 
 def _close(item, query, facilitator, clock, references) -> None:

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
+from babel.numbers import format_decimal
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, force_locale, get_locale, gettext
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -62,6 +63,11 @@ def select_language() -> str:
         if is_supported(choice):
             return choice
     return request.accept_languages.best_match(supported()) or setting("DEFAULT_LANGUAGE")
+
+
+def number(value) -> str:
+    """A number as the current language writes it ("1,200", "1 200", "1.200")."""
+    return format_decimal(value, locale=current_language())
 
 
 def current_language() -> str:
@@ -114,7 +120,7 @@ def language_menu() -> list[tuple[str, str]]:
 _CODE = re.compile(r"[a-z]{2}")
 # Offered by the forms after the interface's own languages: common in the field.
 FIELD_LANGUAGES = ("ar", "pt", "ru", "sw", "uk")
-NOT_A_LANGUAGE = "Choose a language: a two-letter code such as en, fr or ar."
+NOT_A_LANGUAGE = lazy_gettext("Choose a language: a two-letter code such as en, fr or ar.")
 
 
 def is_content_language(code) -> bool:

@@ -1,8 +1,10 @@
 """Length caps of every text a user can send, in one place: services, forms and the API's
 description all read them."""
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from .errors import Invalid
+from .i18n import number
 
 # Characters, as Python counts them. Each cap stays within its column (String(n)).
 TITLE = 200  # a title, and the one line that says what changed in a revision
@@ -22,7 +24,10 @@ def too_long(value: str, limit: int) -> str | None:
     if len(value) <= limit:
         return None
     count = len(value.replace("\r\n", "\n"))
-    return None if count <= limit else f"At most {limit:,} characters (this has {count:,})."
+    if count <= limit:
+        return None
+    return _("At most %(limit)s characters (this has %(count)s).", limit=number(limit),
+             count=number(count))
 
 
 def check(errors: dict, **fields: tuple) -> dict:
@@ -38,7 +43,7 @@ def check(errors: dict, **fields: tuple) -> dict:
 def refuse_too_long(**fields: tuple) -> None:
     """Raise Invalid naming each field given as (text, cap) whose text is over its cap."""
     if errors := check({}, **fields):
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
 
 
 class Capped:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from .models_base import utcnow
@@ -42,26 +43,29 @@ def last_day() -> date:
 def due_time_error(moment: datetime) -> str | None:
     """Why a due time cannot be used (in the past, or beyond the window), or None."""
     if moment.tzinfo is None or moment <= utcnow():
-        return "Must be in the future."
+        return _("Must be in the future.")
     # Compared, not converted: 9999-12-31T23:59-05:00 has no UTC datetime.
     if moment >= datetime.combine(last_due_day() + timedelta(days=1), time.min, UTC):
-        return f"Must be within {DUE_YEARS} years, on or before {last_due_day():%Y-%m-%d}."
+        return _("Must be within %(years)s years, on or before %(day)s.", years=DUE_YEARS,
+                 day=last_due_day().isoformat())
     return None
 
 
 def due_date_error(day: date, first: date | None = None) -> str | None:
     """Why a needed-by day cannot be used (before `first`, by default today), or None."""
     if day < (first or today()):
-        return "This date is in the past."
+        return _("This date is in the past.")
     if day > last_due_day():
-        return f"Must be within {DUE_YEARS} years, on or before {last_due_day():%Y-%m-%d}."
+        return _("Must be within %(years)s years, on or before %(day)s.", years=DUE_YEARS,
+                 day=last_due_day().isoformat())
     return None
 
 
 def date_error(day: date, first: date = FIRST_DAY) -> str | None:
     """Why a filter or other date is outside `first` .. FILTER_YEARS on, or None."""
     if not first <= day <= last_day():
-        return f"Give a date between {first:%Y-%m-%d} and {last_day():%Y-%m-%d}."
+        return _("Give a date between %(first)s and %(last)s.", first=first.isoformat(),
+                 last=last_day().isoformat())
     return None
 
 

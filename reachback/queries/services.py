@@ -7,6 +7,7 @@ notifications, then flushes. The caller (request, API call, command) commits.
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import lengths, timebounds
@@ -180,7 +181,7 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
     record(query, user, "submitted", title=query.title)
     search.query_changed(query)
     notify(staff_recipients(), "query_submitted",
-           f"New query {query.reference}: {query.title}", query, actor=user)
+           _l("New query %(ref)s: %(title)s", ref=query.reference, title=query.title), query, actor=user)
     db.session.flush()
     return query
 
@@ -195,7 +196,7 @@ def ask_clarification(user, query, message: str) -> Message:
     sla.on_paused(query)
     msg = _add_message(query, user, body, "public", "clarification")
     notify([query.requester], "clarification_requested",
-           f"{query.reference}: the facilitator asks for clarification", query, actor=user)
+           _l("%(ref)s: the facilitator asks for clarification", ref=query.reference), query, actor=user)
     return msg
 
 
@@ -207,7 +208,7 @@ def reply_to_clarification(user, query, message: str) -> Message:
     sla.on_resumed(query)
     msg = _add_message(query, user, body, "public", "reply")
     notify(staff_recipients(), "clarification_answered",
-           f"{query.reference}: the requester replied", query, actor=user)
+           _l("%(ref)s: the requester replied", ref=query.reference), query, actor=user)
     return msg
 
 
@@ -235,8 +236,8 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
     sla.on_resumed(query)
     sla.on_first_action(query)
     sla.on_assigned(assignment)
-    notify([expert], "assigned", f"You are asked to answer {query.reference}: {query.title}",
-           query, actor=user)
+    notify([expert], "assigned", _l("You are asked to answer %(ref)s: %(title)s",
+                                    ref=query.reference, title=query.title), query, actor=user)
     db.session.flush()
     return assignment
 
@@ -260,7 +261,7 @@ def accept_assignment(user, assignment) -> Assignment:
     return assignment
 
 
-def _tell_staff(query, expert, kind: str, text: str, **details) -> None:
+def _tell_staff(query, expert, kind: str, text, **details) -> None:
     """An expert's step on the query: an internal event, and a notice of the same kind to the
     staff."""
     record(query, expert, kind, internal=True, **details)
@@ -276,7 +277,8 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
     assignment.decline_reason = reason
     query = assignment.query
     _tell_staff(query, user, "assignment_declined",
-                f"{user.name} declined {query.reference}: {reason[:120]}", reason=reason)
+                _l("%(name)s declined %(ref)s: %(reason)s", name=user.name, ref=query.reference,
+                   reason=reason[:120]), reason=reason)
     return assignment
 
 
@@ -298,7 +300,7 @@ def add_contribution(user, query, body: str, language: str | None = None) -> Con
             sla.on_answered(a)
     db.session.flush()
     _tell_staff(query, user, "contribution_added",
-                f"{user.name} contributed to {query.reference}", contribution=contribution.id)
+                _l("%(name)s contributed to %(ref)s", name=user.name, ref=query.reference), contribution=contribution.id)
     return contribution
 
 
@@ -318,6 +320,15 @@ def add_internal_note(user, query, body: str) -> Message:
     msg = _add_message(query, user, _require_text(body, "body"), "internal", "note")
     record(query, user, "note_added", internal=True)
     return msg
+
+
+# The requester's notice of a closing, one whole sentence per reason (read in their language).
+CLOSED_NOTICES = {
+    "declined": lambda ref: _l("%(ref)s was closed (declined)", ref=ref),
+    "out_of_scope": lambda ref: _l("%(ref)s was closed (out of scope)", ref=ref),
+    "withdrawn": lambda ref: _l("%(ref)s was closed (withdrawn)", ref=ref),
+    "duplicate": lambda ref: _l("%(ref)s was closed (duplicate)", ref=ref),
+}
 
 
 def close_query(user, query, reason: str, duplicate_of: str | None = None,
@@ -348,8 +359,7 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
     transition(query, "closed", user, "closed", **data)
     search.query_changed(query)
     sla.on_resolved(query)
-    notify([query.requester], "closed", f"{query.reference} was closed ({reason.replace('_', ' ')})",
-           query, actor=user)
+    notify([query.requester], "closed", CLOSED_NOTICES[reason](query.reference), query, actor=user)
     return query
 
 

@@ -2,6 +2,7 @@
 import difflib
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -125,10 +126,10 @@ def publish_response(user, query, visibility: str):
     search.response_changed(response)
     sla.on_resolved(query)
     notify([query.requester], "response_published",
-           f"The response to {query.reference} is published", query, actor=user)
+           _l("The response to %(ref)s is published", ref=query.reference), query, actor=user)
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]
     notify(contributors, "response_published",
-           f"The response you contributed to ({query.reference}) is published", query, actor=user)
+           _l("The response you contributed to (%(ref)s) is published", ref=query.reference), query, actor=user)
     _tell_duplicates(user, query, response, {query.requester_id, *(u.id for u in contributors)})
     db.session.flush()
     return response
@@ -147,11 +148,12 @@ def _tell_duplicates(user, query, response, told: set[int]) -> None:
             continue
         told.add(requester.id)
         if perm.can_view_response(requester, response):
-            text = f"A query similar to your {duplicate.reference} was answered: read its response"
+            text = _l("A query similar to your %(ref)s was answered: read its response",
+                      ref=duplicate.reference)
             url = f"/kb/{query.reference}"
         else:
-            text = (f"A query similar to your {duplicate.reference} was answered, but its "
-                    "response is restricted: ask a facilitator if you need it")
+            text = _l("A query similar to your %(ref)s was answered, but its response is "
+                      "restricted: ask a facilitator if you need it", ref=duplicate.reference)
             url = ""
         notices.append(Notice([requester], "response_published", text, duplicate, user, url))
     notify_many(notices)

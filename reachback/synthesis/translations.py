@@ -1,5 +1,6 @@
 """Translations of a published response: a facilitator adds a version in another language,
 read by exactly the readers of the original and found by search in its own words."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions as perm
@@ -21,7 +22,7 @@ def get_translation(user, reference: str, language: str) -> ResponseTranslation:
         ResponseTranslation.response_id == response.id,
         ResponseTranslation.language == language))
     if translation is None:
-        raise NotFound("No such translation.")
+        raise NotFound(_("No such translation."))
     return translation
 
 
@@ -31,12 +32,12 @@ def save_translation(user, reference: str, language: str, title: str, summary: s
     and whether it is new. NotFound for a response the user may not read (or not
     published), Forbidden for one they may read but not translate, Invalid."""
     response = get_published_response(user, reference)
-    perm.require(perm.can_translate(user, response), "Only facilitators translate responses.")
+    perm.require(perm.can_translate(user, response), _("Only facilitators translate responses."))
     errors = {}
     if not is_content_language(language):
         errors["language"] = NOT_A_LANGUAGE
     elif language == response.language:
-        errors["language"] = "The response is written in this language already."
+        errors["language"] = _("The response is written in this language already.")
     title = check_texts(errors, title, summary, body)
     translation = next((t for t in response.translations if t.language == language), None)
     created = translation is None

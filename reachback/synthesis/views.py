@@ -54,7 +54,7 @@ def translate(ref):
     (?language=xx: the form shows that translation, else the original's text to translate)."""
     q = get_query(current_user, ref)
     r = kb.get_published_response(current_user, q.reference)
-    perm.require(perm.can_translate(current_user, r), "Only facilitators translate responses.")
+    perm.require(perm.can_translate(current_user, r), _("Only facilitators translate responses."))
     language = request.values.get("language") or next(
         code for code, _name in content_language_menu() if code != r.language)
     shown = next((t for t in r.translations if t.language == language), None) or r

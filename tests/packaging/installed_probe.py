@@ -31,6 +31,7 @@ def emails() -> dict[str, str]:
     contexts = {
         "notification": {"user": user, "note": note, "link": "https://rb.example/q"},
         "digest": {"user": user, "day": date(2026, 12, 7), "link": "https://rb.example/n",
+                   "zone": UTC,
                    "items": [SimpleNamespace(note=note, link="https://rb.example/q")]},
         "invitation": {"person": "Amina", "inviter": "Jo", "days": 7, "link": "https://rb.example/i"},
         "password_reset": {"person": "Amina", "minutes": 60, "link": "https://rb.example/r"},
