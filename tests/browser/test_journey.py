@@ -1,7 +1,8 @@
 """The whole journey in the real UI, four people in four browser contexts: once with
-JavaScript at desktop width, every page weighed and checked with axe-core (which needs
-JavaScript to run its checks); once without JavaScript on a 360 px screen, every page checked
-for sideways scrolling and for its language, landmarks, skip link and labels.
+JavaScript at desktop width, in French, every page weighed and checked with axe-core (which
+needs JavaScript to run its checks); once without JavaScript on a 360 px screen, in Spanish,
+every page checked for sideways scrolling and for its language, landmarks, skip link and
+labels. (The page tests and the rest of the suite walk the English pages.)
 
 Each journey is one test, so that pytest-xdist can never split it and walk it twice; its
 checks are gathered and reported together."""
@@ -20,14 +21,17 @@ from tests.browser.journey import Journey
 pytestmark = pytest.mark.browser
 
 
-def run_journey(browser, base_url, make_account, observers, attach=(), **options) -> Journey:
+def run_journey(browser, base_url, make_account, observers, attach=(), language="en",
+                **options) -> Journey:
+    # Each person chose the language on their profile; their browser asks for it too.
     expertise = {"themes": ["vetting", "police-reform-and-community-policing"],
-                 "countries": ["SS"]}
-    accounts = {"member": make_account("member"), "facilitator": make_account("facilitator"),
+                 "countries": ["SS"], "language": language}
+    accounts = {"member": make_account("member", language=language),
+                "facilitator": make_account("facilitator", language=language),
                 "expert_a": make_account("expert", **expertise),
                 "expert_b": make_account("expert", **expertise)}
     j = Journey(browser, base_url, accounts, uuid.uuid4().hex[:8], observers=observers,
-                **options).open()
+                language=language, **options).open()
     try:
         for meter in attach:
             for person in j.people.values():
@@ -37,10 +41,11 @@ def run_journey(browser, base_url, make_account, observers, attach=(), **options
         j.close()
 
 
-def test_whole_journey_with_javascript_every_page_light_and_passing_axe_for_each_role(
+def test_whole_journey_in_french_with_javascript_every_page_light_and_passing_axe(
         browser, base_url, make_account, live_app, capsys):
     meter, axe = WeightMeter(), AxeCheck()
-    j = run_journey(browser, base_url, make_account, [meter, axe], attach=[meter])
+    j = run_journey(browser, base_url, make_account, [meter, axe], attach=[meter],
+                    language="fr")
     with capsys.disabled():  # stderr: shown by pytest-xdist's workers too
         sys.stderr.write("\n\nPage weight of every page of the journey, cold cache, bytes on "
                          "the wire:\n" + meter.table() + "\n")
@@ -60,11 +65,11 @@ def test_whole_journey_with_javascript_every_page_light_and_passing_axe_for_each
     assert problems == [], "\n".join(problems)
 
 
-def test_whole_journey_without_javascript_on_a_360px_screen_every_page_labelled(
+def test_whole_journey_in_spanish_without_javascript_on_a_360px_screen_every_page_labelled(
         browser, base_url, make_account, live_app):
     width, basics = WidthCheck(), BasicsCheck()
     j = run_journey(browser, base_url, make_account, [width, basics], javascript=False,
-                    viewport={"width": NARROW, "height": 740})
+                    viewport={"width": NARROW, "height": 740}, language="es")
     assert_published(live_app, j)
     assert len(width.widths) == len(j.landings) >= 40
     problems = [f"wider than {NARROW} px: {p} / {n}: {w}" for p, n, w in width.too_wide]
@@ -87,4 +92,4 @@ def assert_published(app, j):
         assert (r.title, r.visibility, r.revision) == (j.response_title, "community", 2)
         texts = db.session.scalars(select(Notification.text).filter_by(
             user_id=j.accounts["member"].id)).all()
-        assert f"The response to {j.ref} is published" in texts
+        assert j.t("The response to %(ref)s is published", ref=j.ref) in texts
