@@ -13,132 +13,125 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-
-def N_(name: str) -> str:  # noqa: N802 - pybabel's default keyword for "translate later"
-    """Marks a theme name for the catalogues (make translations); the name stays English
-    here and in the database: templates show it with the `theme_name` filter."""
-    return name
-
-
 THEMES: list[tuple[str, str, list[tuple[str, str]]]] = [
-    ("T01", N_("Political processes and governance"), [
-        ("T01.1", N_("Political settlements")),
-        ("T01.2", N_("Constitution-making")),
-        ("T01.3", N_("Public administration")),
-        ("T01.4", N_("Local governance")),
-        ("T01.5", N_("Anti-corruption and public finance")),
+    ("T01", "Political processes and governance", [
+        ("T01.1", "Political settlements"),
+        ("T01.2", "Constitution-making"),
+        ("T01.3", "Public administration"),
+        ("T01.4", "Local governance"),
+        ("T01.5", "Anti-corruption and public finance"),
     ]),
-    ("T02", N_("Elections and democratic processes"), [
-        ("T02.1", N_("Electoral administration")),
-        ("T02.2", N_("Electoral security")),
-        ("T02.3", N_("Parties and parliaments")),
-        ("T02.4", N_("Observation")),
+    ("T02", "Elections and democratic processes", [
+        ("T02.1", "Electoral administration"),
+        ("T02.2", "Electoral security"),
+        ("T02.3", "Parties and parliaments"),
+        ("T02.4", "Observation"),
     ]),
-    ("T03", N_("Mediation, dialogue and peace processes"), [
-        ("T03.1", N_("Negotiation support")),
-        ("T03.2", N_("Agreement implementation")),
-        ("T03.3", N_("Ceasefires")),
-        ("T03.4", N_("Local mediation")),
-        ("T03.5", N_("Inclusion")),
+    ("T03", "Mediation, dialogue and peace processes", [
+        ("T03.1", "Negotiation support"),
+        ("T03.2", "Agreement implementation"),
+        ("T03.3", "Ceasefires"),
+        ("T03.4", "Local mediation"),
+        ("T03.5", "Inclusion"),
     ]),
-    ("T04", N_("Security sector reform and governance"), [
-        ("T04.1", N_("Defence reform")),
-        ("T04.2", N_("Police reform and community policing")),
-        ("T04.3", N_("Oversight")),
-        ("T04.4", N_("Border management")),
+    ("T04", "Security sector reform and governance", [
+        ("T04.1", "Defence reform"),
+        ("T04.2", "Police reform and community policing"),
+        ("T04.3", "Oversight"),
+        ("T04.4", "Border management"),
     ]),
-    ("T05", N_("DDR, arms control and mine action"), [
-        ("T05.1", N_("Disarmament and weapons management")),
-        ("T05.2", N_("Demobilisation")),
-        ("T05.3", N_("Reintegration")),
-        ("T05.4", N_("Children associated with armed forces")),
-        ("T05.5", N_("Mine action")),
-        ("T05.6", N_("Community violence reduction")),
+    ("T05", "DDR, arms control and mine action", [
+        ("T05.1", "Disarmament and weapons management"),
+        ("T05.2", "Demobilisation"),
+        ("T05.3", "Reintegration"),
+        ("T05.4", "Children associated with armed forces"),
+        ("T05.5", "Mine action"),
+        ("T05.6", "Community violence reduction"),
     ]),
-    ("T06", N_("Rule of law and justice"), [
-        ("T06.1", N_("Courts")),
-        ("T06.2", N_("Prosecution")),
-        ("T06.3", N_("Corrections")),
-        ("T06.4", N_("Access to justice")),
-        ("T06.5", N_("Customary justice")),
-        ("T06.6", N_("Organised crime")),
+    ("T06", "Rule of law and justice", [
+        ("T06.1", "Courts"),
+        ("T06.2", "Prosecution"),
+        ("T06.3", "Corrections"),
+        ("T06.4", "Access to justice"),
+        ("T06.5", "Customary justice"),
+        ("T06.6", "Organised crime"),
     ]),
-    ("T07", N_("Transitional justice and reconciliation"), [
-        ("T07.1", N_("Truth-seeking")),
-        ("T07.2", N_("Accountability")),
-        ("T07.3", N_("Reparations")),
-        ("T07.4", N_("Vetting")),
-        ("T07.5", N_("Memorialisation")),
+    ("T07", "Transitional justice and reconciliation", [
+        ("T07.1", "Truth-seeking"),
+        ("T07.2", "Accountability"),
+        ("T07.3", "Reparations"),
+        ("T07.4", "Vetting"),
+        ("T07.5", "Memorialisation"),
     ]),
-    ("T08", N_("Human rights and protection of civilians"), [
-        ("T08.1", N_("Protection of civilians")),
-        ("T08.2", N_("Monitoring")),
-        ("T08.3", N_("Conflict-related sexual violence")),
-        ("T08.4", N_("Child protection")),
-        ("T08.5", N_("Displacement and returns")),
+    ("T08", "Human rights and protection of civilians", [
+        ("T08.1", "Protection of civilians"),
+        ("T08.2", "Monitoring"),
+        ("T08.3", "Conflict-related sexual violence"),
+        ("T08.4", "Child protection"),
+        ("T08.5", "Displacement and returns"),
     ]),
-    ("T09", N_("Gender, women, peace and security"), [
-        ("T09.1", N_("Gender analysis")),
-        ("T09.2", N_("National action plans")),
-        ("T09.3", N_("Women's participation")),
-        ("T09.4", N_("GBV prevention")),
+    ("T09", "Gender, women, peace and security", [
+        ("T09.1", "Gender analysis"),
+        ("T09.2", "National action plans"),
+        ("T09.3", "Women's participation"),
+        ("T09.4", "GBV prevention"),
     ]),
-    ("T10", N_("Economic recovery and livelihoods"), [
-        ("T10.1", N_("Employment and youth")),
-        ("T10.2", N_("Markets")),
-        ("T10.3", N_("Natural resources and land")),
-        ("T10.4", N_("Reconstruction")),
-        ("T10.5", N_("Revenue")),
+    ("T10", "Economic recovery and livelihoods", [
+        ("T10.1", "Employment and youth"),
+        ("T10.2", "Markets"),
+        ("T10.3", "Natural resources and land"),
+        ("T10.4", "Reconstruction"),
+        ("T10.5", "Revenue"),
     ]),
-    ("T11", N_("Basic services and social well-being"), [
-        ("T11.1", N_("Health")),
-        ("T11.2", N_("Education")),
-        ("T11.3", N_("Water and sanitation")),
-        ("T11.4", N_("Psycho-social recovery")),
-        ("T11.5", N_("The humanitarian\u2013development\u2013peace nexus")),
+    ("T11", "Basic services and social well-being", [
+        ("T11.1", "Health"),
+        ("T11.2", "Education"),
+        ("T11.3", "Water and sanitation"),
+        ("T11.4", "Psycho-social recovery"),
+        ("T11.5", "The humanitarian\u2013development\u2013peace nexus"),
     ]),
-    ("T12", N_("Violent extremism and transnational threats"), [
-        ("T12.1", N_("Prevention")),
-        ("T12.2", N_("Disengagement and rehabilitation")),
-        ("T12.3", N_("Justice responses")),
-        ("T12.4", N_("Transnational crime")),
+    ("T12", "Violent extremism and transnational threats", [
+        ("T12.1", "Prevention"),
+        ("T12.2", "Disengagement and rehabilitation"),
+        ("T12.3", "Justice responses"),
+        ("T12.4", "Transnational crime"),
     ]),
-    ("T13", N_("Strategic communications and media"), [
-        ("T13.1", N_("Public information")),
-        ("T13.2", N_("Mis- and disinformation")),
-        ("T13.3", N_("Media support")),
+    ("T13", "Strategic communications and media", [
+        ("T13.1", "Public information"),
+        ("T13.2", "Mis- and disinformation"),
+        ("T13.3", "Media support"),
     ]),
-    ("T14", N_("Conflict analysis, assessment and early warning"), [
-        ("T14.1", N_("Context analysis")),
-        ("T14.2", N_("Political economy")),
-        ("T14.3", N_("Early warning")),
-        ("T14.4", N_("Conflict sensitivity")),
-        ("T14.5", N_("Needs assessment")),
+    ("T14", "Conflict analysis, assessment and early warning", [
+        ("T14.1", "Context analysis"),
+        ("T14.2", "Political economy"),
+        ("T14.3", "Early warning"),
+        ("T14.4", "Conflict sensitivity"),
+        ("T14.5", "Needs assessment"),
     ]),
-    ("T15", N_("Planning, programming, monitoring and evaluation"), [
-        ("T15.1", N_("Integrated planning")),
-        ("T15.2", N_("Theory of change")),
-        ("T15.3", N_("Metrics and indicators")),
-        ("T15.4", N_("Evaluation")),
-        ("T15.5", N_("Funding instruments")),
+    ("T15", "Planning, programming, monitoring and evaluation", [
+        ("T15.1", "Integrated planning"),
+        ("T15.2", "Theory of change"),
+        ("T15.3", "Metrics and indicators"),
+        ("T15.4", "Evaluation"),
+        ("T15.5", "Funding instruments"),
     ]),
-    ("T16", N_("Coordination: civil\u2013military and multi-actor"), [
-        ("T16.1", N_("Civil\u2013military coordination")),
-        ("T16.2", N_("Integrated missions")),
-        ("T16.3", N_("Humanitarian coordination")),
-        ("T16.4", N_("Host-government relations")),
+    ("T16", "Coordination: civil\u2013military and multi-actor", [
+        ("T16.1", "Civil\u2013military coordination"),
+        ("T16.2", "Integrated missions"),
+        ("T16.3", "Humanitarian coordination"),
+        ("T16.4", "Host-government relations"),
     ]),
-    ("T17", N_("Civilian capacity, deployment and duty of care"), [
-        ("T17.1", N_("Rosters and recruitment")),
-        ("T17.2", N_("Pre-deployment training")),
-        ("T17.3", N_("Deployment logistics and security")),
-        ("T17.4", N_("Staff welfare")),
-        ("T17.5", N_("Handover")),
+    ("T17", "Civilian capacity, deployment and duty of care", [
+        ("T17.1", "Rosters and recruitment"),
+        ("T17.2", "Pre-deployment training"),
+        ("T17.3", "Deployment logistics and security"),
+        ("T17.4", "Staff welfare"),
+        ("T17.5", "Handover"),
     ]),
-    ("T18", N_("Knowledge management and lessons learned"), [
-        ("T18.1", N_("Lessons capture")),
-        ("T18.2", N_("Guidance products")),
-        ("T18.3", N_("Community facilitation")),
+    ("T18", "Knowledge management and lessons learned", [
+        ("T18.1", "Lessons capture"),
+        ("T18.2", "Guidance products"),
+        ("T18.3", "Community facilitation"),
     ]),
 ]
 
@@ -191,4 +184,14 @@ def slug_by_code() -> dict[str, str]:
     return {row["code"]: row["slug"] for row in theme_rows()}
 
 
-__all__ = ["THEMES", "theme_rows", "slugify", "slug_by_code"]
+def extract_theme_names(fileobj, keywords, comment_tags, options):  # noqa: ARG001 - babel's
+    """A pybabel extraction method (babel.cfg): every theme name, for the catalogues. The
+    names stay English here and in the database; templates show them with the
+    `theme_name` filter, in the reader's language."""
+    for code, name, subs in THEMES:
+        yield 0, None, name, [f"Theme {code}"]
+        for sub_code, sub_name in subs:
+            yield 0, None, sub_name, [f"Theme {sub_code}"]
+
+
+__all__ = ["THEMES", "theme_rows", "slugify", "slug_by_code", "extract_theme_names"]
