@@ -104,6 +104,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a SQLite table by copying it and dropping the old
+            # one; with foreign keys enforced (as every app connection has them), dropping
+            # `users` deletes every row that cascades from it (roles, themes, sessions...).
+            # Off for the migration, checked after. A PRAGMA inside a transaction does
+            # nothing, so it goes to the driver before SQLAlchemy's first BEGIN.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -112,6 +120,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"The migration left rows whose references are broken: "
+                                   f"{broken[:10]}")
 
 
 if context.is_offline_mode():

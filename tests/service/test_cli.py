@@ -31,6 +31,28 @@ def instance(tmp_path):
     return run
 
 
+def test_upgrading_a_table_others_refer_to_keeps_their_rows(instance):
+    """Migration 0015 rebuilds `users` on SQLite; with foreign keys enforced, dropping the old
+    table deleted every member's roles (ON DELETE CASCADE) and unlinked their e-mails (SET
+    NULL). Migrations run with them off, and check the references after."""
+    instance("db", "upgrade", "0014")
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as db:
+        db.execute("INSERT INTO users (id, email, name, timezone, language, languages, active, "
+                   "created_at) VALUES (1, 'a@example.org', 'A', 'UTC', 'en', '', 1, "
+                   "'2026-01-01 00:00:00')")
+        db.execute("INSERT INTO user_roles (user_id, role) VALUES (1, 'facilitator')")
+        db.execute("INSERT INTO outbound_emails (user_id, recipient, subject, text_body, status, "
+                   "attempts, next_attempt_at, created_at) VALUES (1, 'a@example.org', 'Hi', "
+                   "'Hello', 'sent', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        db.commit()
+    instance("db", "upgrade")
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as db:
+        assert db.execute("SELECT user_id, role FROM user_roles").fetchall() == [
+            (1, "facilitator")]
+        assert db.execute("SELECT user_id FROM outbound_emails").fetchall() == [(1,)]
+        assert db.execute("SELECT language FROM users").fetchall() == [(None,)]
+
+
 def test_upgrade_create_user_token_and_demo(instance):
     instance("db", "upgrade")
     assert (instance.path / "reachback.db").exists()
