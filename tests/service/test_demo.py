@@ -8,7 +8,7 @@ from reachback.data import demo_loader
 from reachback.demo import load_demo
 from reachback.extensions import db
 from reachback.queries.models import Contribution, FieldQuery
-from reachback.synthesis.models import ConsolidatedResponse
+from reachback.synthesis.models import ConsolidatedResponse, ResponseTranslation
 
 
 def count(model) -> int:
@@ -31,4 +31,14 @@ def test_the_demo_holds_what_its_data_files_say(app):
     # Markdown is stored as the file reads (the block scalars, flush left)
     bodies = set(db.session.scalars(select(Contribution.body)))
     assert {c["body"] for q in content.queries for c in q.get("contributions", [])} == bodies
+    # Languages: people's choices, what each text is written in, translations of responses.
+    assert {u.email: u.language for u in db.session.scalars(select(User))} == {
+        p["email"]: p.get("language") for p in content.people}
+    assert Counter(db.session.scalars(select(FieldQuery.language))) == \
+        Counter(q.get("language", "en") for q in content.queries)
+    translated = {(t.response.query.title, t.language, t.title)
+                  for t in db.session.scalars(select(ResponseTranslation))}
+    assert translated == {(q["title"], t["language"], t["title"]) for q in content.queries
+                          for t in (q.get("response") or {}).get("translations", [])}
+    assert len(translated) >= 1 and "fr" in {q.get("language") for q in content.queries}
     assert not load_demo(echo=lambda _line: None)  # once only
