@@ -73,7 +73,7 @@ from ..accounts.models import Theme
 from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
 from ..extensions import db, write_intent
-from ..i18n import language_name
+from ..i18n import language_name, theme_name
 from ..models_base import utcnow
 from ..queries.models import (
     ACTIVE_ASSIGNMENT,
@@ -869,7 +869,7 @@ def _facet_labels(facets: dict[str, list[tuple[str, int]]],
     if slugs := values("theme"):
         for slug, name in db.session.execute(
                 select(Theme.slug, Theme.name).where(Theme.slug.in_(slugs))):
-            labels[("theme", slug)] = name
+            labels[("theme", slug)] = theme_name(name)
     labels.update({("country", code): country_name(code) for code in values("country")})
     labels.update({("kind", kind): kind_label(kind) for kind in values("kind")})
     labels.update({("language", code): language_label(code) for code in values("language")})

@@ -15,7 +15,7 @@ from .. import permissions as perm
 from ..accounts.models import User, UserRole
 from ..countries import country_name
 from ..extensions import db
-from ..i18n import local_date
+from ..i18n import local_date, theme_name
 from ..models_base import utcnow
 from ..queries.models import ACTIVE_ASSIGNMENT, Assignment
 
@@ -68,10 +68,10 @@ def _score(expert, query, load: int, today: date) -> Suggestion:
     for theme in expert.themes:
         if theme.id in wanted:
             s.score += WEIGHTS["theme"]
-            s.reasons.append(_("Expertise: %(theme)s", theme=theme.name))
+            s.reasons.append(_("Expertise: %(theme)s", theme=theme_name(theme)))
         elif (theme.parent_id or theme.id) in families:
             s.score += WEIGHTS["family"]
-            s.reasons.append(_("Related expertise: %(theme)s", theme=theme.name))
+            s.reasons.append(_("Related expertise: %(theme)s", theme=theme_name(theme)))
     if query.country in expert.expertise_countries:
         s.score += WEIGHTS["country"]
         s.reasons.append(_("Knows %(country)s", country=country_name(query.country)))

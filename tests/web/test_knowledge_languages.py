@@ -143,3 +143,11 @@ def test_the_similar_answers_box_gives_its_script_the_texts_in_spanish(make_user
     assert 'data-intro="Estas respuestas publicadas parecen similares a su pregunta.' in box
     assert 'data-new-tab="(se abre en una pestaña nueva)"' in box
     assert "Respuestas que quizá ya existan" in page
+
+
+def test_search_facets_name_themes_and_countries_in_french(web, publish):
+    publish("Vetting police recruits")
+    page = main_of(web.get("/search?q=vetting", headers=FRENCH))
+    assert "Réforme de la police et police de proximité" in page
+    assert "Soudan du Sud" in page
+    assert "Police reform and community policing" not in page
