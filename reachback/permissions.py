@@ -115,6 +115,18 @@ def can_triage(user, query) -> bool:
     return is_staff(user)
 
 
+def can_edit_query(user, query) -> bool:
+    """Correct a query's title, themes, country, priority and confidentiality during triage
+    (while it is neither closed nor published): facilitators, as can_triage."""
+    return can_triage(user, query)
+
+
+def can_read_edit_reason(user, query) -> bool:
+    """The reason a facilitator gave for changing a query's confidentiality: staff only (the
+    timeline's other readers see what changed, not why)."""
+    return is_staff(user)
+
+
 def is_requester(user, query) -> bool:
     return _signed_in(user) and query.requester_id == user.id
 

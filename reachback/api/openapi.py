@@ -115,6 +115,10 @@ OPERATIONS = [
     ("post", "/queries", "Submit a query", s.Query,
      {"status": 201, "body": s.QueryInput, "errors": ("400", "413", "422")}),
     ("get", "/queries/{ref}", "A query", s.Query, {"errors": ("404",)}),
+    ("patch", "/queries/{ref}",
+     "Correct a query during triage: its title, themes, country, priority or confidentiality "
+     "(facilitators; 409 once closed or published)", s.Query,
+     {"body": s.QueryEdit, "errors": WRITE}),
     ("post", "/queries/{ref}/clarification",
      "Ask the requester for clarification (facilitators)", s.Query,
      {"body": s.MessageInput, "errors": WRITE}),

@@ -685,6 +685,27 @@ class QueryInput(Checked):
     language: AsSent(LANGUAGE_INPUT) = None
 
 
+class QueryEdit(Checked):
+    """A facilitator's triage corrections: any of these fields (others are ignored); each is
+    checked as at submission. Changing the confidentiality needs a `reason`."""
+
+    title: AsSent({"type": "string", "maxLength": lengths.TITLE, **NOT_BLANK}) = None
+    themes: AsSent({"type": "array", "items": {"type": "string"}, "minItems": 1,
+                    "maxItems": 3, "description": "Theme slugs"}) = None
+    country: AsSent({"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS",
+                     **NOT_BLANK}) = None
+    priority: AsSent({"enum": list(PRIORITIES), "description": "A change recomputes the "
+                      "response-time targets"}) = None
+    confidentiality: AsSent({"enum": list(CONFIDENTIALITY)}) = None
+    reason: AsSent({"type": "string", "maxLength": lengths.NOTE, "description": "Why the "
+                    "confidentiality changes (required then); shown to staff only"}) = None
+
+    def changes(self) -> dict:
+        """The fields sent (a null counts as absent), as edit_query takes them."""
+        return {name: value for name, value in self.model_dump(exclude={"reason"}).items()
+                if value is not None}
+
+
 class MeInput(Checked):
     language: AsSent({"type": "string", "description": "A language code the site speaks "
                       "(en, fr, es); 422 for another"}) = None

@@ -88,6 +88,15 @@ def query(ref):
     return _query_out(qs.get_query(current_api_user(), ref))
 
 
+@bp.patch("/queries/<ref>")
+def edit_query(ref):
+    user, query, body = _query_request(ref)
+    data = s.QueryEdit.parse(body)
+    qs.edit_query(user, query, data.changes(), reason=data.reason)
+    db.session.commit()
+    return _query_out(query)
+
+
 @bp.post("/queries/<ref>/clarification")
 def ask_clarification(ref):
     return _message_action(ref, qs.ask_clarification)

@@ -59,26 +59,51 @@ def attachment_field(field_id: str) -> FileField:
     return FileField(_l("Attach a file"), id=field_id, render_kw={"accept": ACCEPT_ATTACHMENT})
 
 
+# The fields a query is asked with and corrected with in triage (QueryForm, QueryEditForm).
+def title_field() -> StringField:
+    return StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
+
+
+def country_field() -> SelectField:
+    return SelectField(_l("Country"), validators=[Marked()], widget=QuickSelect())
+
+
+def query_themes_field() -> SelectMultipleField:
+    return SelectMultipleField(_l("Themes"), validators=[Marked()], render_kw={"size": 10})
+
+
+def priority_field() -> RadioField:
+    return RadioField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
+
+
+def confidentiality_field(choices=CONFIDENTIALITY_CHOICES) -> RadioField:
+    return RadioField(_l("Who may read it"), choices=choices, default="restricted")
+
+
+def fill_query_choices(form) -> None:
+    """The country and theme choices, in the reader's language."""
+    form.country.choices = [SelectChoice("", _("Choose a country")),
+                            *(SelectChoice(c, n) for c, n in countries().items())]
+    form.themes.choices = theme_choices(whole=_("in general"))
+
+
 class QueryForm(Form):
-    title = StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
+    title = title_field()
     question = required_text(_l("Your question"), lengths.TEXT)
     context = TextAreaField(_l("Context"), validators=[Capped(lengths.TEXT)])
     purpose = TextAreaField(_l("Purpose"), validators=[Capped(lengths.TEXT)])
     language = content_language_field()
-    country = SelectField(_l("Country"), validators=[Marked()], widget=QuickSelect())
-    themes = SelectMultipleField(_l("Themes"), validators=[Marked()], render_kw={"size": 10})
-    priority = RadioField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
+    country = country_field()
+    themes = query_themes_field()
+    priority = priority_field()
     needed_by = StringField(_l("Needed by"), widget=DateInput())
-    confidentiality = RadioField(_l("Who may read it"), choices=CONFIDENTIALITY_CHOICES,
-                                 default="restricted")
+    confidentiality = confidentiality_field()
     # Checked by its content in files.services.attach_to, after the query is created.
     attachment = attachment_field("query-attachment")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice("", _("Choose a country")),
-                                *(SelectChoice(c, n) for c, n in countries().items())]
-        self.themes.choices = theme_choices(whole=_("in general"))
+        fill_query_choices(self)
 
     def to_data(self) -> dict:
         """The plain dict submit_query() takes."""
@@ -89,6 +114,44 @@ class QueryForm(Form):
             "priority": self.priority.data, "needed_by": self.needed_by.data or None,
             "confidentiality": self.confidentiality.data, "language": self.language.data,
         }
+
+
+# Who may read a query, as the facilitator correcting it reads the choice.
+STAFF_CONFIDENTIALITY_CHOICES = [
+    SelectChoice("restricted",
+                 _l("Restricted: the requester, the facilitators and the experts they ask")),
+    COMMUNITY_CHOICE,
+]
+
+
+class QueryEditForm(Form):
+    """A facilitator's corrections in triage (queries.services.edit_query)."""
+
+    title = title_field()
+    country = country_field()
+    themes = query_themes_field()
+    priority = priority_field()
+    confidentiality = confidentiality_field(STAFF_CONFIDENTIALITY_CHOICES)
+    reason = TextAreaField(_l("Why the confidentiality changes"),
+                           validators=[Capped(lengths.NOTE)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fill_query_choices(self)
+
+    @classmethod
+    def of(cls, query) -> "QueryEditForm":
+        """The form, filled with the query's current values (those sent, when sent)."""
+        return cls(data={"title": query.title, "country": query.country,
+                         "themes": [t.slug for t in query.themes],
+                         "priority": query.priority,
+                         "confidentiality": query.confidentiality})
+
+    def to_changes(self) -> dict:
+        """The plain dict edit_query() takes."""
+        return {"title": self.title.data or "", "country": self.country.data or "",
+                "themes": self.themes.data or [], "priority": self.priority.data,
+                "confidentiality": self.confidentiality.data}
 
 
 class ClarifyForm(Form):

@@ -228,6 +228,8 @@ def api_query_rows(ids) -> list[ListRow]:
 # be hidden from a reader of this one, so each reader is shown only what they may see; the
 # decision is taken when the timeline is read, and the stored event keeps the reference.
 OTHER_QUERY_KEYS = ("duplicate_of", "duplicate")
+# Details of an event that only some of its readers are shown: the reason of a triage edit.
+STAFF_KEYS = ("reason",)
 
 
 @dataclass(frozen=True)
@@ -247,9 +249,11 @@ def timeline(user, query) -> list[TimelineEntry]:
     events = list(db.session.scalars(stmt.order_by(Event.at, Event.id)))
     named = {(e.data or {}).get(key) for e in events for key in OTHER_QUERY_KEYS}
     shown = _visible_references(user, named - {None})
+    reasons = perm.can_read_edit_reason(user, query)
     return [TimelineEntry(e.kind, e.actor, e.at, {
         key: value if key not in OTHER_QUERY_KEYS or value in shown else None
-        for key, value in (e.data or {}).items()}) for e in events]
+        for key, value in (e.data or {}).items()
+        if reasons or e.kind != "query_edited" or key not in STAFF_KEYS}) for e in events]
 
 
 def _visible_references(user, references: set[str]) -> set[str]:

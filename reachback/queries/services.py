@@ -32,7 +32,7 @@ from .models import (
     Message,
     ReferenceCounter,
 )
-from .states import check_transition, record, transition
+from .states import STATUS_LABELS, check_transition, record, transition
 
 # --- loading -------------------------------------------------------------------
 
@@ -119,29 +119,45 @@ def _themes(slugs, errors) -> list[Theme]:
     return list(themes)
 
 
-def validate_query_data(data: dict, today: date | None = None, author=None) -> dict:
-    """Check a submission; returns clean values or raises Invalid with a message per field.
-    Its language: the one given, else the author's, else the request's (i18n)."""
-    errors: dict[str, str] = {}
-    today = today or utcnow().date()
-    clean = {
-        "title": _text(data, "title", errors, limit=lengths.TITLE),
-        "question": _text(data, "question", errors),
-        "context": _text(data, "context", errors, required=False),
-        "purpose": _text(data, "purpose", errors, required=False),
-        "priority": _choice(data, "priority", PRIORITIES, errors, default="normal"),
-        "confidentiality": _choice(
-            data, "confidentiality", CONFIDENTIALITY, errors, default="restricted"
-        ),
-        "needed_by": _date(data.get("needed_by"), "needed_by", errors, today),
-        "themes": _themes(data.get("themes") or [], errors),
-        "language": content_language(data.get("language"), author, errors),
-    }
+def _country(data, errors) -> str | None:
     country = data.get("country")
     if not isinstance(country, str) or not is_country(country):
         errors["country"] = _("Choose a country.")
-    else:
-        clean["country"] = country.upper()
+        return None
+    return country.upper()
+
+
+def _field_checks(today: date, author, defaults: bool) -> dict:
+    """The check of each field of a query, `(data, errors) -> clean value`: a submission
+    runs them all (absent choices taking their `defaults`), a triage edit those it changes."""
+    def default(value):
+        return value if defaults else None
+
+    return {
+        "title": lambda d, e: _text(d, "title", e, limit=lengths.TITLE),
+        "question": lambda d, e: _text(d, "question", e),
+        "context": lambda d, e: _text(d, "context", e, required=False),
+        "purpose": lambda d, e: _text(d, "purpose", e, required=False),
+        "priority": lambda d, e: _choice(d, "priority", PRIORITIES, e,
+                                         default=default("normal")),
+        "confidentiality": lambda d, e: _choice(d, "confidentiality", CONFIDENTIALITY, e,
+                                                default=default("restricted")),
+        "needed_by": lambda d, e: _date(d.get("needed_by"), "needed_by", e, today),
+        "themes": lambda d, e: _themes(d.get("themes") or [], e),
+        "language": lambda d, e: content_language(d.get("language"), author, e),
+        "country": _country,
+    }
+
+
+def validate_query_data(data: dict, today: date | None = None, author=None,
+                        only=None) -> dict:
+    """Check a submission (or, with `only`, those of its fields); returns clean values or
+    raises Invalid with a message per field. Its language: the one given, else the
+    author's, else the request's (i18n)."""
+    errors: dict[str, str] = {}
+    checks = _field_checks(today or utcnow().date(), author, defaults=only is None)
+    clean = {name: check(data, errors) for name, check in checks.items()
+             if only is None or name in only}
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean
@@ -182,6 +198,71 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
     search.query_changed(query)
     notify(staff_recipients(), "query_submitted",
            _l("New query %(ref)s: %(title)s", ref=query.reference, title=query.title), query, actor=user)
+    db.session.flush()
+    return query
+
+
+# What facilitators may correct during triage; PATCH /api/v1/queries/{ref} reads these alone.
+EDITABLE_FIELDS = ("title", "themes", "country", "priority", "confidentiality")
+# A change of these re-queues the query's search document.
+INDEXED_FIELDS = ("title", "themes", "country", "confidentiality")
+
+
+def _current(query, name: str):
+    """A field's value as the timeline records it (themes by their slugs)."""
+    if name == "themes":
+        return sorted(t.slug for t in query.themes)
+    return getattr(query, name)
+
+
+def require_editable(user, query) -> None:
+    """Forbidden unless the user may edit the query; Conflict once it is closed or
+    published."""
+    perm.require(perm.can_edit_query(user, query), _("Only facilitators edit a query."))
+    if not query.is_open:
+        raise Conflict(_("This query is %(status)s: it can no longer be edited.",
+                         status=str(STATUS_LABELS[query.status]).lower()))
+
+
+def edit_query(user, query, changes: dict, reason: str | None = None) -> FieldQuery:
+    """A facilitator corrects the query during triage: any of EDITABLE_FIELDS in `changes`
+    (others are ignored), each checked as at submission. A change of confidentiality needs a
+    `reason` (shown to staff only). Records one `query_edited` event naming each changed
+    field with its old and new values; a new priority recomputes the SLA targets. Raises
+    Forbidden, Conflict (closed or published), Invalid."""
+    require_editable(user, query)
+    given = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
+    errors: dict[str, str] = {}
+    try:
+        clean = validate_query_data(given, author=user, only=given)
+    except Invalid as error:
+        errors, clean = dict(error.fields), {}
+    reason = _text({"reason": reason}, "reason", errors, required=False, limit=lengths.NOTE)
+    confidentiality = given.get("confidentiality", query.confidentiality)
+    if (confidentiality in CONFIDENTIALITY and confidentiality != query.confidentiality
+            and not reason and "reason" not in errors):
+        errors["reason"] = _("Say why the confidentiality changes.")
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields."), errors)
+    themes = clean.pop("themes", None)
+    new = {**clean, **({"themes": sorted(t.slug for t in themes)} if themes is not None else {})}
+    changed = {name: {"from": _current(query, name), "to": value}
+               for name, value in new.items() if _current(query, name) != value}
+    if not changed:
+        return query
+    for name in changed:
+        if name == "themes":
+            query.themes = themes
+        else:
+            setattr(query, name, clean[name])
+    fields = [name for name in EDITABLE_FIELDS if name in changed]
+    record(query, user, "query_edited", fields=fields, changes=changed,
+           **({"reason": reason} if reason else {}))
+    if "priority" in changed:
+        sla.on_reprioritised(query)
+    if any(name in changed for name in INDEXED_FIELDS):
+        search.query_changed(query)
+    query.updated_at = utcnow()
     db.session.flush()
     return query
 

@@ -7,29 +7,34 @@ was typed.
 from datetime import datetime, timedelta
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import permissions as perm
-from ..accounts.models import User
+from ..accounts.models import Theme, User
 from ..config import setting
+from ..countries import country_name
 from ..errors import NotFound
 from ..extensions import db
 from ..files import services as files
+from ..i18n import theme_name
 from ..knowledge import search
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import page_arg, submit, submitted, viewer_zone
 from . import lists, services
 from .forms import (
+    PRIORITY_CHOICES,
     ClarifyForm,
     CloseForm,
     ContributionForm,
     DeclineForm,
     NoteForm,
+    QueryEditForm,
     QueryForm,
     ReplyForm,
     RouteForm,
@@ -45,6 +50,45 @@ FIELD_LABELS = {"message": _l("Message"), "body": _l("Text"), "reason": _l("Reas
 
 def init_queries(app) -> None:
     app.add_template_filter(age, "age")
+    app.add_template_global(query_changes, "query_changes")
+
+
+# How the timeline names what a triage edit changed (the `query_edited` event).
+EDITED_LABELS = {"title": _l("Title"), "themes": _l("Themes"), "country": _l("Country"),
+                 "priority": _l("Priority"), "confidentiality": _l("Who may read it")}
+VALUE_LABELS = {"priority": {c.value: c.label for c in PRIORITY_CHOICES},
+                "confidentiality": {"restricted": _l("Restricted"),
+                                    "community": _l("Community")}}
+
+
+def _theme_names() -> dict[str, str]:
+    """Every theme's name by its slug, in the reader's language: read once a request."""
+    if "theme_names" not in g:
+        g.theme_names = {slug: theme_name(name) for slug, name in
+                         db.session.execute(select(Theme.slug, Theme.name))}
+    return g.theme_names
+
+
+def _edited_value(name: str, value) -> str:
+    if name == "themes":
+        names = _theme_names()
+        return ", ".join(names.get(slug, slug) for slug in value or [])
+    if name == "country":
+        return country_name(value) or ""
+    if name in VALUE_LABELS:
+        return str(VALUE_LABELS[name].get(value, value))
+    return str(value or "")
+
+
+def query_changes(data: dict) -> str:
+    """What a `query_edited` event changed, in the reader's language: "Priority: Normal →
+    Urgent; Country: …"."""
+    changes = data.get("changes") or {}
+    return "; ".join(
+        _("%(field)s: %(old)s → %(new)s", field=EDITED_LABELS.get(name, name),
+          old=_edited_value(name, changes[name].get("from")),
+          new=_edited_value(name, changes[name].get("to")))
+        for name in data.get("fields") or [] if isinstance(changes.get(name), dict))
 
 
 def age(moment: datetime | None) -> str:
@@ -222,6 +266,18 @@ def edit_contribution(contribution_id):
         validate=False)
     return done or render_template("queries/edit_contribution.html", form=form, c=c,
                                    q=c.query, preview=preview)
+
+
+@bp.route("/queries/<ref>/edit", methods=["GET", "POST"])
+def edit(ref):
+    q = services.get_query(current_user, ref, *lists.QUERY_PAGE)
+    services.require_editable(current_user, q)
+    form = QueryEditForm.of(q)
+    return (submitted(form, lambda: services.edit_query(current_user, q, form.to_changes(),
+                                                        reason=form.reason.data),
+                      _("%(ref)s is updated.", ref=q.reference), _detail_url(q),
+                      validate=False)
+            or render_template("queries/edit.html", form=form, q=q))
 
 
 # --- assignments ------------------------------------------------------------------

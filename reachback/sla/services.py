@@ -144,6 +144,28 @@ def on_submitted(query) -> None:
     query.triage_met_at = query.resolution_met_at = query.paused_at = None
 
 
+def on_reprioritised(query) -> None:
+    """The facilitator changed the priority: the triage and resolution targets not yet met
+    are due as on_submitted computes them for the new priority (from the submission), and
+    the warnings already recorded for them are forgotten. What was met stays met; a query
+    waiting for the requester keeps waiting (on_resumed shifts the new due times)."""
+    from .models import SlaMark
+
+    met = {"triage": query.triage_met_at, "resolution": query.resolution_met_at}
+    kept = {f"{t}_{k}_at": getattr(query, f"{t}_{k}_at") for t in met if met[t] is not None
+            for k in ("due", "warn")}
+    paused = query.paused_at
+    on_submitted(query)
+    for name, value in kept.items():
+        setattr(query, name, value)
+    query.triage_met_at, query.resolution_met_at = met["triage"], met["resolution"]
+    query.paused_at = paused
+    if query.id is not None:
+        db.session.execute(SlaMark.__table__.delete().where(
+            SlaMark.kind == "query", SlaMark.object_id == query.id,
+            SlaMark.target.in_([t for t in met if met[t] is None])))
+
+
 def on_first_action(query) -> None:
     """The facilitator acted (clarification, routing, closing, a draft): triage is met.
     Idempotent: only the first action counts."""

@@ -34,6 +34,7 @@ MATRIX = {
     "draft":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
     "publish":       ("synthesis",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
     "close":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "edit":          ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
     "withdraw":      ("routed",        "200 404 403 404 200 200 401", "200 403 403 403 200 200 401"),
     # The response is published with the query's confidentiality as its visibility.
     "read_response": ("published",     "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
@@ -63,6 +64,7 @@ def _request(action: str, q, world) -> tuple[str, str, dict | None]:
                   {"title": "Answer", "summary": "Short", "body": "Long"}),
         "publish": ("POST", f"/api/v1/queries/{ref}/publish", {"visibility": "community"}),
         "close": ("POST", f"/api/v1/queries/{ref}/close", {"reason": "declined"}),
+        "edit": ("PATCH", f"/api/v1/queries/{ref}", {"priority": "urgent"}),
         "withdraw": ("POST", f"/api/v1/queries/{ref}/close", {"reason": "withdrawn"}),
         "read_response": ("GET", f"/api/v1/responses/{ref}", None),
         "read_public": ("GET", f"/api/v1/responses/{ref}", None),

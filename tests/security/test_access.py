@@ -46,6 +46,7 @@ REFUSALS = {
     "queries.clarify": ("query", STAFF_ACTION),
     "queries.route": ("query", STAFF_ACTION),
     "queries.close": ("query", STAFF_ACTION),
+    "queries.edit": ("query", STAFF_ACTION),
     "queries.withdraw_assignment": ("query", STAFF_ACTION),
     "queries.add_note": ("query", {**HIDDEN, "requester": 403}),
     "queries.contribute": ("query", EXPERT_ACTION),
@@ -76,6 +77,7 @@ REFUSALS = {
     "api.assign_expert": ("query", STAFF_ACTION),
     "api.ask_clarification": ("query", STAFF_ACTION),
     "api.close_query": ("query", STAFF_ACTION),
+    "api.edit_query": ("query", STAFF_ACTION),
     "api.save_response": ("query", STAFF_ACTION),
     "api.publish": ("draft", STAFF_ACTION),
     "api.add_contribution": ("query", EXPERT_ACTION),
@@ -207,7 +209,7 @@ def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
         if rule.endpoint in ("synthesis.compare",):
             path += "?a=1&b=2"
         before = snapshot()
-        for method in sorted(rule.methods & {"GET", "POST", "PUT"}):
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH"}):
             for role, status in refusals.items():
                 response = attempt(app, rule, method, path, browsers[role],
                                    tokens.get(role), people)
@@ -223,7 +225,7 @@ def test_every_non_public_route_sends_anonymous_visitors_to_sign_in(app, client,
     _people, objects, _tokens = scene
     wrong = []
     before = snapshot()
-    for method in ("GET", "POST", "PUT"):
+    for method in ("GET", "POST", "PUT", "PATCH"):
         for rule in rules(app, method):
             if rule.endpoint in PUBLIC:
                 continue

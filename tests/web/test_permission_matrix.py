@@ -32,6 +32,7 @@ ACTIONS = {
     "draft": ("routed", STAFF),
     "publish": ("synthesis", STAFF),
     "close": ("submitted", STAFF),
+    "edit": ("submitted", STAFF),
     "withdraw": ("submitted", {"requester", *STAFF}),
     "edit_contribution": ("routed", {"assigned"}),
     "revisions": ("synthesis", STAFF),
@@ -135,6 +136,12 @@ def attempt(action, web, people, q, assignment, contribution):
         r = web.post(f"/queries/{ref}/translation",
                      {"language": "fr", "title": "Réponse", "summary": "", "body": "Corps"})
         return r, count(ResponseTranslation) == 1
+    if action == "edit":
+        r = web.post(f"/queries/{ref}/edit", {
+            "title": "Edited", "country": q.country, "themes": [t.slug for t in q.themes],
+            "priority": q.priority, "confidentiality": q.confidentiality})
+        db.session.refresh(q)
+        return r, q.title == "Edited"
     if action == "edit_contribution":
         r = web.post(f"/contributions/{contribution.id}/edit", {"body": "Changed"})
         db.session.refresh(contribution)
