@@ -42,6 +42,9 @@ def _queries(people, make_query):
     asked["published"] = make_query(status="published", visibility="public", **common)
     save_translation(staff, asked["published"].reference, "fr", "Titre", "En bref.", "Corps.")
     asked["routed"].language = "fr"  # pages mark its text with lang="fr"
+    # A triage edit in the history (its sentence, and its reason for staff).
+    qs.edit_query(staff, asked["submitted"], {"priority": "urgent", "country": "UG"},
+                  reason="Asked for by the mission")
     drafted = make_query(status="synthesis", **common)
     ss.save_draft(staff, drafted, drafted.title, "A clearer summary.", "Body, revised.",
                   note="Second revision")
@@ -64,6 +67,7 @@ def _object_pages(people, make_query):
               f"/contributions/{_contribution_of(drafted)}/edit"]
     ref = drafted.reference
     staff = [*member, f"/queries/{asked['submitted'].reference}/route",
+             f"/queries/{asked['submitted'].reference}/edit",
              f"/queries/{ref}/synthesis", f"/queries/{ref}/revisions",
              f"/queries/{ref}/revisions/compare?a=1&b=2",
              f"/queries/{asked['routed'].reference}/synthesis",
