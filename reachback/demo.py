@@ -210,7 +210,7 @@ def _close(item, query, facilitator, clock, references) -> None:
 
 
 CODE_HINT = ("Facilitators and admins sign in with a code after the password. Without a "
-             "phone: python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\" "
+             "phone: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\" "
              "(KEY: the account's two-factor key, written after its password).")
 
 
