@@ -3,6 +3,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
+PORT    ?= 5000
 TSTAMP  := .venv/.installed-test
 
 .PHONY: help translations run test test-postgres test-faketime check lint demo upgrade clean chromium vnu screenshots bench-data bench
@@ -37,10 +38,12 @@ translations: $(STAMP)  ## extract the strings to translate, update every catalo
 	for po in reachback/translations/*/LC_MESSAGES/messages.po; do \
 	  .venv/bin/pybabel -q compile -i $$po -o $${po%.po}.mo || exit 1; done
 
-run: $(STAMP) $(MO)  ## set up, upgrade the database, load the demo into an empty one, serve on :5000
+# Links in e-mails follow the port, unless REACHBACK_BASE_URL is set already.
+run: export REACHBACK_BASE_URL ?= http://127.0.0.1:$(PORT)
+run: $(STAMP) $(MO)  ## set up, upgrade the database, load the demo into an empty one, serve on :5000 (PORT=8080 for another port)
 	$(RB) db upgrade
 	$(RB) demo --if-empty
-	$(RB) run --host 127.0.0.1 --port 5000
+	$(RB) run --host 127.0.0.1 --port $(PORT)
 
 upgrade: $(STAMP)  ## apply database migrations
 	$(RB) db upgrade

@@ -37,7 +37,9 @@ def audit_kinds() -> list[str]:
         select(AuditEvent.kind).distinct().order_by(AuditEvent.kind)))
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character "\\") for the lower-cased `text` anywhere in a
+    lower-cased column: its own % and _ match only themselves."""
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
 
@@ -55,7 +57,7 @@ def list_audit(actor, kind: str | None = None, email: str | None = None,
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
     if email and email.strip():
-        pattern = _like(email)
+        pattern = like_pattern(email)
         actors = select(User.id).where(func.lower(User.email).like(pattern, escape="\\"))
         stmt = stmt.where(or_(AuditEvent.actor_id.in_(actors),
                               func.lower(AuditEvent.subject).like(pattern, escape="\\")))

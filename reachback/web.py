@@ -35,7 +35,7 @@ from .queries.states import STATUS_LABELS
 
 # Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
 # Each of them still decides per object (public items only for anonymous callers).
-PUBLIC_ENDPOINTS = {"static", "auth.login", "knowledge.index", "knowledge.response",
+PUBLIC_ENDPOINTS = {"static", "queries.home", "auth.login", "knowledge.index", "knowledge.response",
                     "knowledge.translation",
                     "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz", "i18n.choose",

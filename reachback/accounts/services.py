@@ -5,12 +5,12 @@ import secrets
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import lengths
 from .. import permissions as perm
-from ..audit import audit, escape_controls
+from ..audit import audit, escape_controls, like_pattern
 from ..config import setting
 from ..countries import is_country
 from ..errors import Invalid, NotFound
@@ -404,6 +404,23 @@ def list_sessions(user) -> list[UserSession]:
                                   UserSession.created_at >= now - absolute,
                                   UserSession.last_seen_at >= now - idle)
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+
+
+def list_users(actor, role: str | None = None, q: str | None = None, page: int = 1,
+               per_page: int = 50):
+    """User accounts by name, for admins only (Forbidden otherwise): holding `role`; whose
+    name or e-mail address contains `q` (case-insensitive). Returns a paginate object."""
+    perm.require(perm.is_admin(actor), _("Only admins manage accounts."))
+    stmt = select(User).options(joinedload(User.organisation), selectinload(User.role_rows),
+                                selectinload(User.themes)) \
+        .order_by(func.lower(User.name), User.id)
+    if role:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if q and q.strip():
+        pattern = like_pattern(q)
+        stmt = stmt.where(or_(func.lower(User.name).like(pattern, escape="\\"),
+                              func.lower(User.email).like(pattern, escape="\\")))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def get_user(actor, user_id: int) -> User:

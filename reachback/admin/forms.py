@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
+    SearchField,
     SelectField,
     StringField,
 )
@@ -46,6 +47,7 @@ class UserFilterForm(Form):
     class Meta:
         csrf = False
 
+    q = SearchField(_l("Name or e-mail"), validators=[Capped(lengths.NAME)])
     # default "": the list's first view (no role in the address) is "any role", not an
     # invalid choice shown as an error.
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role"))]

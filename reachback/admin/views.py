@@ -2,17 +2,13 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
 from ..accounts.forms import AuditFilterForm
-from ..accounts.models import User, UserRole
 from ..accounts.passwords import generate_password
-from ..accounts.services import create_user, get_user, update_profile
+from ..accounts.services import create_user, get_user, list_users, update_profile
 from ..audit import audit_kinds, day_bounds, list_audit
-from ..extensions import db
 from ..web import page_arg, submit, submitted, viewer_zone
 from .forms import EditUserForm, NewUserForm, UserFilterForm
 
@@ -29,10 +25,11 @@ def _admins_only():
 @bp.route("/users")
 def users():
     form = UserFilterForm(formdata=request.args)
-    role = form.role.data if form.validate() else None
-    pager = _user_list(role or None, page_arg())
-    return render_template("admin/users.html", form=form, pager=pager,
-                           args={"role": role} if role else {})
+    ok = form.validate()
+    args = {k: v for k, v in (("q", form.q.data), ("role", form.role.data)) if v} if ok else {}
+    pager = list_users(current_user, role=args.get("role"), q=args.get("q"), page=page_arg(),
+                       per_page=PER_PAGE)
+    return render_template("admin/users.html", form=form, pager=pager, args=args)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -100,13 +97,3 @@ def _user_data(user) -> dict:
         "countries": user.expertise_countries, "languages": user.languages.replace(",", ", "),
         "away_until": user.away_until, "active": user.active,
     }
-
-
-def _user_list(role, page):
-    """Users by name, optionally holding a role. (Belongs in accounts.services.list_users.)"""
-    stmt = select(User).options(joinedload(User.organisation), selectinload(User.role_rows),
-                                selectinload(User.themes)) \
-        .order_by(func.lower(User.name), User.id)
-    if role:
-        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..files import services as files
 from ..i18n import theme_name
 from ..knowledge import search
+from ..knowledge.services import knowledge_base
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import page_arg, submit, submitted, viewer_zone
@@ -129,8 +130,16 @@ def _refused(q, error):
 
 # --- lists ------------------------------------------------------------------------
 
+WELCOME_RESPONSES = 5  # the newest public responses the welcome page lists
+
+
 @bp.route("/")
 def home():
+    """Signed in: the person's own start page. Anyone else: what Reachback is, the newest
+    responses they may read (the public ones) and how to join."""
+    if not current_user.is_authenticated:
+        newest = knowledge_base(current_user, per_page=WELCOME_RESPONSES)
+        return render_template("welcome.html", newest=newest)
     if perm.is_staff(current_user):
         return redirect(url_for("queries.triage"))
     if perm.is_expert(current_user):

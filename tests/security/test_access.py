@@ -21,15 +21,17 @@ from reachback.synthesis.translations import save_translation
 from .conftest import is_login_redirect, snapshot
 from .routes import rules, takes_an_id, url
 
-# Reachable signed out (SecureDrop's _insecure_views): the sign-in page, the public part of
+# Reachable signed out (SecureDrop's _insecure_views): the welcome page (signed in, it
+# sends each person to their own start page), the sign-in page, the public part of
 # the knowledge base, its search and the document library (each item, hit and file checks
 # its own visibility: a restricted one answers 404), the API description, and public
 # responses and search through the API. Everything else sends anonymous visitors to sign in.
 # The steps of signing in (the code, the enrolment: each checks the half-finished sign-in
 # and sends anyone else back to the sign-in page), asking for a password reset, and the
 # pages of e-mailed links (each checks its signed link) are public too.
-PUBLIC = {"auth.login", "knowledge.index", "knowledge.response", "knowledge.search",
-          "knowledge.translation", "library.index", "library.document", "library.download",
+PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
+          "knowledge.search", "knowledge.translation", "library.index", "library.document",
+          "library.download",
           "api.openapi_spec", "api.response", "api.response_translation", "api.search",
           "healthz",
           "twofactor.code", "twofactor.enrol", "auth.forgot_password", "auth.reset_password",

@@ -19,7 +19,7 @@ from tests.helpers import PASSWORD, allow_code_again, totp_code
 
 from .conftest import is_login_redirect, session_cookie
 
-PAGES = ("/", "/queries/mine", "/triage", "/admin/users", "/profile", "/profile/security",
+PAGES = ("/queries/mine", "/triage", "/admin/users", "/profile", "/profile/security",
          "/notifications", "/invitations/new")
 
 

@@ -21,6 +21,15 @@ def test_emails_are_unique_case_insensitively(app, make_user):
     assert "email" in error.value.fields
 
 
+def test_only_admins_list_and_search_accounts(app, make_user):
+    make_user(name="Sam Searched")
+    for role in ("member", "expert", "facilitator"):
+        with pytest.raises(Forbidden):
+            acc.list_users(make_user(role), q="sam")
+    assert [u.name for u in acc.list_users(make_user("admin"), q="SAM S").items] == \
+        ["Sam Searched"]
+
+
 def test_only_admins_create_and_edit_accounts(app, make_user):
     with pytest.raises(Forbidden):
         acc.create_user(make_user("facilitator"), "x@example.org", "X")

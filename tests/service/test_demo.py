@@ -7,6 +7,10 @@ from reachback.accounts.models import Organisation, User
 from reachback.data import demo_loader
 from reachback.demo import load_demo
 from reachback.extensions import db
+from reachback.health import healthz
+from reachback.knowledge.models import SearchOutbox
+from reachback.knowledge.search import search
+from reachback.notify.models import OutboundEmail
 from reachback.queries.models import Contribution, FieldQuery
 from reachback.synthesis.models import ConsolidatedResponse, ResponseTranslation
 
@@ -42,3 +46,20 @@ def test_the_demo_holds_what_its_data_files_say(app):
                           for t in (q.get("response") or {}).get("translations", [])}
     assert len(translated) >= 1 and "fr" in {q.get("language") for q in content.queries}
     assert not load_demo(echo=lambda _line: None)  # once only
+
+
+def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app):
+    """No scheduler and no request ran: the index holds the demo, nothing waits in the
+    search outbox, and the e-mails queued on the replayed clock are not months overdue."""
+    load_demo(echo=lambda _line: None)
+    public = db.session.scalars(select(ConsolidatedResponse).filter_by(
+        status="published", visibility="public").order_by(ConsolidatedResponse.id)).first()
+    assert count(SearchOutbox) == 0
+    with app.test_request_context("/healthz"):
+        found = search(None, f'"{public.title}"')
+        answer = healthz()
+    assert public.query.reference in {hit.ref for hit in found.items}
+    checks = answer.get_json()["checks"]
+    assert checks["search"] == {"ok": True, "waiting": 0, "lag_s": 0.0}
+    assert checks["outbox"]["ok"] and checks["outbox"]["waiting"] == count(OutboundEmail) > 0
+    assert answer.status_code == 200

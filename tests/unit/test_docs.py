@@ -14,6 +14,9 @@ from urllib.parse import unquote
 
 import pytest
 
+from reachback.data import demo_loader
+from reachback.demo import CODE_HINT
+
 ROOT = Path(__file__).resolve().parents[2]
 README_LIMIT = 15_000  # bytes: "under 15 KB", read strictly
 
@@ -197,6 +200,21 @@ def test_the_readme_is_under_15_kb():
     size = len((ROOT / "README.md").read_bytes())
     assert size < README_LIMIT, (f"README.md is {size} bytes; keep it under {README_LIMIT}: "
                                  "move detail into docs/ and link to it")
+
+
+def test_the_readme_names_the_demo_s_experts_and_its_two_factor_command():
+    """Which demo accounts are experts (the staff's expert and the roster of
+    reachback/data/demo/people.yaml), and the command that prints a code, as the demo
+    prints it: with the project's virtualenv."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Demo accounts\n", 1)[1].split("\n## ", 1)[0]
+    content = demo_loader.load()
+    assert "| expert | `expert@example.org` |" in section
+    named = set(re.findall(r"`([a-z]\.[a-z]+)`", section.split("**experts**", 1)[1]
+                           .split("**member**", 1)[0]))
+    assert named == {p["email"].removesuffix("@example.org") for p in content.experts}
+    command = re.search(r'\.venv/bin/python -c "[^"]+"', CODE_HINT).group(0)
+    assert command in section
 
 
 def test_the_readme_names_no_path_outside_the_repository():

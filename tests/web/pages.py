@@ -16,7 +16,7 @@ from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 from tests.helpers import PASSWORD, totp_code
 
-ANONYMOUS = ["/login", "/password/forgot", "/kb", "/search?q=vetting", "/library"]
+ANONYMOUS = ["/", "/login", "/password/forgot", "/kb", "/search?q=vetting", "/library"]
 MEMBER = ["/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
           "/library", "/profile", "/profile/security",
           "/profile/notifications"]

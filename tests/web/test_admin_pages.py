@@ -167,3 +167,35 @@ def test_admin_pages_send_anonymous_visitors_to_sign_in(client, admin):
 def test_an_unknown_user_is_not_found(web, admin):
     web.sign_in(admin)
     assert web.get("/admin/users/99999").status_code == 404
+
+
+def test_the_list_finds_users_by_part_of_their_name_or_e_mail(web, admin, make_user):
+    make_user("expert", name="Eve Okonkwo", email="eve.o@peacelab.example.org")
+    make_user("member", name="Max Member", email="max@field.example.org")
+    web.sign_in(admin)
+
+    def names(url):
+        return set(re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', web.get(url).get_data(
+            as_text=True)))
+
+    assert names("/admin/users?q=okon") == {"Eve Okonkwo"}  # in the name, any case
+    assert names("/admin/users?q=FIELD.example") == {"Max Member"}  # in the e-mail
+    assert names("/admin/users?q=.example.org") == {"Eve Okonkwo", "Max Member"}
+    assert names("/admin/users?q=.example.org&role=expert") == {"Eve Okonkwo"}
+    assert names("/admin/users?q=%25") == set()  # a % is a character, not "anything"
+    page = web.get("/admin/users?q=okon").get_data(as_text=True)
+    assert 'value="okon"' in page and 'href="/admin/users"' in page  # kept, and Clear
+
+
+def test_the_list_s_pages_keep_the_search(web, admin, make_user, monkeypatch):
+    from reachback.admin import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    for n in range(2):
+        make_user("member", name=f"Field Member {n}")
+    web.sign_in(admin)
+    html = web.get("/admin/users?q=field+member").get_data(as_text=True)
+    assert "Field Member 0" in html and "Field Member 1" not in html
+    assert re.search(r'href="/admin/users\?page=2&amp;q=field\+member"', html), html
+    assert "Field Member 1" in web.get("/admin/users?page=2&q=field+member").get_data(
+        as_text=True)

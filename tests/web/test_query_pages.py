@@ -107,7 +107,7 @@ def test_restricted_query_is_not_found_for_another_member_but_community_one_is_s
 
 def test_anonymous_visitors_are_sent_to_sign_in(make_query, client):
     q = make_query()
-    for url in ("/", "/queries/mine", "/queries/new", "/triage", "/assignments",
+    for url in ("/queries/mine", "/queries/new", "/triage", "/assignments",
                 f"/queries/{q.reference}", f"/queries/{q.reference}/route"):
         response = client.get(url)
         assert response.status_code == 302, url
