@@ -97,7 +97,8 @@ def home():
 @bp.route("/queries/mine")
 def mine():
     pager = lists.my_queries(current_user, page_arg(), _per_page())
-    return render_template("queries/mine.html", pager=pager, next_step=lists.NEXT_STEP)
+    return render_template("queries/mine.html", pager=pager,
+                           next_step=lists.next_steps_of_requester())
 
 
 @bp.route("/triage")
@@ -143,7 +144,7 @@ def _detail_page(q, contribution_form=None, preview=None):
     # duplicates: searched here, not by the template.
     panel = perm.can_triage(current_user, q) and q.is_open
     return render_template(
-        "queries/detail.html", q=q, next_step=lists.NEXT_STEP,
+        "queries/detail.html", q=q, next_step=lists.next_step(current_user, q),
         messages=lists.messages(current_user, q),
         contributions=lists.contributions(current_user, q),
         events=lists.timeline(current_user, q),

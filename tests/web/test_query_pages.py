@@ -53,7 +53,7 @@ def test_each_list_page_renders_for_its_role(make_user, make_query, signed_in):
     q = make_query(requester=member, status="routed", experts=[expert], facilitator=staff)
     mine = signed_in(member).get("/queries/mine")
     assert mine.status_code == 200 and q.reference in text(mine)
-    assert "Experts are preparing their answers." in text(mine)
+    assert "Experts are preparing answers." in text(mine)
     assert signed_in(member).get("/queries/new").status_code == 200
     queue = signed_in(expert).get("/assignments")
     assert queue.status_code == 200 and q.reference in text(queue) and "Decline" in text(queue)
