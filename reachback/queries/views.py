@@ -16,7 +16,7 @@ from flask_login import current_user
 from .. import permissions as perm
 from ..accounts.models import User
 from ..config import setting
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..files import services as files
 from ..knowledge import search
@@ -294,9 +294,16 @@ def close(ref):
         refused=partial(_refused, q))
 
 
-@bp.route("/queries/<ref>/withdraw", methods=["POST"])
+@bp.route("/queries/<ref>/withdraw", methods=["GET", "POST"])
 def withdraw(ref):
+    """The requester's withdrawal: a page saying what it does, then its form's POST."""
     q = services.get_query(current_user, ref)
+    if request.method == "GET":
+        try:
+            services.check_withdrawal(current_user, q)
+        except Conflict as refused:  # no longer open: back to the query, saying so
+            return _to_detail(q, refused.message, "error")
+        return render_template("queries/withdraw.html", q=q)
     services.close_query(current_user, q, "withdrawn")
     db.session.commit()
     return _to_detail(q, _("Your query %(ref)s is withdrawn.", ref=q.reference))

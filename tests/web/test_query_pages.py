@@ -399,7 +399,7 @@ def test_the_requester_withdraws_their_query(make_user, make_query, signed_in):
     q = make_query(requester=member)
     web = signed_in(member)
     page = text(web.get(f"/queries/{q.reference}"))
-    assert "Withdraw my query" in page and "data-confirm" in page
+    assert "Withdraw my query" in page and f'href="/queries/{q.reference}/withdraw"' in page
     response = web.post(f"/queries/{q.reference}/withdraw")
     assert response.status_code == 302
     assert (fresh(q).status, q.close_reason) == ("closed", "withdrawn")
