@@ -74,6 +74,7 @@ from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
 from ..extensions import db, write_intent
 from ..i18n import language_name, theme_name
+from ..markdown import plain_text, plain_title
 from ..models_base import utcnow
 from ..queries.models import (
     ACTIVE_ASSIGNMENT,
@@ -208,6 +209,9 @@ class _QueryText:
     requester_id: int
     created_at: datetime
     language: str
+    question_html: str | None = None  # the stored renderings (markdown.Rendered), if any
+    context_html: str | None = None
+    purpose_html: str | None = None
 
 
 @dataclass
@@ -228,6 +232,8 @@ class _ResponseText:
     visibility: str
     published_at: datetime | None
     language: str  # the response's: what its words are stemmed in
+    summary_html: str | None = None  # the stored renderings (markdown.Rendered), if any
+    body_html: str | None = None
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -249,11 +255,14 @@ def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[l
 
 def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
                   key: str | None = None) -> IndexDoc:
-    """A response's document; a translation's (its text, its `key`) is built alike."""
+    """A response's document; a translation's (its text, its `key`) is built alike. Its
+    title, summary and body as plain text (their Markdown's words, without its syntax): what
+    results show, and snippets are cut from."""
     slugs, names = _theme_fields(theme_ids, themes)
     return IndexDoc(
         key=key or f"response:{r.reference}", kind="response", ref=r.reference,
-        title=r.title, summary=r.summary or "", body=r.body or "", extra="",
+        title=plain_title(r.title), summary=plain_text(r.summary, r.summary_html),
+        body=plain_text(r.body, r.body_html), extra="",
         themes=slugs, theme_names=names,
         countries=[r.country], country_names=names_everywhere([r.country]),
         date=r.published_at or r.created_at,
@@ -264,11 +273,14 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
 
 def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
     slugs, names = _theme_fields(theme_ids, themes)
-    summary = q.question if len(q.question) <= SUMMARY_CHARS \
-        else q.question[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    question = plain_text(q.question, q.question_html)
+    summary = question if len(question) <= SUMMARY_CHARS \
+        else question[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    body = (question, plain_text(q.context, q.context_html),
+            plain_text(q.purpose, q.purpose_html))
     return IndexDoc(
-        key=f"query:{q.reference}", kind="query", ref=q.reference, title=q.title,
-        summary=summary, body="\n\n".join(p for p in (q.question, q.context, q.purpose) if p),
+        key=f"query:{q.reference}", kind="query", ref=q.reference, title=plain_title(q.title),
+        summary=summary, body="\n\n".join(p for p in body if p),
         extra="", themes=slugs, theme_names=names,
         countries=[q.country], country_names=names_everywhere([q.country]),
         date=q.created_at, principals=["role:staff"], language=q.language or "en",
@@ -283,24 +295,28 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
     experts = [a.expert_id for a in q.assignments if a.status in ACTIVE_ASSIGNMENT]
     text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
                          response.title, response.summary, response.body,
-                         response.visibility, response.published_at, response.language)
+                         response.visibility, response.published_at, response.language,
+                         response.summary_html, response.body_html)
     return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id())
 
 
 _QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
                   FieldQuery.context, FieldQuery.purpose, FieldQuery.country,
-                  FieldQuery.requester_id, FieldQuery.created_at, FieldQuery.language)
+                  FieldQuery.requester_id, FieldQuery.created_at, FieldQuery.language,
+                  FieldQuery.question_html, FieldQuery.context_html, FieldQuery.purpose_html)
 # In the order of _ResponseText's fields; no column of the query's text (see _ResponseText).
 _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      FieldQuery.requester_id, FieldQuery.created_at,
                      ConsolidatedResponse.title, ConsolidatedResponse.summary,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
-                     ConsolidatedResponse.published_at, ConsolidatedResponse.language)
+                     ConsolidatedResponse.published_at, ConsolidatedResponse.language,
+                     ConsolidatedResponse.summary_html, ConsolidatedResponse.body_html)
 # A translation's document: the response's columns, its text and language the translation's.
 _TRANSLATION_COLUMNS = (*_RESPONSE_COLUMNS[:5], ResponseTranslation.title,
                         ResponseTranslation.summary, ResponseTranslation.body,
                         ConsolidatedResponse.visibility, ConsolidatedResponse.published_at,
-                        ResponseTranslation.language)
+                        ResponseTranslation.language, ResponseTranslation.summary_html,
+                        ResponseTranslation.body_html)
 
 
 def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
