@@ -101,6 +101,15 @@ FILTERS = ("theme", "country", "year", "kind", "language")
 SORTS = ("relevance", "date")
 PER_PAGE = 10
 SIMILAR_LIMIT = 5
+# What makes an item "about the same thing" as a text (similar answers, duplicate
+# candidates): it holds at least SIMILAR_MIN_SHARED of the text's telling words, and at
+# least SIMILAR_MIN_MATCH of their weight (Hit.match: the same measure on both backends).
+# Measured on tests/data/relevance.py's 33 responses, on whoosh and PostgreSQL alike: a
+# response's own title and summary hold all ten of its telling words (1.0); the other
+# responses that text finds hold 0.38 of the weight at most, and unrelated questions
+# (baking, laptops, football, staff wellbeing, budget templates) two telling words at most.
+SIMILAR_MIN_MATCH = 0.4
+SIMILAR_MIN_SHARED = 3
 OUTBOX_BATCH = 500
 STREAM_BATCH = 500
 MAX_FILTER_CHARS = 120
@@ -803,10 +812,17 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
         suggestion=result.suggestion, message=result.message and str(result.message))
 
 
+def about_the_same(hit) -> bool:
+    """Whether a hit of the index's similar() is about the same thing as the text (see
+    SIMILAR_MIN_MATCH): only those are offered, however few."""
+    return (hit.shared or 0) >= SIMILAR_MIN_SHARED and (hit.match or 0.0) >= SIMILAR_MIN_MATCH
+
+
 def similar(user, text: str, kind: str = "response", limit: int = SIMILAR_LIMIT,
             exclude_keys: Iterable[str] = ()) -> list[SearchItem]:
-    """Up to `limit` items of `kind` that `user` may read, most similar to `text` first
-    (search before asking; duplicate candidates). Empty while the index is rebuilt."""
+    """At most `limit` items of `kind` that `user` may read and that are about the same
+    thing as `text` (about_the_same), most similar first: none is a valid answer (search
+    before asking; duplicate candidates). Empty while the index is rebuilt."""
     return _similar(user, text, kind, limit, exclude_keys) or []
 
 
@@ -818,7 +834,7 @@ def _similar(user, text, kind, limit, exclude_keys) -> list[SearchItem] | None:
                                    exclude_keys=exclude_keys, filters={"kind": kind})
     except IndexMissing:
         return None
-    return _resolve(user, hits)
+    return _resolve(user, [hit for hit in hits if about_the_same(hit)])
 
 
 @dataclass
