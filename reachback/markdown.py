@@ -5,6 +5,7 @@ rendered once, when they are written, into a `<field>_html` column beside them (
 Rendered mixin): a page or an API list of 25 queries with their contributions would
 otherwise render a hundred texts per request (~0.5 ms each).
 """
+import html as _html
 import threading
 from itertools import chain
 
@@ -39,6 +40,27 @@ def render(text: str | None) -> Markup:
     )
     # Safe to mark: nh3 has just removed every tag, attribute and URL scheme not allowed.
     return Markup(clean)  # noqa: S704  # nosec B704
+
+
+def plain_text(text: str | None, rendered: str | None = None) -> str:
+    """The words of user Markdown without its syntax ("## Summary\n\n**Vetting** works" ->
+    "Summary Vetting works"): rendered (or its stored rendering, `rendered`), every tag
+    removed, entities read back, runs of white space made one space. For search snippets
+    and titles, shown as text (escaped where they are shown)."""
+    if not text and not rendered:
+        return ""
+    page = rendered if rendered is not None else str(render(text))
+    words = _html.unescape(nh3.clean(page.replace("<br", " <br"), tags=set()))
+    return " ".join(words.split())
+
+
+def plain_title(title: str | None) -> str:
+    """A one-line title as plain_text, except that a leading number ("2. Lessons") is kept
+    rather than read as a numbered list."""
+    head, dot, rest = (title or "").partition(". ")
+    if dot and head.isdigit():
+        return f"{head}. {plain_text(rest)}".strip()
+    return plain_text(title)
 
 
 def _converter() -> _markdown.Markdown:

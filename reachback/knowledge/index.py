@@ -581,8 +581,16 @@ class SearchIndex:
                 allow.difference_update(searcher.docs_for_query(Term("key", key)))
             ranked = _best(searcher, q, allow, max(1, int(limit)))
             terms = {field: set(found) for field, found in weights.items()}
-            return [self._hit(searcher.stored_fields(docnum), score, terms, False)
+            hits = [self._hit(searcher.stored_fields(docnum), score, terms, False)
                     for docnum, score in ranked]
+            held = _held(searcher, weights, [docnum for docnum, _ in ranked])
+            for hit, (docnum, _) in zip(hits, ranked, strict=True):
+                field = text_field(searcher.stored_fields(docnum).get("language") or "en")
+                total = sum(weights.get(field, {}).values())
+                hit.match = round(sum(weights[field][t] for t in held.get(docnum, ()))
+                                  / total, 4) if total else 0.0
+                hit.shared = len(held.get(docnum, ()))
+            return hits
 
     # -------------------------------------------------------------- helpers
 
@@ -801,6 +809,25 @@ def _best(searcher, q: WhooshQuery, matched: set[int], end: int) -> list[tuple[i
     if not matched:  # whoosh ignores an empty filter set instead of matching nothing
         return []
     return list(searcher.search(q, limit=min(end, len(matched)), filter=matched).items())
+
+
+def _held(searcher, weights: dict[str, dict[str, float]],
+          docnums: list[int]) -> dict[int, set[str]]:
+    """{docnum: the terms of `weights` (by field) it holds} for a few documents: each term's
+    postings skipped to those documents only (whoosh's matchers read a block at most)."""
+    held: dict[int, set[str]] = {}
+    wanted = sorted(set(docnums))
+    for field, terms in weights.items():
+        for term in terms:
+            matcher = Term(field, term).matcher(searcher)
+            for docnum in wanted:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    held.setdefault(docnum, set()).add(term)
+    return held
 
 
 def _newest(session: _Session, matched: set[int], end: int) -> list[tuple[int, float]]:

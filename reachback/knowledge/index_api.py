@@ -94,6 +94,11 @@ class Hit:
     score: float
     highlights: str  # safe HTML: escaped text, only <mark> tags
     date: datetime | None = None  # aware UTC
+    # similar() only: the share (0 to 1) of the text's telling words the document holds,
+    # each counted by its weight (rare in the index, frequent in the text), among those of
+    # the document's language. The same measure on both backends, whatever their scores.
+    match: float | None = None
+    shared: int | None = None  # similar() only: how many of those words it holds
 
 
 @dataclass

@@ -394,14 +394,17 @@ class PgSearchIndex:
         with self._reading() as conn:
             if not principals or not text.strip():
                 return []
-            terms = _significant_terms(conn, text, _configs(conn))
-            if not terms:
+            weights, produced = _significant_terms(conn, text, _configs(conn))
+            if not weights:
                 return []
+            terms = list(weights)
             lexemes = _lexeme_query(terms)
             query = Query(lexemes, lexemes, lexemes=terms)
             where = [*_allowed(principals, filters), _matches(query.match),
                      documents.c.key.not_in(list(exclude_keys))]
-            return _page(conn, where, query, False, 0, max(1, int(limit)))
+            hits = _page(conn, where, query, False, 0, max(1, int(limit)))
+            _measure_matches(conn, hits, weights, produced)
+            return hits
 
     @contextmanager
     def _reading(self) -> Iterator:
@@ -735,27 +738,58 @@ def _best_candidate(conn, word: str, allowed: list, configs: tuple[str, ...]) ->
                        .order_by(likely.c.similarity.desc(), likely.c.word).limit(1))
 
 
-def _significant_terms(conn, text: str, configs: tuple[str, ...]) -> list[str]:
+def _measure_matches(conn, hits: list[Hit], weights: dict[str, float],
+                     produced: dict[str, set[str]]) -> None:
+    """Set each hit's `match`: the weight of the text's lexemes its document holds, out of
+    the weight of those its language's configuration gives (one statement for the page)."""
+    if not hits:
+        return
+    d = documents.c
+    terms = list(weights)
+    rows = conn.execute(select(d.key, d.language, *(
+        _matches(cast(literal(_quote(term), Text), TSQUERY)) for term in terms))
+        .where(d.key.in_([hit.key for hit in hits]))).all()
+    held = {row[0]: (config_of(row[1]), {t for t, has in zip(terms, row[2:], strict=True)
+                                         if has}) for row in rows}
+    for hit in hits:
+        config, found = held.get(hit.key, (OTHER_CONFIG, set()))
+        own = produced.get(config, set())
+        total = sum(weights[t] for t in own)
+        hit.match = round(sum(weights[t] for t in found & own) / total, 4) if total else 0.0
+        hit.shared = len(found & own)
+
+
+def _significant_terms(conn, text: str,
+                       configs: tuple[str, ...]) -> tuple[dict[str, float], dict[str, set[str]]]:
     """The text's SIMILAR_TERMS lexemes that weigh most (tf-idf: frequent in the text,
     rare in the index), as each configuration of `configs` stems the text (the languages of
-    the index: one, most often); lexemes no document holds are left out."""
+    the index: one, most often), with their weights, heaviest first; lexemes no document
+    holds are left out. And {configuration: the lexemes of those it gives}."""
     lexemes = conn.execute(union_all(*(
-        select(literal_column("lexeme"), func.cardinality(literal_column("positions")))
+        select(literal(config), literal_column("lexeme"),
+               func.cardinality(literal_column("positions")))
         .select_from(func.unnest(func.to_tsvector(cast(config, REGCONFIG), literal(text, Text)))
                      .table_valued("lexeme", "positions", "weights"))
         for config in configs))).all()
+    produced: dict[str, set[str]] = {}
+    for config, lexeme, _n in lexemes:
+        produced.setdefault(config, set()).add(lexeme)
+    lexemes = [(lexeme, n) for _config, lexeme, n in lexemes]
     if len(configs) > 1:  # a lexeme several configurations give counts once
         lexemes = list({lexeme: (lexeme, n) for lexeme, n in sorted(
             lexemes, key=lambda lp: lp[1])}.values())
     frequent = sorted(lexemes, key=lambda lp: (-lp[1], -len(lp[0]), lp[0]))
     tf = {_quote(lexeme): (lexeme, n) for lexeme, n in frequent[:SIMILAR_CANDIDATES]}
     if not tf:
-        return []
+        return {}, {}
     found = conn.execute(DOCUMENT_FREQUENCIES, {"terms": list(tf), "cap": COMMON_WORD_DOCUMENTS})
     # Rarer words weigh more; any word in COMMON_WORD_DOCUMENTS documents or more is common.
     weights = {tf[term][0]: tf[term][1] * math.log(1 + 10 * COMMON_WORD_DOCUMENTS / df)
                for term, df in found if df}
-    return sorted(weights, key=lambda lexeme: -weights[lexeme])[:SIMILAR_TERMS]
+    best = sorted(weights, key=lambda lexeme: -weights[lexeme])[:SIMILAR_TERMS]
+    chosen = set(best)
+    return ({lexeme: weights[lexeme] for lexeme in best},
+            {config: found_ & chosen for config, found_ in produced.items()})
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
 from ..extensions import db, write_intent
 from ..i18n import language_name, theme_name
+from ..markdown import plain_text, plain_title
 from ..models_base import utcnow
 from ..queries.models import (
     ACTIVE_ASSIGNMENT,
@@ -100,6 +101,15 @@ FILTERS = ("theme", "country", "year", "kind", "language")
 SORTS = ("relevance", "date")
 PER_PAGE = 10
 SIMILAR_LIMIT = 5
+# What makes an item "about the same thing" as a text (similar answers, duplicate
+# candidates): it holds at least SIMILAR_MIN_SHARED of the text's telling words, and at
+# least SIMILAR_MIN_MATCH of their weight (Hit.match: the same measure on both backends).
+# Measured on tests/data/relevance.py's 33 responses, on whoosh and PostgreSQL alike: a
+# response's own title and summary hold all ten of its telling words (1.0); the other
+# responses that text finds hold 0.38 of the weight at most, and unrelated questions
+# (baking, laptops, football, staff wellbeing, budget templates) two telling words at most.
+SIMILAR_MIN_MATCH = 0.4
+SIMILAR_MIN_SHARED = 3
 OUTBOX_BATCH = 500
 STREAM_BATCH = 500
 MAX_FILTER_CHARS = 120
@@ -208,6 +218,9 @@ class _QueryText:
     requester_id: int
     created_at: datetime
     language: str
+    question_html: str | None = None  # the stored renderings (markdown.Rendered), if any
+    context_html: str | None = None
+    purpose_html: str | None = None
 
 
 @dataclass
@@ -228,6 +241,8 @@ class _ResponseText:
     visibility: str
     published_at: datetime | None
     language: str  # the response's: what its words are stemmed in
+    summary_html: str | None = None  # the stored renderings (markdown.Rendered), if any
+    body_html: str | None = None
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -249,11 +264,14 @@ def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[l
 
 def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
                   key: str | None = None) -> IndexDoc:
-    """A response's document; a translation's (its text, its `key`) is built alike."""
+    """A response's document; a translation's (its text, its `key`) is built alike. Its
+    title, summary and body as plain text (their Markdown's words, without its syntax): what
+    results show, and snippets are cut from."""
     slugs, names = _theme_fields(theme_ids, themes)
     return IndexDoc(
         key=key or f"response:{r.reference}", kind="response", ref=r.reference,
-        title=r.title, summary=r.summary or "", body=r.body or "", extra="",
+        title=plain_title(r.title), summary=plain_text(r.summary, r.summary_html),
+        body=plain_text(r.body, r.body_html), extra="",
         themes=slugs, theme_names=names,
         countries=[r.country], country_names=names_everywhere([r.country]),
         date=r.published_at or r.created_at,
@@ -264,11 +282,14 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
 
 def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
     slugs, names = _theme_fields(theme_ids, themes)
-    summary = q.question if len(q.question) <= SUMMARY_CHARS \
-        else q.question[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    question = plain_text(q.question, q.question_html)
+    summary = question if len(question) <= SUMMARY_CHARS \
+        else question[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    body = (question, plain_text(q.context, q.context_html),
+            plain_text(q.purpose, q.purpose_html))
     return IndexDoc(
-        key=f"query:{q.reference}", kind="query", ref=q.reference, title=q.title,
-        summary=summary, body="\n\n".join(p for p in (q.question, q.context, q.purpose) if p),
+        key=f"query:{q.reference}", kind="query", ref=q.reference, title=plain_title(q.title),
+        summary=summary, body="\n\n".join(p for p in body if p),
         extra="", themes=slugs, theme_names=names,
         countries=[q.country], country_names=names_everywhere([q.country]),
         date=q.created_at, principals=["role:staff"], language=q.language or "en",
@@ -283,24 +304,28 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
     experts = [a.expert_id for a in q.assignments if a.status in ACTIVE_ASSIGNMENT]
     text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
                          response.title, response.summary, response.body,
-                         response.visibility, response.published_at, response.language)
+                         response.visibility, response.published_at, response.language,
+                         response.summary_html, response.body_html)
     return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id())
 
 
 _QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
                   FieldQuery.context, FieldQuery.purpose, FieldQuery.country,
-                  FieldQuery.requester_id, FieldQuery.created_at, FieldQuery.language)
+                  FieldQuery.requester_id, FieldQuery.created_at, FieldQuery.language,
+                  FieldQuery.question_html, FieldQuery.context_html, FieldQuery.purpose_html)
 # In the order of _ResponseText's fields; no column of the query's text (see _ResponseText).
 _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      FieldQuery.requester_id, FieldQuery.created_at,
                      ConsolidatedResponse.title, ConsolidatedResponse.summary,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
-                     ConsolidatedResponse.published_at, ConsolidatedResponse.language)
+                     ConsolidatedResponse.published_at, ConsolidatedResponse.language,
+                     ConsolidatedResponse.summary_html, ConsolidatedResponse.body_html)
 # A translation's document: the response's columns, its text and language the translation's.
 _TRANSLATION_COLUMNS = (*_RESPONSE_COLUMNS[:5], ResponseTranslation.title,
                         ResponseTranslation.summary, ResponseTranslation.body,
                         ConsolidatedResponse.visibility, ConsolidatedResponse.published_at,
-                        ResponseTranslation.language)
+                        ResponseTranslation.language, ResponseTranslation.summary_html,
+                        ResponseTranslation.body_html)
 
 
 def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
@@ -787,10 +812,17 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
         suggestion=result.suggestion, message=result.message and str(result.message))
 
 
+def about_the_same(hit) -> bool:
+    """Whether a hit of the index's similar() is about the same thing as the text (see
+    SIMILAR_MIN_MATCH): only those are offered, however few."""
+    return (hit.shared or 0) >= SIMILAR_MIN_SHARED and (hit.match or 0.0) >= SIMILAR_MIN_MATCH
+
+
 def similar(user, text: str, kind: str = "response", limit: int = SIMILAR_LIMIT,
             exclude_keys: Iterable[str] = ()) -> list[SearchItem]:
-    """Up to `limit` items of `kind` that `user` may read, most similar to `text` first
-    (search before asking; duplicate candidates). Empty while the index is rebuilt."""
+    """At most `limit` items of `kind` that `user` may read and that are about the same
+    thing as `text` (about_the_same), most similar first: none is a valid answer (search
+    before asking; duplicate candidates). Empty while the index is rebuilt."""
     return _similar(user, text, kind, limit, exclude_keys) or []
 
 
@@ -802,7 +834,7 @@ def _similar(user, text, kind, limit, exclude_keys) -> list[SearchItem] | None:
                                    exclude_keys=exclude_keys, filters={"kind": kind})
     except IndexMissing:
         return None
-    return _resolve(user, hits)
+    return _resolve(user, [hit for hit in hits if about_the_same(hit)])
 
 
 @dataclass

@@ -290,6 +290,21 @@ def assignment_state(assignment, now: datetime) -> str | None:
     return target_state(assignment.due_at, assignment.warn_at, met, paused, now)
 
 
+# When each finished assignment ended: answered, declined (the expert's reply), expired (an
+# invitation expires at its due time); a withdrawal records no time.
+_ENDED_AT = {"answered": "answered_at", "declined": "responded_at", "expired": "due_at",
+             "withdrawn": None}
+
+
+def assignment_outcome(assignment) -> tuple[str, datetime | None] | None:
+    """(status, when it happened) of a finished assignment (answered, declined, expired,
+    withdrawn; when None if not recorded), shown instead of a due time; None while open."""
+    if assignment.status not in _ENDED_AT:
+        return None
+    column = _ENDED_AT[assignment.status]
+    return assignment.status, getattr(assignment, column) if column else None
+
+
 def next_due(query, now: datetime, target: str | None = None) -> tuple[datetime | None, str | None]:
     """(due time, state) of the target that matters now: triage until it is met, then
     resolution; or the named `target`. For lists and badges."""

@@ -1,7 +1,7 @@
 """SLA pages: the facilitators' dashboard, and the admins' policies and calendars.
 
 Also the template helpers every list uses to show a due time: the `sla_due` filter and the
-`sla_next` / `sla_assignment_state` globals (with the macros of templates/sla/_badge.html).
+`sla_next` / `sla_assignment_state` / `sla_assignment_outcome` globals (with the macros of templates/sla/_badge.html).
 """
 from datetime import datetime
 
@@ -25,6 +25,7 @@ def init_sla(app) -> None:
     app.add_template_filter(sla_due, "sla_due")
     app.add_template_global(sla_next, "sla_next")
     app.add_template_global(sla_assignment_state, "sla_assignment_state")
+    app.add_template_global(services.assignment_outcome, "sla_assignment_outcome")
 
 
 def sla_due(due_at: datetime | None, state: str | None = None) -> str:

@@ -141,7 +141,8 @@ def test_outsiders_find_the_response_by_its_own_words_under_its_own_title(hidden
         assert shown(str(body)) == [], who
         page = web.get("/search", query_string={"q": RESPONSE_WORD}).text
         assert "1 result" in page and RESPONSE_TITLE in page and shown(page) == [], who
-    similar = outsiders[1].web.get("/search/similar", query_string={"title": RESPONSE_WORD})
+    similar = outsiders[1].web.get("/search/similar", query_string={
+        "title": f"Vetting recruits in {RESPONSE_WORD}", "question": "Do open hearings work?"})
     assert [i["title"] for i in similar.get_json()["items"]] == [RESPONSE_TITLE]
 
 

@@ -25,6 +25,8 @@ from reachback.extensions import db
 from reachback.knowledge.index import SearchIndex
 from reachback.knowledge.index_api import Hit, IndexBusy, IndexMissing, SearchResult
 from reachback.knowledge.pg_index import WRITE_LOCK, PgSearchIndex
+from reachback.knowledge.search import SIMILAR_MIN_MATCH, SIMILAR_MIN_SHARED, about_the_same
+from tests.data.relevance import DOCUMENTS
 from tests.search_docs import (
     BASE_DATE,
     COMMUNITY,
@@ -588,3 +590,41 @@ def test_concurrent_searches_during_writes(idx):
     for t in threads:
         t.join()
     assert errors == [] and idx.search("ceasefire", COMMUNITY).total == 30
+
+
+# --- similar(): about the same thing, or nothing --------------------------------------------
+
+UNRELATED = ["How do I bake sourdough bread at home with a cast iron pot?",
+             "What is the best laptop for software programming and video games?",
+             "Football world cup final: the score and the players who scored the goals",
+             "How can our mission improve staff wellbeing and reduce burnout?",
+             "What budget template should we use for the annual donor report?"]
+PARAPHRASE = ("How did Liberia vet its police recruits after the war? We want to screen "
+              "applicants for past human-rights abuses, with hearings in their communities.")
+
+
+@pytest.fixture
+def relevance(idx):
+    idx.apply([make_doc(f"response:{d['id']}", d["title"], d["body"], summary=d["summary"],
+                        themes=d["themes"], countries=[d["country"]]) for d in DOCUMENTS], [])
+    return idx
+
+
+def test_similar_measures_the_share_of_the_texts_telling_words_a_hit_holds(relevance):
+    doc = next(d for d in DOCUMENTS if d["id"] == "vetting-lr")
+    hits = relevance.similar(f"{doc['title']}\n{doc['summary']}", COMMUNITY)
+    assert keys(hits)[0] == "response:vetting-lr" and hits[0].match == 1.0
+    assert hits[0].shared >= SIMILAR_MIN_SHARED
+    assert all(0.0 <= hit.match < SIMILAR_MIN_MATCH for hit in hits[1:])
+
+
+@pytest.mark.parametrize("text", UNRELATED)
+def test_unrelated_text_is_about_nothing_indexed(relevance, text):
+    hits = relevance.similar(text, COMMUNITY)
+    assert hits  # the engine finds words in common ...
+    assert [hit.key for hit in hits if about_the_same(hit)] == []  # ... but nothing alike
+
+
+def test_a_paraphrase_is_about_its_document_only(relevance):
+    hits = relevance.similar(PARAPHRASE, COMMUNITY)
+    assert [hit.key for hit in hits if about_the_same(hit)] == ["response:vetting-lr"]
