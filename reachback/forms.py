@@ -24,13 +24,6 @@ COMMUNITY_CHOICE = SelectChoice("community", _l("Community: every signed-in memb
 PUBLIC_CHOICE = SelectChoice("public", _l("Public: anyone, without an account (the open library)"))
 
 
-def visibility_choices(restricted: str) -> list[SelectChoice]:
-    """Restricted (to whom: `restricted`, already in the reader's language), community or
-    public: what may be published."""
-    return [SelectChoice("restricted", _l("Restricted: %(who)s", who=restricted)),
-            COMMUNITY_CHOICE, PUBLIC_CHOICE]
-
-
 def mark_invalid() -> None:
     """This request carried input the app refused: its re-rendered page answers 422."""
     if has_request_context():  # on the request itself: `g` may outlive it (an app context)
