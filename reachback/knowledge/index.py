@@ -34,6 +34,7 @@ import heapq
 import html
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -56,6 +57,7 @@ from whoosh.analysis import (
     StemmingAnalyzer,
     StopFilter,
 )
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.lang import stopwords_for_language
@@ -105,6 +107,20 @@ REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebui
 # file's parts through BytesIO copies, ~170 MB of private memory in every web worker at
 # 20 000 responses (bench/results/latest.md); separate files are read in place.
 COMPOUND = False
+
+
+class _Codec(W3Codec):
+    """Whoosh's codec, with segment names drawn from the OS's randomness.
+
+    Whoosh names a new segment from the global `random` module. Anything that reseeds it
+    (Hypothesis before every example, a script's random.seed(42), a fork that does not
+    reseed) makes a later writer draw a live segment's name again: it truncates that
+    segment's files, and every read and merge after it fails ("Unknown file header").
+    The segment keeps a plain W3Codec, so the index's table of contents stays readable
+    by whoosh alone."""
+
+    def new_segment(self, storage, indexname):
+        return W3Segment(W3Codec(), indexname, segid=secrets.token_hex(8))
 
 
 def text_field(language: str) -> str:
@@ -448,7 +464,7 @@ class SearchIndex:
         return count
 
     def _build_into(self, path, docs, progress) -> int:
-        writer = index.create_in(path, self._schema).writer(limitmb=REBUILD_LIMITMB,
+        writer = index.create_in(path, self._schema).writer(limitmb=REBUILD_LIMITMB, codec=_Codec(),
                                                             compound=COMPOUND)
         count = 0
         spelled: set[str] = set()
@@ -490,7 +506,7 @@ class SearchIndex:
         delay = self.lock_delay
         for attempt in range(self.lock_retries):
             try:
-                return ix.writer(compound=COMPOUND)
+                return ix.writer(compound=COMPOUND, codec=_Codec())
             except LockError:
                 if attempt == self.lock_retries - 1:
                     break

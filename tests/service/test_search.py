@@ -380,6 +380,24 @@ def test_stale_index_entries_are_never_shown_if_the_database_says_otherwise(publ
     assert published["community"].reference not in refs(svc.search(people["other"], "vetting"))
 
 
+def test_reseeding_random_never_makes_a_writer_reuse_a_live_segment(tmp_path):
+    """Hypothesis reseeds `random` before every example (and scripts call random.seed):
+    whoosh drew segment names from it, so a later commit reused a live segment's name and
+    truncated its files (found by tests/web/test_fuzz.py)."""
+    import random
+
+    index = SearchIndex(tmp_path / "index")
+    index.create()
+    for n in range(1, 4):
+        random.seed(0)  # the same draws before every commit
+        index.apply([IndexDoc(key=f"t:{n}", kind="guidance", ref=str(n), title=f"Ceasefire {n}",
+                              summary="", body="", extra="", themes=[], theme_names=[],
+                              countries=[], country_names=[], date=datetime(2025, 5, n, tzinfo=UTC),
+                              principals=["public"])], [])
+    assert index.search("ceasefire", ["public"]).total == 3
+    index.close()
+
+
 # --- sources registered by other features (the library's documents) -------------------------
 
 @pytest.fixture
