@@ -9,10 +9,10 @@ from ..extensions import db
 from ..forms import Form
 from ..web import page_arg, submitted
 from .services import (
-    KINDS,
     MODES,
     OUTBOX_STATUSES,
     get_preferences,
+    kinds_for,
     list_outbox,
     outbox_counts,
     retry_email,
@@ -23,24 +23,26 @@ bp = Blueprint("email", __name__)
 PER_PAGE = 50
 
 
-def preferences_form(current: dict[str, str]) -> Form:
-    """One select per kind of notification, named after the kind, preset to the saved mode."""
+def preferences_form(kinds: dict, current: dict[str, str]) -> Form:
+    """One select per kind of notification offered, named after the kind, preset to the
+    saved mode (or its default)."""
 
     class PreferencesForm(Form):
         pass
 
-    for kind, label in KINDS.items():
+    for kind, label in kinds.items():
         setattr(PreferencesForm, kind, SelectField(label, choices=[SelectChoice(mode, text) for mode, text in MODES.items()]))
     return PreferencesForm(data=current)
 
 
 @bp.route("/profile/notifications", methods=["GET", "POST"])
 def preferences():
-    form = preferences_form(get_preferences(current_user))
+    kinds = kinds_for(current_user)  # a kind not offered to the user is not a field: ignored
+    form = preferences_form(kinds, get_preferences(current_user))
     return (submitted(form, lambda: set_preferences(current_user, current_user,
-                                                    {k: form[k].data for k in KINDS}),
+                                                    {k: form[k].data for k in kinds}),
                       _("Your notification settings are saved."), url_for("email.preferences"))
-            or render_template("email/preferences.html", form=form, kinds=KINDS))
+            or render_template("email/preferences.html", form=form, kinds=kinds))
 
 
 @bp.route("/admin/outbox")

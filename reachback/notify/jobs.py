@@ -6,9 +6,9 @@ from datetime import timedelta
 from itertools import groupby
 
 from flask_babel import ngettext
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 
-from ..accounts.models import User
+from ..accounts.models import User, UserRole
 from ..config import setting
 from ..extensions import db
 from ..i18n import speaking, user_zone
@@ -16,7 +16,15 @@ from ..models_base import utcnow
 from ..queries.models import Assignment, Event
 from .mailer import ConnectError, DeliveryError, build_message, get_backend
 from .models import Notification, NotificationPreference, OutboundEmail
-from .services import KINDS, absolute_url, backoff, queue_email, render_email
+from .services import (
+    DEFAULT_MODES,
+    KINDS,
+    STAFF_ROLES,
+    absolute_url,
+    backoff,
+    queue_email,
+    render_email,
+)
 
 log = logging.getLogger(__name__)
 DIGEST_FIRST_WINDOW = timedelta(days=1)
@@ -97,17 +105,24 @@ def _record_failure(email: OutboundEmail, error: Exception, max_attempts: int) -
 
 def send_digests(now=None) -> int:
     """Queue one e-mail per digest-mode user with their unread notifications (of the kinds
-    they chose `digest` for) since their last digest, at most once per UTC day: the key
+    they chose `digest` for, or left at a `digest` default) since their last digest, at most once per UTC day: the key
     digest:<user_id>:<YYYY-MM-DD> makes a re-run queue nothing. Returns how many queued."""
     now = now or utcnow()
     day = now.date().isoformat()
+    staff = User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES)))
+    by_default = {side: [k for k, modes in DEFAULT_MODES.items() if modes[side] == "digest"]
+                  for side in (0, 1)}  # (members, staff): see DEFAULT_MODES
+    digest = or_(NotificationPreference.mode == "digest", and_(
+        NotificationPreference.mode.is_(None),
+        or_(and_(staff, Notification.kind.in_(by_default[1])),
+            and_(~staff, Notification.kind.in_(by_default[0])))))
     rows = db.session.execute(
         select(Notification, User)
-        .join(NotificationPreference, and_(
+        .outerjoin(NotificationPreference, and_(
             NotificationPreference.user_id == Notification.user_id,
             NotificationPreference.kind == Notification.kind))
         .join(User, User.id == Notification.user_id)
-        .where(NotificationPreference.mode == "digest", Notification.read_at.is_(None),
+        .where(digest, Notification.read_at.is_(None),
                Notification.created_at > now - DIGEST_MAX_WINDOW,
                Notification.created_at <= now, User.active.is_(True))
         .order_by(Notification.user_id, Notification.created_at, Notification.id)

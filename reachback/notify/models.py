@@ -20,7 +20,8 @@ class Notification(db.Model):
 
 
 class NotificationPreference(db.Model):
-    """How a user wants e-mail for one kind of notification; no row means `immediate`."""
+    """How a user wants e-mail for one kind of notification; no row means its default
+    (reachback.notify.services.DEFAULT_MODES)."""
 
     __tablename__ = "notification_preferences"
     user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

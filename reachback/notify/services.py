@@ -17,6 +17,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..i18n import current_language, language_of, speaking
 from ..models_base import utcnow
+from ..queries.models import FieldQuery
 from .mailer import has_line_break
 from .models import Notification, NotificationPreference, OutboundEmail
 
@@ -36,7 +37,24 @@ KINDS = {
 }
 MODES = {"immediate": _l("E-mail at once"), "digest": _l("In the daily digest"),
          "off": _l("No e-mail")}
-DEFAULT_MODE = "immediate"
+DEFAULT_MODE = "immediate"  # for kinds not in DEFAULT_MODES (such as sign-in alerts)
+# The e-mail mode of each kind for a user who chose nothing: (for members and experts, for
+# staff). None: only staff ever receive that kind, so members are not offered it. Staff get
+# the frequent kinds in the daily digest; everyone gets what is about their own work at once.
+DEFAULT_MODES = {
+    "query_submitted": (None, "digest"),
+    "clarification_requested": ("immediate", "immediate"),
+    "clarification_answered": (None, "digest"),
+    "assigned": ("immediate", "immediate"),
+    "assignment_declined": (None, "immediate"),
+    "contribution_added": (None, "digest"),
+    "response_published": ("immediate", "immediate"),
+    "closed": ("immediate", "immediate"),
+    "sla_reminder": ("immediate", "digest"),
+    "sla_warning": ("immediate", "digest"),
+    "sla_breach": ("immediate", "digest"),
+}
+STAFF_ROLES = ("facilitator", "admin")  # User.is_staff
 OUTBOX_STATUSES = ("failed", "queued", "sent")
 SUBJECT_MAX = 150
 
@@ -74,7 +92,7 @@ class Notice:
 
 def notify(recipients, kind: str, text, query=None, actor=None, url=None) -> None:
     """Queue an in-app notice for each recipient (never for the person who acted), and an
-    e-mail for those whose preference for this kind is `immediate` (the default)."""
+    e-mail for those whose preference for this kind is `immediate` (see DEFAULT_MODES)."""
     notify_many([Notice(recipients, kind, text, query, actor, url)])
 
 
@@ -106,11 +124,11 @@ def notify_many(notices: Iterable[Notice]) -> None:
     if not created:
         return
     db.session.flush()  # ids for the e-mails' dedupe keys
-    modes = {kind: email_modes({u.id for u, n in created if n.kind == kind}, kind)
+    modes = {kind: email_modes({u.id: u for u, n in created if n.kind == kind}.values(), kind)
              for kind in {n.kind for _, n in created}}
     _queue_notification_emails([
         (user, note) for user, note in created
-        if modes[note.kind].get(user.id, DEFAULT_MODE) == "immediate" and user.active])
+        if modes[note.kind][user.id] == "immediate" and user.active])
 
 
 def written_for(user, text) -> str:
@@ -138,6 +156,30 @@ def list_notifications(user, page: int, per_page: int):
     )
 
 
+def open_notification(user, notification_id: int) -> str:
+    """Mark the user's notification read and return where it leads (a site path; the
+    notifications page when it names none or somewhere off the site). Raises NotFound for
+    a notification that is not theirs."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or user is None or note.user_id != user.id:
+        raise NotFound(_("No such notification."))
+    if note.read_at is None:
+        note.read_at = utcnow()
+    url = note.url or ""
+    return url if url.startswith("/") and not url.startswith("//") else "/notifications"
+
+
+def query_titles(user, notes) -> dict[int, str]:
+    """{query_id: title} of the notices' queries the user may still see: one query for
+    them all (a query they no longer see is left out: its notice shows its stored text)."""
+    ids = {n.query_id for n in notes if n.query_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(FieldQuery.id, FieldQuery.title)
+        .where(FieldQuery.id.in_(ids), perm.visible_queries(user))).all())
+
+
 def mark_all_read(user) -> int:
     result = db.session.execute(
         update(Notification)
@@ -149,27 +191,41 @@ def mark_all_read(user) -> int:
 
 # --- preferences ---------------------------------------------------------------------
 
-def email_modes(user_ids, kind: str) -> dict[int, str]:
-    """{user_id: mode} for the users who chose something for this kind (others: immediate)."""
-    if not user_ids:
+def default_mode(user, kind: str) -> str | None:
+    """The mode of `kind` for `user` when they chose nothing (None: not offered to them)."""
+    members, staff = DEFAULT_MODES.get(kind, (DEFAULT_MODE, DEFAULT_MODE))
+    return staff if user.is_staff else members  # is_staff: a role in STAFF_ROLES
+
+
+def kinds_for(user) -> dict:
+    """The kinds (KINDS' labels) the user may choose a mode for: staff-only ones are left
+    out for everyone else."""
+    return {kind: label for kind, label in KINDS.items() if default_mode(user, kind)}
+
+
+def email_modes(users, kind: str) -> dict[int, str]:
+    """{user_id: mode} for each user: what they chose for this kind, else its default."""
+    users = list(users)
+    if not users:
         return {}
     rows = db.session.execute(
         select(NotificationPreference.user_id, NotificationPreference.mode).where(
             NotificationPreference.kind == kind,
-            NotificationPreference.user_id.in_(list(user_ids)),
+            NotificationPreference.user_id.in_([u.id for u in users]),
         )
     )
-    return dict(rows.all())
+    chosen = dict(rows.all())
+    return {u.id: chosen.get(u.id) or default_mode(u, kind) or DEFAULT_MODE for u in users}
 
 
 def get_preferences(user) -> dict[str, str]:
-    """The user's e-mail mode for every kind, defaults filled in."""
+    """The user's e-mail mode for every kind offered to them, defaults filled in."""
     rows = db.session.execute(
         select(NotificationPreference.kind, NotificationPreference.mode)
         .where(NotificationPreference.user_id == user.id)
     )
     chosen = dict(rows.all())
-    return {kind: chosen.get(kind, DEFAULT_MODE) for kind in KINDS}
+    return {kind: chosen.get(kind, default_mode(user, kind)) for kind in kinds_for(user)}
 
 
 def set_preferences(actor, user, modes: dict[str, str]) -> dict[str, str]:
@@ -177,9 +233,12 @@ def set_preferences(actor, user, modes: dict[str, str]) -> dict[str, str]:
     Raises Forbidden; Invalid naming each unknown kind or mode."""
     perm.require(actor is not None and (actor.id == user.id or perm.is_admin(actor)),
                  _("You may only change your own notification settings."))
+    offered = kinds_for(user)
     errors = {k: _("Unknown kind of notification.") for k in modes if k not in KINDS}
+    errors.update({k: _("Only facilitators receive this kind of notification.")
+                   for k in modes if k in KINDS and k not in offered})
     errors.update({k: _("Choose one of: %(modes)s", modes=", ".join(MODES))
-                   for k, m in modes.items() if k in KINDS and m not in MODES})
+                   for k, m in modes.items() if k in offered and m not in MODES})
     if errors:
         raise Invalid(_("Some choices are not valid."), errors)
     db.session.execute(delete(NotificationPreference).where(

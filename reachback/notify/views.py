@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..web import page_arg
-from .services import list_notifications, mark_all_read
+from .services import list_notifications, mark_all_read, open_notification, query_titles
 
 bp = Blueprint("notify", __name__)
 PER_PAGE = 25
@@ -15,7 +15,16 @@ PER_PAGE = 25
 @bp.route("/notifications")
 def index():
     pager = list_notifications(current_user, page_arg(), PER_PAGE)
-    return render_template("notify/index.html", pager=pager)
+    return render_template("notify/index.html", pager=pager,
+                           titles=query_titles(current_user, pager.items))
+
+
+@bp.route("/notifications/<int:notification_id>/open")
+def open_one(notification_id):
+    """Follow a notification: it is marked read (the reader's own state), then its page."""
+    target = open_notification(current_user, notification_id)
+    db.session.commit()
+    return redirect(target)
 
 
 @bp.route("/notifications/read", methods=["POST"])

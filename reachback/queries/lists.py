@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import bindparam, case, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -23,14 +24,65 @@ from .models import (
     query_themes,
 )
 
-NEXT_STEP = {
-    "submitted": _l("A facilitator will review it and route it to experts."),
-    "clarification": _l("The facilitator has a question for you: please reply."),
-    "routed": _l("Experts are preparing their answers."),
-    "synthesis": _l("The facilitator is writing the consolidated response."),
-    "published": _l("The response is published."),
-    "closed": _l("Closed: nothing more will happen."),
+# "What happens next", for each status as seen by each viewer (see next_step()): the
+# requester, the staff, an expert by their assignment's status, or anyone else ("other",
+# also what a viewer without a text of their own reads).
+NEXT_STEPS = {
+    "submitted": {
+        "requester": _l("A facilitator will review your query and route it to experts."),
+        "staff": _l("Review it: route it to experts, ask the requester to clarify, or close it."),
+        "other": _l("A facilitator will review it and route it to experts."),
+    },
+    "clarification": {
+        "requester": _l("The facilitator has a question for you: reply below."),
+        "staff": _l("Waiting for the requester's reply."),
+        "other": _l("The facilitator is waiting for the requester's reply."),
+    },
+    "routed": {
+        "requester": _l("Experts are preparing answers."),
+        "staff": None,  # how many experts it waits for: next_step()
+        "invited": _l("You are asked to contribute: accept or decline the invitation below."),
+        "accepted": _l("Send your contribution below."),
+        "answered": _l("Your contribution is in: the facilitator consolidates the answers."),
+        "other": _l("Experts are preparing answers."),
+    },
+    "synthesis": {
+        "requester": _l("The facilitator is writing the consolidated response."),
+        "staff": _l("Write the consolidated response and publish it."),
+        "other": _l("The facilitator is writing the consolidated response."),
+    },
+    "published": {
+        "requester": _l("The response to your query is published."),
+        "other": _l("The response is published."),
+    },
+    "closed": {"other": _l("Closed: nothing more will happen.")},
 }
+WAITING_FOR = ("invited", "accepted")  # an expert the routed query still waits for
+
+
+def next_step(user, query) -> str:
+    """What happens next to `query`, told to `user`."""
+    if perm.is_requester(user, query):
+        viewer = "requester"
+    elif perm.can_triage(user, query):
+        viewer = "staff"
+    else:
+        mine = [a.status for a in query.assignments if a.expert_id == user.id]
+        viewer = mine[0] if mine else "other"
+    steps = NEXT_STEPS[query.status]
+    if query.status == "routed" and viewer == "staff":
+        waiting = sum(a.status in WAITING_FOR for a in query.assignments)
+        return ngettext("Waiting for %(num)d expert.", "Waiting for %(num)d experts.",
+                        waiting) if waiting else \
+            _("No expert is still answering: route it to more experts or write the response.")
+    return str(steps.get(viewer) or steps["other"])
+
+
+def next_steps_of_requester() -> dict[str, str]:
+    """{status: what happens next} for a requester's own queries (the list of my queries)."""
+    return {status: steps.get("requester") or steps["other"]
+            for status, steps in NEXT_STEPS.items()}
+
 
 INBOX_TABS = {
     "new": ("submitted",),

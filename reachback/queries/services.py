@@ -412,6 +412,13 @@ CLOSED_NOTICES = {
 }
 
 
+def check_withdrawal(user, query) -> None:
+    """May the user withdraw the query now? Raises Forbidden, or Conflict when it is no
+    longer open (the withdraw page asks before close_query does it)."""
+    perm.require(perm.can_withdraw(user, query), _("Only the requester can withdraw a query."))
+    check_transition(query, "closed")
+
+
 def close_query(user, query, reason: str, duplicate_of: str | None = None,
                 note: str | None = None) -> FieldQuery:
     """Staff close for any reason; the requester may only withdraw their own query."""
@@ -419,7 +426,7 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
         raise Invalid(_("Choose a reason."), {"reason": _(
             "Choose one of: %(choices)s.", choices=", ".join(CLOSE_REASONS))})
     if reason == "withdrawn":
-        perm.require(perm.can_withdraw(user, query), _("Only the requester can withdraw a query."))
+        check_withdrawal(user, query)
     else:
         perm.require(perm.can_triage(user, query), _("Only facilitators close queries."))
     check_transition(query, "closed")

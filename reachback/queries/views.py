@@ -18,7 +18,7 @@ from .. import permissions as perm
 from ..accounts.models import Theme, User
 from ..config import setting
 from ..countries import country_name
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..files import services as files
 from ..i18n import theme_name
@@ -150,7 +150,8 @@ def home():
 @bp.route("/queries/mine")
 def mine():
     pager = lists.my_queries(current_user, page_arg(), _per_page())
-    return render_template("queries/mine.html", pager=pager, next_step=lists.NEXT_STEP)
+    return render_template("queries/mine.html", pager=pager,
+                           next_step=lists.next_steps_of_requester())
 
 
 @bp.route("/triage")
@@ -196,7 +197,7 @@ def _detail_page(q, contribution_form=None, preview=None):
     # duplicates: searched here, not by the template.
     panel = perm.can_triage(current_user, q) and q.is_open
     return render_template(
-        "queries/detail.html", q=q, next_step=lists.NEXT_STEP,
+        "queries/detail.html", q=q, next_step=lists.next_step(current_user, q),
         messages=lists.messages(current_user, q),
         contributions=lists.contributions(current_user, q),
         events=lists.timeline(current_user, q),
@@ -358,9 +359,16 @@ def close(ref):
         refused=partial(_refused, q))
 
 
-@bp.route("/queries/<ref>/withdraw", methods=["POST"])
+@bp.route("/queries/<ref>/withdraw", methods=["GET", "POST"])
 def withdraw(ref):
+    """The requester's withdrawal: a page saying what it does, then its form's POST."""
     q = services.get_query(current_user, ref)
+    if request.method == "GET":
+        try:
+            services.check_withdrawal(current_user, q)
+        except Conflict as refused:  # no longer open: back to the query, saying so
+            return _to_detail(q, refused.message, "error")
+        return render_template("queries/withdraw.html", q=q)
     services.close_query(current_user, q, "withdrawn")
     db.session.commit()
     return _to_detail(q, _("Your query %(ref)s is withdrawn.", ref=q.reference))

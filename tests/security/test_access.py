@@ -12,7 +12,8 @@ from werkzeug.datastructures import FileStorage
 
 from reachback.accounts.services import create_token
 from reachback.extensions import db
-from reachback.notify.models import OutboundEmail
+from reachback.models_base import utcnow
+from reachback.notify.models import Notification, OutboundEmail
 from reachback.queries import services as qs
 from reachback.sla.models import Calendar
 from reachback.synthesis import services as ss
@@ -70,6 +71,9 @@ REFUSALS = {
     "admin.edit_user": ("user", {"requester": 403, "facilitator": 403}),
     "sla.calendar": ("calendar", {"requester": 403, "facilitator": 403}),
     "email.retry": ("email", {"requester": 403, "facilitator": 403}),
+    # A notification is its owner's (the requester's) alone.
+    "notify.open_one": ("notification", {"outsider": 404, "assigned": 404,
+                                         "facilitator": 404, "admin": 404}),
     "library.document": ("document", {"requester": 404, "assigned": 404, "anonymous": 404}),
     "library.edit_document": ("document", {"requester": 404, "assigned": 404}),
     "library.download": ("attachment", {**HIDDEN, "anonymous": 404}),
@@ -120,7 +124,12 @@ def scene(app, make_user, make_query):
     email = OutboundEmail(recipient="x@example.org", subject="S", text_body="T",
                           status="failed", attempts=5, user_id=requester.id)
     db.session.add(email)
-    objects = {"query": q, "draft": draft, "published": published, "token": token,
+    # Read already: its owner opening it (a GET) changes nothing.
+    notification = Notification(user_id=requester.id, kind="closed", text="N",
+                                query_id=q.id, url=f"/queries/{q.reference}", read_at=utcnow())
+    db.session.add(notification)
+    db.session.flush()
+    objects = {"notification": notification, "query": q, "draft": draft, "published": published, "token": token,
                "email": email, "assignment": assignment, "contribution": contribution,
                "user": requester, "calendar": db.session.scalar(db.select(Calendar))}
     _library(people, q, objects)
@@ -153,7 +162,8 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
     known = {"ref": q.reference, "assignment_id": objects["assignment"].id,
              "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
-             "email_id": objects["email"].id, "language": "fr"}
+             "email_id": objects["email"].id, "language": "fr",
+             "notification_id": objects["notification"].id}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}

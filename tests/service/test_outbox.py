@@ -84,9 +84,10 @@ def smtp(app):
 
 # --- queueing by preference -------------------------------------------------------------
 
-def test_a_notification_queues_an_email_at_once_by_default_with_an_absolute_link(
+def test_a_notification_queues_an_email_at_once_with_an_absolute_link(
         app, make_user, clock):
     staff, member = make_user("facilitator"), make_user()
+    set_preferences(staff, staff, {"query_submitted": "immediate"})  # staff's default: digest
     query = qs.submit_query(member, VALID)
     db.session.commit()
     [mail] = outbox()
@@ -102,22 +103,25 @@ def test_a_notification_queues_an_email_at_once_by_default_with_an_absolute_link
 
 def test_base_url_setting_makes_the_links(app, make_user):
     app.config["BASE_URL"] = "https://reachback.example.org/"
-    make_user("facilitator")
+    staff = make_user("facilitator")
+    set_preferences(staff, staff, {"query_submitted": "immediate"})  # staff's default: digest
     query = qs.submit_query(make_user(), VALID)
     [mail] = outbox()
     assert f"https://reachback.example.org/queries/{query.reference}" in mail.text_body
 
 
 def test_digest_and_off_preferences_queue_no_immediate_email(app, make_user):
-    digest, off, default = (make_user("facilitator") for _ in range(3))
+    digest, off, immediate = (make_user("facilitator") for _ in range(3))
+    defaults = get_preferences(off)
     set_preferences(digest, digest, {"query_submitted": "digest"})
     set_preferences(off, off, {"query_submitted": "off", "assigned": "digest"})
+    set_preferences(immediate, immediate, {"query_submitted": "immediate"})
     qs.submit_query(make_user(), VALID)
     db.session.commit()
-    assert [m.recipient for m in outbox()] == [default.email]
+    assert [m.recipient for m in outbox()] == [immediate.email]
     assert count(Notification) == 3  # in-app notices do not depend on the e-mail choice
-    assert get_preferences(off) == {**dict.fromkeys(KINDS, "immediate"),
-                                    "query_submitted": "off", "assigned": "digest"}
+    assert set(defaults) == set(KINDS)
+    assert get_preferences(off) == {**defaults, "query_submitted": "off", "assigned": "digest"}
 
 
 def test_inactive_users_get_no_email(app, make_user):
@@ -199,6 +203,7 @@ def test_smtp_delivers_a_message_with_text_and_html_parts_subject_and_link(
         app, make_user, smtp):
     smtp.start()
     facilitator = make_user("facilitator")
+    set_preferences(facilitator, facilitator, {"query_submitted": "immediate"})
     query = qs.submit_query(make_user(), VALID)
     db.session.commit()
     assert jobs.deliver_outbox() == 1

@@ -74,7 +74,10 @@ def _object_pages(people, make_query):
              f"/queries/{asked['published'].reference}/translation"]
     calendar = db.session.scalars(select(Calendar)).first()
     admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
-    return {"member": member, "expert": expert, "facilitator": staff, "admin": admin}
+    # The requester's alone; first, as the last member page is rendered signed out too.
+    withdraw = [f"/queries/{asked['routed'].reference}/withdraw"]
+    return {"member": [*withdraw, *member], "expert": expert, "facilitator": staff,
+            "admin": admin}
 
 
 def _sign_in_pages(make_web, people) -> dict[str, str]:

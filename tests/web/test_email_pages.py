@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from reachback.extensions import db
 from reachback.notify.models import NotificationPreference, OutboundEmail
-from reachback.notify.services import KINDS, get_preferences, queue_email
+from reachback.notify.services import KINDS, get_preferences, kinds_for, queue_email
 from tests.helpers import WebClient
 
 
@@ -60,9 +60,14 @@ def test_preferences_page_lists_every_kind_with_its_current_mode(app, make_user,
     page = signed_in(member).get("/profile/notifications")
     assert page.status_code == 200
     html = text(page)
-    for kind, label in KINDS.items():
+    offered = kinds_for(member)
+    for kind, label in offered.items():
         assert f'name="{kind}"' in html and f'<label for="{kind}">{label}' in html
-    assert html.count('selected value="immediate"') == len(KINDS)
+    # Only staff receive these: a member is not offered them.
+    for kind in ("query_submitted", "clarification_answered", "contribution_added",
+                 "assignment_declined"):
+        assert kind not in offered and f'name="{kind}"' not in html
+    assert html.count('selected value="immediate"') == len(offered)
     assert 'name="csrf_token"' in html
 
 
@@ -86,7 +91,7 @@ def test_a_partial_form_keeps_the_other_choices(app, make_user, signed_in):
     client.post("/profile/notifications", {"assigned": "digest"})
     modes = get_preferences(member)
     assert modes["closed"] == "off" and modes["assigned"] == "digest"
-    assert modes["query_submitted"] == "immediate"
+    assert modes["response_published"] == "immediate" and "query_submitted" not in modes
 
 
 def test_an_unknown_mode_is_shown_beside_its_field_and_nothing_is_saved(

@@ -30,7 +30,7 @@ def test_the_list_shows_unread_notifications_marked_new_and_reading_does_not_mar
     assert page.status_code == 200
     assert html.count(">New</span>") == 2
     assert '<span class="count">2<span class="visually-hidden"> unread</span>' in html
-    assert 'href="/queries/RB-' in html and "Your query was routed" in html
+    assert 'href="/notifications/' in html and "Your query was routed" in html
     assert "&lt;b&gt;now&lt;/b&gt;" in html  # text is escaped
     assert html.index("asked a question") < html.index("was routed")  # newest first
     web.get("/notifications")

@@ -76,7 +76,7 @@ def test_the_query_page_and_its_timeline_in_french(make_user, make_query, signed
     member = make_user(language="fr", name="Amina")
     q = make_query(requester=member)
     page = text(signed_in(member).get(f"/queries/{q.reference}"))
-    assert "<strong>La suite :</strong> Un facilitateur va l’examiner" in page
+    assert "<strong>La suite :</strong> Un facilitateur va examiner votre requête" in page
     assert "À propos de cette requête" in page and "Historique" in page
     assert '<span class="actor">Amina</span> a soumis la requête.' in page
     assert "Retirer ma requête" in page
