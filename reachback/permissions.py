@@ -127,6 +127,17 @@ def can_read_edit_reason(user, query) -> bool:
     return is_staff(user)
 
 
+def can_see_triage_due(user, query) -> bool:
+    """The triage target (its due time and state) is the facilitators' own."""
+    return can_triage(user, query)
+
+
+def can_see_resolution_due(user, query) -> bool:
+    """When the response is due: staff, the requester ("answer expected by") and the
+    experts assigned; not other readers of a community query."""
+    return is_staff(user) or is_requester(user, query) or is_assigned(user, query)
+
+
 def is_requester(user, query) -> bool:
     return _signed_in(user) and query.requester_id == user.id
 

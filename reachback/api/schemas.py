@@ -718,6 +718,8 @@ class MessageInput(Checked):
 class AssignmentInput(Checked):
     expert: Text(format="email", blank=False, description="The expert's e-mail") = required("")
     due_at: Timestamp = None
+    message: Text(lengths.NOTE, description="The facilitator's message, sent with the "
+                                            "invitation") = None
 
 
 class DeclineInput(Checked):

@@ -119,7 +119,7 @@ def assign_expert(ref):
     user, query, body = _query_request(ref)
     data = s.AssignmentInput.parse(body)
     expert = find_user_by_email(data.expert) if data.expert.strip() else None
-    assignment = qs.assign_expert(user, query, expert, due_at=data.due_at)
+    assignment = qs.assign_expert(user, query, expert, due_at=data.due_at, message=data.message)
     db.session.commit()
     return _created(s.Assignment.dump(assignment), url_for("api.query", ref=query.reference))
 

@@ -194,4 +194,11 @@ def extract_theme_names(fileobj, keywords, comment_tags, options):  # noqa: ARG0
             yield 0, None, sub_name, [f"Theme {sub_code}"]
 
 
-__all__ = ["THEMES", "theme_rows", "slugify", "slug_by_code", "extract_theme_names"]
+def family_code(code: str) -> str:
+    """The code of a theme's top-level theme ("T07.4" -> "T07", "T07" -> "T07"): two themes
+    are related when they share it."""
+    return code.split(".", 1)[0]
+
+
+__all__ = ["THEMES", "theme_rows", "slugify", "slug_by_code", "extract_theme_names",
+           "family_code"]

@@ -320,7 +320,9 @@ def _queue_notification_emails(pairs) -> None:
             text, html = render_email("notification", user=user, note=note, link=link)
         rows.append({
             "user_id": user.id, "recipient": recipient,
-            "subject": clean_subject(f"[Reachback] {note.text}"), "text_body": text,
+            # The subject: the notice's first line (an invitation's message follows it).
+            "subject": clean_subject(f"[Reachback] {note.text.partition(chr(10))[0]}"),
+            "text_body": text,
             "html_body": html, "language": language_of(user), "status": "queued",
             "attempts": 0,
             "next_attempt_at": note.created_at, "created_at": note.created_at,

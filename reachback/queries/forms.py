@@ -190,6 +190,7 @@ class CloseForm(Form):
 class RouteForm(Form):
     experts = SelectMultipleField(_l("Experts"), coerce=bounded_id, validate_choice=False)
     due_at = StringField(_l("Answer due by"), widget=DateInput())
+    message = TextAreaField(_l("Message to the experts"))
 
     due: datetime | None = None
 

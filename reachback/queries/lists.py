@@ -132,7 +132,55 @@ def triage_inbox(user, tab: str, page: int, per_page: int):
         .where(FieldQuery.status.in_(statuses))
         .order_by(due.is_(None), due, FieldQuery.created_at.asc(), FieldQuery.id.asc())
     )
-    return _paginate_queries(stmt, page, per_page)
+    pager = _paginate_queries(stmt, page, per_page)
+    pager.progress = inbox_progress(pager.items)  # each query's experts and what it needs
+    return pager
+
+
+# The expert progress the triage inbox shows for each query, in this order.
+PROGRESS = ("invited", "accepted", "answered", "declined", "expired")
+
+
+@dataclass
+class Progress:
+    """A query's experts counted by their assignment's status, and what, if anything, the
+    facilitator has to do now (`needs`: "all_declined", "answers_complete",
+    "clarification_answered" or None)."""
+
+    counts: dict
+    needs: str | None = None
+
+
+def _needs(status: str, counts: dict, replied: bool) -> str | None:
+    if status == "submitted" and replied:
+        return "clarification_answered"  # the requester answered the facilitator's question
+    if status != "routed":
+        return None
+    if not any(counts[s] for s in ("invited", "accepted", "answered")) and (
+            counts["declined"] or counts["expired"]):
+        return "all_declined"  # every invitation declined or expired: nobody is answering
+    if counts["answered"] and not counts["accepted"]:
+        return "answers_complete"  # every expert who accepted has answered
+    return None
+
+
+def inbox_progress(queries) -> dict[int, Progress]:
+    """{query id: Progress} for the inbox's page of queries, set-wise: one grouped statement
+    for the counts and one for the clarifications answered, whatever the number of rows."""
+    ids = [q.id for q in queries]
+    if not ids:
+        return {}
+    counts = {i: dict.fromkeys(PROGRESS, 0) for i in ids}
+    for query_id, status, n in db.session.execute(
+            select(Assignment.query_id, Assignment.status, func.count())
+            .where(Assignment.query_id.in_(ids), Assignment.status.in_(PROGRESS))
+            .group_by(Assignment.query_id, Assignment.status)):
+        counts[query_id][status] = n
+    replied = set(db.session.scalars(
+        select(Event.query_id).where(Event.query_id.in_(ids),
+                                     Event.kind == "clarification_answered").distinct()))
+    return {q.id: Progress(counts[q.id], _needs(q.status, counts[q.id], q.id in replied))
+            for q in queries}
 
 
 def _paginate_queries(ids_stmt, page: int, per_page: int):

@@ -293,13 +293,17 @@ def reply_to_clarification(user, query, message: str) -> Message:
     return msg
 
 
-def assign_expert(user, query, expert: User | None, due_at: datetime | None = None) -> Assignment:
-    """Route the query to an expert (again if they had declined or been withdrawn)."""
+def assign_expert(user, query, expert: User | None, due_at: datetime | None = None,
+                  message: str | None = None) -> Assignment:
+    """Route the query to an expert (again if they had declined or been withdrawn), with
+    the facilitator's `message` to them if any: kept in the (internal) assignment event and
+    written in the invitation's notice and e-mail."""
     perm.require(perm.can_triage(user, query), _("Only facilitators route queries."))
     if expert is None or not expert.active or not expert.has_role("expert"):
         raise Invalid(_("Choose an active expert."), {"expert": _("Not an active expert.")})
-    if due_at is not None and (message := timebounds.due_time_error(due_at)):
-        raise Invalid(_("Choose another due time."), {"due_at": message})
+    if due_at is not None and (error := timebounds.due_time_error(due_at)):
+        raise Invalid(_("Choose another due time."), {"due_at": error})
+    message = invitation_message(message)
     check_transition(query, "routed")
     assignment = next((a for a in query.assignments if a.expert_id == expert.id), None)
     if assignment is not None and assignment.status in ACTIVE_ASSIGNMENT:
@@ -313,14 +317,26 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
     # The requester sees that the query went to experts, never who they are.
     if query.status != "routed":
         transition(query, "routed", user, "routed")
-    record(query, user, "expert_assigned", internal=True, expert=expert.name)
+    details = {"expert_id": expert.id, "message": message} if message else {}
+    record(query, user, "expert_assigned", internal=True, expert=expert.name, **details)
     sla.on_resumed(query)
     sla.on_first_action(query)
     sla.on_assigned(assignment)
-    notify([expert], "assigned", _l("You are asked to answer %(ref)s: %(title)s",
-                                    ref=query.reference, title=query.title), query, actor=user)
+    invited = _l("You are asked to answer %(ref)s: %(title)s", ref=query.reference,
+                 title=query.title)
+    text = invited if not message else (lambda _user: "\n\n".join((str(invited), _(
+        "Message from %(name)s: %(message)s", name=user.name, message=message))))
+    notify([expert], "assigned", text, query, actor=user)
     db.session.flush()
     return assignment
+
+
+def invitation_message(message) -> str | None:
+    """The facilitator's message to an invited expert, stripped (None when empty); Invalid
+    when it is not text or over its cap."""
+    if message is None or (isinstance(message, str) and not message.strip()):
+        return None
+    return _require_text(message, "message", lengths.NOTE)
 
 
 def withdraw_assignment(user, assignment) -> Assignment:
@@ -342,11 +358,11 @@ def accept_assignment(user, assignment) -> Assignment:
     return assignment
 
 
-def _tell_staff(query, expert, kind: str, text, **details) -> None:
+def _tell_staff(query, expert, kind: str, text, url: str | None = None, **details) -> None:
     """An expert's step on the query: an internal event, and a notice of the same kind to the
-    staff."""
+    staff (leading to `url`, else the query's page)."""
     record(query, expert, kind, internal=True, **details)
-    notify(staff_recipients(), kind, text, query, actor=expert)
+    notify(staff_recipients(), kind, text, query, actor=expert, url=url)
 
 
 def decline_assignment(user, assignment, reason: str) -> Assignment:
@@ -357,9 +373,11 @@ def decline_assignment(user, assignment, reason: str) -> Assignment:
     assignment.status, assignment.responded_at = "declined", utcnow()
     assignment.decline_reason = reason
     query = assignment.query
+    # The notice leads to the route page, the experts not yet asked on top (after_decline).
     _tell_staff(query, user, "assignment_declined",
                 _l("%(name)s declined %(ref)s: %(reason)s", name=user.name, ref=query.reference,
-                   reason=reason[:120]), reason=reason)
+                   reason=reason[:120]), reason=reason,
+                url=f"/queries/{query.reference}/route?after_decline={assignment.id}")
     return assignment
 
 

@@ -324,14 +324,23 @@ def route(ref):
             flash(_("Choose at least one expert."), "error")
             return redirect(url_for("queries.route", ref=q.reference))
         done = submit(form, lambda: [
-            services.assign_expert(current_user, q, db.session.get(User, expert_id), form.due)
+            services.assign_expert(current_user, q, db.session.get(User, expert_id), form.due,
+                                   form.message.data)
             for expert_id in chosen],
             ngettext("Routed to %(num)d expert.", "Routed to %(num)d experts.", len(chosen)),
             _detail_url(q))
         if done is not None:
             return done
     return render_template("queries/route.html", q=q, form=form,
-                           suggestions=suggest_experts(current_user, q, limit=50))
+                           suggestions=suggest_experts(current_user, q, limit=50),
+                           declined=_declined(q, request.args.get("after_decline")))
+
+
+def _declined(q, assignment_id):
+    """The assignment of `q` named by ?after_decline= when it is declined (the notice of a
+    decline leads here), else None: a number that names nothing is ignored."""
+    return next((a for a in q.assignments if str(a.id) == (assignment_id or "").strip()
+                 and a.status == "declined"), None)
 
 
 @bp.route("/queries/<ref>/assignments/<int:assignment_id>/withdraw", methods=["POST"])

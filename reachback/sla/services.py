@@ -45,8 +45,13 @@ PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 STATES = ("ok", "warning", "breached", "paused", "met")
 TARGETS = ("triage", "answer", "resolution")
 OPEN_ASSIGNMENT = ("invited", "accepted")
-# Assignments that count as an expert's target (declined and withdrawn ones no longer do).
+# Assignments that count as an expert's target (declined and withdrawn ones no longer do):
+# in the compliance, an expired invitation is a target missed.
 COUNTED_ASSIGNMENT = ("invited", "accepted", "answered", "expired")
+# The answer targets the dashboard's state counts take: the open ones (which its list of
+# targets at risk or breached shows) and those met. An expired invitation is over, not a
+# target still running: counting it as breached put in the counts a row the list never had.
+LIVE_ASSIGNMENT = ("invited", "accepted", "answered")
 REMINDER_SHARE = 0.5
 MAX_HOURS = 10_000
 HOUR = 3600
@@ -368,13 +373,13 @@ def _state_sql(due, warn, met, now):
     )
 
 
-def _target_select(target: str, *columns):
+def _target_select(target: str, *columns, statuses=COUNTED_ASSIGNMENT):
     """SELECT over one kind of target: queries for triage and resolution, assignments (with
-    their query) for answers."""
+    their query, of `statuses`) for answers."""
     if target == "answer":
         return (select(*columns).select_from(Assignment)
                 .join(FieldQuery, Assignment.query_id == FieldQuery.id)
-                .where(Assignment.status.in_(COUNTED_ASSIGNMENT)))
+                .where(Assignment.status.in_(statuses)))
     return select(*columns).select_from(FieldQuery)
 
 
@@ -383,12 +388,13 @@ def _columns(target: str):
 
 
 def state_counts(now: datetime) -> dict[str, dict[str, int]]:
-    """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}."""
+    """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}.
+    Those in warning and breached are exactly the ones at_risk() lists."""
     counts = {}
     for target in TARGETS:
         due, warn, met = _columns(target)
         state = _state_sql(due, warn, met, now)
-        stmt = (_target_select(target, state, func.count())
+        stmt = (_target_select(target, state, func.count(), statuses=LIVE_ASSIGNMENT)
                 .where(FieldQuery.status.in_(OPEN_STATUSES), due.isnot(None))
                 .group_by(state))
         found = dict(db.session.execute(stmt).all())
@@ -481,7 +487,9 @@ def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
     """Everything the SLA dashboard shows. Staff only (Forbidden)."""
     perm.require(perm.is_staff(user), _("Only facilitators see the SLA dashboard."))
     now = now or utcnow()
-    return {"now": now, "counts": state_counts(now), "at_risk": at_risk(now, limit),
+    counts = state_counts(now)
+    return {"now": now, "counts": counts, "at_risk": at_risk(now, limit),
+            "at_risk_total": sum(counts[t]["warning"] + counts[t]["breached"] for t in TARGETS),
             "compliance": compliance(now), "periods": (30, 90)}
 
 

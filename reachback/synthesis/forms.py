@@ -1,6 +1,6 @@
 """Forms of the synthesis pages: the response draft, publishing it."""
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -28,6 +28,10 @@ class PublishForm(Form):
     visibility = RadioField(_l("Who may read the published response"),
                             choices=VISIBILITY_CHOICES,
                             validators=[InputRequired(message=_l("Choose who may read it."))])
+    # Publishing for anyone what the requester asked to keep narrower needs this (the
+    # service checks it: synthesis.services.more_open).
+    confirm = BooleanField(_l("Yes, publish it for anyone to read, more openly than the "
+                              "requester chose (they are told)"))
 
 
 class TranslationForm(Form):

@@ -105,9 +105,29 @@ def default_visibility(query) -> str:
     return "community" if query.confidentiality == "community" else "restricted"
 
 
-def publish_response(user, query, visibility: str):
+def more_open(query, visibility: str) -> bool:
+    """Whether publishing with `visibility` is more open than the requester chose for their
+    query: a community or restricted query's response published for anyone to read."""
+    return visibility == "public" and query.confidentiality != "public"
+
+
+# What the requester is told when their query's response is published more openly than they
+# chose, by what they had chosen.
+WIDER_NOTICES = {
+    "community": lambda ref: _l(
+        "The response to %(ref)s is published for anyone to read, also outside the "
+        "community: you had asked for your query to be read by members only.", ref=ref),
+    "restricted": lambda ref: _l(
+        "The response to %(ref)s is published for anyone to read: you had asked for your "
+        "query to be read only by the facilitators and the experts they ask.", ref=ref),
+}
+
+
+def publish_response(user, query, visibility: str, confirmed: bool = True):
     """Publish the latest draft with the given visibility; the requester, the contributors and
-    the requesters of its duplicates hear. Raises Forbidden, Invalid, Conflict."""
+    the requesters of its duplicates hear. Publishing more openly than the requester chose
+    (more_open) needs `confirmed` (the page asks; the API's caller has chosen), and the
+    requester is told so. Raises Forbidden, Invalid, Conflict."""
     perm.require(perm.can_triage(user, query), _("Only facilitators publish responses."))
     if visibility not in VISIBILITIES:
         raise Invalid(_("Choose a visibility."),
@@ -115,6 +135,11 @@ def publish_response(user, query, visibility: str):
     response = query.response
     if response is None or query.status != "synthesis":
         raise Conflict(_("Only a query in synthesis with a saved draft can be published."))
+    wider = more_open(query, visibility)
+    if wider and not confirmed:
+        raise Invalid(_("Confirm that the response is published for anyone to read."),
+                      {"confirm": _("The requester asked for a narrower audience: tick the "
+                                    "box to publish it for anyone to read (they are told).")})
     now = utcnow()
     response.status, response.visibility = "published", visibility
     response.published_at, response.published_by_id = now, user.id
@@ -125,8 +150,9 @@ def publish_response(user, query, visibility: str):
                revision=response.revision)
     search.response_changed(response)
     sla.on_resolved(query)
-    notify([query.requester], "response_published",
-           _l("The response to %(ref)s is published", ref=query.reference), query, actor=user)
+    told = (WIDER_NOTICES[query.confidentiality](query.reference) if wider
+            else _l("The response to %(ref)s is published", ref=query.reference))
+    notify([query.requester], "response_published", told, query, actor=user)
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]
     notify(contributors, "response_published",
            _l("The response you contributed to (%(ref)s) is published", ref=query.reference), query, actor=user)

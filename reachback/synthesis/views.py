@@ -41,8 +41,8 @@ def publish(ref):
     q = get_query(current_user, ref)
     perm.require(perm.can_triage(current_user, q), _("Only facilitators publish responses."))
     form = PublishForm()
-    return (submitted(form, lambda: services.publish_response(current_user, q,
-                                                              form.visibility.data),
+    return (submitted(form, lambda: services.publish_response(
+                          current_user, q, form.visibility.data, confirmed=form.confirm.data),
                       _("The response to %(ref)s is published.", ref=q.reference),
                       url_for("queries.detail", ref=q.reference))
             or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form))

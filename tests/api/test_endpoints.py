@@ -322,6 +322,34 @@ def test_the_facilitator_assigns_an_expert_with_a_due_time(api, make_user, make_
     assert assignment.query.status == "routed"
 
 
+def test_an_assignment_may_carry_the_facilitators_message(api, make_user, make_query):
+    from reachback.notify.models import Notification
+
+    facilitator, expert = make_user("facilitator", name="Fay"), make_user("expert")
+    query = make_query()
+    url = f"/api/v1/queries/{query.reference}/assignments"
+    assert api.post(url, facilitator, json={"expert": expert.email,
+                                            "message": "x" * 2001}).status_code == 422
+    assert api.post(url, facilitator, json={"expert": expert.email,
+                                            "message": "Juba only."}).status_code == 201
+    note = db.session.scalar(select(Notification).where(Notification.user_id == expert.id))
+    assert note.text.endswith("Message from Fay: Juba only.")
+
+
+def test_publishing_more_openly_through_the_api_tells_the_requester(api, make_user,
+                                                                     make_query):
+    from reachback.notify.models import Notification
+
+    facilitator = make_user("facilitator")
+    query = make_query(status="synthesis", confidentiality="community")
+    answer = api.post(f"/api/v1/queries/{query.reference}/publish", facilitator,
+                      json={"visibility": "public"})
+    assert answer.status_code == 200 and answer.get_json()["visibility"] == "public"
+    told = db.session.scalar(select(Notification.text).where(
+        Notification.user_id == query.requester_id, Notification.kind == "response_published"))
+    assert told.startswith(f"The response to {query.reference} is published for anyone to read")
+
+
 def test_assignment_field_errors_are_422(api, make_user, make_query):
     facilitator, expert = make_user("facilitator"), make_user("expert")
     query = make_query()

@@ -170,7 +170,7 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
 
 
 FORM = {"body": "Changed", "message": "Changed", "reason": "declined", "title": "T",
-        "summary": "S", "visibility": "public", "note": "N", "action": "save",
+        "summary": "S", "visibility": "public", "confirm": "y", "note": "N", "action": "save",
         "name": "Hacked", "roles": ["admin"], "active": "y", "token_name": "x",
         "due_at": "", "duplicate_of": "", "kind": "guidance", "date": "2025-06-01"}
 

@@ -131,7 +131,7 @@ def poisoned(app, make_user):
         post_ok(f, f"/queries/{ref}/synthesis", {"title": SHORT, "summary": CORPUS,
                                                   "body": CORPUS, "note": SHORT,
                                                   "action": "save"})
-    post_ok(f, f"/queries/{ref}/publish", {"visibility": "public"})
+    post_ok(f, f"/queries/{ref}/publish", {"visibility": "public", "confirm": "y"})
     post_ok(f, f"/queries/{second.reference}/close", {"reason": "declined", "note": CORPUS})
     post_ok(a, f"/admin/users/{people['requester'].id}", {
         "name": SHORT, "roles": ["member"], "organisation": SHORT, "country": "",

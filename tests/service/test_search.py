@@ -174,7 +174,7 @@ def test_a_busy_index_never_breaks_the_request_and_the_job_applies_later(
     monkeypatch.setattr(svc.get_index(), "lock_retries", 1)
     with write_lock_held_elsewhere():  # another process holds the lock
         web.login(people["fac"])
-        response = web.post(f"/queries/{q.reference}/publish", {"visibility": "public"})
+        response = web.post(f"/queries/{q.reference}/publish", {"visibility": "public", "confirm": "y"})
         assert response.status_code == 302
         assert f"response:{q.reference}" in outbox_keys()  # kept for the retry
         with pytest.raises(IndexBusy):
@@ -194,7 +194,7 @@ def test_a_request_leaves_a_big_rebuild_to_the_scheduler(web, make_query, people
     other = make_query(title="Another open query")
     assert not svc.get_index().exists()
     web.login(people["fac"])
-    response = web.post(f"/queries/{q.reference}/publish", {"visibility": "public"})
+    response = web.post(f"/queries/{q.reference}/publish", {"visibility": "public", "confirm": "y"})
     assert response.status_code == 302
     assert not svc.get_index().exists()  # nobody waited for a rebuild
     assert f"response:{q.reference}" in outbox_keys()

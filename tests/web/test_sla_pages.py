@@ -69,7 +69,7 @@ def test_dashboard_renders_for_staff_with_counts_risks_and_an_svg_chart(
     page = signed_in(staff).get("/sla")
     html = text(page)
     assert page.status_code == 200
-    assert "<h1>SLA dashboard</h1>" in html
+    assert "<h1>Response times</h1>" in html and "<title>Response times" in html
     assert late.reference in html and "1 h overdue" in html
     assert re.search(r"<svg[^>]*role=\"img\"", html) and "<rect" in html
     assert "<th scope=\"row\">Urgent</th>" in html
@@ -254,3 +254,35 @@ def test_query_badge_shows_triage_then_resolution(app, make_query, clock):
         query.triage_met_at = MON
         assert "due in 4 days" in render_template_string(template, q=query)
     assert clock.now == MON
+
+
+def test_the_dashboard_counts_agree_with_its_list_and_its_name_with_the_menu(
+        signed_in, make_user, make_query, clock):
+    from datetime import timedelta
+
+    from reachback.notify.jobs import expire_invitations
+    from reachback.sla import services as sla_services
+
+    clock.set(MON)
+    staff = make_user("facilitator")
+    e1, e2 = make_user("expert"), make_user("expert")
+    make_query(priority="urgent", facilitator=staff, title="Late triage")
+    q = make_query(facilitator=staff, title="Routed")
+    lapsed = qs.assign_expert(staff, q, e1, due_at=MON + timedelta(hours=5))
+    qs.assign_expert(staff, q, e2, due_at=MON + timedelta(hours=30))
+    qs.accept_assignment(e2, q.assignments[1])
+    db.session.commit()
+    clock.set(MON + timedelta(hours=6))
+    assert expire_invitations() == 1 and lapsed.status == "expired"
+    data = sla_services.dashboard(staff)
+    for target in ("triage", "answer", "resolution"):
+        listed = [i for i in data["at_risk"] if i.target == target]
+        for state in ("warning", "breached"):
+            assert data["counts"][target][state] == sum(i.state == state for i in listed), \
+                (target, state)
+    assert data["counts"]["triage"]["breached"] == 1  # the urgent query, listed
+    assert data["counts"]["answer"]["breached"] == 0  # the expired invitation: not counted
+    html = text(signed_in(staff).get("/sla"))
+    assert "<h1>Response times</h1>" in html and "<title>Response times · Reachback" in html
+    nav = html[html.index("<nav"):html.index("</nav>")]
+    assert 'href="/sla"' in nav and "Response times" in nav
