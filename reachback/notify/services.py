@@ -18,6 +18,7 @@ from ..extensions import db
 from ..i18n import current_language, language_of, speaking
 from ..mailin.tokens import REPLY_KINDS, reply_address
 from ..models_base import utcnow
+from ..queries.models import FieldQuery
 from .mailer import has_line_break
 from .models import Notification, NotificationPreference, OutboundEmail
 
@@ -281,7 +282,12 @@ def _queue_notification_emails(pairs) -> None:
 def _reply_to(note, user) -> str | None:
     """The signed address that answers this notice by e-mail, when its kind expects one."""
     purpose = REPLY_KINDS.get(note.kind)
-    return reply_address(note.query_id, user, purpose) if purpose and note.query_id else None
+    if purpose is None or note.query_id is None:
+        return None
+    if purpose == "publication" and db.session.get(FieldQuery, note.query_id).requester_id \
+            != user.id:  # the contributors are told too: only the requester follows up
+        return None
+    return reply_address(note.query_id, user, purpose)
 
 
 def _mailable(recipient: str) -> bool:

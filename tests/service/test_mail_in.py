@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reachback.accounts.models import User
+from reachback.accounts.services import create_token
 from reachback.extensions import db
 from reachback.files.models import Attachment
 from reachback.mailin.models import MailBounce, MailRefusal
@@ -271,6 +272,14 @@ def test_the_requesters_reply_to_a_publication_is_a_follow_up_to_the_facilitator
     assert events(query, "follow_up_added")[0].data["origin"] == "email"
 
 
+def test_only_the_requester_is_offered_a_follow_up_address(app, make_query, make_user):
+    expert = make_user("expert")
+    make_query(status="published", experts=[expert])
+    told = db.session.scalars(select(OutboundEmail).where(
+        OutboundEmail.user_id == expert.id, OutboundEmail.subject.like("%published%"))).one()
+    assert told.reply_to is None
+
+
 # --- new queries by mail ---------------------------------------------------------------------
 
 def test_mail_to_the_intake_address_from_a_member_becomes_a_submitted_query(
@@ -416,3 +425,25 @@ def test_the_timeline_says_which_actions_came_by_email(app, make_query, signed_i
     receive(app, message(query.requester.email, reply_to(query.requester, "clarif"), "Juba."))
     page = signed_in(query.requester).get(f"/queries/{query.reference}")
     assert page.text.count("(by e-mail)") == 1
+
+
+def test_a_query_sent_by_mail_shows_and_is_triaged_on_the_site(app, make_user, signed_in):
+    """No country and no themes yet: every page shows it, and triage sets them there."""
+    member, facilitator = make_user("member"), make_user("facilitator")
+    receive(app, message(member.email, INTAKE, "How?", subject="Vetting by mail"))
+    query = db.session.scalars(select(FieldQuery)).one()
+    staff = signed_in(facilitator)
+    for path in (f"/queries/{query.reference}", "/triage", f"/queries/{query.reference}/edit",
+                 f"/queries/{query.reference}/route", "/queries/mine"):
+        web = signed_in(member) if path == "/queries/mine" else staff
+        page = web.get(path)
+        assert page.status_code == 200 and "Vetting by mail" in page.text, path
+    assert "(by e-mail)" in staff.get(f"/queries/{query.reference}").text
+    _token, secret = create_token(facilitator, "test")
+    db.session.commit()
+    api = app.test_client().get(f"/api/v1/queries/{query.reference}",
+                                headers={"Authorization": f"Bearer {secret}"})
+    assert api.status_code == 200 and api.get_json()["country"] is None
+    qs.edit_query(facilitator, query, {"country": "SS", "themes": ["vetting"]})
+    db.session.commit()
+    assert "South Sudan" in staff.get(f"/queries/{query.reference}").text
