@@ -101,10 +101,10 @@ def evaluate_sla() -> None:
     evaluate_sla_targets()
 
 
-def deliver_outbox() -> None:
+def deliver_outbox() -> str:
     from ..notify.jobs import deliver_outbox as deliver
 
-    deliver()
+    return f"{deliver()} e-mail(s) sent"
 
 
 def poll_mailbox() -> str:

@@ -10,8 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
+from reachback.cli import main
 from reachback.extensions import db
 from reachback.mailin.jobs import poll_mailbox
 from reachback.queries.models import FieldQuery, Message
@@ -84,8 +87,23 @@ def run_mail_in():
     return run_once(find_job("mail-in"))
 
 
+def jobs_run(app, name) -> str:
+    db.session.commit()
+    result = CliRunner().invoke(main, ["jobs", "run", name],
+                                obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
 def test_the_job_does_nothing_without_a_host(app):
-    assert "MAIL_IMAP_HOST is empty" in poll_mailbox()
+    assert jobs_run(app, "mail-in") == \
+        "mail-in ran: no IMAP mailbox (MAIL_IMAP_HOST is empty)."
+
+
+def test_jobs_run_mail_sends_the_queued_email_and_says_how_many(app, make_query):
+    make_query(status="clarification")  # the requester is asked: one e-mail queued
+    assert jobs_run(app, "mail") == "mail ran: 1 e-mail(s) sent."
+    assert jobs_run(app, "mail") == "mail ran: 0 e-mail(s) sent."
 
 
 def test_the_job_handles_each_message_once_and_moves_it(app, mailbox, make_user, make_query):
