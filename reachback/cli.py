@@ -181,6 +181,32 @@ def jobs_run(name):
     click.echo(f"{name} ran{'' if result is None else f': {result}'}.")
 
 
+@main.group("mail")
+def mail_group():
+    """E-mail in: handle a message (for an MTA pipe, fetchmail or procmail)."""
+
+
+@mail_group.command("receive")
+@click.option("--recipient", "recipients", multiple=True, metavar="ADDRESS",
+              help="The envelope recipient (Postfix: ${recipient}); repeat for several.")
+@with_appcontext
+def mail_receive(recipients):
+    """Read one RFC 5322 message on standard input and handle it: a reply to a Reachback
+    e-mail, a new query to MAIL_INTAKE_ADDRESS, a bounce, or noise to ignore. Prints one line
+    saying what it did. Exit status: 0 handled or ignored, 65 (EX_DATAERR) unreadable or
+    refused content, 67 (EX_NOUSER) unknown or not allowed sender or address."""
+    from .mailin.handle import DATAERR, receive
+
+    limit = setting("MAIL_IN_MAX_BYTES")
+    raw = sys.stdin.buffer.read(limit + 1)
+    if len(raw) > limit:
+        click.echo(f"refused: the message is larger than {limit} bytes")
+        sys.exit(DATAERR)
+    outcome = receive(raw, recipients)
+    click.echo(outcome.line)
+    sys.exit(outcome.code)
+
+
 @main.command("reindex")
 @with_appcontext
 def reindex_command():

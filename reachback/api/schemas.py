@@ -320,7 +320,7 @@ class Query(Answer):
     context: str
     purpose: str
     language: Language
-    country: Country
+    country: Country | None  # none until triage sets it (a query sent by e-mail)
     themes: Slugs
     priority: enum(PRIORITIES)
     needed_by: Day | None

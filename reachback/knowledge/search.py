@@ -273,11 +273,16 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
         title=plain_title(r.title), summary=plain_text(r.summary, r.summary_html),
         body=plain_text(r.body, r.body_html), extra="",
         themes=slugs, theme_names=names,
-        countries=[r.country], country_names=names_everywhere([r.country]),
+        countries=_codes(r.country), country_names=names_everywhere(_codes(r.country)),
         date=r.published_at or r.created_at,
         principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
         language=r.language or "en",
     )
+
+
+def _codes(country: str | None) -> list[str]:
+    """A query's country as a list: none until triage sets one (a query sent by e-mail)."""
+    return [country] if country else []
 
 
 def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
@@ -291,7 +296,7 @@ def _open_query_doc(q: _QueryText, theme_ids, themes) -> IndexDoc:
         key=f"query:{q.reference}", kind="query", ref=q.reference, title=plain_title(q.title),
         summary=summary, body="\n\n".join(p for p in body if p),
         extra="", themes=slugs, theme_names=names,
-        countries=[q.country], country_names=names_everywhere([q.country]),
+        countries=_codes(q.country), country_names=names_everywhere(_codes(q.country)),
         date=q.created_at, principals=["role:staff"], language=q.language or "en",
     )
 

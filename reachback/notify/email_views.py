@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..forms import Form
+from ..mailin.handle import bouncing_addresses
 from ..web import page_arg, submitted
 from .services import (
     MODES,
@@ -51,7 +52,8 @@ def outbox():
     status = status if status in OUTBOX_STATUSES else ""
     pager = list_outbox(current_user, status, page_arg(), PER_PAGE)
     return render_template("email/outbox.html", pager=pager, status=status,
-                           counts=outbox_counts(current_user), statuses=OUTBOX_STATUSES)
+                           counts=outbox_counts(current_user), statuses=OUTBOX_STATUSES,
+                           bounces=bouncing_addresses(current_user))
 
 
 @bp.route("/admin/outbox/<int:email_id>/retry", methods=["POST"])

@@ -40,6 +40,9 @@ def build_message(email, sender: str) -> EmailMessage:
     msg["Date"] = format_datetime(email.created_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg["Message-ID"] = make_msgid(f"outbox{email.id}", domain=domain)
+    reply_to = getattr(email, "reply_to", None)  # an answer by e-mail: reachback.mailin
+    if reply_to and not has_line_break(reply_to):
+        msg["Reply-To"] = reply_to
     msg.set_content(email.text_body or "")
     if email.html_body:
         msg.add_alternative(email.html_body, subtype="html")

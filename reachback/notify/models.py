@@ -40,6 +40,7 @@ class OutboundEmail(db.Model):
     text_body = Column(Text, nullable=False)
     html_body = Column(Text)
     language = Column(String(10))  # what it is written in: its Content-Language header
+    reply_to = Column(String(254))  # a signed reply address (reachback.mailin.tokens)
     status = Column(String(10), nullable=False, default="queued")  # queued | sent | failed
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -16,6 +16,7 @@ from ..config import setting
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..i18n import current_language, language_of, speaking
+from ..mailin.tokens import REPLY_KINDS, reply_address
 from ..models_base import utcnow
 from ..queries.models import FieldQuery
 from .mailer import has_line_break
@@ -31,6 +32,7 @@ KINDS = {
     "contribution_added": _l("An expert sends a contribution"),
     "response_published": _l("A response you asked for or contributed to is published"),
     "closed": _l("Your query is closed"),
+    "follow_up": _l("A requester follows up on a published response"),
     "sla_reminder": _l("A reminder that your answer is due soon"),
     "sla_warning": _l("A response-time target is close to being missed"),
     "sla_breach": _l("A response-time target is missed"),
@@ -326,7 +328,7 @@ def _queue_notification_emails(pairs) -> None:
             "html_body": html, "language": language_of(user), "status": "queued",
             "attempts": 0,
             "next_attempt_at": note.created_at, "created_at": note.created_at,
-            "dedupe_key": f"notification:{note.id}"})
+            "dedupe_key": f"notification:{note.id}", "reply_to": _reply_to(note, user)})
     taken = set()
     for start in range(0, len(rows), 500):
         keys = [row["dedupe_key"] for row in rows[start:start + 500]]
@@ -335,6 +337,17 @@ def _queue_notification_emails(pairs) -> None:
     rows = [row for row in rows if row["dedupe_key"] not in taken]
     if rows:
         db.session.execute(insert(OutboundEmail.__table__), rows)
+
+
+def _reply_to(note, user) -> str | None:
+    """The signed address that answers this notice by e-mail, when its kind expects one."""
+    purpose = REPLY_KINDS.get(note.kind)
+    if purpose is None or note.query_id is None:
+        return None
+    if purpose == "publication" and db.session.get(FieldQuery, note.query_id).requester_id \
+            != user.id:  # the contributors are told too: only the requester follows up
+        return None
+    return reply_address(note.query_id, user, purpose)
 
 
 def _mailable(recipient: str) -> bool:

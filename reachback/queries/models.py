@@ -53,7 +53,7 @@ class FieldQuery(Rendered, db.Model):
     purpose_html = Column(Text)
     language = Column(String(10), nullable=False, default="en")  # what it is written in
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
-    country = Column(String(2), nullable=False)
+    country = Column(String(2))  # None until triage sets it (a query sent by e-mail)
     priority = Column(String(10), nullable=False, default="normal")
     needed_by = Column(Date)
     confidentiality = Column(String(12), nullable=False, default="restricted")

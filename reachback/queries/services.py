@@ -150,14 +150,14 @@ def _field_checks(today: date, author, defaults: bool) -> dict:
 
 
 def validate_query_data(data: dict, today: date | None = None, author=None,
-                        only=None) -> dict:
-    """Check a submission (or, with `only`, those of its fields); returns clean values or
-    raises Invalid with a message per field. Its language: the one given, else the
-    author's, else the request's (i18n)."""
+                        only=None, skip=()) -> dict:
+    """Check a submission (or, with `only`, those of its fields; without those in `skip`);
+    returns clean values or raises Invalid with a message per field. Its language: the one
+    given, else the author's, else the request's (i18n)."""
     errors: dict[str, str] = {}
     checks = _field_checks(today or utcnow().date(), author, defaults=only is None)
     clean = {name: check(data, errors) for name, check in checks.items()
-             if only is None or name in only}
+             if (only is None or name in only) and name not in skip}
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean
@@ -176,12 +176,20 @@ def next_reference(year: int) -> str:
 
 # --- the journey ---------------------------------------------------------------
 
-def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
-    """A signed-in user asks a question. Raises Invalid."""
-    perm.require(user is not None and user.is_authenticated, _("Sign in to ask a question."))
+# What a query sent by e-mail leaves for the facilitator to set at triage (edit_query).
+SET_AT_TRIAGE = ("country", "themes")
+
+
+def submit_query(user, data: dict, now: datetime | None = None,
+                 leave_for_triage: bool = False) -> FieldQuery:
+    """A signed-in user asks a question; `leave_for_triage` (a query sent by e-mail): without
+    the SET_AT_TRIAGE fields, which the facilitator sets. Raises Invalid."""
+    perm.require(user is not None and user.is_authenticated and user.is_active,
+                 _("Sign in to ask a question."))
     now = now or utcnow()
-    clean = validate_query_data(data, today=now.date(), author=user)
-    themes = clean.pop("themes")
+    clean = validate_query_data(data, today=now.date(), author=user,
+                                skip=SET_AT_TRIAGE if leave_for_triage else ())
+    themes = clean.pop("themes", [])
     query = FieldQuery(
         reference=next_reference(now.year),
         requester_id=user.id,
@@ -411,6 +419,20 @@ def edit_contribution(user, contribution, body: str) -> Contribution:
     record(contribution.query, user, "contribution_edited", internal=True,
            contribution=contribution.id)
     return contribution
+
+
+def add_follow_up(user, query, body: str) -> Message:
+    """The requester writes again about a published response: a message to the
+    facilitators. Raises Forbidden, Conflict (not published), Invalid."""
+    perm.require(perm.is_requester(user, query), _("Only the requester follows up."))
+    if query.status != "published":
+        raise Conflict(_("Only a published response can be followed up."))
+    msg = _add_message(query, user, _require_text(body, "body"), "public", "follow_up")
+    record(query, user, "follow_up_added")
+    notify(staff_recipients(), "follow_up",
+           _l("%(ref)s: the requester follows up on the response", ref=query.reference),
+           query, actor=user)
+    return msg
 
 
 def add_internal_note(user, query, body: str) -> Message:

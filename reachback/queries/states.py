@@ -1,4 +1,7 @@
 """The query state machine: the one place that knows which transitions exist."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -58,9 +61,27 @@ def transition(query, target: str, actor, kind: str, **data) -> Event:
     return record(query, actor, kind, from_status=previous, to_status=target, **data)
 
 
+# Where the actions being recorded came from, when not the site or the API ("email").
+ORIGIN: ContextVar[str | None] = ContextVar("origin", default=None)
+
+
+@contextmanager
+def origin(name: str):
+    """Every event recorded inside says it came by `name` (its data's `origin`): the mail-in
+    handler wraps the services it calls so, and the timeline shows it."""
+    token = ORIGIN.set(name)
+    try:
+        yield
+    finally:
+        ORIGIN.reset(token)
+
+
 def record(query, actor, kind: str, internal: bool = False, **data) -> Event:
-    """Append an event to the query's timeline."""
+    """Append an event to the query's timeline (marked with the ORIGIN in force)."""
     from ..extensions import db
+
+    if (came_by := ORIGIN.get()) is not None:
+        data["origin"] = came_by
 
     event = Event(
         query_id=query.id if query is not None else None,

@@ -101,10 +101,16 @@ def evaluate_sla() -> None:
     evaluate_sla_targets()
 
 
-def deliver_outbox() -> None:
+def deliver_outbox() -> str:
     from ..notify.jobs import deliver_outbox as deliver
 
-    deliver()
+    return f"{deliver()} e-mail(s) sent"
+
+
+def poll_mailbox() -> str:
+    from ..mailin.jobs import poll_mailbox as poll
+
+    return poll()
 
 
 def send_digests() -> None:
@@ -143,8 +149,10 @@ class Job:
 JOBS = (
     Job("evaluate_sla", evaluate_sla, "SCHEDULER_SLA_SECONDS",
         "Record SLA reminders, warnings and breaches once each, and tell who must act."),
-    Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS",
+    Job("mail", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS",
         "Send the queued e-mails that are due (a failure is retried with back-off)."),
+    Job("mail-in", poll_mailbox, "SCHEDULER_MAIL_IN_SECONDS",
+        "Handle the mail waiting in the IMAP mailbox, when MAIL_IMAP_HOST is set."),
     Job("send_digests", send_digests, 3600,
         "Queue the daily digests, once the UTC day reaches DIGEST_HOUR_UTC."),
     Job("expire_invitations", expire_invitations, "SCHEDULER_INVITATIONS_SECONDS",
@@ -163,7 +171,12 @@ def jobs(app) -> list[tuple[str, object, int]]:
     return [(job.name, job.func, job.seconds(app)) for job in JOBS]
 
 
+# Former names, still understood by `reachback jobs run`.
+ALIASES = {"deliver_outbox": "mail"}
+
+
 def find_job(name: str) -> Job | None:
+    name = ALIASES.get(name, name)
     return next((job for job in JOBS if job.name == name), None)
 
 

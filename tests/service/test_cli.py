@@ -96,14 +96,14 @@ def test_unknown_role_is_refused(instance):
     assert result.returncode != 0
 
 
-JOBS = ("evaluate_sla", "deliver_outbox", "send_digests", "expire_invitations",
+JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "expire_invitations",
         "apply_search_outbox", "refresh_planner_statistics", "forget_spent_counters")
 
 
 def test_jobs_are_listed_with_their_schedule_and_what_they_do(instance):
     listed = instance("jobs", "list").stdout.splitlines()
     assert [line.split()[0] for line in listed] == list(JOBS)
-    outbox = next(line for line in listed if line.startswith("deliver_outbox"))
+    outbox = next(line for line in listed if line.startswith("mail "))
     assert "every 30 s (SCHEDULER_OUTBOX_SECONDS)" in outbox and "e-mails" in outbox
     assert "every 3600 s" in next(line for line in listed if line.startswith("send_digests"))
 
@@ -113,8 +113,8 @@ def test_a_job_runs_once_now_and_not_beside_a_scheduler_holding_the_lease(instan
     instance("demo")  # its queries and answers queue e-mails
     mail = instance.path / "mail"
     assert not list(mail.glob("*.eml"))
-    out = instance("jobs", "run", "deliver_outbox").stdout
-    assert "deliver_outbox ran" in out
+    out = instance("jobs", "run", "mail").stdout
+    assert "mail ran" in out
     assert list(mail.glob("*.eml"))  # the file backend wrote what was queued
 
     # A scheduler holds the lease (renewing it): the command refuses to run beside it.
@@ -130,4 +130,4 @@ def test_an_unknown_job_is_refused(instance):
     result = instance("jobs", "run", "make_coffee", check=False)
     assert result.returncode != 0
     assert "No job is called 'make_coffee'" in result.stderr
-    assert "deliver_outbox" in result.stderr  # the names it knows
+    assert "mail, mail-in" in result.stderr  # the names it knows

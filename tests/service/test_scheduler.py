@@ -78,7 +78,7 @@ def test_jobs_run_only_while_the_lease_is_held_and_a_failure_is_rolled_back(app,
 def test_every_job_is_scheduled(app):
     runner = Runner(app, BackgroundScheduler, holder="x")
     names = {job.id for job in runner.scheduler.get_jobs()}
-    assert {"keep_lease", "evaluate_sla", "deliver_outbox", "send_digests",
+    assert {"keep_lease", "evaluate_sla", "mail", "mail-in", "send_digests",
             "expire_invitations", "apply_search_outbox", "refresh_planner_statistics"} <= names
 
 
@@ -174,7 +174,7 @@ def test_two_scheduler_processes_run_jobs_in_one_and_the_other_takes_over(app, t
         assert first in by_pid, [log.read_text() for log in logs]
         active, active_log = by_pid[first]
         (standby, standby_log), = [v for pid, v in by_pid.items() if pid != first]
-        assert wait_for(lambda: "Job deliver_outbox ran" in active_log.read_text(), 10)
+        assert wait_for(lambda: "Job mail ran" in active_log.read_text(), 10)
         time.sleep(1.5)
         assert "Job " not in standby_log.read_text(), (  # the standby runs nothing
             active_log.read_text() + standby_log.read_text())
@@ -185,7 +185,7 @@ def test_two_scheduler_processes_run_jobs_in_one_and_the_other_takes_over(app, t
         assert "lease released" in active_log.read_text()
         # Released at stop: the standby takes over at its next renewal (a third of the TTL).
         assert wait_for(lambda: holder_pid(app) == standby.pid, 8), standby_log.read_text()
-        assert wait_for(lambda: "Job deliver_outbox ran" in standby_log.read_text(), 10)
+        assert wait_for(lambda: "Job mail ran" in standby_log.read_text(), 10)
 
         standby.send_signal(signal.SIGINT)  # Ctrl-C stops it cleanly too, lease released
         assert standby.wait(timeout=10) == 0, standby_log.read_text()
