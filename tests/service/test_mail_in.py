@@ -12,6 +12,7 @@ from reachback.files.models import Attachment
 from reachback.mailin.models import MailBounce, MailRefusal
 from reachback.mailin.tokens import read_reply_address, reply_address
 from reachback.notify.models import Notification, OutboundEmail
+from reachback.notify.services import set_preferences
 from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, Event, FieldQuery, Message
 from tests.service.mail_in_helpers import PDF, message, quoted, receive, reply_to
@@ -64,7 +65,8 @@ def test_reply_addresses_are_unique_signed_and_on_the_reply_domain(app, make_que
 def test_the_reply_to_header_goes_out_with_the_email(app, make_query, make_user):
     from reachback.notify.mailer import build_message
 
-    make_user("facilitator")  # told of the new query
+    facilitator = make_user("facilitator")  # told of the new query (at once, by choice)
+    set_preferences(facilitator, facilitator, {"query_submitted": "immediate"})
     query = make_query(status="clarification")
     row = db.session.scalars(select(OutboundEmail).where(
         OutboundEmail.user_id == query.requester_id)).all()[-1]
@@ -230,6 +232,9 @@ def test_an_invitation_withdrawn_takes_no_reply(app, make_query, make_user):
 def test_staffs_reply_on_a_contribution_adds_an_internal_note(app, make_query, make_user):
     facilitator = make_user("facilitator")
     expert = make_user("expert")
+    # Staff get contributions in the daily digest unless they choose otherwise; a digest
+    # is about many queries and carries no reply address.
+    set_preferences(facilitator, facilitator, {"contribution_added": "immediate"})
     query = make_query(status="synthesis", experts=[expert], facilitator=facilitator)
     address = reply_to(facilitator, "contributed")
     code, _line = receive(app, message(facilitator.email, address, "Ask Kofi about Yei."))
@@ -244,6 +249,7 @@ def test_staffs_reply_on_a_contribution_adds_an_internal_note(app, make_query, m
 def test_staffs_reply_on_a_clarification_thread_writes_to_the_requester(
         app, make_query, make_user):
     facilitator = make_user("facilitator")
+    set_preferences(facilitator, facilitator, {"clarification_answered": "immediate"})
     query = make_query(status="clarification", facilitator=facilitator)
     qs.reply_to_clarification(query.requester, query, "Juba.")
     db.session.commit()
