@@ -277,7 +277,8 @@ def ask_clarification(user, query, message: str) -> Message:
     sla.on_paused(query)
     msg = _add_message(query, user, body, "public", "clarification")
     notify([query.requester], "clarification_requested",
-           _l("%(ref)s: the facilitator asks for clarification", ref=query.reference), query, actor=user)
+           _l("%(ref)s: the facilitator asks for clarification", ref=query.reference), query,
+           actor=user, details={"message": msg})
     return msg
 
 
@@ -317,8 +318,10 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
     sla.on_resumed(query)
     sla.on_first_action(query)
     sla.on_assigned(assignment)
+    db.session.flush()
     notify([expert], "assigned", _l("You are asked to answer %(ref)s: %(title)s",
-                                    ref=query.reference, title=query.title), query, actor=user)
+                                    ref=query.reference, title=query.title), query, actor=user,
+           details={"assignment": assignment})
     db.session.flush()
     return assignment
 

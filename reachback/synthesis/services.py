@@ -125,11 +125,14 @@ def publish_response(user, query, visibility: str):
                revision=response.revision)
     search.response_changed(response)
     sla.on_resolved(query)
+    details = {"response": response}
     notify([query.requester], "response_published",
-           _l("The response to %(ref)s is published", ref=query.reference), query, actor=user)
+           _l("The response to %(ref)s is published", ref=query.reference), query, actor=user,
+           details=details)
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]
     notify(contributors, "response_published",
-           _l("The response you contributed to (%(ref)s) is published", ref=query.reference), query, actor=user)
+           _l("The response you contributed to (%(ref)s) is published", ref=query.reference),
+           query, actor=user, details=details)
     _tell_duplicates(user, query, response, {query.requester_id, *(u.id for u in contributors)})
     db.session.flush()
     return response
@@ -155,7 +158,8 @@ def _tell_duplicates(user, query, response, told: set[int]) -> None:
             text = _l("A query similar to your %(ref)s was answered, but its response is "
                       "restricted: ask a facilitator if you need it", ref=duplicate.reference)
             url = ""
-        notices.append(Notice([requester], "response_published", text, duplicate, user, url))
+        notices.append(Notice([requester], "response_published", text, duplicate, user, url,
+                              {"response": response}))
     notify_many(notices)
 
 
