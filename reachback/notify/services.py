@@ -1,9 +1,9 @@
 """Notifications: in-app notices, the e-mail each one queues by the user's preference, and
 the outbox (queueing, admin view, retry). Nothing here sends: reachback.notify.jobs does."""
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -219,8 +219,10 @@ def mail_domain() -> str:
 
 
 def new_message_id(tag: str) -> str:
-    """A unique Message-ID, fixed when the e-mail is queued (a retry sends the same one)."""
-    return make_msgid("".join(c for c in tag if c.isalnum() or c in ".-"), domain=mail_domain())
+    """A unique Message-ID, fixed when the e-mail is queued (a retry sends the same one);
+    short, so that its header line is never folded."""
+    tag = "".join(c if c.isalnum() else "." for c in tag)[:40]
+    return f"<{secrets.token_hex(8)}.{tag}@{mail_domain()}>"
 
 
 def thread_root(reference: str) -> str:

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
+from ..notify import subscriptions
 from ..notify.services import Notice, notify, notify_many
 from ..queries import lists
 from ..queries.lists import contributors_of
@@ -134,6 +135,7 @@ def publish_response(user, query, visibility: str):
            _l("The response you contributed to (%(ref)s) is published", ref=query.reference),
            query, actor=user, details=details)
     _tell_duplicates(user, query, response, {query.requester_id, *(u.id for u in contributors)})
+    subscriptions.on_published(response)  # the listserv: the `immediately` subscribers
     db.session.flush()
     return response
 

@@ -96,7 +96,7 @@ def test_unknown_role_is_refused(instance):
     assert result.returncode != 0
 
 
-JOBS = ("evaluate_sla", "deliver_outbox", "send_digests", "expire_invitations",
+JOBS = ("evaluate_sla", "deliver_outbox", "send_digests", "send_subscriptions", "expire_invitations",
         "apply_search_outbox", "refresh_planner_statistics", "forget_spent_counters")
 
 
