@@ -146,7 +146,7 @@ def test_daily_subscribers_get_one_digest_of_summaries_from_the_digest_hour(
     assert subs.send_subscriptions() == 1
     assert subs.send_subscriptions() == 0
     [digest] = listserv_mails(reader)
-    assert digest.language == "fr" and "2" in digest.subject
+    assert digest.language == "fr" and digest.subject.startswith("[Reachback] Aujourd'hui : 2 ")
     for query in (first, second):
         assert query.title in digest.text_body and f"/kb/{query.reference}" in digest.html_body
     assert "In short: vet carefully." in digest.text_body  # the summaries
