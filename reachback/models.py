@@ -11,7 +11,13 @@ from .accounts.models import (  # noqa: F401
 from .files.models import Attachment  # noqa: F401
 from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .mailin.models import MailBounce, MailRefusal  # noqa: F401
-from .notify.models import Notification, NotificationPreference, OutboundEmail  # noqa: F401
+from .notify.models import (  # noqa: F401
+    Notification,
+    NotificationPreference,
+    OutboundEmail,
+    Subscription,
+    SubscriptionDelivery,
+)
 from .queries.models import (  # noqa: F401
     Assignment,
     Contribution,

@@ -36,13 +36,16 @@ from .queries.states import STATUS_LABELS
 # Endpoints reachable without signing in (deny by default, like SecureDrop's _insecure_views).
 # Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "queries.home", "auth.login", "knowledge.index", "knowledge.response",
+                    "knowledge.feed",
                     "knowledge.translation",
                     "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz", "i18n.choose",
                     # Signing in: the code step and the enrolment check the half-finished
                     # sign-in themselves; the reset and invitation pages their signed link.
                     "twofactor.code", "twofactor.enrol", "auth.forgot_password",
-                    "auth.reset_password", "invitations.accept"}
+                    "auth.reset_password", "invitations.accept",
+                    # A signed link in a bulk e-mail (RFC 8058 one-click unsubscribe).
+                    "email.unsubscribe"}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -109,6 +109,12 @@ OPERATIONS = [
     ("get", "/me", "The caller", s.Me),
     ("patch", "/me", "Change the caller's settings (the interface language)", s.Me,
      {"body": s.MeInput, "errors": ("400", "413", "422")}),
+    ("get", "/me/subscriptions", "The caller's subscriptions to themes and countries",
+     s.Subscriptions),
+    ("put", "/me/subscriptions",
+     "Replace the caller's subscriptions: newly published responses they may read on these "
+     "themes and countries, by e-mail immediately, daily or weekly", s.Subscriptions,
+     {"body": s.SubscriptionsInput, "errors": ("400", "413", "422")}),
     ("get", "/themes", "The theme taxonomy", s.ThemeList),
     ("get", "/queries", "Queries the caller may see, newest first", s.QueryPage,
      {"args": s.QueryListArgs, "errors": ("422",)}),

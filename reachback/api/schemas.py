@@ -43,6 +43,7 @@ from ..errors import DomainError, Invalid
 from ..i18n import current_language
 from ..knowledge.search import SORTS
 from ..models_base import iso_seconds, utcnow
+from ..notify.models import SUBSCRIPTION_FREQUENCIES
 from ..queries import lists
 from ..queries.lists import contributors_of
 from ..queries.models import (
@@ -253,6 +254,16 @@ class Me(Person):
     language: Annotated[str, BeforeValidator(lambda code: code or current_language()),
                         Field(description="The interface language: the caller's choice, "
                               "else the one this request was served in (Accept-Language)")]
+
+
+class Subscriptions(Answer):
+    """The caller's subscriptions: newly published responses they may read, on one of these
+    themes (sub-themes included) and about one of these countries (an empty list: any; both
+    empty: none), sent by e-mail as `frequency` says."""
+
+    themes: list[str] = Field(description="Theme slugs")
+    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
+    frequency: enum(SUBSCRIPTION_FREQUENCIES)
 
 
 class Theme(Answer):
@@ -709,6 +720,18 @@ class QueryEdit(Checked):
 class MeInput(Checked):
     language: AsSent({"type": "string", "description": "A language code the site speaks "
                       "(en, fr, es); 422 for another"}) = None
+
+
+class SubscriptionsInput(Checked):
+    """The whole subscription (a field left out: an empty list, `immediately`); 422 for an
+    unknown theme slug, country code or frequency."""
+
+    themes: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string"}, "description": "Theme slugs"})] = None
+    countries: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string"},
+         "description": "ISO 3166-1 alpha-2 codes, e.g. SS"})] = None
+    frequency: Choice(SUBSCRIPTION_FREQUENCIES, default="immediately") = None
 
 
 class MessageInput(Checked):

@@ -7,6 +7,7 @@ from ..accounts.models import Theme, find_user_by_email
 from ..accounts.services import set_language
 from ..extensions import db
 from ..knowledge import services as kb
+from ..notify import subscriptions
 from ..queries import lists
 from ..queries import services as qs
 from ..routing.services import suggest_experts
@@ -56,6 +57,20 @@ def update_me():
         set_language(user, data.language)
     db.session.commit()
     return jsonify(s.Me.dump(user))
+
+
+@bp.get("/me/subscriptions")
+def my_subscriptions():
+    return jsonify(s.Subscriptions.dump(subscriptions.get_subscription(current_api_user())))
+
+
+@bp.put("/me/subscriptions")
+def set_my_subscriptions():
+    user, data = current_api_user(), s.SubscriptionsInput.parse(request_body())
+    saved = subscriptions.set_subscription(user, user, data.themes, data.countries,
+                                           data.frequency)
+    db.session.commit()
+    return jsonify(s.Subscriptions.dump(saved))
 
 
 @bp.get("/themes")

@@ -1,12 +1,14 @@
 """Knowledge base pages: the library of published responses, open to whoever may read them."""
-from flask import render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions as perm
+from ..errors import Invalid
 from ..queries.lists import contributors_of
 from ..synthesis.translations import get_translation
 from ..web import page_arg
 from .blueprint import bp
+from .feed import atom_feed
 from .forms import KnowledgeFilterForm
 from .services import get_published_response, knowledge_base
 
@@ -21,6 +23,18 @@ def index():
                            per_page=PER_PAGE)
     args = {k: v for k, v in (("q", form.q.data), ("theme", theme), ("country", country)) if v}
     return render_template("knowledge/index.html", form=form, pager=pager, args=args)
+
+
+@bp.route("/kb/feed.atom")
+def feed():
+    """The Atom feed of the published responses the caller may read (`theme`, `country`)."""
+    try:
+        xml = atom_feed(current_user, theme=request.args.get("theme") or None,
+                        country=request.args.get("country") or None)
+    except Invalid as error:  # a feed reader shows no flashed message: say it in the answer
+        return Response("\n".join([error.message, *map(str, error.fields.values())]),
+                        status=422, mimetype="text/plain")
+    return Response(xml, mimetype="application/atom+xml")
 
 
 @bp.route("/kb/<ref>")

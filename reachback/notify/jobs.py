@@ -25,6 +25,7 @@ from .services import (
     queue_email,
     render_email,
 )
+from .subscriptions import bulk_headers
 
 log = logging.getLogger(__name__)
 DIGEST_FIRST_WINDOW = timedelta(days=1)
@@ -159,7 +160,7 @@ def _queue_digest(user, notes, now, key) -> bool:
         subject = ngettext("[Reachback] Your daily digest: %(num)d notification",
                            "[Reachback] Your daily digest: %(num)d notifications", count)
         return queue_email(user.email, subject, text, html, user=user, dedupe_key=key,
-                           now=now) is not None
+                           now=now, headers=bulk_headers(user, "digest")) is not None
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Mail backends: `file` (.eml files under <instance>/mail/, the development default) and
 `smtp`. Only the delivery job (reachback.notify.jobs.deliver_outbox) calls them."""
+import html
 import os
 import smtplib
 import ssl
@@ -28,24 +29,51 @@ def has_line_break(value: str) -> bool:
     return any(c in (value or "") for c in "\r\n")
 
 
+# The headers an outbox row may carry beside the ones build_message writes itself.
+# (Reply-To has a column of its own: outbound_emails.reply_to.)
+EXTRA_HEADERS = ("In-Reply-To", "References", "List-Id", "List-Unsubscribe",
+                 "List-Unsubscribe-Post", "Auto-Submitted", "Precedence",
+                 "X-Auto-Response-Suppress")
+
+
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+
+
+def text_as_html(text: str) -> str:
+    """An HTML part for a message that has only text: the text, escaped, lines kept."""
+    return ('<!doctype html><html><body><div style="font-family:sans-serif;'
+            'white-space:pre-wrap">' + html.escape(text or "") + "</div></body></html>")
+
+
 def build_message(email, sender: str) -> EmailMessage:
-    """A MIME message with a plain-text part and, when there is one, an HTML alternative;
-    Content-Language names the language the outbox row was written in."""
+    """A multipart/alternative MIME message: the plain text and its HTML (made from the
+    text when the row has none); the Message-ID fixed when the row was queued; the row's
+    extra headers (threading, List-Unsubscribe...). Content-Language names the language
+    the outbox row was written in."""
+    headers = dict(getattr(email, "headers", None) or {})
+    unknown = [name for name in headers if name not in EXTRA_HEADERS]
+    if unknown or any(has_line_break(str(v)) for v in headers.values()):
+        raise DeliveryError(f"header not allowed: {unknown or 'line break'}", permanent=True)
     if has_line_break(email.recipient) or has_line_break(sender):
         raise DeliveryError("line break in an address header", permanent=True)
+    message_id = getattr(email, "message_id", None)
+    if not message_id or has_line_break(message_id):
+        message_id = make_msgid(f"outbox{email.id}", domain=sender_domain(sender))
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = email.recipient
     msg["Subject"] = " ".join((email.subject or "").split())
     msg["Date"] = format_datetime(email.created_at)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    msg["Message-ID"] = make_msgid(f"outbox{email.id}", domain=domain)
+    msg["Message-ID"] = message_id
+    for name in EXTRA_HEADERS:
+        if headers.get(name):
+            msg[name] = str(headers[name])
     reply_to = getattr(email, "reply_to", None)  # an answer by e-mail: reachback.mailin
     if reply_to and not has_line_break(reply_to):
         msg["Reply-To"] = reply_to
     msg.set_content(email.text_body or "")
-    if email.html_body:
-        msg.add_alternative(email.html_body, subtype="html")
+    msg.add_alternative(email.html_body or text_as_html(email.text_body), subtype="html")
     language = getattr(email, "language", None)
     if language and not has_line_break(language):  # after the content: set_content clears
         msg["Content-Language"] = language           # the Content-* headers

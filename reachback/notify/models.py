@@ -1,5 +1,5 @@
 """In-app notifications, the e-mail preferences per kind, and the e-mail outbox."""
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
@@ -49,5 +49,35 @@ class OutboundEmail(db.Model):
     sent_at = Column(UTCDateTime)
     # A digest or a job re-run can never queue the same mail twice.
     dedupe_key = Column(String(200), unique=True)
+    # Its Message-ID, fixed when it is queued (a retry sends the same one), and the other
+    # headers it carries: In-Reply-To/References (the query's thread), List-Unsubscribe and
+    # List-Unsubscribe-Post, Auto-Submitted... (mailer.build_message checks each again).
+    message_id = Column(String(250))
+    headers = Column(JSON)
 
     __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)
+
+
+SUBSCRIPTION_FREQUENCIES = ("immediately", "daily", "weekly")
+
+
+class Subscription(db.Model):
+    """A member's listserv: the newly published responses they may read whose query has one
+    of `themes` and one of `countries` (an empty list: any), sent as `frequency` says.
+    Both empty: no subscription (such a row is never kept)."""
+
+    __tablename__ = "subscriptions"
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    themes = Column(JSON, nullable=False, default=list)     # theme slugs
+    countries = Column(JSON, nullable=False, default=list)  # ISO 3166-1 alpha-2 codes
+    frequency = Column(String(12), nullable=False, default="immediately")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)  # what is older: not sent
+
+
+class SubscriptionDelivery(db.Model):
+    """A published response sent to a subscriber (alone or in a digest): never twice."""
+
+    __tablename__ = "subscription_deliveries"
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    sent_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,5 +1,6 @@
 """Notifications: in-app notices, the e-mail each one queues by the user's preference, and
 the outbox (queueing, admin view, retry). Nothing here sends: reachback.notify.jobs does."""
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,11 +16,12 @@ from ..accounts.models import User, UserRole
 from ..config import setting
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..i18n import current_language, language_of, speaking
+from ..files.models import Attachment
+from ..i18n import current_language, language_of, speaking, user_zone
 from ..mailin.tokens import REPLY_KINDS, reply_address
 from ..models_base import utcnow
-from ..queries.models import FieldQuery
-from .mailer import has_line_break
+from ..queries.models import Contribution, FieldQuery
+from .mailer import has_line_break, sender_domain
 from .models import Notification, NotificationPreference, OutboundEmail
 
 # Every kind of notification, with what it means to the person who receives it.
@@ -90,12 +92,22 @@ class Notice:
     query: object = None
     actor: object = None
     url: str | None = None  # where the notice leads; the query's page when None
+    # What the e-mail of a kind in CONTENT_KINDS carries beside the query: `message` (the
+    # facilitator's question), `assignment` (the invitation), `response` (the publication).
+    # Each recipient's e-mail holds only what they may read (_email_content).
+    details: dict | None = None
 
 
-def notify(recipients, kind: str, text, query=None, actor=None, url=None) -> None:
+# The kinds whose e-mail carries the content to act on (templates/emails/<kind>.txt|html);
+# the others say what happened and link to it (templates/emails/notification.*).
+CONTENT_KINDS = ("clarification_requested", "assigned", "response_published")
+
+
+def notify(recipients, kind: str, text, query=None, actor=None, url=None,
+           details=None) -> None:
     """Queue an in-app notice for each recipient (never for the person who acted), and an
     e-mail for those whose preference for this kind is `immediate` (see DEFAULT_MODES)."""
-    notify_many([Notice(recipients, kind, text, query, actor, url)])
+    notify_many([Notice(recipients, kind, text, query, actor, url, details)])
 
 
 def notify_many(notices: Iterable[Notice]) -> None:
@@ -122,14 +134,14 @@ def notify_many(notices: Iterable[Notice]) -> None:
                 created_at=utcnow(),
             )
             db.session.add(note)
-            created.append((user, note))
+            created.append((user, note, notice))
     if not created:
         return
     db.session.flush()  # ids for the e-mails' dedupe keys
-    modes = {kind: email_modes({u.id: u for u, n in created if n.kind == kind}.values(), kind)
-             for kind in {n.kind for _, n in created}}
+    modes = {kind: email_modes({u.id: u for u, n, _ in created if n.kind == kind}.values(), kind)
+             for kind in {n.kind for _, n, _ in created}}
     _queue_notification_emails([
-        (user, note) for user, note in created
+        (user, note, notice) for user, note, notice in created
         if modes[note.kind][user.id] == "immediate" and user.active])
 
 
@@ -261,6 +273,47 @@ def absolute_url(path: str) -> str:
     return base + (path if path.startswith("/") else "/" + path)
 
 
+def mail_domain() -> str:
+    """The domain of Reachback's own Message-IDs: the sender's (MAIL_SENDER)."""
+    return sender_domain(str(setting("MAIL_SENDER")))
+
+
+def new_message_id(tag: str) -> str:
+    """A unique Message-ID, fixed when the e-mail is queued (a retry sends the same one);
+    short, so that its header line is never folded."""
+    tag = "".join(c if c.isalnum() else "." for c in tag)[:40]
+    return f"<{secrets.token_hex(8)}.{tag}@{mail_domain()}>"
+
+
+def thread_root(reference: str) -> str:
+    """The stable id every e-mail about one query points at (In-Reply-To and References),
+    so that the recipient's client shows one thread per query: <query-RB-2026-0042@domain>."""
+    return f"<query-{reference}@{mail_domain()}>"
+
+
+def thread_headers(reference: str | None) -> dict[str, str]:
+    """The headers of an automatic e-mail (Auto-Submitted: RFC 3834, so that no
+    auto-responder answers it) and, about a query, those that thread it."""
+    headers = {"Auto-Submitted": "auto-generated"}
+    if reference:
+        root = thread_root(reference)
+        headers.update({"In-Reply-To": root, "References": root})
+    return headers
+
+
+def query_subject(reference: str | None, text: str) -> str:
+    """[RB-2026-0042] and the notice (without the reference again at its start); a notice
+    about no query keeps the [Reachback] tag."""
+    text = str(text)
+    if not reference:
+        return clean_subject(f"[Reachback] {text}")
+    for lead in (f"{reference}: ", f"{reference} "):
+        if text.startswith(lead):
+            text = text[len(lead):]
+            break
+    return clean_subject(f"[{reference}] {text}")
+
+
 def render_email(name: str, **context) -> tuple[str, str]:
     """(text, html) bodies from templates/emails/<name>.txt and .html, in the language in
     force (callers write to someone `with i18n.speaking(recipient):`). The Jinja
@@ -281,7 +334,8 @@ def clean_subject(subject: str) -> str:
 
 def queue_email(recipient: str, subject: str, text_body: str, html_body: str | None = None,
                 user=None, dedupe_key: str | None = None, now=None,
-                language: str | None = None) -> OutboundEmail | None:
+                language: str | None = None, headers: dict | None = None,
+                message_id: str | None = None) -> OutboundEmail | None:
     """Add an outbox row for the delivery job, written in `language` (by default the one in
     force: write it `with i18n.speaking(recipient):`). Returns None when a row with the same
     dedupe_key exists already (a re-run queues nothing twice). Raises Invalid when the
@@ -297,7 +351,10 @@ def queue_email(recipient: str, subject: str, text_body: str, html_body: str | N
     email = OutboundEmail(
         user_id=user.id if user is not None else None, recipient=recipient,
         subject=clean_subject(str(subject)), text_body=text_body, html_body=html_body,
-        language=language or current_language(), status="queued", attempts=0, next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
+        language=language or current_language(), status="queued", attempts=0,
+        next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
+        message_id=message_id or new_message_id(dedupe_key or "mail"),
+        headers=headers or {"Auto-Submitted": "auto-generated"},
     )
     try:
         with db.session.begin_nested():
@@ -307,28 +364,35 @@ def queue_email(recipient: str, subject: str, text_body: str, html_body: str | N
     return email
 
 
-def _queue_notification_emails(pairs) -> None:
+def _queue_notification_emails(triples) -> None:
     """The e-mails of new notifications, in one INSERT. Their dedupe keys name the new
     notification ids, so a row can exist already only when SQLite reused the id of a deleted
     notification: those are found in one query and left out (queue_email's rule)."""
     rows = []
-    for user, note in pairs:
+    for user, note, notice in triples:
         recipient = (user.email or "").strip()
         if not _mailable(recipient):  # an address that cannot be mailed must not stop the action
             current_app.logger.warning("No e-mail for user %s: invalid address", user.id)
             continue
         link = absolute_url(note.url or "/notifications")
+        reference = notice.query.reference if notice.query is not None else None
+        headers = thread_headers(reference)
+        reply_to = _reply_to(user, note, notice.query)  # the mailer writes it as Reply-To
         with speaking(user):  # the notice's own language (written_for)
-            text, html = render_email("notification", user=user, note=note, link=link)
+            name, context = _email_content(user, note, notice)
+            text, html = render_email(name, user=user, note=note, link=link,
+                                      reply_by_mail=bool(reply_to), **context)
+        key = f"notification:{note.id}"
         rows.append({
             "user_id": user.id, "recipient": recipient,
             # The subject: the notice's first line (an invitation's message follows it).
-            "subject": clean_subject(f"[Reachback] {note.text.partition(chr(10))[0]}"),
+            "subject": query_subject(reference, note.text.partition("\n")[0]),
             "text_body": text,
             "html_body": html, "language": language_of(user), "status": "queued",
             "attempts": 0,
             "next_attempt_at": note.created_at, "created_at": note.created_at,
-            "dedupe_key": f"notification:{note.id}", "reply_to": _reply_to(note, user)})
+            "dedupe_key": key, "message_id": new_message_id(key), "headers": headers,
+            "reply_to": reply_to})
     taken = set()
     for start in range(0, len(rows), 500):
         keys = [row["dedupe_key"] for row in rows[start:start + 500]]
@@ -339,15 +403,69 @@ def _queue_notification_emails(pairs) -> None:
         db.session.execute(insert(OutboundEmail.__table__), rows)
 
 
-def _reply_to(note, user) -> str | None:
+def _reply_to(user, note, query) -> str | None:
     """The signed address that answers this notice by e-mail, when its kind expects one."""
     purpose = REPLY_KINDS.get(note.kind)
-    if purpose is None or note.query_id is None:
+    if purpose is None or query is None:
         return None
-    if purpose == "publication" and db.session.get(FieldQuery, note.query_id).requester_id \
-            != user.id:  # the contributors are told too: only the requester follows up
-        return None
-    return reply_address(note.query_id, user, purpose)
+    if purpose == "publication" and query.requester_id != user.id:
+        return None  # the contributors are told too: only the requester follows up
+    return reply_address(query.id, user, purpose)
+
+
+def _email_content(user, note, notice) -> tuple[str, dict]:
+    """(template name, its context) of a notice's e-mail to `user`: the kinds of
+    CONTENT_KINDS carry what they need to act, each part only when `user` may read it
+    (permissions.py decides, as on the pages); the others the notice and its link."""
+    query, details = notice.query, notice.details or {}
+    if note.kind not in CONTENT_KINDS or query is None:
+        return "notification", {}
+    context = {"query": query if perm.can_view_query(user, query) else None,
+               "query_link": absolute_url(f"/queries/{query.reference}")}
+    if note.kind == "clarification_requested":
+        message = details.get("message")
+        if context["query"] is None or message is None or not perm.can_view_message(
+                user, message, query):
+            return "notification", {}
+        context["message"] = message
+    elif note.kind == "assigned":
+        assignment = details.get("assignment")
+        if (context["query"] is None or assignment is None
+                or not perm.can_answer_assignment(user, assignment)):
+            return "notification", {}
+        context.update(assignment=assignment, zone=user_zone(user),
+                       decline_link=absolute_url(f"/assignments/{assignment.id}/decline"))
+    else:  # response_published: the response may be another query's (a duplicate's)
+        response = details.get("response")
+        if response is None or not perm.can_view_response(user, response):
+            return "notification", {}
+        context.update(response_content(user, response))
+    return note.kind, context
+
+
+def response_content(user, response) -> dict:
+    """A published response as an e-mail to `user` shows it (the caller checked that they
+    may read it): its link, and the names and links of its contributions' files that `user`
+    may download."""
+    reference = response.query.reference
+    files = [{"name": a.filename, "link": absolute_url(f"/attachments/{a.id}")}
+             for a in _response_attachments(response)
+             if perm.can_view_attachment(user, a)]
+    return {"response": response, "response_link": absolute_url(f"/kb/{reference}"),
+            "files": files}
+
+
+def _response_attachments(response) -> list:
+    """The files of the response's contributions, in one query, kept on the response for
+    the other recipients of the same publication."""
+    cached = getattr(response, "_mail_attachments", None)
+    if cached is None:
+        cached = list(db.session.scalars(
+            select(Attachment).join(Contribution, Attachment.contribution_id == Contribution.id)
+            .where(Contribution.query_id == response.query_id)
+            .order_by(Attachment.id)))
+        response._mail_attachments = cached
+    return cached
 
 
 def _mailable(recipient: str) -> bool:

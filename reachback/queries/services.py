@@ -285,7 +285,8 @@ def ask_clarification(user, query, message: str) -> Message:
     sla.on_paused(query)
     msg = _add_message(query, user, body, "public", "clarification")
     notify([query.requester], "clarification_requested",
-           _l("%(ref)s: the facilitator asks for clarification", ref=query.reference), query, actor=user)
+           _l("%(ref)s: the facilitator asks for clarification", ref=query.reference), query,
+           actor=user, details={"message": msg})
     return msg
 
 
@@ -334,7 +335,8 @@ def assign_expert(user, query, expert: User | None, due_at: datetime | None = No
                  title=query.title)
     text = invited if not message else (lambda _user: "\n\n".join((str(invited), _(
         "Message from %(name)s: %(message)s", name=user.name, message=message))))
-    notify([expert], "assigned", text, query, actor=user)
+    db.session.flush()
+    notify([expert], "assigned", text, query, actor=user, details={"assignment": assignment})
     db.session.flush()
     return assignment
 

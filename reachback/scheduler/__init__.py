@@ -122,6 +122,15 @@ def send_digests() -> None:
         send()
 
 
+def send_subscriptions() -> int:
+    """The listserv: daily digests from DIGEST_HOUR_UTC, weekly ones from Monday at that
+    hour (a dedupe key per day or ISO week, as the digests), and any `immediately` e-mail a
+    publication did not queue; a response goes to a subscriber once, whatever runs."""
+    from ..notify.subscriptions import send_subscriptions as send
+
+    return send()
+
+
 def expire_invitations() -> None:
     from ..notify.jobs import expire_invitations as expire
 
@@ -155,6 +164,8 @@ JOBS = (
         "Handle the mail waiting in the IMAP mailbox, when MAIL_IMAP_HOST is set."),
     Job("send_digests", send_digests, 3600,
         "Queue the daily digests, once the UTC day reaches DIGEST_HOUR_UTC."),
+    Job("send_subscriptions", send_subscriptions, 3600,
+        "Queue the subscribers' daily and weekly digests of newly published responses."),
     Job("expire_invitations", expire_invitations, "SCHEDULER_INVITATIONS_SECONDS",
         "Expire the experts' invitations nobody answered by their due time."),
     Job("apply_search_outbox", apply_search_outbox, 10,  # searchable within 10 s

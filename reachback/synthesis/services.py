@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
+from ..notify import subscriptions
 from ..notify.services import Notice, notify, notify_many
 from ..queries import lists
 from ..queries.lists import contributors_of
@@ -152,11 +153,14 @@ def publish_response(user, query, visibility: str, confirmed: bool = True):
     sla.on_resolved(query)
     told = (WIDER_NOTICES[query.confidentiality](query.reference) if wider
             else _l("The response to %(ref)s is published", ref=query.reference))
-    notify([query.requester], "response_published", told, query, actor=user)
+    details = {"response": response}
+    notify([query.requester], "response_published", told, query, actor=user, details=details)
     contributors = [c.author for c in lists.contributions_for_synthesis(query)]
     notify(contributors, "response_published",
-           _l("The response you contributed to (%(ref)s) is published", ref=query.reference), query, actor=user)
+           _l("The response you contributed to (%(ref)s) is published", ref=query.reference),
+           query, actor=user, details=details)
     _tell_duplicates(user, query, response, {query.requester_id, *(u.id for u in contributors)})
+    subscriptions.on_published(response)  # the listserv: the `immediately` subscribers
     db.session.flush()
     return response
 
@@ -181,7 +185,8 @@ def _tell_duplicates(user, query, response, told: set[int]) -> None:
             text = _l("A query similar to your %(ref)s was answered, but its response is "
                       "restricted: ask a facilitator if you need it", ref=duplicate.reference)
             url = ""
-        notices.append(Notice([requester], "response_published", text, duplicate, user, url))
+        notices.append(Notice([requester], "response_published", text, duplicate, user, url,
+                              {"response": response}))
     notify_many(notices)
 
 

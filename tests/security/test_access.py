@@ -36,7 +36,11 @@ PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
           "api.openapi_spec", "api.response", "api.response_translation", "api.search",
           "healthz",
           "twofactor.code", "twofactor.enrol", "auth.forgot_password", "auth.reset_password",
-          "invitations.accept"}
+          "invitations.accept", "knowledge.feed", "email.unsubscribe"}
+# The one form without a CSRF token: RFC 8058 one-click unsubscribe, POSTed by the mail
+# client with no session; its signed link is the check (tests/service/test_subscriptions.py
+# tries forged ones).
+CSRF_EXEMPT = {"email.unsubscribe"}
 
 HIDDEN = {"outsider": 404, "unassigned": 404}  # a restricted query is invisible to them
 STAFF_ACTION = {**HIDDEN, "requester": 403, "assigned": 403}
@@ -97,6 +101,7 @@ REFUSALS = {
     # everyone (tests/security/test_invitations_and_reset.py tries real ones).
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     "invitations.accept": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
+    "email.unsubscribe": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
 }
 ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
 
@@ -275,7 +280,7 @@ def test_every_form_post_refuses_a_missing_or_wrong_csrf_token(app, scene, token
     wrong = []
     before = snapshot()
     for rule in rules(app, "POST"):
-        if rule.rule.startswith("/api/"):
+        if rule.rule.startswith("/api/") or rule.endpoint in CSRF_EXEMPT:
             continue  # the API takes bearer tokens, never cookies: no CSRF to forge
         path = url(rule, values_for(rule, objects))
         data = {**FORM, "experts": str(people["target"].id)}

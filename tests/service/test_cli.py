@@ -96,7 +96,8 @@ def test_unknown_role_is_refused(instance):
     assert result.returncode != 0
 
 
-JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "expire_invitations",
+JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "send_subscriptions",
+        "expire_invitations",
         "apply_search_outbox", "refresh_planner_statistics", "forget_spent_counters")
 
 

@@ -82,7 +82,7 @@ def test_the_whole_journey_by_email_alone(app, make_user, smtp, clock):  # noqa:
     db.session.commit()
     [published] = delivered(smtp, member.email)
     assert query.reference in published["Subject"] and published["Reply-To"]
-    assert f"/queries/{query.reference}" in published.get_body(("plain",)).get_content()
+    assert f"/kb/{query.reference}" in published.get_body(("plain",)).get_content()
 
     by_mail = {e.kind for e in db.session.scalars(select(Event).where(
         Event.query_id == query.id)) if e.data.get("origin") == "email"}

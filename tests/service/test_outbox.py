@@ -93,7 +93,7 @@ def test_a_notification_queues_an_email_at_once_with_an_absolute_link(
     [mail] = outbox()
     assert mail.recipient == staff.email and mail.user_id == staff.id
     assert mail.status == "queued" and mail.attempts == 0 and mail.next_attempt_at == clock.now
-    assert query.reference in mail.subject and mail.subject.startswith("[Reachback]")
+    assert mail.subject.startswith(f"[{query.reference}] ")  # the thread's reference
     link = f"http://127.0.0.1:5000/queries/{query.reference}"
     assert link in mail.text_body and f'href="{link}"' in mail.html_body
     assert mail.dedupe_key.startswith("notification:")
@@ -210,7 +210,7 @@ def test_smtp_delivers_a_message_with_text_and_html_parts_subject_and_link(
     [received] = smtp.sink.messages
     assert received["To"] == facilitator.email
     assert received["From"] == "Reachback <reachback@example.org>"
-    assert received["Subject"] == f"[Reachback] New query {query.reference}: {VALID['title']}"
+    assert received["Subject"] == f"[{query.reference}] New query {query.reference}: {VALID['title']}"
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     link = f"http://127.0.0.1:5000/queries/{query.reference}"
