@@ -4,12 +4,14 @@ The content is data, in reachback/data/demo/*.yaml (read and checked by
 reachback/data/demo_loader.py). Every query is replayed step by step with the clock set in
 the past, so the timeline, notifications and timestamps look like months of real work.
 """
+import io
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from werkzeug.datastructures import FileStorage
 
 from .accounts.models import Organisation, User, find_user_by_email
 from .accounts.passwords import generate_password
@@ -18,11 +20,13 @@ from .accounts.taxonomy import seed_taxonomy
 from .accounts.twofactor import set_secret
 from .data import demo_loader
 from .extensions import db
+from .knowledge.library import add_document
 from .knowledge.search import rebuild
 from .models_base import set_clock, utcnow
 from .notify.models import OutboundEmail
 from .queries import services as qs
-from .sla.services import seed_sla_defaults
+from .sla.calendar import add_business_time
+from .sla.services import HOUR, seed_sla_defaults, targets_for
 from .synthesis import services as ss
 from .synthesis.translations import save_translation
 
@@ -48,6 +52,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         references: dict[int, str] = {}
         for pair in _in_dependency_order(content.queries):
             _replay(pair, now, references)
+        _add_documents(content, now)
     finally:
         set_clock(None)
     db.session.commit()
@@ -113,17 +118,28 @@ def _in_dependency_order(items):
 
 
 class _Clock:
-    """Moves forward from the submission time in even steps, never past `limit`."""
+    """The replay's clock, from the submission time forward, never past `limit` (now). Each
+    step of the journey comes a share of the query's targets later, counted in business
+    hours as the SLA counts them: the facilitator's first action within half the triage
+    target, then each further step (an answer, the draft, the publication) an eighth of the
+    resolution target later, or `slow` times that (a query whose answers and response came
+    late). So the demo's service mostly meets its targets, and misses some."""
 
-    def __init__(self, start, limit, steps=10):
-        self.now, self.limit = start, limit
-        self.step = max((limit - start) / steps, timedelta(minutes=5))
+    def __init__(self, start, limit, priority, slow=1):
+        targets = targets_for(priority)
+        self.calendar, self.now, self.limit = targets.calendar, start, limit
+        self.first = targets.triage_hours * HOUR / 2
+        self.step = targets.resolution_hours * HOUR / 8 * slow
+        self.started = False
 
     def __call__(self):
         return self.now
 
     def tick(self, share=1.0):
-        self.now = min(self.now + self.step * share, self.limit - timedelta(minutes=1))
+        seconds = self.step * share if self.started else self.first
+        self.started = True
+        self.now = min(add_business_time(self.calendar, self.now, seconds),
+                       self.limit - timedelta(minutes=1))
 
 
 def _replay(pair, now, references) -> None:
@@ -131,7 +147,7 @@ def _replay(pair, now, references) -> None:
     user = find_user_by_email
     facilitator = user(MARKER)
     start = now - timedelta(days=item.get("age_days", 1), hours=3)
-    clock = _Clock(start, now)
+    clock = _Clock(start, now, item.get("priority", "normal"), item.get("slow", 1))
     set_clock(clock)
     needed = item.get("needed_in_days")
     query = qs.submit_query(user(item["requester"]), {
@@ -171,6 +187,9 @@ def _route(item, query, facilitator, clock) -> None:
     for email in item.get("experts", []):
         expert = find_user_by_email(email)
         assignments[email] = qs.assign_expert(facilitator, query, expert)
+    for email in item.get("accepted", []):  # accepted, still writing
+        clock.tick(0.2)
+        qs.accept_assignment(find_user_by_email(email), assignments[email])
     for contribution in item.get("contributions", []):
         clock.tick()
         expert = find_user_by_email(contribution["expert"])
@@ -180,6 +199,23 @@ def _route(item, query, facilitator, clock) -> None:
             qs.accept_assignment(expert, assignments[contribution["expert"]])
         qs.add_contribution(expert, query, contribution["body"],
                             language=contribution.get("language", query.language))
+
+
+def _add_documents(content: demo_loader.DemoContent, now) -> None:
+    """The library: each document added by the facilitator as a text file, on its day."""
+    facilitator = find_user_by_email(MARKER)
+    for number, doc in enumerate(content.library):
+        added = now - timedelta(days=doc["age_days"], hours=5)
+        set_clock(lambda added=added: added)
+        dated = (now - timedelta(days=doc.get("dated_days", doc["age_days"]))).date()
+        add_document(facilitator, {
+            "title": doc["title"], "kind": doc["kind"], "summary": doc["summary"],
+            "date": dated.isoformat(), "themes": doc.get("themes", []),
+            "countries": doc.get("countries", []),
+            "visibility": doc.get("visibility", "community")},
+            FileStorage(io.BytesIO(doc["text"].encode()), f"document-{number + 1}.txt",
+                        content_type="text/plain"))
+    db.session.flush()
 
 
 def _respond(item, query, facilitator, clock) -> None:

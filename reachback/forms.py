@@ -15,7 +15,7 @@ from .accounts.models import Theme
 from .countries import countries
 from .extensions import db
 from .i18n import content_language, content_language_menu, theme_name
-from .widgets import QuickSelect
+from .widgets import Checklist
 
 INVALID_INPUT = "reachback.invalid_input"
 
@@ -69,15 +69,15 @@ def country_choices(first: str | None = None) -> list[SelectChoice]:
 
 
 def themes_field(label: str) -> SelectMultipleField:
-    """A searchable choice of any number of themes."""
-    return SelectMultipleField(label, choices=lambda: theme_choices(),
-                               widget=QuickSelect(multiple=True), render_kw={"size": 10})
+    """A choice of any number of themes: checkboxes, grouped under their parent theme."""
+    return SelectMultipleField(label, choices=lambda: theme_choices(), widget=Checklist())
 
 
 def countries_field(label: str) -> SelectMultipleField:
-    """A searchable choice of any number of countries."""
+    """A choice of any number of countries: checkboxes, the chosen ones first, with a
+    filter box where JavaScript runs."""
     return SelectMultipleField(label, choices=lambda: country_choices(),
-                               widget=QuickSelect(multiple=True), render_kw={"size": 8})
+                               widget=Checklist(filter_label=_l("Filter the countries")))
 
 
 def content_language_field(**kwargs) -> SelectField:

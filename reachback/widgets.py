@@ -1,4 +1,5 @@
-"""A faster <select> for the long choice lists: 250 countries, 60 themes."""
+"""The widgets of the long choice lists (250 countries, 80 themes): a faster <select> for
+a choice of one, checkboxes for a choice of several."""
 from markupsafe import Markup, escape
 from wtforms.widgets import Select
 
@@ -16,3 +17,43 @@ class QuickSelect(Select):
         value, label = escape(choice.value), escape(choice.label or choice.value)
         # Safe to mark: both values are escaped.
         return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704  # nosec B704
+
+
+class Checklist:
+    """Checkboxes in place of a <select multiple> (which needs Ctrl, and is awkward on a
+    phone and for a screen reader): one checkbox per choice, each inside its label; the
+    choices' optgroups (the parent themes) become fieldsets, each with its legend. The
+    _macros.field macro puts the whole in a fieldset named by the field's label.
+
+    `filter_label` (a long list: the countries) lists the chosen ones first, in a scrolling
+    box, and asks reachback.js for a box that filters the list as one types (without
+    JavaScript: the list alone, alphabetical after the chosen ones)."""
+
+    checklist = True  # the macro's cue
+
+    def __init__(self, filter_label=None):
+        self.filter_label = filter_label
+
+    def __call__(self, field, **kwargs):
+        name = escape(field.name)
+        extra = ' aria-invalid="true"' if kwargs.get("aria_invalid") else ""
+
+        def box(choice) -> str:
+            checked = " checked" if choice.selected else ""
+            return (f'<label class="choice"><input type="checkbox" name="{name}" '
+                    f'value="{escape(choice.value)}"{checked}{extra}> '
+                    f'{escape(choice.label)}</label>')
+
+        if self.filter_label is not None:
+            choices = sorted(field.iter_choices(), key=lambda c: not c.selected)
+            items = "".join(box(c) for c in choices)
+            html = (f'<div class="checklist checklist-long" '
+                    f'data-filter="{escape(self.filter_label)}">{items}</div>')
+        else:
+            groups = []
+            for legend, choices in field.iter_groups():
+                items = "".join(box(c) for c in choices)
+                groups.append(f'<fieldset><legend>{escape(legend)}</legend>{items}</fieldset>'
+                              if legend else items)
+            html = f'<div class="checklist checklist-groups">{"".join(groups)}</div>'
+        return Markup(html)  # noqa: S704  # nosec B704 - every value and label is escaped

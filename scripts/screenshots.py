@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAUNCH_ARGS = ["--disable-gpu", "--no-sandbox", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1200, "height": 900}
+PHONE = {"width": 360, "height": 740}  # a small phone
 
 # (file, account, what to open): the pages the README shows.
 SHOTS = [
@@ -27,6 +28,8 @@ SHOTS = [
     ("published-response.png", "member@example.org", "response"),
     ("knowledge-base.png", "member@example.org", "/kb"),
     ("search.png", "member@example.org", "/search?q=vetting police"),  # once search exists
+    ("phone-triage-inbox.png", "facilitator@example.org", "/triage?tab=open", PHONE),
+    ("phone-themes.png", "member@example.org", "/queries/new#themes", PHONE),
 ]
 
 
@@ -113,11 +116,18 @@ def shoot(chromium: str, base: str, password: str, urls: dict, out: Path) -> Non
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         pages = {}
-        for filename, email, target in SHOTS:
+        for filename, email, target, *size in SHOTS:
             if target.startswith("/search") and not urls["has search"]:
                 continue
-            if email not in pages:
-                context = browser.new_context(base_url=base, viewport=VIEWPORT)
+            viewport = size[0] if size else VIEWPORT
+            signed_in = next((p for (e, _w), p in pages.items() if e == email), None)
+            if (email, viewport["width"]) not in pages and signed_in is not None:
+                # The same session at another size: a two-factor code is good only once.
+                context = browser.new_context(base_url=base, viewport=viewport,
+                                              storage_state=signed_in.context.storage_state())
+                pages[email, viewport["width"]] = context.new_page()
+            if (email, viewport["width"]) not in pages:
+                context = browser.new_context(base_url=base, viewport=viewport)
                 page = context.new_page()
                 page.goto("/login")
                 page.get_by_label("E-mail").fill(email)
@@ -128,8 +138,8 @@ def shoot(chromium: str, base: str, password: str, urls: dict, out: Path) -> Non
                     page.get_by_label("Code").fill(pyotp.TOTP(urls["keys"][email]).now())
                     page.get_by_role("button", name="Verify").click()
                 page.wait_for_url(lambda url: "/login" not in url)
-                pages[email] = page
-            page = pages[email]
+                pages[email, viewport["width"]] = page
+            page = pages[email, viewport["width"]]
             page.goto(urls.get(target, target))
             page.screenshot(path=str(out / filename))
             print(f"screenshots: {out / filename}")

@@ -5,7 +5,7 @@ KeyError halfway through the replay. The conventions of each file are at its hea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import NoneType
 
@@ -47,6 +47,7 @@ class DemoContent:
     experts: list[dict]
     members: list[dict]
     queries: list[dict]
+    library: list[dict] = field(default_factory=list)
 
     @property
     def people(self) -> list[dict]:
@@ -64,7 +65,8 @@ class _Kind:
 
 # Lists whose entries are strings (slugs, codes, e-mail addresses, notes); the entries of
 # a query's other lists (declined, contributions) are items, checked as such.
-_STRING_LISTS = {"roles", "themes", "countries", "languages", "experts", "internal_notes"}
+_STRING_LISTS = {"roles", "themes", "countries", "languages", "experts", "accepted",
+                 "internal_notes"}
 _ORGANISATION = _Kind("organisation", {"name": str, "kind": str, "country": str, "south": bool}, {})
 _PERSON_KEYS = {"organisation": str, "country": str, "themes": list, "countries": list,
                 "languages": list, "language": str, "away_days": (int, NoneType)}
@@ -80,9 +82,13 @@ _RESPONSE = _Kind("response", {"title": str, "summary": str, "body": str}, {
 _QUERY = _Kind("query", {"title": str, "question": str, "themes": list, "requester": str}, {
     "language": str, "context": str, "purpose": str, "country": str, "priority": str,
     "confidentiality": str, "status": str, "age_days": int, "needed_in_days": (int, NoneType),
-    "clarification": (dict, NoneType), "experts": list, "declined": list,
+    "clarification": (dict, NoneType), "experts": list, "accepted": list, "declined": list,
     "contributions": list, "response": (dict, NoneType), "internal_notes": list,
-    "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int})
+    "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int,
+    "slow": int})
+_DOCUMENT = _Kind("document", {"title": str, "kind": str, "summary": str, "age_days": int,
+                                "text": str},
+                  {"dated_days": int, "themes": list, "countries": list, "visibility": str})
 _NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE}
 _NESTED_LISTS = {"declined": _DECLINED, "contributions": _CONTRIBUTION}
 # `language` (a person's interface language; what a query, contribution, response or
@@ -96,15 +102,17 @@ def load(folder: Path = FOLDER) -> DemoContent:
     organisations = _read(folder / "organisations.yaml", list)
     people = _read(folder / "people.yaml", dict)
     queries = _read(folder / "queries.yaml", list)
+    documents = _read(folder / "library.yaml", list)
     _check_keys("people.yaml", people, _Kind("people file", {
         "staff": list, "experts": list, "members": list}, {}))
     content = DemoContent(organisations, people["staff"], people["experts"],
-                          people["members"], queries)
+                          people["members"], queries, documents)
     _check_items("organisations.yaml", "", content.organisations, _ORGANISATION)
     _check_items("people.yaml", "staff", content.staff, _STAFF)
     _check_items("people.yaml", "experts", content.experts, _PERSON)
     _check_items("people.yaml", "members", content.members, _PERSON)
     _check_items("queries.yaml", "", content.queries, _QUERY)
+    _check_items("library.yaml", "", content.library, _DOCUMENT)
     _check_references(content)
     return content
 
@@ -184,7 +192,7 @@ def _check_keys(where: str, item, kind: _Kind) -> None:
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             names = " or ".join("null" if t is NoneType else t.__name__ for t in types)
             raise DemoDataError(f"{where}: {key!r} must be {names}, not {_short(value)}")
-        if kind in (_PERSON, _STAFF, _QUERY) and key in _STRING_LISTS \
+        if kind in (_PERSON, _STAFF, _QUERY, _DOCUMENT) and key in _STRING_LISTS \
                 and not all(isinstance(entry, str) for entry in value):
             raise DemoDataError(f"{where}: {key!r} must be a list of strings, not {_short(value)}")
         if key == "language" and not _LANGUAGE_CODE.fullmatch(value):
@@ -222,6 +230,12 @@ def _check_references(content: DemoContent) -> None:
         for email in named:
             if email not in experts:
                 raise DemoDataError(f"{where}: {email!r} is not an expert in people.yaml")
+        both = {e["expert"] for e in query.get("declined", [])} & set(query.get("experts", []))
+        if both:
+            raise DemoDataError(f"{where}: {', '.join(sorted(both))} both declined and in experts")
+        for email in query.get("accepted", []):
+            if email not in query.get("experts", []):
+                raise DemoDataError(f"{where}: accepted {email!r} is not one of its experts")
         if query.get("close_reason") == "duplicate":
             _check_duplicate(where, query, content.queries)
 

@@ -24,7 +24,7 @@ from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
 from ..forms import COMMUNITY_CHOICE, Form, content_language_field, mark_invalid, theme_choices
 from ..lengths import Capped
-from ..widgets import QuickSelect
+from ..widgets import Checklist, QuickSelect
 from .models import CLOSE_REASONS
 
 PRIORITY_CHOICES = [SelectChoice("low", _l("Low")), SelectChoice("normal", _l("Normal")),
@@ -69,7 +69,7 @@ def country_field() -> SelectField:
 
 
 def query_themes_field() -> SelectMultipleField:
-    return SelectMultipleField(_l("Themes"), validators=[Marked()], render_kw={"size": 10})
+    return SelectMultipleField(_l("Themes"), validators=[Marked()], widget=Checklist())
 
 
 def priority_field() -> RadioField:

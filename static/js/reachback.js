@@ -81,3 +81,32 @@
     if (field) { field.addEventListener("input", later); }
   });
 })();
+
+/* A long checklist (div[data-filter], the countries): a box above it hides the choices
+   that do not contain what is typed (accents and case ignored). Without this file, the
+   list is there whole, the chosen ones first. */
+(function () {
+  "use strict";
+  function fold(text) {
+    var s = text.toLowerCase();
+    return s.normalize ? s.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : s;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("div[data-filter]"), function (list) {
+    var box = document.createElement("input"), label = list.getAttribute("data-filter");
+    var items = list.querySelectorAll(".choice");
+    box.type = "search";
+    box.className = "checklist-filter";
+    box.setAttribute("aria-label", label);
+    box.placeholder = label;
+    box.addEventListener("input", function () {
+      var words = fold(box.value.trim());
+      Array.prototype.forEach.call(items, function (item) {
+        item.hidden = words !== "" && fold(item.textContent).indexOf(words) === -1;
+      });
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); }  // filtering, not sending the form
+    });
+    list.parentNode.insertBefore(box, list);
+  });
+})();

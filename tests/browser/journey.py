@@ -179,11 +179,13 @@ class Journey:
         page.get_by_label(self.t("Title")).fill(self.title)
         page.get_by_label(self.t("Your question")).fill(
             "Which vetting approaches have worked for **police recruits** after a ceasefire?")
-        page.get_by_label(self.t("Context")).fill("Two former armed groups are to join the police.")
-        page.get_by_label(self.t("Purpose")).fill("A briefing note for the ceasefire commission.")
+        page.get_by_label(self.t("Context"), exact=True).fill("Two former armed groups are to join the police.")
+        page.get_by_label(self.t("Purpose"), exact=True).fill("A briefing note for the ceasefire commission.")
         page.get_by_label(self.t("Country")).select_option(label=country_name("SS", self.language))
-        page.get_by_label(self.t("Themes")).select_option(
-            ["vetting", "police-reform-and-community-policing"])
+        # Checkboxes grouped by parent theme, not a list box that needs Ctrl.
+        themes = page.get_by_role("group", name=self.t("Themes"))
+        for slug in ("vetting", "police-reform-and-community-policing"):
+            themes.locator(f"input[type=checkbox][value={slug}]").check()
         page.get_by_role("radio", name=self.t("High")).check()
         # The app's clock, which the server checks "needed by" against (never the wall clock).
         page.get_by_label(self.t("Needed by")).fill((utcnow().date() + timedelta(days=30)).isoformat())

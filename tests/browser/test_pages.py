@@ -62,9 +62,10 @@ def test_a_query_can_be_submitted_with_the_keyboard_alone(sign_in, make_account,
     page.keyboard.type("Which checks came first?")
     tab_until(page, lambda f: f["id"] == "country")
     page.keyboard.type("South Sudan")
-    tab_until(page, lambda f: f["id"] == "themes")
-    page.keyboard.press("ArrowDown")  # a listbox: the arrow selects the first theme
-    tab_until(page, lambda f: f["name"] == "priority")
+    tab_until(page, lambda f: f["name"] == "themes")
+    page.keyboard.press("Space")  # checkboxes: Space ticks the first theme
+    # Then past the other themes' checkboxes (one tab stop each) to the priority.
+    tab_until(page, lambda f: f["name"] == "priority", limit=150)
     page.keyboard.press("ArrowRight")  # from Normal to High
     tab_until(page, lambda f: f["name"] == "confidentiality")
     page.keyboard.press("ArrowDown")  # from Restricted to Community

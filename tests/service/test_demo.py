@@ -8,10 +8,12 @@ from reachback.data import demo_loader
 from reachback.demo import load_demo
 from reachback.extensions import db
 from reachback.health import healthz
-from reachback.knowledge.models import SearchOutbox
+from reachback.knowledge.models import Document, SearchOutbox
 from reachback.knowledge.search import search
+from reachback.models_base import utcnow
 from reachback.notify.models import OutboundEmail
-from reachback.queries.models import Contribution, FieldQuery
+from reachback.queries.models import Assignment, Contribution, FieldQuery
+from reachback.sla import services as sla
 from reachback.synthesis.models import ConsolidatedResponse, ResponseTranslation
 
 
@@ -63,3 +65,48 @@ def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app):
     assert checks["search"] == {"ok": True, "waiting": 0, "lag_s": 0.0}
     assert checks["outbox"]["ok"] and checks["outbox"]["waiting"] == count(OutboundEmail) > 0
     assert answer.status_code == 200
+
+
+def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
+    """A library, a knowledge base of 20 or more responses over a year, every expert with
+    something open in their queue, assignments as the internal notes tell them, and a
+    service that mostly meets its targets (not every one, not one in two)."""
+    content = demo_loader.load()
+    assert load_demo(echo=lambda _line: None)
+    now = utcnow()
+
+    documents = db.session.scalars(select(Document)).all()
+    assert len(documents) == len(content.library) >= 8
+    assert {d.title for d in documents} == {d["title"] for d in content.library}
+    assert all(d.text for d in documents)  # the file's text, for search
+    published = db.session.scalars(select(ConsolidatedResponse).filter_by(
+        status="published")).all()
+    assert len(published) >= 20
+    oldest = min(r.published_at for r in published)
+    assert (now - oldest).days >= 300  # a year's work, not a week's
+
+    experts = [u for u in db.session.scalars(select(User)) if u.has_role("expert")]
+    open_by = Counter(a.expert_id for a in db.session.scalars(
+        select(Assignment).where(Assignment.status.in_(("invited", "accepted")))))
+    assert len(experts) >= 14
+    assert [u.email for u in experts if not open_by[u.id]] == []
+
+    # What the data (and its internal notes) say of each expert of an open query.
+    by_title = {q.title: q for q in db.session.scalars(select(FieldQuery))}
+    for item in content.queries:
+        query = by_title[item["title"]]
+        status = {a.expert.email: a.status for a in query.assignments}
+        written = {c["expert"] for c in item.get("contributions", [])}
+        for email in item.get("experts", []):
+            expected = ("answered" if email in written else
+                        "accepted" if email in item.get("accepted", []) else "invited")
+            assert status[email] == expected, (item["title"], email)
+        for declined in item.get("declined", []):
+            assert status[declined["expert"]] == "declined"
+
+    rates = sla.compliance(now)["by_priority"]
+    for days in (30, 90):
+        met = sum(row["rates"][days]["all"].met for row in rates)
+        decided = sum(row["rates"][days]["all"].total for row in rates)
+        assert decided >= 20, days
+        assert 0.8 <= met / decided <= 0.97, (days, met, decided)

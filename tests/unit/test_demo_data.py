@@ -7,19 +7,28 @@ import yaml
 
 from reachback.accounts.models import ORG_KINDS
 from reachback.config import SETTINGS
+from reachback.countries import codes
 from reachback.data import demo_loader
 from reachback.data.demo_loader import DemoDataError
 from reachback.data.taxonomy import theme_rows
+from reachback.knowledge.models import DOCUMENT_KINDS
 from reachback.queries.models import CLOSE_REASONS, CONFIDENTIALITY, PRIORITIES, STATUSES
 
-FILES = ("organisations.yaml", "people.yaml", "queries.yaml")
+FILES = ("organisations.yaml", "people.yaml", "queries.yaml", "library.yaml")
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: ten times faster
 
 
 def test_the_shipped_files_load_and_hold_known_values():
     content = demo_loader.load()
-    # the 31 queries of the index at the head of queries.yaml, the 23 accounts
-    assert len(content.queries) == 31 and len(content.people) == 23
+    # the 42 queries of the index at the head of queries.yaml, the 23 accounts, and the
+    # library's documents (their kinds and themes known)
+    assert len(content.queries) == 42 and len(content.people) == 23
+    assert len(content.library) == 9
+    for doc in content.library:
+        assert doc["kind"] in DOCUMENT_KINDS and doc.get("visibility", "community") in (
+            "restricted", "community", "public"), doc["title"]
+        assert set(doc.get("themes", [])) <= {row["slug"] for row in theme_rows()}
+        assert set(doc.get("countries", [])) <= codes(), doc["title"]
     languages = set(SETTINGS["LANGUAGES"].default)  # the interface's, texts' too
     slugs = {row["slug"] for row in theme_rows()}
     for person in content.people:
@@ -86,8 +95,14 @@ def demo_copy(tmp_path):
      r"queries\.yaml, item 2 \(.*\): requester 'nobody@example.org' is not in people\.yaml"),
     ("queries.yaml", lambda q: q[2]["experts"].append("g.achieng@example.org"),
      r"queries\.yaml, item 2 \(.*\): 'g\.achieng@example\.org' is not an expert"),
-    ("queries.yaml", lambda q: q[29].update(duplicate_of_index=31),
-     r"queries\.yaml, item 29 \(.*\): duplicate_of_index 31 is not the position of a query"),
+    ("queries.yaml", lambda q: q[29].update(duplicate_of_index=42),
+     r"queries\.yaml, item 29 \(.*\): duplicate_of_index 42 is not the position of a query"),
+    ("queries.yaml", lambda q: q[13].update(accepted=["f.abdi@example.org"]),
+     r"queries\.yaml, item 13 \(.*\): accepted 'f\.abdi@example\.org' is not one of its"),
+    ("queries.yaml", lambda q: q[13]["experts"].append("f.rahimi@example.org"),
+     r"queries\.yaml, item 13 \(.*\): f\.rahimi@example\.org both declined and in experts"),
+    ("library.yaml", lambda d: d[0].pop("text"),
+     r"library\.yaml, item 0 \(.*\): missing required key 'text'"),
     ("queries.yaml", lambda q: q[29].pop("duplicate_of_index"),
      r"queries\.yaml, item 29 \(.*\): close_reason duplicate needs duplicate_of_index"),
     ("queries.yaml", lambda q: q[1]["response"]["translations"][0].pop("body"),
