@@ -60,8 +60,15 @@ def test_expansions_are_capped_and_taken_from_each_entry_in_turn():
 
 
 @pytest.mark.parametrize("text", ["{a: 1}", "- [a, b]", "- en: a\n", "- en: [only]\n",
+                                  "0000-01-01", "- en: !!python/object:os.system x\n",
                                   "- en: [a, b]\n  de: [c]\n", "- en: [a, b\n", "x" * 300_000])
 def test_what_is_not_a_thesaurus_is_refused_with_a_message(app, text):
     with app.test_request_context(), pytest.raises(th.ThesaurusError) as refused:
         th.parse(text)
     assert str(refused.value)
+
+
+def test_values_are_read_as_text_never_constructed():
+    """No dates, numbers or tags: what the fuzzer typed ("0000-01-01") failed to construct."""
+    (entry,) = th.parse("- en: [0000-01-01, 1325, yes]\n")
+    assert entry.terms == ("0000-01-01", "1325", "yes")
