@@ -7,6 +7,12 @@ Builds a throw-away database and index (bulk inserts), then:
   3. search: --searches searches through the service (index + permission filter + rows
      loaded from the database), p50 and p95 latency; then the same for similar().
 
+Then (unless --no-relevance) the relevance suite (tests/data/relevance_corpus.py: 1,050
+responses, 183 searches with their expected answers) in another throw-away database: mean
+reciprocal rank overall and by kind of search (plain, misspelt, acronym, synonym), the
+similar-answers panel's precision, and its searches' p50/p95 (the figures the suite's test,
+tests/service/test_relevance_suite.py, requires: MRR >= 0.95, precision >= 0.8).
+
 --backend whoosh (the default): a SQLite database and a whoosh index in a temporary folder.
 --backend postgresql: PostgreSQL's full-text search, in a throw-away database created on the
 server of --database-url (default: $REACHBACK_TEST_DATABASE_URL; .ci/postgres.sh starts one)
@@ -205,9 +211,58 @@ def main() -> None:
     parser.add_argument("--backend", choices=("whoosh", "postgresql"), default="whoosh")
     parser.add_argument("--database-url", default=os.environ.get("REACHBACK_TEST_DATABASE_URL"),
                         help="PostgreSQL server for --backend postgresql")
+    parser.add_argument("--no-relevance", action="store_true",
+                        help="skip the relevance suite (MRR and precision)")
+    parser.add_argument("--relevance-only", action="store_true",
+                        help="only the relevance suite")
     args = parser.parse_args()
-    with throwaway_database(args.backend, args.database_url) as url:
-        bench(args, url)
+    if not args.relevance_only:
+        with throwaway_database(args.backend, args.database_url) as url:
+            bench(args, url)
+    if not args.no_relevance:
+        with throwaway_database(args.backend, args.database_url) as url:
+            relevance(args, url)
+
+
+def relevance(args, database_url: str) -> None:
+    """The relevance suite's figures, and its searches' timings, on `args.backend`."""
+    folder = tempfile.mkdtemp(prefix="reachback-bench-relevance-")
+    os.environ["REACHBACK_INSTANCE_PATH"] = folder
+    from reachback import create_app
+    from reachback.accounts.services import create_user
+    from reachback.accounts.taxonomy import seed_taxonomy
+    from reachback.extensions import db
+    from reachback.knowledge import search as svc
+    from tests.data.relevance_corpus import SEARCHES, SIMILAR
+    from tests.relevance import load_corpus, measure
+
+    app = create_app({"SECRET_KEY": "bench-secret-key-0123456789-0123456789-abcdef",
+                      "SERVER_NAME": "bench.local", "DATABASE_URL": database_url,
+                      "SEARCH_BACKEND": args.backend})
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        seed_taxonomy()
+        admin = create_user(None, "admin@example.org", "Admin", roles=["admin"],
+                            password=uuid.uuid4().hex)
+        requester = create_user(admin, "requester@example.org", "Requester",
+                                password=uuid.uuid4().hex)
+        reader = create_user(admin, "reader@example.org", "Reader", password=uuid.uuid4().hex)
+        db.session.commit()
+        start = time.perf_counter()
+        refs = load_corpus(requester)
+        print(f"\nRelevance suite on {args.backend}: {len(refs)} responses loaded and indexed "
+              f"in {time.perf_counter() - start:.1f} s")
+        measure(reader, refs)  # warm up: each clause read once, as after any commit
+        figures = measure(reader, refs)
+        kinds = ", ".join(f"{kind} {mrr:.3f}" for kind, mrr in figures["by_kind"].items())
+        times = [t * 1000 for t in figures["timings"]]
+        print(f"MRR {figures['mrr']:.3f} over {len(SEARCHES)} searches ({kinds})")
+        print(f"similar answers: precision {figures['precision']:.3f} ({figures['shown']} "
+              f"offered for {len(SIMILAR)} new queries, the duplicate among them for "
+              f"{figures['found']})")
+        print(f"its searches: p50 {statistics.median(times):.1f} ms, "
+              f"p95 {percentile(times, 95):.1f} ms")
+        svc.get_index().close()
 
 
 def bench(args, database_url: str) -> None:

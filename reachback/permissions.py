@@ -29,6 +29,11 @@ def is_admin(user) -> bool:
     return _signed_in(user) and user.has_role("admin")
 
 
+def can_edit_thesaurus(user) -> bool:
+    """The search thesaurus (acronyms and synonyms every search expands through): admins."""
+    return is_admin(user)
+
+
 def is_expert(user) -> bool:
     return _signed_in(user) and user.has_role("expert")
 

@@ -8,6 +8,7 @@ from wtforms import (
     SearchField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -52,3 +53,14 @@ class UserFilterForm(Form):
     # invalid choice shown as an error.
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role"))]
                        + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="")
+
+
+class ThesaurusForm(Form):
+    """The search thesaurus, as YAML (reachback/data/thesaurus.yaml's format)."""
+
+    text = TextAreaField(_l("Thesaurus (YAML)"), validators=[DataRequired()],
+                         render_kw={"rows": 30, "spellcheck": "false"})
+
+
+class ResetThesaurusForm(Form):
+    """Go back to the repository's thesaurus (a button: the CSRF token only)."""

@@ -1,6 +1,7 @@
 """Admin pages: user accounts, their roles, expertise and availability. Admins only."""
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -9,8 +10,9 @@ from ..accounts.forms import AuditFilterForm
 from ..accounts.passwords import generate_password
 from ..accounts.services import create_user, get_user, list_users, update_profile
 from ..audit import audit_kinds, day_bounds, list_audit
+from ..knowledge import thesaurus
 from ..web import page_arg, submit, submitted, viewer_zone
-from .forms import EditUserForm, NewUserForm, UserFilterForm
+from .forms import EditUserForm, NewUserForm, ResetThesaurusForm, ThesaurusForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -97,3 +99,24 @@ def _user_data(user) -> dict:
         "countries": user.expertise_countries, "languages": user.languages.replace(",", ", "),
         "away_until": user.away_until, "active": user.active,
     }
+
+
+@bp.route("/thesaurus", methods=["GET", "POST"])
+def edit_thesaurus():
+    """The search thesaurus: the repository's file until an admin saves a version here."""
+    form = ThesaurusForm(data={"text": thesaurus.saved_text()})
+    return (submitted(form, lambda: thesaurus.save(current_user, form.text.data),
+                      lambda entries: ngettext("Thesaurus saved: %(num)d entry. Searches use "
+                                               "it now.", "Thesaurus saved: %(num)d entries. "
+                                               "Searches use it now.", len(entries)),
+                      url_for("admin.edit_thesaurus"))
+            or render_template("admin/thesaurus.html", form=form,
+                               reset_form=ResetThesaurusForm(),
+                               edited=thesaurus.saved_row()))
+
+
+@bp.route("/thesaurus/reset", methods=["POST"])
+def reset_thesaurus():
+    """Go back to the repository's thesaurus (the app checks every POST's CSRF token)."""
+    return submit(None, lambda: thesaurus.reset(current_user),
+                  _("The thesaurus is the repository's again."), url_for("admin.edit_thesaurus"))

@@ -17,5 +17,5 @@ def search():
     args = s.SearchArgs.parse(request.args)
     filters = {name: getattr(args, name) for name in svc.FILTERS}
     result = svc.search(current_api_user(), args.q, filters, page=args.page, sort=args.sort,
-                        per_page=args.per_page)
+                        per_page=args.per_page, correct=False)
     return jsonify(s.SearchResults.dump(result))

@@ -78,9 +78,12 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     IndexMissing,
     SearchResult,
     clip,
+    corrected,
     empty_facets,
+    extra_clauses,
     language_code,
     parse_query,
+    proximity_pairs,
     spell_words,
     spelling_words,
     truncate,
@@ -202,6 +205,11 @@ class _Search:
     exclude: list[WhooshQuery]
     terms: dict[str, set[str]]
     message: str | None = None
+    # Of `include`: the clauses whose matches are results (the words typed, thesaurus
+    # terms), and the spelling corrections'; the rest (words typed close together) only
+    # add to the score of documents matched already.
+    matching: list[WhooshQuery] | None = None
+    fuzzy: list[WhooshQuery] | None = None
 
 
 class _Pool:
@@ -527,6 +535,8 @@ class SearchIndex:
         per_page: int = 10,
         sort: str = "relevance",
         exclude_kinds: Iterable[str] = (),
+        synonyms: Iterable[str] = (),
+        fuzzy: bool = True,
     ) -> SearchResult:
         principals = [p for p in principals if p]
         page = max(1, int(page))
@@ -540,8 +550,16 @@ class SearchIndex:
             # pages only ever see permitted documents.
             kinds = [k for k in exclude_kinds if k]
             allow = session.allowed(principals, filters, kinds)
-            search = self._parse(text, session.text_fields()) if text.strip() else None
+            # Corrections of the words no readable document holds: offered as a suggestion,
+            # and (fuzzy) searched for too, weighing less than the words typed.
+            corrections = (self._corrections(session, text, session.allowed(
+                principals, None, kinds)) if text.strip() else {})
+            search = self._parse(text, session.text_fields(), synonyms,
+                                 corrections.values() if fuzzy else ()) \
+                if text.strip() else None
             matched = self._matches(session, search, allow)
+            exact = self._matches(session, search, allow, fuzzy=False) \
+                if search is not None and search.fuzzy else matched
             start = (page - 1) * per_page
             by_date = search is None or not search.include or sort == "date"
             ranked = [] if start >= len(matched) else (
@@ -551,11 +569,7 @@ class SearchIndex:
             terms = search.terms if search is not None else {}
             hits = [self._hit(session.searcher.stored_fields(docnum), score, terms, by_date)
                     for docnum, score in ranked[start:]]
-            suggestion = (
-                self._suggest(session, text, session.allowed(principals, None, kinds))
-                if search is not None
-                else None
-            )
+            suggestion = corrected(text, corrections) if search is not None else None
             return SearchResult(
                 hits=hits,
                 total=len(matched),
@@ -564,6 +578,7 @@ class SearchIndex:
                 facets=_count_facets(matched, session.facet_masks()),
                 suggestion=suggestion,
                 message=message or (search.message if search is not None else None),
+                exact_total=len(exact),
             )
 
     @_again_if_files_vanished
@@ -610,46 +625,66 @@ class SearchIndex:
 
     # -------------------------------------------------------------- helpers
 
-    def _parse(self, text: str, fields: list[str]) -> _Search:
+    def _parse(self, text: str, fields: list[str], synonyms: Iterable[str] = (),
+               corrections: Iterable[str] = ()) -> _Search:
         """The search in index_api's syntax as whoosh queries (see parse_query()), each
-        clause matched in every text field of `fields` as that field stems it."""
+        clause matched in every text field of `fields` as that field stems it; with the
+        thesaurus terms `synonyms` and spelling `corrections` as clauses weighing less, and
+        neighbouring words typed as near phrases (index_api.proximity_pairs)."""
         parsed = parse_query(text)
-        # dict.fromkeys: a clause typed twice counts once (as in whoosh's own parser)
-        include = list(dict.fromkeys(q for c in parsed.include
-                                     if (q := self._clause(c, fields)) is not None))
-        exclude = list(dict.fromkeys(q for c in parsed.exclude
-                                     if (q := self._clause(c, fields)) is not None))
+
+        def clauses(found: Iterable[Clause]) -> list[WhooshQuery]:
+            # dict.fromkeys: a clause typed twice counts once (as in whoosh's own parser)
+            return list(dict.fromkeys(q for c in found
+                                      if (q := self._clause(c, fields)) is not None))
+
+        typed = clauses(parsed.include)
+        expanded = [q for q in clauses(extra_clauses(synonyms, ())) if q not in typed] \
+            if typed else []
+        fuzzy = [q for q in clauses(extra_clauses((), corrections)) if q not in typed] \
+            if typed else []
+        near = clauses(proximity_pairs(parsed))
+        exclude = clauses(parsed.exclude)
         terms: dict[str, set[str]] = {}
-        for q in include:
+        for q in typed + expanded + fuzzy:
             for field, term in q.iter_all_terms(phrases=True):
                 terms.setdefault(field, set()).add(
                     term.decode("utf-8") if isinstance(term, bytes) else term)
-        return _Search(include, exclude, terms, parsed.message)
+        return _Search(typed + expanded + fuzzy + near, exclude, terms, parsed.message,
+                       matching=typed + expanded, fuzzy=fuzzy)
 
     def _clause(self, clause: Clause, fields: list[str]) -> WhooshQuery | None:
         """A word as a term; a phrase (or a word the analyser splits, such as
         civil-military) as a phrase; in each of `fields` (an OR of them: a document is in
-        one field only, so its score is that field's); None for stop words only."""
+        one field only, so its score is that field's); None for stop words only. Weighted
+        by the clause's boost; a phrase's words at most its slop apart."""
         found = []
         for field in fields:
             stems = [token.text for token in self._analysers[field](clause.text)]
             if len(stems) == 1:
-                found.append(Term(field, stems[0]))
+                if clause.slop > 1:
+                    continue  # a near phrase whose other word is a stop word
+                found.append(Term(field, stems[0], boost=clause.boost))
             elif stems:
-                found.append(Phrase(field, stems))
+                # whoosh scores a phrase as the sum of its words: a thesaurus term of three
+                # words weighs as one word (times its boost), never more than a word typed.
+                boost = clause.boost if clause.boost >= 1 else clause.boost / len(stems)
+                found.append(Phrase(field, stems, slop=clause.slop, boost=boost))
         if not found:
             return None
         return found[0] if len(found) == 1 else Or(found)
 
-    def _matches(self, session: _Session, search: _Search | None, allow: set[int]) -> set[int]:
+    def _matches(self, session: _Session, search: _Search | None, allow: set[int],
+                 fuzzy: bool = True) -> set[int]:
         """The permitted documents a search matches: without text, all of them; else those
         of any clause to include (or, with none but some to leave out, all of them), less
-        those of the clauses to leave out."""
+        those of the clauses to leave out. Without `fuzzy`, not those of the spelling
+        corrections alone."""
         if search is None:
             return allow
         if search.include:
             matched: set[int] = set()
-            for clause in search.include:
+            for clause in search.matching + (search.fuzzy if fuzzy else []):
                 matched.update(session.clause(clause)[0])
             matched &= allow
         elif search.exclude:
@@ -691,24 +726,26 @@ class SearchIndex:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         return highlight.highlight(text, terms, analyse, fragmenter, _MarkFormatter(), top=2)
 
-    def _suggest(self, session: _Session, text: str, allowed: set[int]) -> str | None:
-        """Replace words with no permitted hits by the closest word that has some."""
+    def _corrections(self, session: _Session, text: str,
+                     allowed: set[int]) -> dict[str, str]:
+        """{word: the closest word that some permitted document holds} for the words of the
+        search that no permitted document holds."""
         corrector = session.searcher.reader().corrector("spell")
-        out, last, changed = [], 0, False
+        out: dict[str, str] = {}
         for match in spelling_words(text):
             word = match.group().lower()
             if (
                 len(word) < 3
                 or word.isdigit()
+                or word in out
                 or self._permitted(session, word, allowed) is not False
             ):
                 continue
             for candidate in _candidates(corrector, word):
                 if candidate != word and self._permitted(session, candidate, allowed):
-                    out += [text[last : match.start()], candidate]
-                    last, changed = match.end(), True
+                    out[word] = candidate
                     break
-        return "".join(out) + text[last:] if changed else None
+        return out
 
     def _permitted(self, session: _Session, word: str, allowed: set[int]) -> bool | None:
         """Whether `word` occurs in a permitted document, in any language of the index

@@ -53,6 +53,21 @@ MAX_QUERY_CHARS = lengths.SEARCH  # longer input costs time and never helps rank
 MAX_PER_PAGE = 100
 MAX_SPELL_WORDS = 8
 PROGRESS_EVERY = 100
+# Ranking beyond the words typed (both backends). Each is a clause of its own, its score
+# multiplied by its boost: a thesaurus term found weighs less than a word typed, a spelling
+# correction (fuzzy matching) less again; two words typed next to each other or close
+# (PROXIMITY_SLOP words apart at most) add PROXIMITY_BOOST of a phrase's score.
+EXPANSION_BOOST = 0.5
+FUZZY_BOOST = 0.4
+PROXIMITY_BOOST = 1.0
+PROXIMITY_SLOP = 3
+MAX_PROXIMITY_PAIRS = 6
+# Words left out of the pairs: those the stemmers drop (English, French, Spanish), so
+# that "jobs for former fighters" pairs "jobs" with "former".
+PROXIMITY_SKIP = frozenset(
+    "a an and are as at be by can for from have if in is it may not of on or that the this "
+    "to us we when will with yet you your au aux avec ce d de des du en et l la le les par "
+    "pour sur un une al con del el las los para por su un una y".split())
 
 SYNTAX_MESSAGE = _l("The search syntax was not understood, so the words were searched for instead.")
 TRUNCATED_MESSAGE = _l("The search text was shortened to %(count)s characters.", count=MAX_QUERY_CHARS)
@@ -110,6 +125,9 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     message: str | None = None
+    # How many matched without the spelling corrections (fuzzy matching): 0 when only the
+    # corrections found anything (search.py then runs the corrected search); None: unknown.
+    exact_total: int | None = None
 
     @property
     def pages(self) -> int:
@@ -180,6 +198,25 @@ class Clause:
 
     text: str
     phrase: bool = False
+    boost: float = 1.0  # below 1: a thesaurus term or a spelling correction (see above)
+    slop: int = 1  # a phrase's words may be this many apart (PROXIMITY_SLOP: near)
+
+
+def proximity_pairs(parsed: ParsedQuery) -> list[Clause]:
+    """Each two neighbouring words typed, as a phrase whose words may be PROXIMITY_SLOP
+    apart, weighing PROXIMITY_BOOST: documents holding them close rank higher."""
+    words = [c.text for c in parsed.include
+             if not c.phrase and c.text.lower() not in PROXIMITY_SKIP]
+    return [Clause(f"{a} {b}", True, PROXIMITY_BOOST, PROXIMITY_SLOP)
+            for a, b in zip(words, words[1:], strict=False)][:MAX_PROXIMITY_PAIRS]
+
+
+def extra_clauses(synonyms, corrections) -> list[Clause]:
+    """Clauses for a search's thesaurus terms and spelling corrections, each weighing
+    less than a word typed."""
+    synonyms = [" ".join(term.replace('"', " ").split()).lstrip("-") for term in synonyms]
+    return ([Clause(term, " " in term, EXPANSION_BOOST) for term in synonyms if term]
+            + [Clause(word, False, FUZZY_BOOST) for word in corrections if word.strip()])
 
 
 @dataclass(frozen=True)
@@ -213,6 +250,17 @@ def parse_query(text: str) -> ParsedQuery:
     if negate or not understood:
         return ParsedQuery(tuple(include + exclude), (), SYNTAX_MESSAGE)
     return ParsedQuery(tuple(include), tuple(exclude))
+
+
+def corrected(text: str, corrections: dict[str, str]) -> str | None:
+    """The text with each word of `corrections` (lower case) replaced, or None if none."""
+    out, last = [], 0
+    for match in spelling_words(text):
+        candidate = corrections.get(match.group().lower())
+        if candidate:
+            out += [text[last:match.start()], candidate]
+            last = match.end()
+    return "".join(out) + text[last:] if out else None
 
 
 def spelling_words(text: str) -> list[re.Match]:

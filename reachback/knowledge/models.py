@@ -70,3 +70,17 @@ class SearchOutbox(db.Model):
     key = Column(String(200), nullable=False)
     action = Column(String(10), nullable=False, default="upsert")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SearchThesaurus(db.Model):
+    """The thesaurus as an admin last saved it (YAML, in the format of
+    reachback/data/thesaurus.yaml), which then replaces the repository's; one row at most
+    (id 1). No row: the repository's file is the thesaurus."""
+
+    __tablename__ = "search_thesaurus"
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by_id = Column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    updated_by = relationship(User)

@@ -101,6 +101,7 @@ INDEXED_BODY_CHARS = 500_000
 WRITE_BATCH = 500
 # ts_rank_cd's weights of the {D, C, B, A} labels.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+NEAR_WEIGHTS = [1.0, 1.0, 1.0, 1.0]  # words typed found close together: body or title alike
 RANK_NORMALISATION = 1  # divide by 1 + log(length): long documents do not win by length alone
 # Ranking reads a document's whole tsvector (kilobytes, out of line): fine for hundreds,
 # too slow for thousands. The matches are first ordered by the rank of their small head,
@@ -356,7 +357,8 @@ class PgSearchIndex:
 
     def search(self, text: str, principals: Iterable[str], *,
                filters: dict[str, str] | None = None, page: int = 1, per_page: int = 10,
-               sort: str = "relevance", exclude_kinds: Iterable[str] = ()) -> SearchResult:
+               sort: str = "relevance", exclude_kinds: Iterable[str] = (),
+               synonyms: Iterable[str] = (), fuzzy: bool = True) -> SearchResult:
         principals = [p for p in principals if p]
         page = max(1, int(page))
         per_page = min(max(1, int(per_page)), index_api.MAX_PER_PAGE)
@@ -367,8 +369,13 @@ class PgSearchIndex:
             kinds = [k for k in exclude_kinds if k]
             allowed = _allowed(principals, filters, kinds)
             configs = _configs(conn)
+            # Corrections of the words no readable document holds: offered as a suggestion,
+            # and (fuzzy) searched for too, weighing less than the words typed.
+            corrections = _corrections(conn, text, _allowed(principals, None, kinds),
+                                       configs) if text.strip() else {}
             if text.strip():
-                query = parse(text, configs)
+                query = parse(text, configs, synonyms,
+                              list(corrections.values()) if fuzzy else ())
                 # No clause at all (only operators or punctuation): nothing matches.
                 where = [*allowed, false() if query.match is None else _matches(query.match)]
             else:  # browsing: everything permitted, newest first
@@ -377,11 +384,12 @@ class PgSearchIndex:
             total, facets = _facets(conn, where)
             offset = (page - 1) * per_page
             hits = _page(conn, where, query, by_date, offset, per_page) if offset < total else []
-            suggestion = _suggest(conn, text, _allowed(principals, None, kinds), configs) \
-                if text.strip() else None
+            exact = total if query.fuzzy is None or not total else conn.scalar(
+                select(func.count()).select_from(documents)
+                .where(*allowed, _matches(query.exact)))
             return SearchResult(hits=hits, total=total, page=page, per_page=per_page,
-                                facets=facets, suggestion=suggestion,
-                                message=message or query.message)
+                                facets=facets, suggestion=index_api.corrected(text, corrections),
+                                message=message or query.message, exact_total=exact)
 
     def similar(self, text: str, principals: Iterable[str], limit: int = 5,
                 exclude_keys: Iterable[str] = (),
@@ -440,6 +448,18 @@ class Query:
     message: str | None = None
     lexemes: list[str] | None = None
     configs: tuple[str, ...] = (CONFIG,)
+    # Beyond the words typed: thesaurus terms, spelling corrections (each a tsquery that
+    # adds to `match`, ranked apart and weighing less), neighbouring words typed close
+    # together (adds to the rank only); `exact`: what matches without the corrections.
+    expanded: object | None = None
+    fuzzy: object | None = None
+    near: object | None = None
+    exact: object | None = None
+
+    @property
+    def marked(self):
+        """What snippets mark and the first rank orders by: any clause to include."""
+        return _either(self.rank, self.expanded, self.fuzzy)
 
     def stems(self, conn) -> dict[str, list[str]]:
         """The lexemes of the clauses to include in each configuration (for coverage and
@@ -453,7 +473,8 @@ class Query:
         return {config: list(lexemes or []) for config, lexemes in rows}
 
 
-def parse(text: str, configs: Iterable[str] = (CONFIG,)) -> Query:
+def parse(text: str, configs: Iterable[str] = (CONFIG,), synonyms: Iterable[str] = (),
+          corrections: Iterable[str] = ()) -> Query:
     """The search, in the syntax index_api.parse_query() reads, as tsqueries made by
     websearch_to_tsquery(), which reads words, "phrases", OR and minus signs, stems the words,
     drops stop words and never fails on any text. Its words must all be present where ours
@@ -461,19 +482,55 @@ def parse(text: str, configs: Iterable[str] = (CONFIG,)) -> Query:
     each with its minus sign, and the two are joined by && (given `a OR b -c` at once, it
     would read a OR (b AND NOT c)). Each is read in every configuration of `configs` (the
     languages of the index): the clauses to include as any of them stems them (||), those to
-    leave out as each of them does (&&: a document holding any form is left out)."""
+    leave out as each of them does (&&: a document holding any form is left out).
+
+    The thesaurus terms `synonyms` and the spelling `corrections` are tsqueries of their own
+    (matching too, ranked apart: see _score), and neighbouring words typed a tsquery of
+    them PROXIMITY_SLOP words apart at most."""
     configs = tuple(configs) or (CONFIG,)
     parsed = index_api.parse_query(text)
     include = " OR ".join(_websearch(clause) for clause in parsed.include)
     exclude = " ".join("-" + _websearch(clause) for clause in parsed.exclude)
     rank = _in_each(configs, include, "||") if include else None
     leave_out = _in_each(configs, exclude, "&&") if exclude else None
-    if rank is not None and leave_out is not None:
-        match = rank.op("&&", return_type=TSQUERY)(leave_out)
-    else:
-        match = rank if rank is not None else leave_out
-    return Query(match, rank, " ".join(clause.text for clause in parsed.include),
-                 parsed.message, configs=configs)
+    expanded = fuzzy = near = None
+    if rank is not None:
+        if extra := index_api.extra_clauses(synonyms, ()):
+            expanded = _in_each(configs, " OR ".join(map(_websearch, extra)), "||")
+        if extra := index_api.extra_clauses((), corrections):
+            fuzzy = _in_each(configs, " OR ".join(map(_websearch, extra)), "||")
+        if pairs := index_api.proximity_pairs(parsed):
+            near = _either(*(_near(config, pair.text.split()) for config in configs
+                             for pair in pairs))
+
+    def without(found):
+        if found is None or leave_out is None:
+            return found if found is not None else leave_out
+        return found.op("&&", return_type=TSQUERY)(leave_out)
+
+    return Query(without(_either(rank, expanded, fuzzy)), rank,
+                 " ".join(clause.text for clause in parsed.include), parsed.message,
+                 configs=configs, expanded=expanded, fuzzy=fuzzy, near=near,
+                 exact=without(_either(rank, expanded)) if fuzzy is not None else None)
+
+
+def _either(*queries):
+    """The tsqueries that are not None, joined by ||; None if none."""
+    found = [q for q in queries if q is not None]
+    if not found:
+        return None
+    joined = found[0]
+    for query in found[1:]:
+        joined = joined.op("||", return_type=TSQUERY)(query)
+    return joined
+
+
+def _near(config: str, pair: list[str]):
+    """Two words 1 to PROXIMITY_SLOP positions apart, in this order (tsquery_phrase)."""
+    first, second = (func.plainto_tsquery(cast(config, REGCONFIG), literal(word, Text),
+                                          type_=TSQUERY) for word in pair)
+    return _either(*(func.tsquery_phrase(first, second, distance, type_=TSQUERY)
+                     for distance in range(1, index_api.PROXIMITY_SLOP + 1)))
 
 
 def _websearch(clause: Clause) -> str:
@@ -562,7 +619,7 @@ def _matches(tsquery):
 def _head_rank(query: Query):
     """A first, cheap rank of the matches: ts_rank (a third of ts_rank_cd's cost with many
     words) of their heads, kept in the row."""
-    return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.rank)
+    return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.marked)
 
 
 def _score(stems: dict[str | None, list[str]], query: Query):
@@ -571,10 +628,16 @@ def _score(stems: dict[str | None, list[str]], query: Query):
     word comes before one with a single word repeated. (The share in one pass: the lexemes
     ts_delete() takes away from the document are the stems it holds.) The stems are those of
     the document's own configuration (`stems` by configuration; under None, similar()'s
-    lexemes, the same for every document)."""
+    lexemes, the same for every document). Plus the ranks of the thesaurus terms, the
+    spelling corrections and the words typed close together, each times its boost
+    (index_api.EXPANSION_BOOST, FUZZY_BOOST, PROXIMITY_BOOST)."""
     d = documents.c
-    rank = func.ts_rank_cd(cast(RANK_WEIGHTS, ARRAY(REAL)), d.document, query.rank,
-                           RANK_NORMALISATION)
+
+    def cover(tsquery, weights=RANK_WEIGHTS):
+        return func.ts_rank_cd(cast(weights, ARRAY(REAL)), d.document, tsquery,
+                               RANK_NORMALISATION)
+
+    rank = cover(query.rank)
 
     def share(lexemes: list[str]):
         covered = func.length(d.document) - func.length(
@@ -583,9 +646,18 @@ def _score(stems: dict[str | None, list[str]], query: Query):
 
     if None in stems or len(stems) == 1:
         lexemes = next(iter(stems.values()))
-        return rank if len(lexemes) < 2 else share(lexemes)
-    return case(*((_row_config() == config, share(lexemes) if len(lexemes) >= 2 else rank)
-                  for config, lexemes in stems.items()), else_=rank)
+        score = rank if len(lexemes) < 2 else share(lexemes)
+    else:
+        score = case(*((_row_config() == config, share(lexemes) if len(lexemes) >= 2 else rank)
+                       for config, lexemes in stems.items()), else_=rank)
+    for tsquery, boost, weights in (
+            (query.expanded, index_api.EXPANSION_BOOST, RANK_WEIGHTS),
+            (query.fuzzy, index_api.FUZZY_BOOST, RANK_WEIGHTS),
+            # words close together count wherever they are, in a title or a body
+            (query.near, index_api.PROXIMITY_BOOST, NEAR_WEIGHTS)):
+        if tsquery is not None:
+            score = score + boost * cover(tsquery, weights)
+    return score
 
 
 def _facets(conn, where: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
@@ -667,7 +739,7 @@ def _snippets(conn, query: Query, stems: dict[str | None, list[str]],
     found = (func.unnest(cast(texts, ARRAY(Text)), cast(configs, ARRAY(Text)))
              .table_valued("text", "config", with_ordinality="n").render_derived())
     marked = conn.scalars(
-        select(func.ts_headline(cast(found.c.config, REGCONFIG), found.c.text, query.rank,
+        select(func.ts_headline(cast(found.c.config, REGCONFIG), found.c.text, query.marked,
                                 HEADLINE_OPTIONS))
         .select_from(found).order_by(found.c.n))
     snippets: dict[str, str] = {}
@@ -685,20 +757,17 @@ def _safe_html(snippet: str) -> str:
 
 # --- spelling suggestions and similar documents ---------------------------------------------
 
-def _suggest(conn, text: str, allowed: list, configs: tuple[str, ...]) -> str | None:
-    """Replace words found in no permitted document (in any language of the index) by the
-    most similar word that is (pg_trgm), so that a suggestion never reveals a word of a
-    document the caller may not read."""
+def _corrections(conn, text: str, allowed: list, configs: tuple[str, ...]) -> dict[str, str]:
+    """{word: the most similar word a permitted document holds (pg_trgm)} for the words
+    found in no permitted document (in any language of the index), so that a correction
+    never reveals a word of a document the caller may not read."""
     found = index_api.spelling_words(text)
     unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn, configs)
-    out, last = [], 0
-    for match in found:
-        word = match.group().lower()
-        candidate = _best_candidate(conn, word, allowed, configs) if word in unknown else None
-        if candidate:
-            out += [text[last:match.start()], candidate]
-            last = match.end()
-    return "".join(out) + text[last:] if out else None
+    out = {}
+    for word in sorted(unknown):
+        if candidate := _best_candidate(conn, word, allowed, configs):
+            out[word] = candidate
+    return out
 
 
 def _plain(word, configs: tuple[str, ...]):

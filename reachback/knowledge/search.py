@@ -84,8 +84,9 @@ from ..queries.models import (
     query_themes,
 )
 from ..synthesis.models import ConsolidatedResponse, ResponseTranslation
+from . import thesaurus
 from .index import SearchIndex
-from .index_api import IndexBusy, IndexDoc, IndexMissing
+from .index_api import IndexBusy, IndexDoc, IndexMissing, parse_query
 from .models import SearchOutbox
 from .pg_index import PgSearchIndex
 
@@ -110,6 +111,10 @@ SIMILAR_LIMIT = 5
 # (baking, laptops, football, staff wellbeing, budget templates) two telling words at most.
 SIMILAR_MIN_MATCH = 0.4
 SIMILAR_MIN_SHARED = 3
+# ... and at least this share of the best match's: where one response is the same thing
+# (0.8 to 1.0), those that merely share its vocabulary (0.4 to 0.55 among the relevance
+# suite's near misses, tests/data/relevance_corpus.py) are not offered beside it.
+SIMILAR_RELATIVE = 0.7
 OUTBOX_BATCH = 500
 STREAM_BATCH = 500
 MAX_FILTER_CHARS = 120
@@ -751,6 +756,9 @@ class SearchPage:
     suggestion: str | None = None
     message: str | None = None
     rebuilding: bool = False
+    # The search typed found nothing, so these are the results of the corrected search
+    # `showing_for` (the page says so, with a link to the search as typed).
+    showing_for: str | None = None
 
     @property
     def hits(self) -> list[SearchItem]:
@@ -794,19 +802,35 @@ def clean_filters(filters: dict | None) -> dict[str, str]:
 
 
 def search(user, text: str, filters: dict | None = None, page: int = 1,
-           sort: str = "relevance", per_page: int = PER_PAGE) -> SearchPage:
+           sort: str = "relevance", per_page: int = PER_PAGE, exact: bool = False,
+           correct: bool = True) -> SearchPage:
     """Published items `user` may read that match `text` (empty: browse, newest first),
     filtered by theme, country, year, kind and language; a page of results resolved to their rows,
     facet counts, and a spelling suggestion. Open queries (kind "query") appear only when
-    staff ask for that kind. Never raises for odd input; a missing index gives an empty page
-    with `rebuilding` set."""
+    staff ask for that kind. The words are also searched for through the thesaurus (its
+    terms weighing less), and words no readable document holds through their closest
+    spelling (weighing less again); when nothing matches the words as typed, the results
+    are the corrected search's (`showing_for`). With `exact`, the words as typed only (no
+    spelling corrections): the page's "search instead for" link; without `correct`, never
+    the corrected search (the API: its suggestion says it). Never raises for odd input;
+    a missing index gives an empty page with `rebuilding` set."""
     filters = clean_filters(filters)
     text = (text or "").replace("\x00", " ")
     sort = sort if sort in SORTS else "relevance"
     exclude = () if filters.get("kind") in STAFF_ONLY_KINDS else STAFF_ONLY_KINDS
+    principals = principals_for(user)
+
+    def run(words: str, fuzzy: bool):
+        synonyms = thesaurus.current().expand(_typed(words)) if words.strip() else []
+        return get_index().search(words, principals, filters=filters, page=page,
+                                  per_page=per_page, sort=sort, exclude_kinds=exclude,
+                                  synonyms=synonyms, fuzzy=fuzzy)
+
+    showing_for = None
     try:
-        result = get_index().search(text, principals_for(user), filters=filters, page=page,
-                                    per_page=per_page, sort=sort, exclude_kinds=exclude)
+        result = run(text, not exact)
+        if correct and not exact and result.exact_total == 0 and result.suggestion:
+            result, showing_for = run(result.suggestion, False), result.suggestion
     except IndexMissing:
         return SearchPage([], page=max(1, page), per_page=per_page,
                           message=str(REBUILDING_MESSAGE), rebuilding=True)
@@ -814,7 +838,13 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
         items=_resolve(user, result.hits), total=result.total, page=result.page,
         per_page=result.per_page, facets=result.facets,
         labels=_facet_labels(result.facets, filters),
-        suggestion=result.suggestion, message=result.message and str(result.message))
+        suggestion=None if showing_for else result.suggestion,
+        message=result.message and str(result.message), showing_for=showing_for)
+
+
+def _typed(text: str) -> str:
+    """The words a search looks for (not those it leaves out), for the thesaurus."""
+    return " ".join(clause.text for clause in parse_query(text).include)
 
 
 def about_the_same(hit) -> bool:
@@ -839,7 +869,9 @@ def _similar(user, text, kind, limit, exclude_keys) -> list[SearchItem] | None:
                                    exclude_keys=exclude_keys, filters={"kind": kind})
     except IndexMissing:
         return None
-    return _resolve(user, [hit for hit in hits if about_the_same(hit)])
+    best = max((hit.match or 0.0 for hit in hits), default=0.0)
+    return _resolve(user, [hit for hit in hits if about_the_same(hit)
+                           and (hit.match or 0.0) >= best * SIMILAR_RELATIVE])
 
 
 @dataclass

@@ -48,10 +48,13 @@ def search():
     form = SearchForm(formdata=request.args)
     filters = svc.clean_filters(request.args)
     sort = form.sort.data if form.sort.data in svc.SORTS else "relevance"
+    # exact=1: the words as typed, without spelling corrections (the "search instead for"
+    # link of a page showing a corrected search's results).
+    exact = request.args.get("exact") == "1"
     result = svc.search(current_user, form.q.data or "", filters, page=page_arg(), sort=sort,
-                        per_page=PER_PAGE)
+                        per_page=PER_PAGE, exact=exact)
     args = {k: v for k, v in {"q": form.q.data, "sort": sort if sort != "relevance" else None,
-                              **filters}.items() if v}
+                              "exact": "1" if exact else None, **filters}.items() if v}
     return render_template(
         "knowledge/search.html", form=form, result=result, args=args, filters=filters,
         facet_titles=FACET_TITLES,

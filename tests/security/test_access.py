@@ -238,6 +238,28 @@ def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
     assert not wrong, "\n".join(wrong)
 
 
+# Routes without an id that only some roles reach: endpoint -> {role: the status it gets}.
+NOT_ADMIN = {role: 403 for role in ROLES if role != "admin"}
+ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN}
+
+
+def test_role_only_routes_refuse_the_other_roles_and_change_nothing(app, scene):
+    people, objects, tokens = scene
+    browsers = clients(app, people, tokens)
+    wrong = []
+    before = snapshot()
+    for rule in (r for r in app.url_map.iter_rules() if r.endpoint in ROLE_ONLY):
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            for role, status in ROLE_ONLY[rule.endpoint].items():
+                response = attempt(app, rule, method, url(rule), browsers[role],
+                                   tokens.get(role), people)
+                if response.status_code != status:
+                    wrong.append(f"{method} {rule.rule} as {role}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert snapshot() == before
+    assert browsers["admin"].get("/admin/thesaurus").status_code == 200
+
+
 def test_every_non_public_route_sends_anonymous_visitors_to_sign_in(app, client, scene):
     _people, objects, _tokens = scene
     wrong = []

@@ -15,6 +15,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.query import AndNot, Or, Phrase, Term
 
 from reachback.knowledge.index import TEXT_FIELDS, SearchIndex
+from reachback.knowledge.index_api import PROXIMITY_BOOST, PROXIMITY_SLOP
 from tests.search_docs import make_doc
 
 WORDS = ("ceasefire police vetting recruits elections courts land radio youth border "
@@ -65,7 +66,8 @@ def _stem(word):
 
 def whoosh_says(idx, words, leave_out, principals, by_date=False, phrase=False):
     """[(key, score)] of every match, in order, from a plain whoosh searcher: any of the
-    words in the English text field (or them as one phrase), less those to leave out, within the
+    words in the English text field (or them as one phrase), with each two neighbouring words
+    as a near phrase (index_api.proximity_pairs), less those to leave out, within the
     principals' documents."""
     with whoosh_index.open_dir(idx.path).searcher() as searcher:
         assert not searcher.is_atomic()  # the fixture made several segments
@@ -73,7 +75,9 @@ def whoosh_says(idx, words, leave_out, principals, by_date=False, phrase=False):
         for principal in principals:
             allow.update(searcher.docs_for_query(Term("principals", principal)))
         stems = [_stem(word) for word in words]
-        q = Phrase(TEXT, stems) if phrase else Or([Term(TEXT, s) for s in stems])
+        near = [Phrase(TEXT, [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+                for a, b in zip(stems, stems[1:], strict=False)]
+        q = Phrase(TEXT, stems) if phrase else Or([Term(TEXT, s) for s in stems] + near)
         if leave_out:
             q = AndNot(q, Or([Term(TEXT, _stem(word)) for word in leave_out]))
         results = searcher.search(q, limit=None, filter=allow, sortedby=(

@@ -95,7 +95,7 @@ def test_a_snippet_marks_the_matched_words_and_escapes_everything_else(
     # The snippet holds the words the response page shows: the script is not one of them
     # (the sanitiser removes it), and what is left is escaped.
     assert "<script>" not in main and "alert(1)" not in main
-    assert "of combatants when 1 &lt; 2" in main
+    assert "combatants</mark> when 1 &lt; 2" in main  # a synonym of the word searched
 
 
 def test_filters_narrow_the_results_and_can_be_removed(web, publish, people):
@@ -130,9 +130,32 @@ def test_results_are_paginated_and_can_be_sorted_by_date(web, publish, people, c
 def test_a_mistyped_word_gets_a_did_you_mean_link(web, publish, people):
     publish("Ceasefire monitoring committees")
     web.sign_in(people["other"])
+    main = main_of(web.get("/search?q=ceasfire+committees"))  # "committees" finds it as typed
+    assert "Did you mean" in main and "Showing results for" not in main
+    assert ('<a href="/search?q=ceasefire+committees" rel="nofollow"><strong>ceasefire '
+            'committees</strong></a>') in main
+
+
+def test_a_search_that_finds_nothing_as_typed_shows_the_corrected_search(web, publish,
+                                                                         people):
+    published = publish("Ceasefire monitoring committees")
+    web.sign_in(people["other"])
     main = main_of(web.get("/search?q=ceasfire"))
-    assert "Did you mean" in main
-    assert '<a href="/search?q=ceasefire" rel="nofollow"><strong>ceasefire</strong></a>' in main
+    assert "Showing results for <strong>ceasefire</strong>" in main
+    assert published.reference in main and "Did you mean" not in main
+    # ... with a link to the search as typed, which shows what it finds: nothing
+    assert ('Search instead for <a href="/search?q=ceasfire&amp;exact=1" rel="nofollow">'
+            'ceasfire</a>') in main
+    typed = main_of(web.get("/search?q=ceasfire&exact=1".replace("ceasefire", "ceasfire")))
+    assert "Showing results for" not in typed and published.reference not in typed
+    assert "0 results" in typed and "Did you mean" in typed
+
+
+def test_a_word_nobody_may_read_is_never_the_correction(web, publish, people):
+    publish("Vetting secrets of Zanzibarite", visibility="restricted")
+    web.sign_in(people["other"])
+    main = main_of(web.get("/search?q=zanzibarit"))
+    assert "Showing results for" not in main and "anzibarite" not in main.lower()
 
 
 @pytest.mark.parametrize("text", ['"unclosed phrase', "((( AND", "NOT", "x" * 1000, "%00",
