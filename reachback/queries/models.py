@@ -22,6 +22,8 @@ STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "c
 OPEN_STATUSES = ("submitted", "clarification", "routed", "synthesis")
 PRIORITIES = ("low", "normal", "high", "urgent")
 CONFIDENTIALITY = ("restricted", "community")
+# How a query came in: the pages, an e-mail to the intake address, or the API.
+CHANNELS = ("web", "email", "api")
 CLOSE_REASONS = ("declined", "out_of_scope", "withdrawn", "duplicate")
 ASSIGNMENT_STATUSES = ("invited", "accepted", "declined", "answered", "expired", "withdrawn")
 # Assignments whose expert still belongs to the query (sees it, may contribute).
@@ -52,6 +54,7 @@ class FieldQuery(Rendered, db.Model):
     context_html = Column(Text)
     purpose_html = Column(Text)
     language = Column(String(10), nullable=False, default="en")  # what it is written in
+    channel = Column(String(10), nullable=False, default="web", server_default="web")
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     country = Column(String(2), nullable=False)
     priority = Column(String(10), nullable=False, default="normal")

@@ -23,6 +23,7 @@ from ..notify.services import notify, staff_recipients
 from ..sla import services as sla
 from .models import (
     ACTIVE_ASSIGNMENT,
+    CHANNELS,
     CLOSE_REASONS,
     CONFIDENTIALITY,
     PRIORITIES,
@@ -176,8 +177,10 @@ def next_reference(year: int) -> str:
 
 # --- the journey ---------------------------------------------------------------
 
-def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
-    """A signed-in user asks a question. Raises Invalid."""
+def submit_query(user, data: dict, now: datetime | None = None,
+                 channel: str = "web") -> FieldQuery:
+    """A signed-in user asks a question, through `channel` (web, email or api: CHANNELS).
+    Raises Invalid."""
     perm.require(user is not None and user.is_authenticated, _("Sign in to ask a question."))
     now = now or utcnow()
     clean = validate_query_data(data, today=now.date(), author=user)
@@ -186,6 +189,7 @@ def submit_query(user, data: dict, now: datetime | None = None) -> FieldQuery:
         reference=next_reference(now.year),
         requester_id=user.id,
         status="submitted",
+        channel=channel if channel in CHANNELS else "web",
         created_at=now,
         updated_at=now,
         **clean,
