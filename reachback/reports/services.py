@@ -23,7 +23,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Float, and_, case, cast, func, select
 
 from .. import permissions as perm
 from ..accounts.models import Organisation, Theme, User, UserRole
@@ -41,7 +41,7 @@ from ..queries.models import (
     FieldQuery,
     query_themes,
 )
-from ..sla.calendar import BusinessClock
+from ..sla.calendar import BusinessClock, business_clock
 from ..sla.services import PRIORITY_ORDER, all_targets
 from ..synthesis.models import ConsolidatedResponse
 from .models import ResponseView, SearchTerm
@@ -391,36 +391,49 @@ class Clocks:
         self.targets = all_targets()
         self._clocks: dict[str, BusinessClock] = {}
 
-    def hours(self, priority: str, start: datetime | None, end: datetime | None):
+    def hours(self, priority: str, start: float | None, end: float | None) -> float | None:
+        """Business hours from `start` to `end` (POSIX times, as epoch_of gives them)."""
         if start is None or end is None:
             return None
         clock = self._clocks.get(priority)
         if clock is None:
             targets = self.targets.get(priority) or self.targets["normal"]
-            clock = self._clocks[priority] = BusinessClock(targets.calendar)
-        return clock.between(start, end) / HOUR
+            clock = self._clocks[priority] = business_clock(targets.calendar)
+        return max(clock.at(end) - clock.at(start), 0.0) / HOUR if end > start else 0.0
 
 
-def _first_contributions():
+def epoch_of(column):
+    """A UTC time column as POSIX seconds, in SQL: tens of thousands of times are read
+    without making a datetime of each."""
+    if _postgres():
+        return cast(func.extract("epoch", column), Float)  # numeric there: a float, as here
+    return (func.julianday(column) - 2440587.5) * 86400.0  # SQLite: days since 4714 BC
+
+
+def _first_contributions(f: Filters):
+    """Each query's first contribution; only contributions of the period can be the first of
+    a query asked in it (none precedes its query)."""
     return select(Contribution.query_id, func.min(Contribution.created_at).label("first")) \
-        .group_by(Contribution.query_id).subquery()
+        .where(Contribution.created_at >= f.since).group_by(Contribution.query_id).subquery()
 
 
 def _durations(f: Filters, clocks: Clocks) -> list[tuple[int, str, str, tuple]]:
     """(query id, priority, month, (hours to triage, to first contribution, to publication))
     of every query asked in the period (None for a step not reached)."""
-    first = _first_contributions()
-    stmt = (select(FieldQuery.id, FieldQuery.priority, FieldQuery.created_at,
-                   FieldQuery.triage_met_at, first.c.first, ConsolidatedResponse.published_at)
+    first = _first_contributions(f)
+    stmt = (select(FieldQuery.id, FieldQuery.priority, month_of(FieldQuery.created_at),
+                   epoch_of(FieldQuery.created_at), epoch_of(FieldQuery.triage_met_at),
+                   epoch_of(first.c.first), epoch_of(ConsolidatedResponse.published_at))
             .outerjoin(first, first.c.query_id == FieldQuery.id)
             .outerjoin(ConsolidatedResponse, and_(ConsolidatedResponse.query_id == FieldQuery.id,
                                                   ConsolidatedResponse.status == "published"))
             .where(*_query_filters(f, FieldQuery.created_at)))
-    found = []
-    for qid, priority, created, triaged, contributed, published in db.session.execute(stmt):
-        found.append((qid, priority, f"{created:%Y-%m}", tuple(
-            clocks.hours(priority, created, end) for end in (triaged, contributed, published))))
-    return found
+    hours = clocks.hours
+    return [(qid, priority, month, (hours(priority, created, triaged),
+                                    hours(priority, created, contributed),
+                                    hours(priority, created, published)))
+            for qid, priority, month, created, triaged, contributed, published
+            in db.session.execute(stmt)]
 
 
 def _roots_by_query(f: Filters) -> dict[int, set[int]]:
@@ -524,7 +537,8 @@ def experts(f: Filters) -> Report:
         .group_by(a.expert_id)).all())
     clocks, answers = Clocks(), defaultdict(list)
     for eid, priority, start, end in db.session.execute(
-            select(a.expert_id, FieldQuery.priority, a.created_at, a.answered_at)
+            select(a.expert_id, FieldQuery.priority, epoch_of(a.created_at),
+                   epoch_of(a.answered_at))
             .join(FieldQuery, FieldQuery.id == a.query_id)
             .where(*in_period, a.answered_at.is_not(None))):
         answers[eid].append(clocks.hours(priority, start, end))
