@@ -271,3 +271,19 @@ def test_the_business_clock_agrees_with_business_seconds_between():
         assert clock.between(a, b) == pytest.approx(business_seconds_between(cal, a, b),
                                                     abs=1e-3)
     assert clock.between(b, a) == 0.0
+
+
+def test_the_business_clock_steps_from_day_to_day_across_clock_changes_and_holidays():
+    """Days read in a row take their reading from the neighbour's (sla.calendar's
+    BusinessClock._midnight): still what business_seconds_between counts."""
+    from datetime import timedelta
+
+    cal = BusinessCalendar.from_spec("y", "America/New_York", "0,1,2,3,4,5",
+                                     "08:00-12:00,13:00-18:30", [date(2026, 7, 3)])
+    origin = datetime(2026, 1, 1, 3, tzinfo=UTC)
+    moments = [origin + timedelta(hours=7 * i) for i in range(1300)]  # a year
+    for order in (moments, moments[::-1]):  # forwards, then backwards with a new clock
+        clock = BusinessClock(cal)
+        for moment in order:
+            assert clock.between(origin, moment) == pytest.approx(
+                business_seconds_between(cal, origin, moment), abs=1e-3)
