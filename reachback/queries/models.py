@@ -135,6 +135,8 @@ class Assignment(db.Model):
         # An expert's queue: counted and sorted by due time from this index alone.
         Index("ix_assignments_expert_queue", "expert_id", "status", "due_at", "query_id"),
         Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
+        # The expert-load report: a period's invitations counted from the index alone.
+        Index("ix_assignments_created", "created_at", "expert_id", "status"),
     )
 
 
@@ -153,6 +155,10 @@ class Contribution(Rendered, db.Model):
 
     query = relationship(FieldQuery)
     author = relationship(User)
+
+    # The reports: a period's contributions per author, and each query's first, read from
+    # the index alone.
+    __table_args__ = (Index("ix_contributions_created", "created_at", "query_id", "author_id"),)
 
 
 class Message(Rendered, db.Model):

@@ -7,7 +7,8 @@ Create Date: 2026-12-07 13:30:00
 queries gain `channel` (web, email or api; every query so far came through the pages: web).
 search_terms counts the knowledge base's searches per normalised text and day (how often,
 how many found nothing, the most results found) and response_views the reads of each
-published response per day: neither records who searched or read.
+published response per day: neither records who searched or read. Three covering
+indexes let the reports read a period's reads, contributions and invitations alone.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -39,13 +40,21 @@ def upgrade():
                                 name=op.f("fk_response_views_response_id_responses")),
         sa.PrimaryKeyConstraint("response_id", "day", name=op.f("pk_response_views")),
     )
-    op.create_index("ix_response_views_day", "response_views", ["day"], unique=False)
+    op.create_index("ix_response_views_day", "response_views", ["day", "response_id", "views"],
+                    unique=False)
+    # The reports read a period's contributions and invitations from these alone.
+    op.create_index("ix_contributions_created", "contributions",
+                    ["created_at", "query_id", "author_id"], unique=False)
+    op.create_index("ix_assignments_created", "assignments",
+                    ["created_at", "expert_id", "status"], unique=False)
     with op.batch_alter_table("queries") as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(10), nullable=False,
                                       server_default="web"))
 
 
 def downgrade():
+    op.drop_index("ix_assignments_created", table_name="assignments")
+    op.drop_index("ix_contributions_created", table_name="contributions")
     op.drop_index("ix_response_views_day", table_name="response_views")
     op.drop_table("response_views")
     op.drop_table("search_terms")
