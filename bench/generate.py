@@ -50,6 +50,8 @@ RESOLUTION_DAYS = {"urgent": 6, "high": 9, "normal": 14, "low": 21}
 ANSWER_DAYS = 5
 CLOSE_REASONS = (("declined", 30), ("out_of_scope", 25), ("withdrawn", 25), ("duplicate", 20))
 VISIBILITY = (("public", 35), ("community", 40), ("restricted", 25))
+CHANNELS = (("web", 80), ("email", 12), ("api", 8))
+SEARCH_TERMS_PER_DAY = 30  # distinct search texts a day (the reports' search_terms rows)
 ORG_KINDS = ("government", "multilateral", "implementing_partner", "ngo", "academic")
 
 
@@ -130,8 +132,8 @@ class Batch:
     def flush(self, db, tables) -> int:
         count = 0
         for name in ("queries", "query_themes", "responses", "response_revisions",
-                     "assignments", "contributions", "messages", "events", "notifications",
-                     "outbound_emails"):
+                     "response_views", "assignments", "contributions", "messages", "events",
+                     "notifications", "outbound_emails"):
             rows = self.rows.pop(name, [])
             if rows:
                 render_markdown(name, rows)
@@ -237,6 +239,9 @@ class Generator:
         self.sequence: dict[int, int] = {}
         self.contributions_left = counts["contributions"]
         self.queries_seen = self.answered_seen = 0  # to spread the contributions evenly
+        # The reports' rows (channels, reads) draw from a generator of their own, so that
+        # every other row is what the same seed gave before the reports existed.
+        self.usage = random.Random(0)  # generate() seeds it
 
     def cap(self, moment: datetime) -> datetime:
         """Nothing happens in the future."""
@@ -264,6 +269,7 @@ class Generator:
             "status": status, "created_at": created, "deadline_driven": False,
             "sla_calendar": "Default", "paused_at": None, "resolution_met_at": None,
             "close_reason": None, "closed_at": None, "duplicate_of_id": None,
+            "channel": weighted(self.usage, CHANNELS),
         }
         row.update(self.sla_times(created, priority, needed_by))
         for theme in rng.sample(self.theme_ids, rng.randint(1, 3)):
@@ -420,11 +426,21 @@ class Generator:
         if not published:
             return started
         row["resolution_met_at"] = at
+        self.reads(batch, rid, at)
         self.event(batch, qid, facilitator, "published", at, from_status="synthesis",
                    to_status="published", visibility=visibility, revision=1)
         self.notify(batch, row["requester_id"], "response_published", row, at,
                     f"The response to {row['reference']} is published")
         return at
+
+    def reads(self, batch, rid: int, published: datetime) -> None:
+        """Reads of a published response on a few days after publication (the reports' most
+        read): most responses are read a little, a few a lot."""
+        usage, days = self.usage, (self.now - published).days
+        for offset in sorted(usage.sample(range(days + 1), min(days + 1, usage.randint(1, 6)))):
+            batch.add("response_views", response_id=rid,
+                      day=(published + timedelta(days=offset)).date(),
+                      views=max(1, int(usage.paretovariate(1.2))))
 
     def close(self, batch, row, facilitator, last) -> datetime:
         rng = self.rng
@@ -494,6 +510,7 @@ def generate(db, counts, seed, echo) -> dict:
          f"{len(people.facilitators)} facilitators, {len(people.admins)} admins)")
     plan = plan_statuses(rng, counts["queries"], counts["published"], now)
     gen = Generator(db, tables, rng, prose, people, counts, now)
+    gen.usage = random.Random(seed + 1)
     rows = 0
     with click.progressbar(length=len(plan), label="Queries and their rows",
                            show_pos=True, show_eta=True) as bar:
@@ -506,8 +523,27 @@ def generate(db, counts, seed, echo) -> dict:
             bar.update(min(BATCH, len(plan) - start))
     db.session.execute(insert(tables["reference_counters"]),
                        [{"year": y, "last": n} for y, n in gen.sequence.items()])
+    rows += search_terms(db, tables, random.Random(seed + 2), now)
     db.session.commit()
     return {"now": now.isoformat(), "rows": rows, **busiest(db, people)}
+
+
+def search_terms(db, tables, rng, now: datetime) -> int:
+    """The reports' counted searches: SEARCH_TERMS_PER_DAY texts a day over the five years,
+    of one to three domain words (frequent ones often), a few finding nothing."""
+    rows = []
+    for age in range(YEARS * 365):
+        day = (now - timedelta(days=age)).date()
+        terms = {" ".join(rng.choices(WORDS, k=rng.randint(1, 3)))
+                 for _ in range(SEARCH_TERMS_PER_DAY)}
+        for term in terms:
+            searches = max(1, int(rng.paretovariate(1.5)))
+            results = 0 if rng.random() < 0.15 else rng.randint(1, 200)
+            rows.append({"day": day, "term": term[:100], "searches": searches,
+                         "empty": searches if results == 0 else 0, "results": results})
+    for start in range(0, len(rows), 10_000):
+        db.session.execute(insert(tables["search_terms"]), rows[start:start + 10_000])
+    return len(rows)
 
 
 def busiest(db, people: People) -> dict:

@@ -8,7 +8,7 @@ Against the instance made by bench/generate.py (default bench/instance/):
      p50, p95 and throughput with --clients concurrent keep-alive clients (default 2, one
      per worker: latency without queueing; 4 shows the queueing) for the pages people use
      most: my queries, the triage inbox, an expert's queue, a query page, a synthesis page,
-     the knowledge base, ~20 varied searches and the API's query list;
+     the knowledge base, ~20 varied searches, the reports and the API's query list;
   3. publishes a response through the publish form and polls search until it appears;
   4. reads each worker's resident memory, then stops gunicorn;
   5. runs the SLA evaluation job over all open queries on a copy of the database: a
@@ -149,6 +149,10 @@ def scenarios(prep: dict) -> list[Scenario]:
         Scenario("knowledge base", "requester",
                  ["/kb", "/kb?page=2", "/kb?page=50", "/kb?country=SS"]),
         Scenario("search (20 searches)", "requester", searches, SEARCH_P95_MS),
+        # The reports over the last twelve months of 100 000 queries (set-wise SQL).
+        Scenario("reports", "facilitator",
+                 ["/reports", "/reports/demand?group_by=theme",
+                  "/reports/response-times", "/reports/experts", "/reports/search-gaps"]),
         Scenario("API query list", "api",
                  ["/api/v1/queries", "/api/v1/queries?page=2", "/api/v1/queries?status=routed",
                   "/api/v1/queries?country=SS"]),

@@ -89,8 +89,9 @@ def _blueprints():
     from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries
+    from .reports.views import bp as reports
     from .sla.views import bp as sla
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, i18n]
+            email, admin, api, sla, reports, i18n]

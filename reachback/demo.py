@@ -6,6 +6,7 @@ the past, so the timeline, notifications and timestamps look like months of real
 """
 import io
 import os
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,9 +26,11 @@ from .knowledge.search import rebuild
 from .models_base import set_clock, utcnow
 from .notify.models import OutboundEmail
 from .queries import services as qs
+from .reports.models import ResponseView, SearchTerm
 from .sla.calendar import add_business_time
 from .sla.services import HOUR, seed_sla_defaults, targets_for
 from .synthesis import services as ss
+from .synthesis.models import ConsolidatedResponse
 from .synthesis.translations import save_translation
 
 MARKER = "facilitator@example.org"
@@ -55,6 +58,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         _add_documents(content, now)
     finally:
         set_clock(None)
+    _reports_activity(now)
     db.session.commit()
     _ready_to_serve()
     _announce(echo, content, passwords, keys)
@@ -156,7 +160,7 @@ def _replay(pair, now, references) -> None:
         "confidentiality": item.get("confidentiality", "restricted"),
         "needed_by": (start + timedelta(days=needed)).date() if needed else None,
         "language": item.get("language", "en"),  # the data's, not the requester's choice
-    })
+    }, channel=_channel(index))
     references[index] = query.reference
     clarification = item.get("clarification")
     if clarification:
@@ -172,6 +176,55 @@ def _replay(pair, now, references) -> None:
     if item.get("status") == "closed":
         _close(item, query, facilitator, clock, references)
     db.session.flush()
+
+
+def _channel(index: int) -> str:
+    """How the demo's queries came in: mostly the pages, some by e-mail, a few by the API."""
+    return "email" if index % 6 == 2 else "api" if index % 9 == 4 else "web"
+
+
+# The reports' year of searches: (text, how often on a day it is searched, results found).
+# Well-covered subjects find answers; the gaps find nothing, or next to nothing.
+SEARCHES = (
+    ("police vetting", 0.9, 6), ("ceasefire monitoring", 0.7, 4), ("ddr", 0.6, 5),
+    ("elections security", 0.5, 3), ("transitional justice", 0.5, 4),
+    ("local mediation", 0.4, 3), ("community policing", 0.4, 5),
+    ("land restitution", 0.35, 0), ("hate speech radio", 0.3, 1),
+    ("climate security sahel", 0.25, 0), ("prison overcrowding", 0.2, 0),
+    ("women mediators", 0.3, 2), ("border management", 0.2, 1),
+    ("reintegration of child soldiers", 0.15, 0), ("budget transparency", 0.15, 2),
+    ("early warning indicators", 0.2, 3), ("customary courts", 0.1, 0),
+)
+
+
+def _reports_activity(now: datetime) -> None:
+    """A believable year for the reports: the knowledge base's searches per day (counted
+    as reports.usage counts them: the text, never who) and reads of each published
+    response from its publication on."""
+    rng, today = random.Random(2026), now.date()  # noqa: S311 - demo data, not a secret
+    searches = []
+    for age in range(365):
+        day = today - timedelta(days=age)
+        weekday = day.weekday() < 5
+        for term, rate, found in SEARCHES:
+            n = sum(rng.random() < rate * (1 if weekday else 0.3) for _ in range(3))
+            if n:
+                results = found if found <= 2 or age < 120 else max(found - 2, 0)
+                searches.append({"day": day, "term": term, "searches": n,
+                                 "empty": n if results == 0 else 0, "results": results})
+    db.session.execute(SearchTerm.__table__.insert(), searches)
+    reads = []
+    for response_id, published in db.session.execute(
+            select(ConsolidatedResponse.id, ConsolidatedResponse.published_at)
+            .where(ConsolidatedResponse.status == "published")):
+        popularity = rng.uniform(0.3, 3)
+        for age in range((today - published.date()).days + 1):
+            views = int(rng.expovariate(1 / popularity) * (2 if age < 14 else 1))
+            if views:
+                reads.append({"response_id": response_id,
+                              "day": published.date() + timedelta(days=age), "views": views})
+    if reads:
+        db.session.execute(ResponseView.__table__.insert(), reads)
 
 
 def _route(item, query, facilitator, clock) -> None:

@@ -289,6 +289,14 @@ def _query_of(message) -> FieldQuery:
     return db.session.get(FieldQuery, message.query_id)
 
 
+# --- reports ------------------------------------------------------------------------
+
+def can_view_reports(user) -> bool:
+    """The reports (demand, response times, expert load, use, knowledge gaps) and their
+    exports: facilitators and admins."""
+    return is_staff(user)
+
+
 # --- accounts ---------------------------------------------------------------------
 
 INVITABLE_BY_FACILITATORS = frozenset({"member", "expert"})

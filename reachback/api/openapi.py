@@ -56,6 +56,9 @@ PATH_PARAMETERS = {
     "ref": {"name": "ref", "in": "path", "required": True, "schema": s.REF_SCHEMA},
     "assignment_id": {"name": "assignment_id", "in": "path", "required": True,
                       "schema": {"type": "integer"}},
+    "name": {"name": "name", "in": "path", "required": True,
+             "schema": {"enum": list(s.REPORT_NAMES), "description": "The report; 404 for "
+                                                                     "another name"}},
     "language": {"name": "language", "in": "path", "required": True,
                  "schema": {**s.LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the "
                                                                 "translation's language"}},
@@ -166,6 +169,9 @@ OPERATIONS = [
     ("get", "/search", "Search published responses and library documents the caller may "
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),
+    ("get", "/reports/{name}", "A report's rows for a period (facilitators and admins): "
+     "demand, response-times, experts or search-gaps", s.ReportPage,
+     {"args": s.ReportArgs, "errors": ("403", "404", "422")}),
 ]
 
 

@@ -866,3 +866,56 @@ class SearchArgs(Args):
     page: Count() = 1
     sort: Pick(SORTS) = "relevance"
     per_page: Count(high=MAX_PER_PAGE, description=CLAMPED) = 10
+
+
+# --- reports (staff) ----------------------------------------------------------------------
+
+REPORT_NAMES = ("demand", "response-times", "experts", "search-gaps")
+GROUP_BY = ("demand: month (default), theme (parent themes rolled up), country, "
+            "organisation, priority or channel; response-times: priority (default), theme or "
+            "month; experts: expert; search-gaps: term (default: the terms whose searches "
+            "found 2 results at most) or month; 422 for another")
+
+
+class ReportArgs(Args):
+    from_: Word(format="date", description="The period's first day, YYYY-MM-DD; by default "
+                "the first day of the month eleven months back") = Field(None, alias="from")
+    to: Word(format="date", description="The period's last day, YYYY-MM-DD; today by "
+             "default") = None
+    group_by: Word(description=GROUP_BY) = None
+    theme: Word(description="demand and response-times: a theme slug (a parent theme "
+                "takes in its sub-themes)") = None
+    country: Word(description="demand and response-times: ISO 3166-1 alpha-2") = None
+
+    @classmethod
+    def parse(cls, args) -> Self:
+        return Checked.parse.__func__(cls, {field.alias or name: args.get(field.alias or name)
+                                            for name, field in cls.model_fields.items()})
+
+    def values(self) -> dict:
+        """The arguments sent, by their names in the query string."""
+        return {k: v for k, v in self.model_dump(by_alias=True).items() if v is not None}
+
+
+class ReportPage(Answer):
+    """A report's rows under the filters in force (the defaults applied)."""
+
+    rows: list[dict[str, Any]] = Field(description=(
+        "demand: key, label, queries, responses (published in the period), documents "
+        "(library documents added; null for organisation, priority and channel); "
+        "response-times: key, label, queries, and triage_, contribution_ (the first) and "
+        "publication_ median_hours and p90_hours (business hours), with "
+        "triage_/answer_/resolution_target_hours by priority (else null); experts: expert, "
+        "email, invitations, acceptances, declines, decline_reasons (the latest), "
+        "contributions, median_answer_hours, open_assignments (now); search-gaps: term, "
+        "searches, empty_searches, results (the most found), commission_url (by month: "
+        "key, label, searches, empty_searches)"))
+    from_: Day = Field(alias="from")
+    to: Day
+    group_by: str
+
+    @classmethod
+    def dump(cls, obj, **context) -> dict:
+        answer = super().dump(obj, **context)
+        answer["from"] = answer.pop("from_")
+        return answer

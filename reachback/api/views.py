@@ -84,7 +84,7 @@ def themes():
 @bp.post("/queries")
 def submit_query():
     user, data = current_api_user(), s.QueryInput.parse(request_body())
-    query = qs.submit_query(user, data.model_dump())
+    query = qs.submit_query(user, data.model_dump(), channel="api")
     db.session.commit()
     return _created(s.Query.dump(query, user=user), url_for("api.query", ref=query.reference))
 

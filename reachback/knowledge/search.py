@@ -83,6 +83,7 @@ from ..queries.models import (
     FieldQuery,
     query_themes,
 )
+from ..reports.usage import record_search
 from ..synthesis.models import ConsolidatedResponse, ResponseTranslation
 from . import thesaurus
 from .index import SearchIndex
@@ -834,6 +835,8 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
     except IndexMissing:
         return SearchPage([], page=max(1, page), per_page=per_page,
                           message=str(REBUILDING_MESSAGE), rebuilding=True)
+    if result.page == 1:  # the reports' search terms: counted once per search, not per page
+        record_search(text, result.total)
     return SearchPage(
         items=_resolve(user, result.hits), total=result.total, page=result.page,
         per_page=result.per_page, facets=result.facets,

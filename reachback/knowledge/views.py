@@ -5,6 +5,7 @@ from flask_login import current_user
 from .. import permissions as perm
 from ..errors import Invalid
 from ..queries.lists import contributors_of
+from ..reports.usage import record_view
 from ..synthesis.translations import get_translation
 from ..web import page_arg
 from .blueprint import bp
@@ -39,19 +40,24 @@ def feed():
 
 @bp.route("/kb/<ref>")
 def response(ref):
-    """The response; `?lang=xx` shows its translation into xx, as /kb/<ref>/xx does."""
+    """The response; `?lang=xx` shows its translation into xx, as /kb/<ref>/xx does. Each
+    read is counted for the reports (reports.usage: how many, never who)."""
     r = get_published_response(current_user, ref)
     lang = request.args.get("lang")
     if lang and lang != r.language:
         return _response_page(r, get_translation(current_user, ref, lang))
-    return _response_page(r)
+    page = _response_page(r)
+    record_view(r)  # after the page is made: counting commits, expiring what it loaded
+    return page
 
 
 @bp.route("/kb/<ref>/<language>")
 def translation(ref, language):
     """The response in another language (its readers are the original's)."""
     t = get_translation(current_user, ref, language)
-    return _response_page(t.response, t)
+    page = _response_page(t.response, t)
+    record_view(t.response)
+    return page
 
 
 def _response_page(r, translation=None):

@@ -226,7 +226,7 @@ def _intake(incoming: Incoming) -> Outcome:
             "confidentiality": "restricted"}
     try:
         with speaking(user), origin("email"):
-            query = qs.submit_query(user, data, leave_for_triage=True)
+            query = qs.submit_query(user, data, leave_for_triage=True, channel="email")
             _attach(user, incoming, query)
             _acknowledge(user, query)
     except Invalid as e:

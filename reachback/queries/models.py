@@ -22,6 +22,8 @@ STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "c
 OPEN_STATUSES = ("submitted", "clarification", "routed", "synthesis")
 PRIORITIES = ("low", "normal", "high", "urgent")
 CONFIDENTIALITY = ("restricted", "community")
+# How a query came in: the pages, an e-mail to the intake address, or the API.
+CHANNELS = ("web", "email", "api")
 CLOSE_REASONS = ("declined", "out_of_scope", "withdrawn", "duplicate")
 ASSIGNMENT_STATUSES = ("invited", "accepted", "declined", "answered", "expired", "withdrawn")
 # Assignments whose expert still belongs to the query (sees it, may contribute).
@@ -52,6 +54,7 @@ class FieldQuery(Rendered, db.Model):
     context_html = Column(Text)
     purpose_html = Column(Text)
     language = Column(String(10), nullable=False, default="en")  # what it is written in
+    channel = Column(String(10), nullable=False, default="web", server_default="web")
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
     country = Column(String(2))  # None until triage sets it (a query sent by e-mail)
     priority = Column(String(10), nullable=False, default="normal")
@@ -132,6 +135,8 @@ class Assignment(db.Model):
         # An expert's queue: counted and sorted by due time from this index alone.
         Index("ix_assignments_expert_queue", "expert_id", "status", "due_at", "query_id"),
         Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
+        # The expert-load report: a period's invitations counted from the index alone.
+        Index("ix_assignments_created", "created_at", "expert_id", "status"),
     )
 
 
@@ -150,6 +155,10 @@ class Contribution(Rendered, db.Model):
 
     query = relationship(FieldQuery)
     author = relationship(User)
+
+    # The reports: a period's contributions per author, and each query's first, read from
+    # the index alone.
+    __table_args__ = (Index("ix_contributions_created", "created_at", "query_id", "author_id"),)
 
 
 class Message(Rendered, db.Model):

@@ -23,6 +23,7 @@ from ..notify.services import notify, staff_recipients
 from ..sla import services as sla
 from .models import (
     ACTIVE_ASSIGNMENT,
+    CHANNELS,
     CLOSE_REASONS,
     CONFIDENTIALITY,
     PRIORITIES,
@@ -181,9 +182,10 @@ SET_AT_TRIAGE = ("country", "themes")
 
 
 def submit_query(user, data: dict, now: datetime | None = None,
-                 leave_for_triage: bool = False) -> FieldQuery:
-    """A signed-in user asks a question; `leave_for_triage` (a query sent by e-mail): without
-    the SET_AT_TRIAGE fields, which the facilitator sets. Raises Invalid."""
+                 leave_for_triage: bool = False, channel: str = "web") -> FieldQuery:
+    """A signed-in user asks a question, through `channel` (web, email or api: CHANNELS);
+    `leave_for_triage` (a query sent by e-mail): without the SET_AT_TRIAGE fields, which the
+    facilitator sets. Raises Invalid."""
     perm.require(user is not None and user.is_authenticated and user.is_active,
                  _("Sign in to ask a question."))
     now = now or utcnow()
@@ -194,6 +196,7 @@ def submit_query(user, data: dict, now: datetime | None = None,
         reference=next_reference(now.year),
         requester_id=user.id,
         status="submitted",
+        channel=channel if channel in CHANNELS else "web",
         created_at=now,
         updated_at=now,
         **clean,

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import Theme, User
 from ..config import setting
@@ -173,7 +174,8 @@ def expert_queue():
 
 @bp.route("/queries/new", methods=["GET", "POST"])
 def new():
-    form = QueryForm()
+    # A title may be given in the address: the reports' "commission an answer" links.
+    form = QueryForm(data={"title": request.args.get("title", "")[:lengths.TITLE]})
     if request.form.get("action") == "similar":  # search before asking; nothing is submitted
         text = f"{form.title.data or ''}\n{form.question.data or ''}"
         return render_template("queries/new.html", form=form,

@@ -46,6 +46,7 @@ HIDDEN = {"outsider": 404, "unassigned": 404}  # a restricted query is invisible
 STAFF_ACTION = {**HIDDEN, "requester": 403, "assigned": 403}
 EXPERT_ACTION = {**HIDDEN, "requester": 403, "facilitator": 403}
 REQUESTER_ACTION = {**HIDDEN, "assigned": 403, "facilitator": 403}
+STAFF_ONLY = {"requester": 403, "outsider": 403, "assigned": 403, "unassigned": 403}
 
 # endpoint -> (the object its id names, {role: the status that role must get})
 REFUSALS = {
@@ -97,6 +98,11 @@ REFUSALS = {
     "api.response": ("published", {**HIDDEN, "anonymous": 404}),
     "api.response_translation": ("published", {**HIDDEN, "anonymous": 404}),
     "api.save_translation": ("published", STAFF_ACTION),
+    # Reports (the name of one: "demand") are for staff: refused, not hidden, to the others.
+    "reports.page": ("query", STAFF_ONLY),
+    "reports.csv": ("query", STAFF_ONLY),
+    "reports.xlsx": ("query", STAFF_ONLY),
+    "api.report": ("query", STAFF_ONLY),
     # The argument is a signed link, not an id: a link that is not valid answers 404 to
     # everyone (tests/security/test_invitations_and_reset.py tries real ones).
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
@@ -168,7 +174,7 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
              "email_id": objects["email"].id, "language": "fr",
-             "notification_id": objects["notification"].id}
+             "notification_id": objects["notification"].id, "name": "demand"}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}

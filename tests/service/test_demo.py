@@ -110,3 +110,19 @@ def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
         decided = sum(row["rates"][days]["all"].total for row in rates)
         assert decided >= 20, days
         assert 0.8 <= met / decided <= 0.97, (days, met, decided)
+
+
+def test_the_demo_gives_the_reports_a_year_of_activity(app):
+    from reachback.reports import services as reports
+
+    assert load_demo(echo=lambda _line: None)
+    staff = db.session.scalar(select(User).where(User.email == "facilitator@example.org"))
+    with app.test_request_context():
+        channels = reports.report(staff, "demand", {"group_by": "channel"}).rows
+        gaps = reports.report(staff, "search-gaps", {})
+        read = reports.report(staff, "use", {}).rows
+    assert all(row["queries"] for row in channels)  # web, e-mail and API each
+    assert gaps.rows and gaps.extra["frequent"] and all(r["results"] <= 2 for r in gaps.rows)
+    months = reports.report(staff, "search-gaps", {"group_by": "month"}).rows
+    assert len(months) == 12 and all(row["searches"] for row in months)
+    assert read and read[0]["views"] >= read[-1]["views"] > 0

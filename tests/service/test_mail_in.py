@@ -302,7 +302,7 @@ def test_mail_to_the_intake_address_from_a_member_becomes_a_submitted_query(
             query.priority, query.country, query.themes) == (
         "Vetting police recruits", "How did others vet police recruits?", "submitted",
         "restricted", "normal", None, [])
-    assert query.requester_id == member.id
+    assert query.requester_id == member.id and query.channel == "email"  # for the reports
     assert [a.filename for a in query.attachments] == ["brief.pdf"]
     assert events(query, "submitted")[0].data["origin"] == "email"
     ack = db.session.scalars(select(OutboundEmail).where(

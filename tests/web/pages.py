@@ -22,7 +22,9 @@ MEMBER = ["/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=v
           "/profile/notifications"]
 STAFF = ["/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
                                                        "synthesis", "open")),
-         "/sla", "/library/new", "/invitations/new", "/profile", "/profile/security"]
+         "/sla", "/library/new", "/invitations/new", "/profile", "/profile/security",
+         "/reports", *(f"/reports/{name}" for name in ("response-times", "experts", "use",
+                                                      "search-gaps"))]
 ADMIN = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/sla", "/admin/outbox"]
 
 

@@ -36,12 +36,21 @@ PAGES = {  # url: who looks at it
     "/library": "requester",
     "/invitations/new": "facilitator",
     "/admin/sla": "admin",
+    "/reports": "facilitator",
+    "/reports/demand?group_by=organisation": "facilitator",
+    "/reports/demand?group_by=theme": "facilitator",
+    "/reports/response-times?group_by=theme": "facilitator",
+    "/reports/experts": "facilitator",
+    "/reports/use": "facilitator",
+    "/reports/search-gaps": "facilitator",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",
     "/api/v1/queries?mine=0": "facilitator",
     "/api/v1/search?q=police": "requester",
     "/api/v1/themes": "requester",
+    "/api/v1/reports/experts": "facilitator",
+    "/api/v1/reports/demand?group_by=organisation": "facilitator",
 }
 
 

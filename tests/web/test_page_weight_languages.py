@@ -38,7 +38,8 @@ def test_the_heaviest_pages_stay_within_the_budget_in_every_language(
                          confidentiality="community")
     web = signed_in(staff)
     pages = ["/triage", "/sla", "/kb", f"/queries/{drafted.reference}",
-             f"/queries/{drafted.reference}/synthesis", "/queries/new"]
+             f"/queries/{drafted.reference}/synthesis", "/queries/new", "/reports",
+             "/reports/response-times", "/reports/experts"]
     weights = {url: weight(web, url, language) for url in pages}
     assert all(w > 1000 for w in weights.values()), weights  # the pages were weighed
     assert {url: w for url, w in weights.items() if w > BUDGET} == {}
