@@ -481,8 +481,11 @@ def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
     """Everything the SLA dashboard shows. Staff only (Forbidden)."""
     perm.require(perm.is_staff(user), _("Only facilitators see the SLA dashboard."))
     now = now or utcnow()
+    from ..synthesis.feedback import ratings_summary
+
     return {"now": now, "counts": state_counts(now), "at_risk": at_risk(now, limit),
-            "compliance": compliance(now), "periods": (30, 90)}
+            "compliance": compliance(now), "periods": (30, 90),
+            "ratings": ratings_summary(now - timedelta(days=90))}
 
 
 # --- policies and calendars (admins) ---------------------------------------------------------
