@@ -82,8 +82,15 @@ _QUERY = _Kind("query", {"title": str, "question": str, "themes": list, "request
     "confidentiality": str, "status": str, "age_days": int, "needed_in_days": (int, NoneType),
     "clarification": (dict, NoneType), "experts": list, "declined": list,
     "contributions": list, "response": (dict, NoneType), "internal_notes": list,
-    "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int})
-_NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE}
+    "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int,
+    "lifecycle": (dict, NoneType)})
+# After publication (synthesis.lifecycle and .feedback): a correction ({note, append}: a
+# paragraph added to the body), a newer response that supersedes it (by the query's index),
+# the requester's rating ({score, used_for}), readers' feedback ({reader, useful, comment,
+# outdated}).
+_LIFECYCLE = _Kind("lifecycle", {}, {"correction": dict, "superseded_by_index": int,
+                                     "rating": dict, "feedback": list})
+_NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE, "lifecycle": _LIFECYCLE}
 _NESTED_LISTS = {"declined": _DECLINED, "contributions": _CONTRIBUTION}
 # `language` (a person's interface language; what a query, contribution, response or
 # translation is written in): absent, the person follows their browser, a query is in

@@ -330,3 +330,56 @@ def test_a_follow_up_names_its_original(api, make_user, make_query):
                     json=body).status_code == 404
     assert "title" in api.post(f"/api/v1/queries/{published.reference}/follow-ups", reader,
                                json={**body, "title": ""}).get_json()["error"]["fields"]
+
+
+def test_the_whole_lifecycle_end_to_end(app, api, make_user, make_query):
+    """Publish with review required and approved, correct with a change note, a reader
+    flags it outdated, a newer response supersedes it, the requester rated it and asked a
+    follow-up."""
+    fac, reviewer = make_user("facilitator"), make_user("facilitator")
+    newer = make_query(status="published", facilitator=fac)
+    app.config["REVIEW_REQUIRED"] = True
+    requester, reader = make_user(), make_user()
+    query = make_query(status="synthesis", requester=requester, facilitator=fac)
+    ref = query.reference
+    publish = f"/api/v1/queries/{ref}/publish"
+
+    assert api.post(publish, fac, json={"visibility": "community"}).status_code == 409
+    asked = review(api, fac, query, reviewer).get_json()
+    assert api.post(f"/api/v1/review-requests/{asked['id']}/approve", reviewer
+                    ).status_code == 200
+    assert api.post(publish, fac, json={"visibility": "community"}).status_code == 200
+
+    api.put(f"/api/v1/queries/{ref}/response", fac,
+            json={"title": "Vetting", "summary": "S", "body": "Corrected figures."})
+    again = review(api, fac, query, reviewer).get_json()
+    api.post(f"/api/v1/review-requests/{again['id']}/approve", reviewer)
+    assert api.post(publish, fac).status_code == 422
+    corrected = api.post(publish, fac, json={"change_note": "Figures corrected"})
+    assert corrected.status_code == 200
+    assert [c["note"] for c in corrected.get_json()["corrections"]] == ["Figures corrected"]
+
+    flagged = api.post(f"/api/v1/responses/{ref}/feedback", reader,
+                       json={"useful": False, "outdated": True, "comment": "2024 law"})
+    assert flagged.status_code == 201
+
+    assert api.post(f"/api/v1/queries/{ref}/rating", requester,
+                    json={"score": 4, "used_for": "A briefing"}).status_code == 201
+    follow = api.post(f"/api/v1/queries/{ref}/follow-ups", requester, json={
+        "title": "And after the 2024 law?", "question": "What changed?", "country": "SS",
+        "themes": ["police-reform-and-community-policing"]})
+    assert follow.status_code == 201 and follow.get_json()["follows"] == ref
+
+    superseded = api.post(f"/api/v1/responses/{ref}/supersede", fac,
+                          json={"by": newer.reference})
+    assert superseded.status_code == 200
+    body = superseded.get_json()
+    assert (body["status"], body["superseded_by"], body["revision"]) == (
+        "superseded", newer.reference, 2)
+    assert api.get(f"/api/v1/responses/{ref}", reader).status_code == 200
+
+    kinds = kinds_of(query)
+    for kind in ("review_requested", "review_approved", "published", "correction_drafted",
+                 "response_corrected", "feedback_given", "rated", "follow_up_asked",
+                 "superseded"):
+        assert kind in kinds, kind
