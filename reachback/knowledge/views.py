@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import permissions as perm
 from ..queries.lists import contributors_of
 from ..synthesis import feedback, lifecycle
-from ..synthesis.forms import FeedbackForm, RetractForm, SupersedeForm
+from ..synthesis.forms import FeedbackForm, LinkForm, RetractForm, SupersedeForm
 from ..synthesis.services import diff_revisions
 from ..synthesis.translations import get_translation
 from ..web import page_arg, submitted
@@ -60,6 +60,14 @@ def supersede(ref):
                           _("The response is marked as superseded."), "knowledge.response")
 
 
+@bp.route("/kb/<ref>/see-also", methods=["POST"])
+def link(ref):
+    form = LinkForm()
+    return _status_action(ref, "link_form", form,
+                          lambda: lifecycle.link_response(current_user, ref, form.other.data),
+                          _("The related response is linked."), "knowledge.response")
+
+
 @bp.route("/kb/<ref>/retract", methods=["POST"])
 def retract(ref):
     form = RetractForm()
@@ -101,7 +109,7 @@ def _status_action(ref, name, form, act, message, endpoint):
 
 
 def _response_page(r, translation=None, supersede_form=None, retract_form=None,
-                   feedback_form=None):
+                   feedback_form=None, link_form=None):
     """The response, or its `translation` (its text in place of the original's), with the
     other versions it has ("Also in")."""
     ref, shown = r.query.reference, (translation or r).language
@@ -121,5 +129,7 @@ def _response_page(r, translation=None, supersede_form=None, retract_form=None,
                            counts=feedback.feedback_counts(r),
                            comments=feedback.feedback_comments(current_user, r),
                            follow_ups=feedback.follow_ups(current_user, r.query),
-                           may_follow_up=perm.can_follow_up(current_user, r.query))
+                           may_follow_up=perm.can_follow_up(current_user, r.query),
+                           see_also=lifecycle.see_also(current_user, r),
+                           link_form=link_form or (LinkForm(formdata=None) if staff else None))
 

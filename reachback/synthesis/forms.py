@@ -50,6 +50,11 @@ class SupersedeForm(Form):
                      validators=[Capped(lengths.REFERENCE)])
 
 
+class LinkForm(Form):
+    other = StringField(_l("Reference of a related published response"),
+                        validators=[Capped(lengths.REFERENCE)])
+
+
 class RetractForm(Form):
     reason = TextAreaField(_l("Why it is retracted (shown to its readers)"),
                            validators=[Capped(lengths.NOTE)])

@@ -13,7 +13,7 @@ from ..models_base import utcnow
 from ..notify.services import notify
 from ..queries.models import FieldQuery, Watcher
 from ..queries.states import record
-from .models import ConsolidatedResponse, ResponseRevision
+from .models import READABLE_STATUSES, ConsolidatedResponse, ResponseLink, ResponseRevision
 
 
 def find_response(reference: str) -> ConsolidatedResponse | None:
@@ -138,3 +138,49 @@ def tell_watchers(actor, query, response, told: set[int], text,
                and perm.can_view_response(u, response)]
     told.update(u.id for u in readers)
     notify(readers, kind, text, query, actor=actor, url=f"/kb/{query.reference}")
+
+
+# --- see also -------------------------------------------------------------------------------
+
+SEE_ALSO = 5
+
+
+def link_response(user, reference: str, other: str | None) -> ResponseLink:
+    """A facilitator adds a "See also" link from the response `reference` to the published
+    response `other`."""
+    response = _changeable(user, reference)
+    target = find_response((other or "").strip()) if (other or "").strip() else None
+    if target is None or target.status not in READABLE_STATUSES:
+        raise Invalid(_("No such response."), {"other": _("Give the reference of a "
+                                                          "published response.")})
+    if target.id == response.id:
+        raise Invalid(_("No such response."), {"other": _("That is this response.")})
+    link = db.session.get(ResponseLink, (response.id, target.id))
+    if link is None:
+        link = ResponseLink(response_id=response.id, target_id=target.id, added_by_id=user.id)
+        db.session.add(link)
+        record(response.query, user, "see_also_linked", internal=True,
+               response=target.query.reference)
+    db.session.flush()
+    return link
+
+
+def see_also(user, response) -> list[ConsolidatedResponse]:
+    """Up to five published responses the user may read: the facilitators' links first,
+    then the most similar by search (never the response itself)."""
+    linked = [link.target for link in db.session.scalars(
+        select(ResponseLink).where(ResponseLink.response_id == response.id)
+        .order_by(ResponseLink.created_at))]
+    shown = [r for r in linked if perm.can_view_response(user, r)][:SEE_ALSO]
+    if len(shown) < SEE_ALSO:
+        own = {response.query.reference, *(r.query.reference for r in shown)}
+        text = f"{response.title}\n\n{response.summary}"
+        hits = search.similar(user, text, "response", limit=SEE_ALSO + len(own),
+                              exclude_keys=[f"response:{ref}" for ref in own])
+        refs = [hit.ref for hit in hits if hit.ref not in own][:SEE_ALSO - len(shown)]
+        if refs:
+            found = {r.query.reference: r for r in db.session.scalars(
+                select(ConsolidatedResponse).join(FieldQuery)
+                .where(FieldQuery.reference.in_(refs), perm.visible_responses(user)))}
+            shown += [found[ref] for ref in refs if ref in found]
+    return shown

@@ -192,3 +192,15 @@ class ResponseFeedback(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "user_id",
                                        name="uq_response_feedback_reader"),
                       Index("ix_response_feedback_outdated", "outdated", "response_id"))
+
+
+class ResponseLink(db.Model):
+    """A facilitator's "See also" link from one response to another."""
+
+    __tablename__ = "response_links"
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    target_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    added_by_id = Column(ForeignKey("users.id"), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    target = relationship(ConsolidatedResponse, foreign_keys=[target_id])

@@ -78,6 +78,7 @@ REFUSALS = {
     "synthesis.watch": ("query", HIDDEN),
     "knowledge.supersede": ("published", STAFF_ACTION),
     "knowledge.give_feedback": ("published", HIDDEN),
+    "knowledge.link": ("published", STAFF_ACTION),
     "synthesis.rate": ("published", {**HIDDEN, "assigned": 403, "facilitator": 403}),
     "synthesis.follow_up": ("published", HIDDEN),
     "knowledge.retract": ("published", STAFF_ACTION),

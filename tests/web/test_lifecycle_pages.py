@@ -140,3 +140,33 @@ def test_rating_feedback_and_follow_up_pages(app, make_web, make_user, make_quer
         "confidentiality": "community", "language": "en"})
     assert sent.status_code == 302
     assert "And in the south?" in other.get(f"/kb/{ref}").get_data(as_text=True)
+
+
+def test_see_also_lists_linked_then_similar_responses_the_reader_may_read(
+        make_web, make_user, make_query):
+    from reachback.knowledge import search
+
+    fac, member = make_user("facilitator"), make_user()
+    main = make_query(status="published", facilitator=fac,
+                      title="Vetting police recruits after a ceasefire")
+    linked = make_query(status="published", facilitator=fac, title="Budgeting for courts")
+    similar = make_query(status="published", facilitator=fac,
+                         title="Vetting police recruits after a ceasefire: Liberia")
+    hidden = make_query(status="published", facilitator=fac, visibility="restricted",
+                        title="Vetting police recruits after a ceasefire: Mali")
+    search.apply_outbox()
+    staff, reader = make_web(), make_web()
+    staff.sign_in(fac)
+    reader.sign_in(member)
+    assert reader.post(f"/kb/{main.reference}/see-also", {"other": linked.reference}
+                       ).status_code == 403
+    assert staff.post(f"/kb/{main.reference}/see-also", {"other": "RB-1999-0001"}
+                      ).status_code == 422
+    assert staff.post(f"/kb/{main.reference}/see-also", {"other": linked.reference}
+                      ).status_code == 302
+    page = reader.get(f"/kb/{main.reference}").get_data(as_text=True)
+    section = page[page.index('id="see-also-h"'):]
+    section = section[:section.index("</section>")]
+    assert section.index(linked.reference) < section.index(similar.reference)
+    assert hidden.reference not in section and f"/kb/{main.reference}\"" not in section
+    assert hidden.reference in staff.get(f"/kb/{main.reference}").get_data(as_text=True)

@@ -9,8 +9,8 @@ A published response lives on. Responses record the revision readers see (a corr
 draft is a later one until published), the newer response that supersedes them, and why
 they were retracted; what is published now is its latest revision. New tables: the
 corrections published, review requests, the members who watch a query, the requesters'
-ratings (responses remember the reminder to rate), readers' feedback; a query may follow
-up another.
+ratings (responses remember the reminder to rate), readers' feedback, facilitators'
+"See also" links; a query may follow up another.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -114,9 +114,20 @@ def upgrade():
     sa.UniqueConstraint('response_id', 'user_id', name='uq_response_feedback_reader')
     )
     op.create_index('ix_response_feedback_outdated', 'response_feedback', ['outdated', 'response_id'], unique=False)
+    op.create_table('response_links',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', reachback.models_base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_response_links_added_by_id_users')),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_response_links_response_id_responses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_id'], ['responses.id'], name=op.f('fk_response_links_target_id_responses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('response_id', 'target_id', name=op.f('pk_response_links'))
+    )
 
 
 def downgrade():
+    op.drop_table('response_links')
     op.drop_index('ix_response_feedback_outdated', table_name='response_feedback')
     op.drop_table('response_feedback')
     op.drop_table('response_ratings')
