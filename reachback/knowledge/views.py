@@ -1,6 +1,7 @@
 """Knowledge base pages: the library of published responses, open to whoever may read them."""
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -52,29 +53,24 @@ def correction(ref, revision):
                            old=old, new=new, diff=diff_revisions(old, new))
 
 
-@bp.route("/kb/<ref>/supersede", methods=["POST"])
-def supersede(ref):
-    form = SupersedeForm()
-    return _status_action(ref, "supersede_form", form,
-                          lambda: lifecycle.supersede(current_user, ref, form.by.data),
-                          _("The response is marked as superseded."), "knowledge.response")
+def _status_view(path: str, name: str, form_class, field: str, act, message, endpoint):
+    """A facilitator's action on the response page (supersede, link, retract): the form's
+    `field` handed to `act(user, ref, value)`; the page again with the errors if refused."""
+    def view(ref):
+        form = form_class()
+        return _status_action(ref, f"{name}_form", form,
+                              lambda: act(current_user, ref, getattr(form, field).data),
+                              message, endpoint)
+    bp.add_url_rule(f"/kb/<ref>/{path}", name, view, methods=["POST"])
 
 
-@bp.route("/kb/<ref>/see-also", methods=["POST"])
-def link(ref):
-    form = LinkForm()
-    return _status_action(ref, "link_form", form,
-                          lambda: lifecycle.link_response(current_user, ref, form.other.data),
-                          _("The related response is linked."), "knowledge.response")
-
-
-@bp.route("/kb/<ref>/retract", methods=["POST"])
-def retract(ref):
-    form = RetractForm()
-    return _status_action(ref, "retract_form", form,
-                          lambda: lifecycle.retract(current_user, ref, form.reason.data),
-                          _("The response is retracted: it has left the knowledge base."),
-                          "queries.detail")
+_status_view("supersede", "supersede", SupersedeForm, "by", lifecycle.supersede,
+             _l("The response is marked as superseded."), "knowledge.response")
+_status_view("see-also", "link", LinkForm, "other", lifecycle.link_response,
+             _l("The related response is linked."), "knowledge.response")
+_status_view("retract", "retract", RetractForm, "reason", lifecycle.retract,
+             _l("The response is retracted: it has left the knowledge base."),
+             "queries.detail")
 
 
 @bp.route("/kb/<ref>/feedback", methods=["POST"])
@@ -103,8 +99,8 @@ def _status_action(ref, name, form, act, message, endpoint):
     r = get_published_response(current_user, ref)
     perm.require(perm.can_change_status(current_user, r),
                  _("Only facilitators supersede or retract responses."))
-    return (submitted(form, act, message, url_for(endpoint, ref=r.query.reference),
-                      validate=False)
+    return (submitted(form, act, lambda _result: str(message),
+                      url_for(endpoint, ref=r.query.reference), validate=False)
             or _response_page(r, **{name: form}))
 
 
