@@ -37,7 +37,9 @@ class ReviewRequestForm(Form):
     """Ask a facilitator or an expert to review the current revision (the view lists them)."""
 
     reviewer = SelectField(_l("Reviewer"), choices=[], validate_choice=False)
-    note = TextAreaField(_l("Note to the reviewer (optional)"), validators=[Capped(lengths.NOTE)])
+    # Its own id: the draft's form on the same page has a `note` too.
+    note = TextAreaField(_l("Note to the reviewer (optional)"), id="review_note",
+                         validators=[Capped(lengths.NOTE)])
 
 
 class ReviewAnswerForm(Form):
