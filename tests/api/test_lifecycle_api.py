@@ -212,7 +212,7 @@ def test_a_retracted_response_leaves_search_at_once(api, make_user, make_query):
 
 
 def test_search_marks_a_superseded_response_and_shows_the_newer_first(
-        api, make_user, make_query):
+        api, make_web, make_user, make_query):
     member = make_user()
     old = make_query(status="published", title="Vetting police recruits in Liberia")
     new = make_query(status="published", title="Vetting police recruits: Liberia in 2026")
@@ -222,6 +222,12 @@ def test_search_marks_a_superseded_response_and_shows_the_newer_first(
     items = search.search(member, "vetting police recruits Liberia").items
     assert [i.ref for i in items] == [new.reference, old.reference]
     assert [i.superseded_by for i in items] == [None, new.reference]
+    found = api.get("/api/v1/search?q=vetting+police+recruits+Liberia", member).get_json()
+    assert [i["ref"] for i in found["items"]] == [new.reference, old.reference]
+    page = make_web()
+    page.sign_in(member)
+    html = page.get("/search?q=vetting+police+recruits+Liberia").get_data(as_text=True)
+    assert f"Superseded by {new.reference}" in html
 
 
 # --- watching ------------------------------------------------------------------------------
