@@ -234,28 +234,28 @@ def request_changes(review_id):
 
 @bp.post("/responses/<ref>/supersede")
 def supersede(ref):
-    user, body = current_api_user(), request_body()
-    response = lifecycle.supersede(user, ref, s.SupersedeInput.parse(body).by)
-    db.session.commit()
-    return jsonify(s.Response.dump(response, user=user))
+    return _change_status(ref, lambda user, body: lifecycle.supersede(
+        user, ref, s.SupersedeInput.parse(body).by))
 
 
 @bp.post("/responses/<ref>/retract")
 def retract(ref):
-    user, body = current_api_user(), request_body()
-    response = lifecycle.retract(user, ref, s.RetractInput.parse(body).reason)
+    return _change_status(ref, lambda user, body: lifecycle.retract(
+        user, ref, s.RetractInput.parse(body).reason))
+
+
+def _change_status(ref, act):
+    """Supersede or retract: `act(user, body)` changes the response, which is answered."""
+    user = current_api_user()
+    response = act(user, request_body())
     db.session.commit()
     return jsonify(s.Response.dump(response, user=user))
 
 
-@bp.post("/queries/<ref>/watch")
+@bp.route("/queries/<ref>/watch", methods=["POST", "DELETE"])
 def watch(ref):
-    return _watch(ref, True)
-
-
-@bp.delete("/queries/<ref>/watch")
-def unwatch(ref):
-    return _watch(ref, False)
+    """POST: watch the query; DELETE: stop watching it."""
+    return _watch(ref, request.method == "POST")
 
 
 @bp.post("/queries/<ref>/rating")

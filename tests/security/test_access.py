@@ -116,7 +116,6 @@ REFUSALS = {
     "api.supersede": ("published", STAFF_ACTION),
     "api.retract": ("published", STAFF_ACTION),
     "api.watch": ("query", HIDDEN),
-    "api.unwatch": ("query", HIDDEN),
     "api.rate": ("published", {**HIDDEN, "assigned": 403, "facilitator": 403}),
     "api.give_feedback": ("published", HIDDEN),
     "api.ask_follow_up": ("published", HIDDEN),
