@@ -29,6 +29,7 @@ from .queries import services as qs
 from .reports.models import ResponseView, SearchTerm
 from .sla.calendar import add_business_time
 from .sla.services import HOUR, seed_sla_defaults, targets_for
+from .synthesis import feedback, lifecycle
 from .synthesis import services as ss
 from .synthesis.models import ConsolidatedResponse
 from .synthesis.translations import save_translation
@@ -56,6 +57,9 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         for pair in _in_dependency_order(content.queries):
             _replay(pair, now, references)
         _add_documents(content, now)
+        for index, item in enumerate(content.queries):
+            if item.get("lifecycle"):
+                _live_on(item["lifecycle"], references[index], references, now)
     finally:
         set_clock(None)
     _reports_activity(now)
@@ -286,6 +290,33 @@ def _respond(item, query, facilitator, clock) -> None:
             clock.tick(0.2)
             save_translation(facilitator, query.reference, translation["language"],
                              translation["title"], translation["summary"], translation["body"])
+
+
+def _live_on(steps: dict, reference: str, references: dict, now) -> None:
+    """What happened to a published response afterwards (the data's `lifecycle`): a
+    correction, readers' feedback, the requester's rating, a newer response superseding it;
+    a day apart, ending a day ago."""
+    facilitator = find_user_by_email(MARKER)
+    query = qs.get_query(facilitator, reference)
+    moment = now - timedelta(days=4)
+    set_clock(lambda: moment)
+    correction = steps.get("correction")
+    if correction:
+        r = query.response
+        ss.save_draft(facilitator, query, r.title, r.summary,
+                      f"{r.body}\n\n{correction['append']}", note="Correction")
+        ss.publish_response(facilitator, query, change_note=correction["note"])
+    moment += timedelta(days=1)
+    for given in steps.get("feedback", []):
+        feedback.give_feedback(find_user_by_email(given["reader"]), query.response,
+                               given["useful"], given.get("comment"), given.get("outdated"))
+    rating = steps.get("rating")
+    if rating:
+        feedback.rate(query.requester, query, rating["score"], rating.get("used_for"))
+    moment += timedelta(days=1)
+    if "superseded_by_index" in steps:
+        lifecycle.supersede(facilitator, reference, references[steps["superseded_by_index"]])
+    db.session.flush()
 
 
 def _close(item, query, facilitator, clock, references) -> None:

@@ -30,6 +30,12 @@ class Conflict(DomainError):
     status, code = 409, "conflict"
 
 
+class Gone(DomainError):
+    """The object existed and the caller could read it, but it was withdrawn (a retracted
+    response): the message says why."""
+    status, code = 410, "retracted"
+
+
 class Invalid(DomainError):
     """One or more fields are invalid; `fields` maps each to its message."""
     status, code = 422, "invalid"

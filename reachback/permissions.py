@@ -11,7 +11,7 @@ from sqlalchemy import and_, false, or_, select, true, union
 from .errors import Forbidden, NotFound
 from .knowledge.models import Document
 from .queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, FieldQuery, Message
-from .synthesis.models import ConsolidatedResponse
+from .synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ReviewRequest
 
 EDITABLE_CONTRIBUTION = ("submitted", "clarification", "routed", "synthesis")
 
@@ -101,6 +101,7 @@ def visible_queries(user):
         FieldQuery.requester_id == user.id,
         FieldQuery.confidentiality == "community",
         FieldQuery.id.in_(_assigned_query_ids(user)),
+        FieldQuery.id.in_(_reviewed_query_ids(user)),
     )
 
 
@@ -112,7 +113,43 @@ def can_view_query(user, query) -> bool:
         or query.requester_id == user.id
         or query.confidentiality == "community"
         or is_assigned(user, query)
+        or is_reviewer(user, query)
     )
+
+
+def _reviewed_query_ids(user):
+    """The ids of the queries whose draft the user was asked to review."""
+    return select(ReviewRequest.query_id).where(ReviewRequest.reviewer_id == user.id)
+
+
+def is_reviewer(user, query) -> bool:
+    """Whether the user was asked to review the query's draft (who may then read it)."""
+    from .extensions import db
+
+    return _signed_in(user) and db.session.scalar(
+        select(ReviewRequest.id).where(ReviewRequest.query_id == query.id,
+                                       ReviewRequest.reviewer_id == user.id).limit(1)
+    ) is not None
+
+
+def may_review(user) -> bool:
+    """Who may be asked to review a draft response: facilitators and experts."""
+    return _signed_in(user) and (user.has_role("facilitator") or user.has_role("expert"))
+
+
+def can_request_review(user, query) -> bool:
+    """Ask for a review of the draft: facilitators (who write it)."""
+    return can_triage(user, query)
+
+
+def can_answer_review(user, review) -> bool:
+    """Approve or ask for changes: the reviewer asked, only."""
+    return _signed_in(user) and review.reviewer_id == user.id
+
+
+def can_read_draft(user, query) -> bool:
+    """The draft response and its revisions: facilitators, and the reviewers asked."""
+    return can_triage(user, query) or is_reviewer(user, query)
 
 
 def can_triage(user, query) -> bool:
@@ -187,7 +224,7 @@ def can_answer_assignment(user, assignment) -> bool:
 
 def visible_responses(user):
     """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable (READERS)."""
-    published = ConsolidatedResponse.status == "published"
+    published = ConsolidatedResponse.status.in_(READABLE_STATUSES)
     if not _signed_in(user):
         return and_(published, ConsolidatedResponse.visibility.in_(_visibilities(ANYONE)))
     if user.is_staff:
@@ -205,11 +242,47 @@ def visible_responses(user):
 
 
 def can_view_response(user, response) -> bool:
-    """A published response, by READERS; its people are its query's requester and experts."""
-    if response is None or response.status != "published":
+    """A published (or superseded) response, by READERS; its people are its query's requester
+    and experts."""
+    if response is None or response.status not in READABLE_STATUSES:
         return False
+    return could_read_response(user, response)
+
+
+def could_read_response(user, response) -> bool:
+    """Whether the user is among the response's readers by its visibility, whatever its
+    status: those told why a retracted response is gone (410), where others learn nothing."""
     return _may_read(user, response.visibility, lambda: is_requester(user, response.query)
                      or is_assigned(user, response.query))
+
+
+def can_change_status(user, response) -> bool:
+    """Supersede or retract a published response: facilitators."""
+    return is_staff(user)
+
+
+def can_rate(user, query) -> bool:
+    """Rate the response to a query: its requester."""
+    return is_requester(user, query)
+
+
+def can_give_feedback(user, response) -> bool:
+    """Mark a response useful or not, comment, flag it outdated: its signed-in readers (the
+    caller found it readable first)."""
+    return _signed_in(user) and can_view_response(user, response)
+
+
+def can_see_feedback(user, response) -> bool:
+    """Readers' comments and flags, and the ratings: staff."""
+    return is_staff(user)
+
+
+def can_follow_up(user, query) -> bool:
+    """Ask a follow-up question: whoever may read its published response, or the requester
+    of the closed query."""
+    return _signed_in(user) and (
+        can_view_response(user, query.response)
+        or (query.status == "closed" and is_requester(user, query)))
 
 
 def can_translate(user, response) -> bool:

@@ -28,7 +28,7 @@ from werkzeug.routing import IntegerConverter
 from . import i18n, markdown, permissions
 from .config import setting
 from .countries import country_name
-from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from .errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from .extensions import db, login_manager, write_intent
 from .forms import INVALID_INPUT, mark_invalid
 from .queries.states import STATUS_LABELS
@@ -37,7 +37,7 @@ from .queries.states import STATUS_LABELS
 # Each of them still decides per object (public items only for anonymous callers).
 PUBLIC_ENDPOINTS = {"static", "queries.home", "auth.login", "knowledge.index", "knowledge.response",
                     "knowledge.feed",
-                    "knowledge.translation",
+                    "knowledge.translation", "knowledge.correction",
                     "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz", "i18n.choose",
                     # Signing in: the code step and the enrolment check the half-finished
@@ -256,7 +256,7 @@ def _domain_error(error: DomainError):
         _audit_refusal(error)
     if is_api_request():
         return api_error(error.status, error.code, error.message, error.fields)
-    if isinstance(error, NotFound | Forbidden):
+    if isinstance(error, NotFound | Forbidden | Gone):
         return _error_page(error.status, error.message)
     # A refused transition or bad input changes nothing and says why.
     flash(error.message, "error")

@@ -55,7 +55,7 @@ from ..queries.models import (
 )
 from ..sla.services import STATES as SLA_STATES
 from ..sla.services import assignment_state, sla_summary
-from ..synthesis.models import RESPONSE_STATUSES, VISIBILITIES
+from ..synthesis.models import RESPONSE_STATUSES, REVIEW_STATUSES, VISIBILITIES
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
@@ -340,6 +340,8 @@ class Query(Answer):
     requester: Person
     created_at: Time
     updated_at: Time
+    follows: Ref | None = Field(validation_alias="follows_reference",
+                                description="The query this one follows up")
     assignments: Computed[list[QueryAssignment]] = Field(
         description="Empty unless the caller is staff or an assigned expert")
     contributions: Computed[list[QueryContribution]] = Field(
@@ -399,6 +401,14 @@ class TranslationLink(Answer):
     url: str = Field(description="The translated version's address in this API")
 
 
+class Correction(Answer):
+    """A correction published on a published response."""
+
+    revision: int
+    at: Time
+    note: str
+
+
 class Response(Answer):
     """A consolidated response: a draft to staff, published to those who may read it."""
 
@@ -413,19 +423,85 @@ class Response(Answer):
     visibility: enum(VISIBILITIES)
     status: enum(RESPONSE_STATUSES)
     published_at: Time | None
-    revision: int
+    revision: Computed[int] = Field(
+        description="The latest revision to staff (a correction's draft included); the "
+                    "published one to other readers")
+    corrections: list[Correction] = Field(
+        description="The corrections published since the first publication, oldest first")
+    superseded_by: Computed[Ref | None] = Field(
+        description="The newer response that replaces it (status `superseded`)")
     country: Computed[Country]
     themes: Computed[Slugs]
     contributors: Computed[list[Contributor]]
 
     @classmethod
-    def _computed(cls, r, _context):
+    def _computed(cls, r, context):
         q = r.query
+        newer = r.superseded_by
+        staff = perm.can_triage(context.get("user"), q)
         return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
                 "themes": q.themes, "contributors": contributors_of(q),
+                "revision": r.revision if staff or r.published_revision is None
+                else r.published_revision,
+                "superseded_by": newer.query.reference if newer is not None else None,
                 "translations": [{"language": t.language,
                                   "url": translation_url(q.reference, t.language)}
                                  for t in r.translations]}
+
+
+class ReviewRequest(Answer):
+    """A request to review one revision of a draft response."""
+
+    id: int
+    query: Computed[Ref]
+    reviewer: Person
+    revision: int
+    status: enum(REVIEW_STATUSES)
+    note: str = Field(description="The facilitator's note to the reviewer")
+    answer_note: str = Field(description="The reviewer's note with the answer")
+
+    @classmethod
+    def _computed(cls, review, _context):
+        return {"query": review.query.reference}
+
+
+class Rating(Answer):
+    """The requester's rating of the response to their query."""
+
+    query: Computed[Ref]
+    score: int = Field(ge=1, le=5)
+    used_for: str
+    created_at: Time
+    updated_at: Time
+
+    @classmethod
+    def _computed(cls, rating, _context):
+        return {"query": rating.query.reference}
+
+
+class Feedback(Answer):
+    """The caller's feedback on a response, with what readers made of it so far."""
+
+    ref: Computed[Ref]
+    useful: bool
+    comment: str
+    outdated: bool
+    useful_count: Computed[int] = Field(description="Readers who found it useful")
+    feedback_count: Computed[int] = Field(description="Readers who said whether it was")
+
+    @classmethod
+    def _computed(cls, item, context):
+        counts = context["counts"]
+        return {"ref": context["ref"], "useful_count": counts["useful"],
+                "feedback_count": counts["total"]}
+
+
+class Watching(Answer):
+    """Whether the caller watches the query (told of its response's publication and
+    corrections)."""
+
+    query: Ref
+    watching: bool
 
 
 def translation_url(ref: str, language: str) -> str:
@@ -768,7 +844,46 @@ class ResponseInput(TranslationInput):
 
 
 class PublishInput(Checked):
-    visibility: Choice(VISIBILITIES, description="Defaults to the query's readers: community for a community query, else restricted") = None
+    visibility: Choice(VISIBILITIES, description="Defaults to the query's readers: community for a community query, else restricted (a correction keeps the response's)") = None
+    change_note: Text(lengths.TITLE, description="What a correction changes: required to "
+                      "publish a correction of a published response (422 without)") = None
+
+
+class ReviewRequestInput(Checked):
+    reviewer: Text(format="email", blank=False, description="The e-mail of a facilitator or "
+                   "an expert") = required()
+    note: Text(lengths.NOTE, description="Told to the reviewer") = None
+
+
+class ReviewAnswerInput(Checked):
+    note: Text(lengths.NOTE, description="Told to the facilitator who asked") = None
+
+
+class ChangesInput(Checked):
+    note: Text(lengths.NOTE, blank=False, description="What should change") = required()
+
+
+class SupersedeInput(Checked):
+    by: Text(lengths.REFERENCE, blank=False, description="The reference of the newer, "
+             "published response, e.g. RB-2026-0042") = required()
+
+
+class RatingInput(Checked):
+    score: AsSent({"type": "integer", "minimum": 1, "maximum": 5}) = required()
+    used_for: AsSent({"type": "string", "maxLength": lengths.NOTE,
+                      "description": "What the response was used for"}) = None
+
+
+class FeedbackInput(Checked):
+    useful: AsSent({"type": "boolean"}) = required()
+    comment: AsSent({"type": "string", "maxLength": lengths.NOTE,
+                     "description": "Seen by the facilitators only"}) = None
+    outdated: AsSent({"type": "boolean", "description": "Flag it as outdated"}) = None
+
+
+class RetractInput(Checked):
+    reason: Text(lengths.NOTE, blank=False, description="Why: told to its readers (410)"
+                 ) = required()
 
 
 class CloseInput(Checked):

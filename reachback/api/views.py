@@ -11,8 +11,8 @@ from ..notify import subscriptions
 from ..queries import lists
 from ..queries import services as qs
 from ..routing.services import suggest_experts
+from ..synthesis import feedback, lifecycle, reviews, translations
 from ..synthesis import services as ss
-from ..synthesis import translations
 from . import bp
 from . import schemas as s
 from .auth import current_api_user
@@ -23,6 +23,12 @@ def _created(payload: dict, location: str):
     response = jsonify(payload)
     response.headers["Location"] = location
     return response, 201
+
+
+def _given(payload: dict, created: bool, location: str):
+    """201 with a Location for what the caller gave the first time, 200 when it replaced
+    what they had given."""
+    return _created(payload, location) if created else jsonify(payload)
 
 
 def _query_out(query):
@@ -192,23 +198,117 @@ def save_response(ref):
     response = ss.save_draft(user, query, data.title, data.summary, data.body, note=data.note,
                              language=data.language)
     db.session.commit()
-    return jsonify(s.Response.dump(response))
+    return jsonify(s.Response.dump(response, user=user))
 
 
 @bp.post("/queries/<ref>/publish")
 def publish(ref):
     user, query, body = _query_request(ref, required=False)
     # Without a choice, the page's default (the query's readers): one rule, in the service.
-    chosen = s.PublishInput.parse(body).visibility
-    visibility = chosen if chosen is not None else ss.default_visibility(query)
-    response = ss.publish_response(user, query, visibility)
+    data = s.PublishInput.parse(body)
+    response = ss.publish_response(user, query, data.visibility, change_note=data.change_note)
     db.session.commit()
-    return jsonify(s.Response.dump(response))
+    return jsonify(s.Response.dump(response, user=user))
 
 
 @bp.get("/responses/<ref>")
 def response(ref):
-    return jsonify(s.Response.dump(kb.get_published_response(current_api_user(), ref)))
+    user = current_api_user()
+    return jsonify(s.Response.dump(kb.get_published_response(user, ref), user=user))
+
+
+# --- the response's lifecycle ------------------------------------------------------------
+
+@bp.post("/queries/<ref>/review-requests")
+def request_review(ref):
+    user, query, body = _query_request(ref)
+    data = s.ReviewRequestInput.parse(body)
+    review = reviews.request_review(user, query, data.reviewer, data.note)
+    db.session.commit()
+    return _created(s.ReviewRequest.dump(review), url_for("api.query", ref=query.reference))
+
+
+def _answer_review(review_id, approve):
+    user, body = current_api_user(), request_body(required=approve is False)
+    review = reviews.get_review(user, review_id)
+    note = (s.ReviewAnswerInput if approve else s.ChangesInput).parse(body).note
+    reviews.answer_review(user, review, approve, note)
+    db.session.commit()
+    return jsonify(s.ReviewRequest.dump(review))
+
+
+@bp.post("/review-requests/<int:review_id>/approve")
+def approve_review(review_id):
+    return _answer_review(review_id, True)
+
+
+@bp.post("/review-requests/<int:review_id>/changes")
+def request_changes(review_id):
+    return _answer_review(review_id, False)
+
+
+@bp.post("/responses/<ref>/supersede")
+def supersede(ref):
+    return _change_status(ref, lambda user, body: lifecycle.supersede(
+        user, ref, s.SupersedeInput.parse(body).by))
+
+
+@bp.post("/responses/<ref>/retract")
+def retract(ref):
+    return _change_status(ref, lambda user, body: lifecycle.retract(
+        user, ref, s.RetractInput.parse(body).reason))
+
+
+def _change_status(ref, act):
+    """Supersede or retract: `act(user, body)` changes the response, which is answered."""
+    user = current_api_user()
+    response = act(user, request_body())
+    db.session.commit()
+    return jsonify(s.Response.dump(response, user=user))
+
+
+@bp.route("/queries/<ref>/watch", methods=["POST", "DELETE"])
+def watch(ref):
+    """POST: watch the query; DELETE: stop watching it."""
+    return _watch(ref, request.method == "POST")
+
+
+@bp.post("/queries/<ref>/rating")
+def rate(ref):
+    user, query, body = _query_request(ref)
+    data = s.RatingInput.parse(body)
+    rating, created = feedback.rate(user, query, data.score, data.used_for)
+    db.session.commit()
+    return _given(s.Rating.dump(rating), created, url_for("api.query", ref=query.reference))
+
+
+@bp.post("/responses/<ref>/feedback")
+def give_feedback(ref):
+    user, body = current_api_user(), request_body()
+    response = kb.get_published_response(user, ref)
+    data = s.FeedbackInput.parse(body)
+    item, created = feedback.give_feedback(user, response, data.useful, data.comment,
+                                           data.outdated)
+    db.session.commit()
+    ref = response.query.reference
+    return _given(s.Feedback.dump(item, ref=ref, counts=feedback.feedback_counts(response)),
+                  created, url_for("api.response", ref=ref))
+
+
+@bp.post("/queries/<ref>/follow-ups")
+def ask_follow_up(ref):
+    user, data = current_api_user(), s.QueryInput.parse(request_body())
+    query = feedback.ask_follow_up(user, ref, data.model_dump())
+    db.session.commit()
+    return _created(s.Query.dump(query, user=user), url_for("api.query", ref=query.reference))
+
+
+def _watch(ref, on):
+    user = current_api_user()
+    query = qs.get_query(user, ref)
+    watching = lifecycle.watch(user, query, on)
+    db.session.commit()
+    return jsonify(s.Watching.dump({"query": query.reference, "watching": watching}))
 
 
 @bp.put("/responses/<ref>/translations/<language>")
@@ -218,7 +318,7 @@ def save_translation(ref, language):
     translation, created = translations.save_translation(user, ref, language, data.title,
                                                          data.summary, data.body)
     db.session.commit()
-    answer = s.Response.dump(translation.response)
+    answer = s.Response.dump(translation.response, user=user)
     if created:
         return _created(answer, s.translation_url(answer["ref"], language))
     return jsonify(answer)

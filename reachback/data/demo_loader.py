@@ -85,11 +85,17 @@ _QUERY = _Kind("query", {"title": str, "question": str, "themes": list, "request
     "clarification": (dict, NoneType), "experts": list, "accepted": list, "declined": list,
     "contributions": list, "response": (dict, NoneType), "internal_notes": list,
     "close_reason": str, "close_note": (str, NoneType), "duplicate_of_index": int,
-    "slow": int})
+    "slow": int, "lifecycle": (dict, NoneType)})
 _DOCUMENT = _Kind("document", {"title": str, "kind": str, "summary": str, "age_days": int,
                                 "text": str},
                   {"dated_days": int, "themes": list, "countries": list, "visibility": str})
-_NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE}
+# After publication (synthesis.lifecycle and .feedback): a correction ({note, append}: a
+# paragraph added to the body), a newer response that supersedes it (by the query's index),
+# the requester's rating ({score, used_for}), readers' feedback ({reader, useful, comment,
+# outdated}).
+_LIFECYCLE = _Kind("lifecycle", {}, {"correction": dict, "superseded_by_index": int,
+                                     "rating": dict, "feedback": list})
+_NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE, "lifecycle": _LIFECYCLE}
 _NESTED_LISTS = {"declined": _DECLINED, "contributions": _CONTRIBUTION}
 # `language` (a person's interface language; what a query, contribution, response or
 # translation is written in): absent, the person follows their browser, a query is in

@@ -66,7 +66,7 @@ from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .. import permissions as perm
 from ..accounts.models import Theme
@@ -84,7 +84,7 @@ from ..queries.models import (
     query_themes,
 )
 from ..reports.usage import record_search
-from ..synthesis.models import ConsolidatedResponse, ResponseTranslation
+from ..synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ResponseTranslation
 from . import thesaurus
 from .index import SearchIndex
 from .index_api import IndexBusy, IndexDoc, IndexMissing, parse_query
@@ -373,7 +373,7 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
     stmt = (select(*_RESPONSE_COLUMNS)
             .join_from(FieldQuery, ConsolidatedResponse,
                        ConsolidatedResponse.query_id == FieldQuery.id)
-            .where(ConsolidatedResponse.status == "published")
+            .where(ConsolidatedResponse.status.in_(READABLE_STATUSES))
             .order_by(ConsolidatedResponse.id))
     themes = _themes_by_id()
     for rows, theme_ids, experts in _linked_batches(stmt, refs, batch, experts=True):
@@ -400,7 +400,7 @@ def _translation_docs(idents: list[str] | None,
             .join_from(FieldQuery, ConsolidatedResponse,
                        ConsolidatedResponse.query_id == FieldQuery.id)
             .join(ResponseTranslation, ResponseTranslation.response_id == ConsolidatedResponse.id)
-            .where(ConsolidatedResponse.status == "published")
+            .where(ConsolidatedResponse.status.in_(READABLE_STATUSES))
             .order_by(ResponseTranslation.id))
     if idents is not None:
         stmt = stmt.where(tuple_(FieldQuery.reference, ResponseTranslation.language)
@@ -459,7 +459,7 @@ register_source(
     rows=_response_rows, url=lambda ref: url_for("knowledge.response", ref=ref),
     labels={"response": _l("Response")},
     count=lambda: db.session.scalar(select(func.count()).select_from(ConsolidatedResponse)
-                                    .where(ConsolidatedResponse.status == "published")))
+                                    .where(ConsolidatedResponse.status.in_(READABLE_STATUSES))))
 register_source(
     "translation", load=lambda idents: _translation_docs(idents),
     iter_all=lambda: _translation_docs(None), rows=_translation_rows,
@@ -467,7 +467,7 @@ register_source(
                               language=ident.rsplit("/", 1)[1]),
     count=lambda: db.session.scalar(
         select(func.count()).select_from(ResponseTranslation).join(ConsolidatedResponse)
-        .where(ConsolidatedResponse.status == "published")))
+        .where(ConsolidatedResponse.status.in_(READABLE_STATUSES))))
 register_source(
     "query", load=lambda refs: _open_query_docs(refs), iter_all=lambda: _open_query_docs(None),
     rows=_query_rows, url=lambda ref: url_for("queries.detail", ref=ref),
@@ -738,6 +738,7 @@ class SearchItem:
     highlights: str  # safe HTML from the index: escaped text, only <mark> tags
     date: datetime | None
     row: object = None
+    superseded_by: str | None = None  # a superseded response: the newer one's reference
 
     @property
     def kind_label(self) -> str:
@@ -838,7 +839,7 @@ def search(user, text: str, filters: dict | None = None, page: int = 1,
     if result.page == 1:  # the reports' search terms: counted once per search, not per page
         record_search(text, result.total)
     return SearchPage(
-        items=_resolve(user, result.hits), total=result.total, page=result.page,
+        items=mark_superseded(_resolve(user, result.hits)), total=result.total, page=result.page,
         per_page=result.per_page, facets=result.facets,
         labels=_facet_labels(result.facets, filters),
         suggestion=None if showing_for else result.suggestion,
@@ -921,6 +922,27 @@ def _resolve(user, hits) -> list[SearchItem]:
             url=_url(sources()[kind], row), score=round(hit.score, 4),
             highlights=hit.highlights, date=hit.date, row=row))
     return items
+
+
+def mark_superseded(items: list[SearchItem]) -> list[SearchItem]:
+    """Superseded responses marked with the reference of the newer one, and shown after the
+    others of the page (the newer first). One query."""
+    refs = {item.ref for item in items if item.kind == "response"}
+    if not refs:
+        return items
+    newer = aliased(ConsolidatedResponse)
+    newer_query = aliased(FieldQuery)
+    found = dict(db.session.execute(
+        select(FieldQuery.reference, newer_query.reference)
+        .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+        .join(newer, newer.id == ConsolidatedResponse.superseded_by_id)
+        .join(newer_query, newer_query.id == newer.query_id)
+        .where(FieldQuery.reference.in_(refs),
+               ConsolidatedResponse.status == "superseded")).all())
+    for item in items:
+        if item.kind == "response":
+            item.superseded_by = found.get(item.ref)
+    return sorted(items, key=lambda item: item.superseded_by is not None)
 
 
 def _url(source: Source, row) -> str | None:

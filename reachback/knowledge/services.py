@@ -4,20 +4,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import permissions as perm
-from ..errors import NotFound
+from ..errors import Gone, NotFound
 from ..extensions import db
 from ..pagination import paginate_ids
 from ..synthesis.models import ConsolidatedResponse
 
 
 def get_published_response(user, reference: str) -> ConsolidatedResponse:
-    """A published response the user may read, by its query reference; NotFound otherwise."""
+    """A response the user may read (published or superseded), by its query reference.
+    Retracted: Gone (410) with the reason to those who could read it; NotFound to others and
+    for anything else."""
     from ..queries.models import FieldQuery
 
     response = db.session.scalar(
         select(ConsolidatedResponse).join(FieldQuery)
         .where(FieldQuery.reference == (reference or "").upper())
     )
+    if response is not None and response.status == "retracted" \
+            and perm.could_read_response(user, response):
+        raise Gone(_("This response was retracted: %(reason)s",
+                     reason=response.retracted_reason))
     if response is None or not perm.can_view_response(user, response):
         raise NotFound(_("No such response."))
     return response

@@ -64,6 +64,7 @@ class FieldQuery(Rendered, db.Model):
     close_reason = Column(String(15))
     close_note = Column(Text)
     duplicate_of_id = Column(ForeignKey("queries.id"), index=True)
+    follows_id = Column(ForeignKey("queries.id"), index=True)  # a follow-up's original
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     closed_at = Column(UTCDateTime)
@@ -82,6 +83,7 @@ class FieldQuery(Rendered, db.Model):
     requester = relationship(User, foreign_keys=[requester_id])
     themes = relationship(Theme, secondary=query_themes, order_by=Theme.code)
     duplicate_of = relationship("FieldQuery", remote_side=[id], foreign_keys=[duplicate_of_id])
+    follows = relationship("FieldQuery", remote_side=[id], foreign_keys=[follows_id])
     assignments = relationship(
         "Assignment", back_populates="query", order_by="Assignment.id"
     )
@@ -102,6 +104,11 @@ class FieldQuery(Rendered, db.Model):
         Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
         Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),
     )
+
+    @property
+    def follows_reference(self) -> str | None:
+        """The reference of the query this one follows up, if any."""
+        return self.follows.reference if self.follows_id is not None else None
 
     @property
     def is_open(self) -> bool:
@@ -192,3 +199,15 @@ class Event(db.Model):
     internal = Column(Boolean, nullable=False, default=False)
 
     actor = relationship(User)
+
+
+class Watcher(db.Model):
+    """A member who watches a query: told of its response's publication and corrections
+    (when they may read it). Requesters of its duplicates watch it from the closing."""
+
+    __tablename__ = "query_watchers"
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True)
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = relationship(User)

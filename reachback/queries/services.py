@@ -489,6 +489,9 @@ def close_query(user, query, reason: str, duplicate_of: str | None = None,
     if original is not None:
         data["duplicate_of"] = original.reference
         record(original, user, "duplicate_linked", duplicate=query.reference)
+        from ..synthesis.lifecycle import add_watcher
+
+        add_watcher(original, query.requester)  # told when the original is answered
     transition(query, "closed", user, "closed", **data)
     search.query_changed(query)
     sla.on_resolved(query)

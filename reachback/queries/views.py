@@ -160,14 +160,23 @@ def triage():
     tab = request.args.get("tab", "new")
     tab = tab if tab in lists.INBOX_TABS else "new"
     pager = lists.triage_inbox(current_user, tab, page_arg(), _per_page())
-    return render_template("queries/triage.html", pager=pager, tab=tab, tabs=lists.INBOX_TABS)
+    return render_template("queries/triage.html", pager=pager, tab=tab, tabs=lists.INBOX_TABS,
+                           reviews=_pending_reviews())
 
 
 @bp.route("/assignments")
 def expert_queue():
     show_all = request.args.get("all") == "1"
     pager = lists.expert_queue(current_user, page_arg(), _per_page(), include_done=show_all)
-    return render_template("queries/expert_queue.html", pager=pager, show_all=show_all)
+    return render_template("queries/expert_queue.html", pager=pager, show_all=show_all,
+                           reviews=_pending_reviews())
+
+
+def _pending_reviews() -> list:
+    """The drafts the signed-in user is asked to review (their queue lists them first)."""
+    from ..synthesis.reviews import pending_reviews
+
+    return pending_reviews(current_user)
 
 
 # --- asking -----------------------------------------------------------------------
@@ -193,6 +202,33 @@ def new():
 
 # --- the query page ---------------------------------------------------------------
 
+def pending_reviews_of(user, query) -> list:
+    """The user's pending reviews of this query (the detail page links them)."""
+    from ..synthesis.reviews import pending_reviews
+
+    return pending_reviews(user, query)
+
+
+def _rating_context(q) -> dict:
+    """The requester's rating, shown to them (with its form) and to staff."""
+    from ..synthesis import feedback
+    from ..synthesis.forms import RatingForm
+
+    shown = perm.can_rate(current_user, q) or perm.is_staff(current_user)
+    rating = feedback.rating_of(q) if shown and q.status == "published" else None
+    return {"rating": rating,
+            "rating_form": RatingForm(formdata=None, data={
+                "score": rating.score if rating else None,
+                "used_for": rating.used_for if rating else ""}),
+            "may_follow_up": perm.can_follow_up(current_user, q)}
+
+
+def is_watching(user, query) -> bool:
+    from ..synthesis.lifecycle import is_watching as watching
+
+    return watching(user, query)
+
+
 def _detail_page(q, contribution_form=None, preview=None):
     mine = [a for a in q.assignments if a.expert_id == current_user.id]
     # The facilitator's panel (shown to whoever may triage an open query) lists possible
@@ -209,6 +245,9 @@ def _detail_page(q, contribution_form=None, preview=None):
         contribution_form=contribution_form or ContributionForm(formdata=None),
         preview=preview, can_move=lambda target: can_transition(q.status, target),
         duplicates=search.duplicate_candidates(current_user, q) if panel else None,
+        watching=is_watching(current_user, q),
+        reviews=pending_reviews_of(current_user, q),
+        **_rating_context(q),
     )
 
 

@@ -137,6 +137,12 @@ def expire_invitations() -> None:
     expire()
 
 
+def remind_to_rate() -> None:
+    from ..synthesis.feedback import remind_to_rate as remind
+
+    remind()
+
+
 @dataclass(frozen=True)
 class Job:
     """A scheduled job: its name, its function, how often it runs (seconds, or the name of
@@ -174,6 +180,9 @@ JOBS = (
         "Refresh SQLite's planner statistics (ANALYZE); nothing on PostgreSQL."),
     Job("forget_spent_counters", forget_spent_counters, 3600,
         "Delete spent rate-limit windows and sign-in failures quiet long enough."),
+    Job("remind_to_rate", remind_to_rate, 3600,
+        "Ask requesters who have not rated their response 14 days after it was published "
+        "to rate it (once)."),
 )
 
 

@@ -501,10 +501,13 @@ def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
     """Everything the SLA dashboard shows. Staff only (Forbidden)."""
     perm.require(perm.is_staff(user), _("Only facilitators see the SLA dashboard."))
     now = now or utcnow()
+    from ..synthesis.feedback import ratings_summary
+
     counts = state_counts(now)
     return {"now": now, "counts": counts, "at_risk": at_risk(now, limit),
             "at_risk_total": sum(counts[t]["warning"] + counts[t]["breached"] for t in TARGETS),
-            "compliance": compliance(now), "periods": (30, 90)}
+            "compliance": compliance(now), "periods": (30, 90),
+            "ratings": ratings_summary(now - timedelta(days=90))}
 
 
 # --- policies and calendars (admins) ---------------------------------------------------------

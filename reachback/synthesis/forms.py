@@ -1,6 +1,6 @@
 """Forms of the synthesis pages: the response draft, publishing it."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -32,6 +32,42 @@ class PublishForm(Form):
     # service checks it: synthesis.services.more_open).
     confirm = BooleanField(_l("Yes, publish it for anyone to read, more openly than the "
                               "requester chose (they are told)"))
+    # Only for a correction of a published response (the service requires it then).
+    change_note = StringField(_l("What the correction changes (shown to readers)"),
+                              validators=[Capped(lengths.TITLE)])
+
+
+class ReviewRequestForm(Form):
+    """Ask a facilitator or an expert to review the current revision (the view lists them)."""
+
+    reviewer = SelectField(_l("Reviewer"), choices=[], validate_choice=False)
+    # Its own id: the draft's form on the same page has a `note` too.
+    note = TextAreaField(_l("Note to the reviewer (optional)"), id="review_note",
+                         validators=[Capped(lengths.NOTE)])
+
+
+class ReviewAnswerForm(Form):
+    note = TextAreaField(_l("Note (required to ask for changes)"),
+                         validators=[Capped(lengths.NOTE)])
+
+
+class SupersedeForm(Form):
+    by = StringField(_l("Reference of the newer response"),
+                     validators=[Capped(lengths.REFERENCE)])
+
+
+class LinkForm(Form):
+    other = StringField(_l("Reference of a related published response"),
+                        validators=[Capped(lengths.REFERENCE)])
+
+
+class RetractForm(Form):
+    reason = TextAreaField(_l("Why it is retracted (shown to its readers)"),
+                           validators=[Capped(lengths.NOTE)])
+
+
+class WatchForm(Form):
+    """Watch or stop watching a query (the button says which)."""
 
 
 class TranslationForm(Form):
@@ -41,3 +77,21 @@ class TranslationForm(Form):
     title = StringField(_l("Title"), validators=[Marked(), Capped(lengths.TITLE)])
     summary = TextAreaField(_l("Summary"), validators=[Capped(lengths.SUMMARY)])
     body = TextAreaField(_l("Translation (Markdown)"), validators=[Marked(), Capped(lengths.BODY)])
+
+
+class RatingForm(Form):
+    score = RadioField(_l("How useful was the response?"), coerce=int,
+                       choices=[SelectChoice(5, _l("5: very useful")), SelectChoice(4, "4"),
+                                SelectChoice(3, "3"), SelectChoice(2, "2"),
+                                SelectChoice(1, _l("1: not useful"))],
+                       validators=[InputRequired(message=_l("Choose a score."))])
+    used_for = TextAreaField(_l("What did you use it for? (optional)"),
+                             validators=[Capped(lengths.NOTE)])
+
+
+class FeedbackForm(Form):
+    """Useful or not (the button pressed), a comment to the facilitators, outdated."""
+
+    comment = TextAreaField(_l("A comment to the facilitators (optional)"),
+                            validators=[Capped(lengths.NOTE)])
+    outdated = BooleanField(_l("This response looks outdated"))

@@ -1,19 +1,30 @@
 """Synthesis pages: drafting the consolidated response, its revisions, publishing it."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import permissions as perm
 from ..bounded import bounded_int
+from ..config import setting
 from ..errors import NotFound
 from ..i18n import content_language_menu, language_name
 from ..knowledge import services as kb
 from ..queries import lists
+from ..queries.forms import QueryForm
 from ..queries.services import get_query
 from ..queries.states import can_transition
 from ..web import submitted
-from . import services, translations
-from .forms import DraftForm, PublishForm, TranslationForm
+from . import feedback, lifecycle, reviews, services, translations
+from .forms import (
+    DraftForm,
+    PublishForm,
+    RatingForm,
+    ReviewAnswerForm,
+    ReviewRequestForm,
+    TranslationForm,
+    WatchForm,
+)
 
 bp = Blueprint("synthesis", __name__)
 
@@ -41,11 +52,79 @@ def publish(ref):
     q = get_query(current_user, ref)
     perm.require(perm.can_triage(current_user, q), _("Only facilitators publish responses."))
     form = PublishForm()
+    correcting = services.has_correction_draft(q.response)
     return (submitted(form, lambda: services.publish_response(
-                          current_user, q, form.visibility.data, confirmed=form.confirm.data),
+                          current_user, q, form.visibility.data,
+                          change_note=form.change_note.data, confirmed=form.confirm.data),
+                      _("The correction of %(ref)s is published.", ref=q.reference)
+                      if correcting else
                       _("The response to %(ref)s is published.", ref=q.reference),
                       url_for("queries.detail", ref=q.reference))
             or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)), form))
+
+
+@bp.route("/queries/<ref>/review-requests", methods=["POST"])
+def request_review(ref):
+    q = get_query(current_user, ref)
+    perm.require(perm.can_request_review(current_user, q),
+                 _("Only facilitators ask for reviews."))
+    form = _review_request_form(q)
+    return (submitted(form, lambda: reviews.request_review(
+                current_user, q, form.reviewer.data, form.note.data),
+            lambda review: _("%(name)s is asked to review revision %(number)s.",
+                             name=review.reviewer.name, number=review.revision),
+            url_for("synthesis.edit", ref=q.reference), validate=False)
+            or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)),
+                          PublishForm(formdata=None, visibility=services.default_visibility(q)),
+                          review_form=form))
+
+
+@bp.route("/review-requests/<int:review_id>", methods=["GET"])
+def review(review_id):
+    """The revision under review, with the reviewer's answer forms."""
+    item = reviews.get_review(current_user, review_id)
+    return _review_page(item, ReviewAnswerForm(formdata=None))
+
+
+@bp.route("/review-requests/<int:review_id>/approve", methods=["POST"])
+def approve_review(review_id):
+    return _answer_review(review_id, True)
+
+
+@bp.route("/review-requests/<int:review_id>/changes", methods=["POST"])
+def request_changes(review_id):
+    return _answer_review(review_id, False)
+
+
+def _answer_review(review_id, approve):
+    item = reviews.get_review(current_user, review_id)
+    perm.require(perm.can_answer_review(current_user, item),
+                 _("Only the reviewer asked answers this review."))
+    form = ReviewAnswerForm()
+    return (submitted(form, lambda: reviews.answer_review(current_user, item, approve,
+                                                          form.note.data),
+                      _("You approved the draft.") if approve
+                      else _("Your request for changes is sent."),
+                      url_for("synthesis.review", review_id=item.id), validate=False)
+            or _review_page(item, form))
+
+
+def _review_page(item, form):
+    revision = services.get_revision_for_review(current_user, item)
+    return render_template("synthesis/review.html", review=item, q=item.query,
+                           revision=revision, form=form)
+
+
+@bp.route("/queries/<ref>/watch", methods=["POST"])
+def watch(ref):
+    """Watch the query (or stop: `action=unwatch`)."""
+    q = get_query(current_user, ref)
+    form, on = WatchForm(), request.form.get("action") != "unwatch"
+    return (submitted(form, lambda: lifecycle.watch(current_user, q, on),
+                      _("You will be told when its response is published or corrected.")
+                      if on else _("You no longer watch this query."),
+                      url_for("queries.detail", ref=q.reference))
+            or redirect(url_for("queries.detail", ref=q.reference)))
 
 
 @bp.route("/queries/<ref>/translation", methods=["GET", "POST"])
@@ -87,19 +166,36 @@ def compare(ref):
                            diff=services.diff_revisions(old, new))
 
 
-def _edit_page(q, form, publish_form, preview=None):
+def _edit_page(q, form, publish_form, preview=None, review_form=None):
+    r = q.response
+    published = r is not None and r.status == "published"
     return render_template(
         "synthesis/edit.html", q=q, form=form, publish_form=publish_form, preview=preview,
         contributions=lists.contributions(current_user, q),
-        can_draft=q.status == "synthesis" or can_transition(q.status, "synthesis"),
+        can_draft=published or q.status == "synthesis" or can_transition(q.status, "synthesis"),
+        correcting=published, correction_ready=services.has_correction_draft(r),
+        review_form=review_form or _review_request_form(q, formdata=None),
+        reviews=reviews.reviews_of(q) if r is not None else [],
+        approved=r is not None and reviews.is_approved(r),
+        review_required=setting("REVIEW_REQUIRED"),
     )
 
 
+def _review_request_form(q, **kwargs):
+    form = ReviewRequestForm(**kwargs)
+    form.reviewer.choices = [SelectChoice(u.email, f"{u.name} ({u.email})")
+                             for u in reviews.eligible_reviewers(current_user)]
+    return form
+
+
 def _draft_data(q) -> dict:
-    """The current draft when there is one, else the prefilled template."""
+    """The current draft when there is one (a correction's: its latest revision), else the
+    prefilled template."""
     if q.response is not None:
         r = q.response
-        return {"title": r.title, "summary": r.summary, "body": r.body, "note": "",
+        latest = services.latest_revision(r) if r.status == "published" else None
+        text = latest or r
+        return {"title": text.title, "summary": text.summary, "body": text.body, "note": "",
                 "language": r.language}
     return services.draft_template(q)
 
@@ -109,3 +205,30 @@ def _revision_number(name: str) -> int:
     if number is None:
         raise NotFound(_("No such revision."))
     return number
+
+
+@bp.route("/queries/<ref>/rating", methods=["POST"])
+def rate(ref):
+    """The requester rates the published response (again: replaces the rating)."""
+    q = get_query(current_user, ref)
+    form = RatingForm()
+    return (submitted(form, lambda: feedback.rate(current_user, q, form.score.data,
+                                                  form.used_for.data),
+                      _("Thank you for rating the response."),
+                      url_for("queries.detail", ref=q.reference), validate=False)
+            or redirect(url_for("queries.detail", ref=q.reference)))
+
+
+@bp.route("/queries/<ref>/follow-up", methods=["GET", "POST"])
+def follow_up(ref):
+    """The new-query form, prefilled from the query it follows up."""
+    original = feedback.follow_up_original(current_user, ref)
+    form = QueryForm(data={"title": _("Follow-up: %(title)s", title=original.title),
+                           "country": original.country,
+                           "themes": [t.slug for t in original.themes]})
+    return (submitted(form, lambda: feedback.ask_follow_up(current_user, ref, form.to_data()),
+                      lambda q: _("Your query %(ref)s is submitted.", ref=q.reference),
+                      lambda q: url_for("queries.detail", ref=q.reference), validate=False)
+            or render_template("queries/new.html", form=form, follows=original,
+                               form_action=url_for("synthesis.follow_up",
+                                                   ref=original.reference)))

@@ -507,8 +507,8 @@ def test_response_refusals(api, make_user, make_query):
     assert "title" in fields(api.put(url, facilitator, json={**ok, "title": ""}))
     assert "summary" in fields(api.put(url, facilitator, json={**ok, "summary": 5}))
     assert "body" in fields(api.put(url, facilitator, json={**ok, "body": None}))
-    published = make_query(status="published")
-    assert api.put(f"/api/v1/queries/{published.reference}/response", facilitator,
+    closed = make_query(status="closed")
+    assert api.put(f"/api/v1/queries/{closed.reference}/response", facilitator,
                    json=ok).status_code == 409
     assert reload(FieldQuery, query.id).response is None
 

@@ -13,6 +13,7 @@ from reachback.accounts.services import create_token, create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
 from reachback.queries import services as qs
+from reachback.synthesis import lifecycle, reviews
 from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 from tests.conftest import TEST_CONFIG, close_app
@@ -42,6 +43,19 @@ MATRIX = {
     # A translation: added by facilitators, read by exactly the response's readers.
     "translate":     ("published",     "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
     "read_translation": ("translated", "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
+    # The response's lifecycle (issue 18). A review is asked of "other_expert", who may then
+    # see the query and alone answers it.
+    "request_review": ("synthesis",    "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
+    "approve_review": ("in_review",    "403 404 403 200 403 403 401", "403 403 403 200 403 403 401"),
+    "request_changes": ("in_review",   "403 404 403 200 403 403 401", "403 403 403 200 403 403 401"),
+    "supersede":     ("published",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "retract":       ("published",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    # Those who could read a retracted response learn why (410); others learn nothing.
+    "read_retracted": ("retracted",    "410 404 410 404 410 410 404", "410 410 410 410 410 410 404"),
+    "watch":         ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
+    "rate":          ("published",     "201 404 403 404 403 403 401", "201 403 403 403 403 403 401"),
+    "feedback":      ("published",     "201 404 201 404 201 201 401", "201 201 201 201 201 201 401"),
+    "follow_up":     ("published",     "201 404 201 404 201 201 401", "201 201 201 201 201 201 401"),
 }
 
 
@@ -71,6 +85,20 @@ def _request(action: str, q, world) -> tuple[str, str, dict | None]:
         "translate": ("PUT", f"/api/v1/responses/{ref}/translations/fr",
                       {"title": "Réponse", "body": "Long"}),
         "read_translation": ("GET", f"/api/v1/responses/{ref}/translations/fr", None),
+        "request_review": ("POST", f"/api/v1/queries/{ref}/review-requests",
+                           {"reviewer": world.users["candidate"].email}),
+        "approve_review": ("POST", f"/api/v1/review-requests/{world.review_id}/approve", {}),
+        "request_changes": ("POST", f"/api/v1/review-requests/{world.review_id}/changes",
+                            {"note": "Add Liberia"}),
+        "supersede": ("POST", f"/api/v1/responses/{ref}/supersede", {"by": world.newer}),
+        "retract": ("POST", f"/api/v1/responses/{ref}/retract", {"reason": "Outdated"}),
+        "read_retracted": ("GET", f"/api/v1/responses/{ref}", None),
+        "watch": ("POST", f"/api/v1/queries/{ref}/watch", None),
+        "rate": ("POST", f"/api/v1/queries/{ref}/rating", {"score": 5}),
+        "feedback": ("POST", f"/api/v1/responses/{ref}/feedback", {"useful": True}),
+        "follow_up": ("POST", f"/api/v1/queries/{ref}/follow-ups", {
+            "title": "And now?", "question": "What next?", "country": "SS",
+            "themes": ["police-reform-and-community-policing"]}),
     }[action]
 
 
@@ -79,6 +107,8 @@ class World:
     app: object
     users: dict
     tokens: dict
+    review_id: int = 0
+    newer: str = ""
 
     def build(self, state: str, confidentiality: str, visibility: str):
         """A query of the requester in `state`; the expert is assigned from `routed` on."""
@@ -89,13 +119,25 @@ class World:
             "confidentiality": confidentiality})
         if state == "clarification":
             qs.ask_clarification(u["facilitator"], q, "Which districts?")
-        if state in ("routed", "synthesis", "published", "translated"):
+        if state in ("routed", "synthesis", "published", "translated", "in_review", "retracted"):
             qs.assign_expert(u["facilitator"], q, u["expert"])
-        if state in ("synthesis", "published", "translated"):
+        if state in ("synthesis", "published", "translated", "in_review", "retracted"):
             qs.add_contribution(u["expert"], q, "My advice.")
             ss.save_draft(u["facilitator"], q, "Answer", "Short", "Long")
-        if state in ("published", "translated"):
+        if state == "in_review":
+            self.review_id = reviews.request_review(u["facilitator"], q,
+                                                    u["other_expert"].email).id
+        if state in ("published", "translated", "retracted"):
             ss.publish_response(u["facilitator"], q, visibility)
+        if state == "published":  # a newer response to supersede it with
+            newer = qs.submit_query(u["member"], {
+                "title": "Community policing in Wau, again", "question": "And now?",
+                "country": "SS", "themes": ["police-reform-and-community-policing"]})
+            ss.save_draft(u["facilitator"], newer, "Newer", "Short", "Long")
+            ss.publish_response(u["facilitator"], newer, "community")
+            self.newer = newer.reference
+        if state == "retracted":
+            lifecycle.retract(u["facilitator"], q.reference, "Outdated")
         if state == "translated":
             save_translation(u["facilitator"], q.reference, "fr", "Réponse", "", "Long")
         db.session.commit()

@@ -16,6 +16,7 @@ from reachback.models_base import utcnow
 from reachback.notify.models import Notification, OutboundEmail
 from reachback.queries import services as qs
 from reachback.sla.models import Calendar
+from reachback.synthesis import reviews
 from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 
@@ -31,7 +32,8 @@ from .routes import rules, takes_an_id, url
 # and sends anyone else back to the sign-in page), asking for a password reset, and the
 # pages of e-mailed links (each checks its signed link) are public too.
 PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
-          "knowledge.search", "knowledge.translation", "library.index", "library.document",
+          "knowledge.search", "knowledge.translation", "knowledge.correction",
+          "library.index", "library.document",
           "library.download",
           "api.openapi_spec", "api.response", "api.response_translation", "api.search",
           "healthz",
@@ -72,6 +74,22 @@ REFUSALS = {
     # A translation is read by the response's readers (its language: the scene's "fr").
     "knowledge.translation": ("published", {**HIDDEN, "anonymous": 404}),
     "synthesis.translate": ("published", STAFF_ACTION),
+    "synthesis.request_review": ("draft", STAFF_ACTION),
+    # The draft under review: facilitators and the reviewer asked (the scene's "target").
+    "synthesis.review": ("review", {**HIDDEN, "requester": 403, "assigned": 403}),
+    "synthesis.approve_review": ("review", {**HIDDEN, "requester": 403, "assigned": 403,
+                                            "facilitator": 403}),
+    "synthesis.request_changes": ("review", {**HIDDEN, "requester": 403, "assigned": 403,
+                                             "facilitator": 403}),
+    "synthesis.watch": ("query", HIDDEN),
+    "knowledge.supersede": ("published", STAFF_ACTION),
+    "knowledge.give_feedback": ("published", HIDDEN),
+    "knowledge.link": ("published", STAFF_ACTION),
+    "synthesis.rate": ("published", {**HIDDEN, "assigned": 403, "facilitator": 403}),
+    "synthesis.follow_up": ("published", HIDDEN),
+    "knowledge.retract": ("published", STAFF_ACTION),
+    # What a correction changed: the response's readers (the scene's has none: 404).
+    "knowledge.correction": ("published", {**HIDDEN, "anonymous": 404}),
     "auth.revoke_token": ("token", {"outsider": 404, "admin": 404}),
     "admin.edit_user": ("user", {"requester": 403, "facilitator": 403}),
     "sla.calendar": ("calendar", {"requester": 403, "facilitator": 403}),
@@ -103,6 +121,18 @@ REFUSALS = {
     "reports.csv": ("query", STAFF_ONLY),
     "reports.xlsx": ("query", STAFF_ONLY),
     "api.report": ("query", STAFF_ONLY),
+    "api.request_review": ("draft", STAFF_ACTION),
+    # Only the reviewer asked (the scene's "target") answers a review.
+    "api.approve_review": ("review", {**HIDDEN, "requester": 403, "assigned": 403,
+                                      "facilitator": 403}),
+    "api.request_changes": ("review", {**HIDDEN, "requester": 403, "assigned": 403,
+                                       "facilitator": 403}),
+    "api.supersede": ("published", STAFF_ACTION),
+    "api.retract": ("published", STAFF_ACTION),
+    "api.watch": ("query", HIDDEN),
+    "api.rate": ("published", {**HIDDEN, "assigned": 403, "facilitator": 403}),
+    "api.give_feedback": ("published", HIDDEN),
+    "api.ask_follow_up": ("published", HIDDEN),
     # The argument is a signed link, not an id: a link that is not valid answers 404 to
     # everyone (tests/security/test_invitations_and_reset.py tries real ones).
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
@@ -131,6 +161,7 @@ def scene(app, make_user, make_query):
     published = make_query(requester=requester, facilitator=fac, status="published",
                            visibility="restricted", experts=[expert])
     save_translation(fac, published.reference, "fr", "Titre", "", "Corps")
+    review = reviews.request_review(fac, draft, people["target"].email)
     token, _clear = create_token(requester, "script")
     email = OutboundEmail(recipient="x@example.org", subject="S", text_body="T",
                           status="failed", attempts=5, user_id=requester.id)
@@ -142,7 +173,8 @@ def scene(app, make_user, make_query):
     db.session.flush()
     objects = {"notification": notification, "query": q, "draft": draft, "published": published, "token": token,
                "email": email, "assignment": assignment, "contribution": contribution,
-               "user": requester, "calendar": db.session.scalar(db.select(Calendar))}
+               "user": requester, "calendar": db.session.scalar(db.select(Calendar)),
+               "review": review}
     _library(people, q, objects)
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
@@ -174,7 +206,8 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
              "email_id": objects["email"].id, "language": "fr",
-             "notification_id": objects["notification"].id, "name": "demand"}
+             "notification_id": objects["notification"].id, "name": "demand",
+             "review_id": objects["review"].id}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}

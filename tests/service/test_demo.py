@@ -47,6 +47,17 @@ def test_the_demo_holds_what_its_data_files_say(app):
     assert translated == {(q["title"], t["language"], t["title"]) for q in content.queries
                           for t in (q.get("response") or {}).get("translations", [])}
     assert len(translated) >= 1 and "fr" in {q.get("language") for q in content.queries}
+    # The lifecycle: a corrected response, a superseded one, ratings and feedback.
+    from reachback.synthesis.models import ResponseCorrection, ResponseFeedback, ResponseRating
+
+    steps = [q.get("lifecycle") or {} for q in content.queries]
+    assert count(ResponseCorrection) == sum("correction" in s for s in steps) >= 1
+    assert count(ResponseRating) == sum("rating" in s for s in steps) >= 1
+    assert count(ResponseFeedback) == sum(len(s.get("feedback", [])) for s in steps) >= 1
+    superseded = list(db.session.scalars(select(ConsolidatedResponse).filter_by(
+        status="superseded")))
+    assert len(superseded) == sum("superseded_by_index" in s for s in steps) >= 1
+    assert all(r.superseded_by.status == "published" for r in superseded)
     assert not load_demo(echo=lambda _line: None)  # once only
 
 

@@ -12,6 +12,7 @@ from reachback.notify.models import OutboundEmail
 from reachback.queries import services as qs
 from reachback.queries.models import Contribution
 from reachback.sla.models import Calendar
+from reachback.synthesis import feedback, lifecycle, reviews
 from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 from tests.helpers import PASSWORD, totp_code
@@ -52,6 +53,15 @@ def _queries(people, make_query):
                   note="Second revision")
     qs.reply_to_clarification(member, make_query(status="clarification", **common), "Juba.")
     invited = make_query(status="routed", contribute=False, **common)
+    # The lifecycle: a correction, a superseded response, a review, feedback and a rating.
+    published = asked["published"]
+    ss.save_draft(staff, published, published.title, "In short.", "Corrected body.")
+    ss.publish_response(staff, published, change_note="A figure corrected")
+    asked["superseded"] = make_query(status="published", **common)
+    lifecycle.supersede(staff, asked["superseded"].reference, published.reference)
+    reviews.request_review(staff, drafted, expert.email, note="Check the figures")
+    feedback.give_feedback(member, published.response, False, "Old figures", True)
+    feedback.rate(member, published, 4, "A briefing")
     db.session.commit()
     return asked, drafted, invited
 
@@ -64,16 +74,20 @@ def _object_pages(people, make_query):
     asked, drafted, invited = _queries(people, make_query)
     queries = [*asked.values(), drafted, invited]
     member = [f"/queries/{q.reference}" for q in queries]
-    member += [f"/kb/{asked['published'].reference}/fr", f"/kb/{asked['published'].reference}"]
+    published = asked["published"].reference
+    member += [f"/kb/{published}/fr", f"/kb/{published}", f"/kb/{published}/corrections/2"]
+    review = reviews.pending_reviews(people["expert"])[0]
     expert = [*member, "/assignments", f"/assignments/{invited.assignments[0].id}/decline",
-              f"/contributions/{_contribution_of(drafted)}/edit"]
+              f"/contributions/{_contribution_of(drafted)}/edit",
+              f"/review-requests/{review.id}", f"/queries/{published}/follow-up"]
     ref = drafted.reference
     staff = [*member, f"/queries/{asked['submitted'].reference}/route",
              f"/queries/{asked['submitted'].reference}/edit",
              f"/queries/{ref}/synthesis", f"/queries/{ref}/revisions",
              f"/queries/{ref}/revisions/compare?a=1&b=2",
              f"/queries/{asked['routed'].reference}/synthesis",
-             f"/queries/{asked['published'].reference}/translation"]
+             f"/queries/{asked['published'].reference}/translation",
+             f"/queries/{published}/synthesis", f"/review-requests/{review.id}", "/kb/flagged"]
     calendar = db.session.scalars(select(Calendar)).first()
     admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
     # The requester's alone; first, as the last member page is rendered signed out too.

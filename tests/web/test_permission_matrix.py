@@ -10,9 +10,14 @@ from sqlalchemy import func, select
 from reachback.accounts.models import User
 from reachback.extensions import db
 from reachback.queries import services as qs
-from reachback.queries.models import Assignment, Contribution, FieldQuery, Message
+from reachback.queries.models import Assignment, Contribution, FieldQuery, Message, Watcher
 from reachback.synthesis import services as ss
-from reachback.synthesis.models import ResponseTranslation
+from reachback.synthesis.models import ResponseRating, ResponseTranslation
+
+
+def count_watchers(q) -> int:
+    return db.session.scalar(select(func.count()).select_from(Watcher)
+                             .where(Watcher.query_id == q.id))
 
 ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous"]
 STAFF = {"facilitator", "admin"}
@@ -38,6 +43,11 @@ ACTIONS = {
     "revisions": ("synthesis", STAFF),
     # The response is published for the query's readers (ss.default_visibility).
     "translate": ("published", STAFF),
+    # The response's lifecycle (issue 18).
+    "watch": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF}),
+    "correct": ("published", STAFF),
+    "retract": ("published", STAFF),
+    "rate": ("published", {"requester"}),
 }
 
 
@@ -136,6 +146,21 @@ def attempt(action, web, people, q, assignment, contribution):
         r = web.post(f"/queries/{ref}/translation",
                      {"language": "fr", "title": "Réponse", "summary": "", "body": "Corps"})
         return r, count(ResponseTranslation) == 1
+    if action == "watch":
+        r = web.post(f"/queries/{ref}/watch", {"action": "watch"})
+        return r, count_watchers(q) == 1
+    if action == "correct":
+        r = web.post(f"/queries/{ref}/synthesis",
+                     {"title": "T", "summary": "S", "body": "Fixed", "action": "save"})
+        db.session.refresh(q.response)
+        return r, q.response.revision == 3
+    if action == "retract":
+        r = web.post(f"/kb/{ref}/retract", {"reason": "Wrong"})
+        db.session.refresh(q.response)
+        return r, q.response.status == "retracted"
+    if action == "rate":
+        r = web.post(f"/queries/{ref}/rating", {"score": "4"})
+        return r, count(ResponseRating) == 1
     if action == "edit":
         r = web.post(f"/queries/{ref}/edit", {
             "title": "Edited", "country": q.country, "themes": [t.slug for t in q.themes],

@@ -38,15 +38,17 @@ def revision_count():
     return db.session.scalar(select(func.count(ResponseRevision.id)))
 
 
-def test_first_draft_is_prefilled_from_the_template_with_contributors_named(web, fac, routed):
+def test_first_draft_is_prefilled_from_the_template_beside_the_contributions(web, fac, routed):
     web.sign_in(fac)
     page = web.get(f"/queries/{routed.reference}/synthesis")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for heading in ("## Summary", "## The query", "## Synthesis of responses",
-                    "## Comparative experiences", "## Related resources", "## Contributors"):
+    for heading in ("## The query", "## Synthesis of responses",
+                    "## Comparative experiences", "## Related resources"):
         assert heading in html
-    assert "- Amina Expert, Peace Institute" in html and "- Bruno Expert" in html
+    # The summary has its own field and the response page lists the contributors.
+    assert "## Summary" not in html and "## Contributors" not in html
+    assert "Amina Expert" in html and "Bruno Expert" in html
     # The contributions sit beside the form, rendered.
     assert "Vet recruits <strong>before</strong> training." in html
     assert "The answer first: 150–400 words a busy reader can act on" in html
@@ -176,16 +178,34 @@ def test_a_query_awaiting_clarification_shows_a_notice_and_refuses_a_draft(
     assert q.status == "clarification"
 
 
-def test_a_published_response_cannot_be_edited_or_published_again(web, fac, make_query):
+def test_a_published_response_is_corrected_through_the_pages(web, fac, make_query):
+    """Saving drafts a correction (readers keep the published text); publishing it needs a
+    note; readers then see "Updated on ...: note" and can compare."""
     q = make_query(status="published", facilitator=fac)
+    ref = q.reference
     web.sign_in(fac)
-    html = web.get(f"/queries/{q.reference}/synthesis").get_data(as_text=True)
-    assert "This response is published" in html and 'name="action"' not in html
-    assert web.post(f"/queries/{q.reference}/synthesis", draft()).status_code == 302
-    assert web.post(f"/queries/{q.reference}/publish",
-                    {"visibility": "public"}).status_code == 302
+    html = web.get(f"/queries/{ref}/synthesis").get_data(as_text=True)
+    assert "Saving here drafts a correction" in html
+    assert web.post(f"/queries/{ref}/synthesis", draft(body="Corrected body.")
+                    ).status_code == 302
     db.session.refresh(q)
-    assert q.response.revision == 1 and q.response.visibility == "community"
+    assert (q.response.revision, q.response.body, q.status) == (2, "Body text.", "published")
+    page = web.get(f"/queries/{ref}/synthesis").get_data(as_text=True)
+    assert "Corrected body." in page and 'name="change_note"' in page
+    refused = web.post(f"/queries/{ref}/publish", {"visibility": "community",
+                                                   "change_note": ""})
+    assert refused.status_code == 422 and "Say what the correction changes." in \
+        refused.get_data(as_text=True)
+    assert web.post(f"/queries/{ref}/publish", {"visibility": "community",
+                                                "change_note": "Fixed a figure"}
+                    ).status_code == 302
+    db.session.refresh(q)
+    assert q.response.body == "Corrected body." and q.response.visibility == "community"
+    shown = web.get(f"/kb/{ref}").get_data(as_text=True)
+    assert "Updated on" in shown and "Fixed a figure" in shown
+    diff = web.get(f"/kb/{ref}/corrections/2").get_data(as_text=True)
+    assert "<del>- Body text.</del>" in diff and "<ins>+ Corrected body.</ins>" in diff
+    assert web.get(f"/kb/{ref}/corrections/1").status_code == 404
 
 
 def _synthesis_urls(ref):
