@@ -61,6 +61,11 @@ DEFAULT_MODES = {
     "sla_reminder": ("immediate", "digest"),
     "sla_warning": ("immediate", "digest"),
     "sla_breach": ("immediate", "digest"),
+    "response_corrected": ("immediate", "immediate"),
+    "review_requested": ("immediate", "immediate"),  # experts review drafts too
+    "review_answered": (None, "immediate"),
+    "rating_reminder": ("immediate", "immediate"),
+    "follow_up": (None, "immediate"),
 }
 STAFF_ROLES = ("facilitator", "admin")  # User.is_staff
 OUTBOX_STATUSES = ("failed", "queued", "sent")

@@ -328,6 +328,7 @@ class Journey:
 
     def follow_notification_to_response(self, who: Person) -> None:
         page = who.page
+        page.reload()  # the member comes back later: the page they left shows no news
         expect(self.nav(page, self.starting("Notifications"))).to_contain_text(self.t("unread"))
         self.nav(page, self.starting("Notifications")).click()
         self.land(who, "notifications (published)")

@@ -36,6 +36,35 @@ def emails() -> dict[str, str]:
         "invitation": {"person": "Amina", "inviter": "Jo", "days": 7, "link": "https://rb.example/i"},
         "password_reset": {"person": "Amina", "minutes": 60, "link": "https://rb.example/r"},
     }
+    # The e-mails that carry content: objects with the attributes their templates read.
+    html = lambda field: "<p>Text.</p>"  # noqa: E731 (Markdown fields rendered, sanitised)
+    query = SimpleNamespace(reference="RB-2026-0001", title="Vetting", question="How?",
+                            context="Context.", purpose="Purpose.", country="SS",
+                            themes=["vetting"], needed_by=date(2026, 12, 20), html=html,
+                            triage_due_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    response = SimpleNamespace(title="Vetting", summary="Summary.", body="Body.", html=html,
+                               query=query, published_at=note.created_at)
+    files = [SimpleNamespace(name="brief.pdf", link="https://rb.example/f")]
+    told = {"user": user, "note": note, "link": "https://rb.example/q", "zone": UTC,
+            "query": query, "query_link": "https://rb.example/q",
+            "settings_url": "https://rb.example/s", "reply_by_mail": True}
+    published = {"response": response, "files": files, "response_link": "https://rb.example/k"}
+    listed = {"user": user, "subscriptions_link": "https://rb.example/s", "zone": UTC,
+              "unsubscribe_link": "https://rb.example/u"}
+    contexts.update({
+        "assigned": {**told, "decline_link": "https://rb.example/d",
+                     "assignment": SimpleNamespace(due_at=note.created_at)},
+        "clarification_requested": {**told, "message": SimpleNamespace(body="Which?",
+                                                                      html=html)},
+        "response_published": {**told, **published},
+        "subscription": {**listed, **published},
+        "subscription_digest": {**listed, "day": date(2026, 12, 7), "items": [
+            SimpleNamespace(response=response, link="https://rb.example/k")]},
+        "mail_query_received": {"user": user, "query": query, "zone": UTC,
+                                "link": "https://rb.example/q"},
+        "mail_unknown_sender": {"address": "Amina <a@x.example>",
+                                "base_url": "https://rb.example/"},
+    })
     return {name: "".join(render_email(name, **context)) for name, context in contexts.items()}
 
 

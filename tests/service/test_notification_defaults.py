@@ -20,7 +20,7 @@ from reachback.notify.services import (
 )
 
 STAFF_ONLY = {"query_submitted", "clarification_answered", "contribution_added",
-              "assignment_declined"}
+              "assignment_declined", "review_answered", "follow_up"}
 STAFF_DIGEST = {"query_submitted", "contribution_added", "clarification_answered",
                 "sla_reminder", "sla_warning", "sla_breach"}
 
