@@ -1,6 +1,10 @@
 """Countries: the ISO 3166-1 alpha-2 codes (pycountry, plus XK for Kosovo as commonly used),
 named in the current language by Babel's locale data (CLDR) and sorted by that name.
 
+A query may also be about the whole world or a region: the UN M49 codes of REGIONS ("001"
+World, "011" Western Africa...), named by CLDR too. Only a query's place takes them
+(is_place); people, organisations and documents have countries.
+
 English, the source language, keeps pycountry's names (the ones stored and searched so far);
 French, Spanish and any other language take Babel's."""
 import unicodedata
@@ -23,6 +27,29 @@ def _english() -> dict[str, str]:
     names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
     names["XK"] = "Kosovo"
     return names
+
+
+# UN M49 regions a question may be about, in the order offered: the world, then by continent.
+REGIONS = ("001", "002", "202", "015", "011", "017", "014", "018", "019", "419", "029",
+           "142", "145", "143", "034", "035", "030", "150", "009")
+
+
+@cache
+def regions_in(lang: str) -> dict[str, str]:
+    """{M49 code: name} in `lang`, in REGIONS' order (CLDR writes English "world" lower-case)."""
+    territories = Locale.parse(lang).territories
+    return {code: territories[code][:1].upper() + territories[code][1:] for code in REGIONS}
+
+
+def regions(lang: str | None = None) -> dict[str, str]:
+    from .i18n import current_language
+
+    return regions_in(lang or current_language())
+
+
+def is_place(code: str | None) -> bool:
+    """A country, or one of the REGIONS (what a query may be about)."""
+    return is_country(code) or code in REGIONS
 
 
 def sort_key(name: str) -> str:
@@ -52,6 +79,9 @@ def countries(lang: str | None = None) -> dict[str, str]:
 
 
 def country_name(code: str | None, lang: str | None = None) -> str:
+    """The name of a country, or of a region (REGIONS); the code itself when unknown."""
+    if code in REGIONS:
+        return regions(lang)[code]
     return countries(lang).get((code or "").upper(), code or "")
 
 

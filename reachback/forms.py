@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .accounts.models import Theme
-from .countries import countries
+from .countries import countries, regions
 from .extensions import db
 from .i18n import content_language, content_language_menu, theme_name
 from .widgets import Checklist
@@ -66,6 +66,15 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
 def country_choices(first: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", first)] if first else []
     return choices + [SelectChoice(code, name) for code, name in countries().items()]
+
+
+def place_choices(first: str | None = None) -> list[SelectChoice]:
+    """What a query may be about: the world and its regions, then every country."""
+    choices = [SelectChoice("", first)] if first else []
+    around = _("The world and regions")
+    return choices + [SelectChoice(code, name, optgroup=around)
+                      for code, name in regions().items()] + [
+        SelectChoice(code, name, optgroup=_("Countries")) for code, name in countries().items()]
 
 
 def themes_field(label: str) -> SelectMultipleField:

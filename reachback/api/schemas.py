@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError, PydanticUseDefault
 from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import ROLES
-from ..countries import is_country
+from ..countries import is_place
 from ..errors import DomainError, Invalid
 from ..i18n import current_language
 from ..knowledge.search import SORTS
@@ -91,7 +91,10 @@ Day = Annotated[date, PlainSerializer(iso), WithJsonSchema(DATE_SCHEMA)]
 TimeText = Annotated[str, WithJsonSchema(TIME_SCHEMA)]  # already ISO (sla_summary)
 Ref = Annotated[str, WithJsonSchema(REF_SCHEMA)]
 Html = Annotated[str, BeforeValidator(str), Field(description="The Markdown as safe HTML")]
-Country = Annotated[str, Field(description="ISO 3166-1 alpha-2")]
+# What a query is about: a country, a region or the world (countries.is_place).
+PLACE = ("ISO 3166-1 alpha-2 country code (e.g. SS), or a UN M49 region code: 001 for the "
+         "world, 011 Western Africa, 002 Africa...")
+Country = Annotated[str, Field(description=PLACE)]
 LANGUAGE_SCHEMA = {"type": "string", "pattern": "^[a-z]{2}$",
                    "description": "ISO 639-1 code of the language the text is written in"}
 Language = Annotated[str, WithJsonSchema(LANGUAGE_SCHEMA)]
@@ -761,7 +764,7 @@ class QueryInput(Checked):
     question: AsSent({"type": "string", "maxLength": lengths.TEXT, **NOT_BLANK}) = required()
     context: AsSent({"type": "string", "maxLength": lengths.TEXT}) = None
     purpose: AsSent({"type": "string", "maxLength": lengths.TEXT}) = None
-    country: AsSent({"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS",
+    country: AsSent({"type": "string", "description": PLACE,
                      **NOT_BLANK}) = required()
     themes: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
         {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 3,
@@ -779,7 +782,7 @@ class QueryEdit(Checked):
     title: AsSent({"type": "string", "maxLength": lengths.TITLE, **NOT_BLANK}) = None
     themes: AsSent({"type": "array", "items": {"type": "string"}, "minItems": 1,
                     "maxItems": 3, "description": "Theme slugs"}) = None
-    country: AsSent({"type": "string", "description": "ISO 3166-1 alpha-2, e.g. SS",
+    country: AsSent({"type": "string", "description": PLACE,
                      **NOT_BLANK}) = None
     priority: AsSent({"enum": list(PRIORITIES), "description": "A change recomputes the "
                       "response-time targets"}) = None
@@ -927,7 +930,7 @@ def _flag(value) -> bool:
 
 
 def _country(value):
-    if not is_country(_word(value)):
+    if not is_place(_word(value)):
         raise refused("country", _("Unknown country code."), _("Invalid filter."))
     return value
 

@@ -23,7 +23,7 @@ from ..forms import (
     PUBLIC_CHOICE,
     Form,
     countries_field,
-    country_choices,
+    place_choices,
     theme_choices,
     themes_field,
 )
@@ -77,7 +77,7 @@ class LibraryFilterForm(Form):
     kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All kinds")), *KIND_CHOICES])
     theme = SelectField(_l("Theme"), choices=lambda: theme_choices(_("All themes")),
                         widget=QuickSelect())
-    country = SelectField(_l("Country"), choices=lambda: country_choices(_("All countries")),
+    country = SelectField(_l("Country"), choices=lambda: place_choices(_("All countries")),
                           widget=QuickSelect())
     year = SelectField(_l("Year"), choices=[])
 
@@ -101,5 +101,5 @@ class KnowledgeFilterForm(Form):
     q = SearchField(_l("Words"), validators=[Capped(lengths.SEARCH)])
     theme = SelectField(_l("Theme"), choices=lambda: theme_choices(_("All themes")),
                         widget=QuickSelect())
-    country = SelectField(_l("Country"), choices=lambda: country_choices(_("All countries")),
+    country = SelectField(_l("Country"), choices=lambda: place_choices(_("All countries")),
                           widget=QuickSelect())

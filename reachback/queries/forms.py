@@ -20,9 +20,15 @@ from wtforms.widgets import DateInput
 
 from .. import lengths
 from ..bounded import bounded_id
-from ..countries import countries
 from ..files.services import ACCEPT_ATTACHMENT
-from ..forms import COMMUNITY_CHOICE, Form, content_language_field, mark_invalid, theme_choices
+from ..forms import (
+    COMMUNITY_CHOICE,
+    Form,
+    content_language_field,
+    mark_invalid,
+    place_choices,
+    theme_choices,
+)
 from ..lengths import Capped
 from ..widgets import Checklist, QuickSelect
 from .models import CLOSE_REASONS
@@ -82,8 +88,7 @@ def confidentiality_field(choices=CONFIDENTIALITY_CHOICES) -> RadioField:
 
 def fill_query_choices(form) -> None:
     """The country and theme choices, in the reader's language."""
-    form.country.choices = [SelectChoice("", _("Choose a country")),
-                            *(SelectChoice(c, n) for c, n in countries().items())]
+    form.country.choices = place_choices(_("Choose a country, a region or the world"))
     form.themes.choices = theme_choices(whole=_("in general"))
 
 

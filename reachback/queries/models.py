@@ -56,7 +56,9 @@ class FieldQuery(Rendered, db.Model):
     language = Column(String(10), nullable=False, default="en")  # what it is written in
     channel = Column(String(10), nullable=False, default="web", server_default="web")
     requester_id = Column(ForeignKey("users.id"), nullable=False, index=True)
-    country = Column(String(2))  # None until triage sets it (a query sent by e-mail)
+    # A country (ISO 3166-1 alpha-2) or a region (UN M49, countries.REGIONS); None until
+    # triage sets it (a query sent by e-mail).
+    country = Column(String(3))
     priority = Column(String(10), nullable=False, default="normal")
     needed_by = Column(Date)
     confidentiality = Column(String(12), nullable=False, default="restricted")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import lengths, timebounds
 from .. import permissions as perm
 from ..accounts.models import Theme, User
-from ..countries import is_country
+from ..countries import is_place
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..i18n import content_language
@@ -122,8 +122,8 @@ def _themes(slugs, errors) -> list[Theme]:
 
 def _country(data, errors) -> str | None:
     country = data.get("country")
-    if not isinstance(country, str) or not is_country(country):
-        errors["country"] = _("Choose a country.")
+    if not isinstance(country, str) or not is_place(country):
+        errors["country"] = _("Choose a country, a region or the world.")
         return None
     return country.upper()
 

@@ -27,7 +27,7 @@ from sqlalchemy import Float, and_, case, cast, func, select
 
 from .. import permissions as perm
 from ..accounts.models import Organisation, Theme, User, UserRole
-from ..countries import country_name, is_country
+from ..countries import country_name, is_place
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..i18n import current_language, theme_name
@@ -171,7 +171,7 @@ def parse_filters(name: str, args: Mapping) -> Filters:
                 errors["theme"] = _("Unknown theme.")
         if code := args.get("country"):
             country = str(code).upper()
-            if not is_country(country):
+            if not is_place(country):
                 errors["country"] = _("Unknown country code.")
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)

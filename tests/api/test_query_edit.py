@@ -134,3 +134,11 @@ def test_the_events_show_the_edit_and_the_reason_to_staff_only(api, make_user, m
     assert edit(staff)["reason"] == "Cleared"
     data = edit(q.requester)
     assert "reason" not in data and data["fields"] == ["confidentiality"]
+
+
+def test_the_place_may_be_the_world_or_a_region_and_nothing_else(api, make_user, make_query):
+    staff, q = make_user("facilitator"), make_query()
+    response = api.patch(url(q), staff, json={"country": "001"})
+    assert response.status_code == 200 and response.get_json()["country"] == "001"
+    refused = api.patch(url(q), staff, json={"country": "999"})
+    assert refused.status_code == 422 and reload(q).country == "001"

@@ -6,7 +6,7 @@ accepts. The field names stay those the services and the API read."""
 import lxml.html
 import pytest
 
-from reachback.countries import codes
+from reachback.countries import REGIONS, codes
 from reachback.data.taxonomy import THEMES, theme_rows
 from reachback.knowledge import library
 from tests.service.test_library import doc_data, upload
@@ -63,10 +63,10 @@ def assert_country_checklist(doc, checked=()) -> None:
 def assert_single_country(doc, chosen="") -> None:
     (select,) = doc.xpath("//select[@name='country']")
     assert select.get("multiple") is None
-    values = select.xpath("./option/@value")
-    # What submit_query and edit_query accept: one ISO 3166 code (no region, no "Global").
-    assert set(values) == codes() | {""}
-    assert select.xpath("./option[@selected]/@value") == ([chosen] if chosen else [])
+    values = select.xpath(".//option/@value")
+    # What submit_query and edit_query accept: one ISO 3166 code, a region or the world.
+    assert set(values) == codes() | set(REGIONS) | {""}
+    assert select.xpath(".//option[@selected]/@value") == ([chosen] if chosen else [])
 
 
 def test_the_query_form_picks_themes_by_checkbox_and_one_country(signed_in, make_user):
