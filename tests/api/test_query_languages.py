@@ -13,7 +13,7 @@ def test_a_refused_query_is_explained_in_spanish_with_the_same_codes(api, make_u
     error = answer.get_json()["error"]
     assert error["message"] == "Corrija los campos señalados."
     assert error["fields"]["title"] == "Este campo es obligatorio."
-    assert error["fields"]["country"] == "Elija un país."
+    assert error["fields"]["country"] == "Elija un país, una región o el mundo."
 
 
 def test_a_query_asked_in_french_keeps_its_status_code(api, make_user):

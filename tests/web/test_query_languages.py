@@ -41,7 +41,7 @@ def test_a_refused_question_answers_in_french(make_user, signed_in):
                                             "confidentiality": "restricted"})
     page = text(answer)
     assert answer.status_code == 422
-    assert "Ce champ est obligatoire." in page and "Choisissez un pays." in page
+    assert "Ce champ est obligatoire." in page and "Choisissez un pays, une région ou le monde." in page
     assert "Choisissez entre un et trois thèmes." in page
     assert "This field is required." not in page
     assert db.session.scalar(select(func.count()).select_from(FieldQuery)) == before
