@@ -3,7 +3,7 @@ admin: nothing scrolls sideways (neither the page nor a table inside it), and th
 table list are cards that show each cell with its name (status, due time, what happens
 next). At desktop width the same lists stay tables. And the theme and country pickers work
 without JavaScript, with the keyboard or a tap, on a phone."""
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from reachback.accounts.models import User
 from reachback.extensions import db
-from reachback.models_base import set_clock
+from reachback.models_base import set_clock, utcnow
 from reachback.queries import services as qs
 from reachback.queries.models import FieldQuery
 from tests.browser.checks import NARROW
@@ -51,7 +51,7 @@ def people(make_account, live_app):
                                               for a in (member, staff, expert))
         data = {"question": "What worked?", "country": "SS", "themes": ["vetting"],
                 "priority": "high", "confidentiality": "community"}
-        past = datetime.now(UTC) - timedelta(days=9)
+        past = utcnow() - timedelta(days=9)  # the live app's clock, nine days back
         set_clock(lambda: past)  # submitted nine days ago: its triage target is breached
         try:
             qs.submit_query(requester, {**data, "title": "Overdue: " + LONG_TITLE})
