@@ -86,17 +86,24 @@ def test_the_expert_invitation_carries_everything_to_decide_and_how_to_answer(
     assert date(2026, 12, 20) == query.needed_by
 
 
-def test_with_a_reply_address_the_e_mail_says_to_reply_and_carries_reply_to(
-        app, make_user, monkeypatch, smtp):  # noqa: F811
-    smtp.start()
-    monkeypatch.setattr(ns, "_reply_to", lambda user, note, query: f"reply+{user.id}@example.org")
+def invitation_with(reply_to, make_user, monkeypatch, server):
+    """The invitation e-mail an expert receives when notices get `reply_to(user)` as their
+    reply address: (expert, message, text, html)."""
+    server.start()
+    monkeypatch.setattr(ns, "_reply_to", lambda user, note, query: reply_to(user))
     staff, expert = make_user("facilitator"), make_user("expert")
     query = qs.submit_query(make_user(), {"title": "T", "question": "Q?", "country": "SS",
                                           "themes": ["vetting"]})
     qs.assign_expert(staff, query, expert)
     db.session.commit()
-    [message] = delivered(smtp)[expert.email]
-    text, html = parts(message)
+    [message] = delivered(server)[expert.email]
+    return (expert, message, *parts(message))
+
+
+def test_with_a_reply_address_the_e_mail_says_to_reply_and_carries_reply_to(
+        app, make_user, monkeypatch, smtp):  # noqa: F811
+    expert, message, text, html = invitation_with(
+        lambda user: f"reply+{user.id}@example.org", make_user, monkeypatch, smtp)
     assert message["Reply-To"] == f"reply+{expert.id}@example.org"
     assert "reply to this e-mail with your answer" in text
     assert "“decline” on the first line" in html
@@ -104,15 +111,8 @@ def test_with_a_reply_address_the_e_mail_says_to_reply_and_carries_reply_to(
 
 def test_without_a_reply_address_the_e_mail_never_says_to_reply(
         app, make_user, monkeypatch, smtp):  # noqa: F811
-    smtp.start()
-    monkeypatch.setattr(ns, "_reply_to", lambda user, note, query: None)
-    staff, expert = make_user("facilitator"), make_user("expert")
-    query = qs.submit_query(make_user(), {"title": "T", "question": "Q?", "country": "SS",
-                                          "themes": ["vetting"]})
-    qs.assign_expert(staff, query, expert)
-    db.session.commit()
-    [message] = delivered(smtp)[expert.email]
-    text, html = parts(message)
+    _expert, message, text, html = invitation_with(lambda user: None, make_user, monkeypatch,
+                                                   smtp)
     assert message["Reply-To"] is None
     assert "reply to this e-mail" not in text.lower() and "reply to this e-mail" not in html.lower()
 
