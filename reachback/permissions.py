@@ -266,6 +266,11 @@ def can_rate(user, query) -> bool:
     return is_requester(user, query)
 
 
+def can_see_rating(user, query) -> bool:
+    """See the requester's rating of the response: the requester and staff."""
+    return can_rate(user, query) or is_staff(user)
+
+
 def can_give_feedback(user, response) -> bool:
     """Mark a response useful or not, comment, flag it outdated: its signed-in readers (the
     caller found it readable first)."""

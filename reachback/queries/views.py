@@ -214,7 +214,7 @@ def _rating_context(q) -> dict:
     from ..synthesis import feedback
     from ..synthesis.forms import RatingForm
 
-    shown = perm.can_rate(current_user, q) or perm.is_staff(current_user)
+    shown = perm.can_see_rating(current_user, q)
     rating = feedback.rating_of(q) if shown and q.status == "published" else None
     return {"rating": rating,
             "rating_form": RatingForm(formdata=None, data={
