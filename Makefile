@@ -57,7 +57,7 @@ demo: $(STAMP)  ## load the demo data (idempotent)
 IMAP_URL := { imap=$$(.ci/dovecot.sh) || [ $$? = 3 ]; } && export REACHBACK_TEST_IMAP_URL=$$imap
 
 test: $(TSTAMP) $(MO) chromium vnu check  ## set up, run the static checks, the whole suite on SQLite (browser tests and the HTML checker included), the unit and service tests time-shifted, then the suite on PostgreSQL
-	$(IMAP_URL) && $(PY) -m pytest -n 2
+	$(IMAP_URL) && $(PY) -m pytest -n 2 --durations=20
 	$(MAKE) --no-print-directory test-faketime
 	$(MAKE) --no-print-directory test-postgres
 
@@ -85,7 +85,7 @@ PG_TESTS := tests/service tests/api tests/web/test_bad_input.py \
 	--ignore=tests/service/test_cli.py
 
 test-postgres: $(TSTAMP)  ## the tests where the database matters, on a throwaway PostgreSQL server (.ci/postgres.sh installs and starts it; .ci/dovecot.sh the IMAP one)
-	$(IMAP_URL) && url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 -m "not browser and not packaging" $(PG_TESTS)
+	$(IMAP_URL) && url=$$(.ci/postgres.sh) && REACHBACK_TEST_DATABASE_URL=$$url $(PY) -m pytest -n 2 --durations=20 -m "not browser and not packaging" $(PG_TESTS)
 
 # The time-shifted pass: a Monday 02:00 UTC, before any calendar's working day and the day after
 # Europe's clocks moved to summer time (31 December 23:59 UTC is another awkward one).
