@@ -67,8 +67,10 @@ def personal_feed(token):
     """A member's secret feed (the community's events too): the token is the credential,
     since calendar applications send no cookie."""
     user = services.feed_user(token)
-    return _ical(services.ical(services.feed_events(user), _("Reachback events")),
-                 "reachback.ics")
+    response = _ical(services.ical(services.feed_events(user), _("Reachback events")),
+                     "reachback.ics")
+    response.headers["Cache-Control"] = "private, no-store"  # a member's, in no shared cache
+    return response
 
 
 @bp.route("/calendar/new", methods=["GET", "POST"])

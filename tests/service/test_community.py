@@ -110,6 +110,25 @@ def test_anonymous_readers_see_public_events_only(people):
     assert perm.can_see_event(None, public) and not perm.can_see_event(None, community)
 
 
+def test_the_list_filter_and_the_object_check_agree(people):
+    """visible_events lists exactly the events can_see_event allows, proposals aside (seen
+    by their member and facilitators on their page, listed nowhere)."""
+    fac, member = people["facilitator"], people["member"]
+    events = []
+    for visibility in ("public", "community"):
+        events += [add_event(fac, visibility=visibility), add_event(member,
+                                                                  visibility=visibility)]
+        cancelled = add_event(fac, visibility=visibility)
+        svc.cancel_event(fac, cancelled)
+        events.append(cancelled)
+    db.session.commit()
+    for reader in (None, member, people["other"], fac):
+        listed = set(db.session.scalars(db.select(CommunityEvent).where(
+            perm.visible_events(reader))))
+        seen = {e for e in events if perm.can_see_event(reader, e)}
+        assert listed == {e for e in seen if e.status != "proposed"}, reader
+
+
 def test_upcoming_and_past_are_split_by_the_clock(people, clock):
     fac = people["facilitator"]
     past = add_event(fac, starts_at="2026-11-02T10:00:00+00:00",

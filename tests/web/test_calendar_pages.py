@@ -67,6 +67,7 @@ def test_members_see_community_events_grouped_by_month_and_their_secret_feed(
     assert path.startswith("/calendar/feed/") and path.endswith(".ics")
     feed = client.get(path)  # a calendar application: no cookie
     assert feed.status_code == 200 and feed.headers["Content-Type"] == ICAL
+    assert feed.headers["Cache-Control"] == "private, no-store"
     assert "Open webinar" in text(feed) and "exchange" in text(feed)
     assert "meetup" not in text(feed)
     wrong = path.replace("/feed/", "/feed/x")
