@@ -9,6 +9,7 @@ import os
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -57,6 +58,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         for pair in _in_dependency_order(content.queries):
             _replay(pair, now, references)
         _add_documents(content, now)
+        _add_community(content, now)
         for index, item in enumerate(content.queries):
             if item.get("lifecycle"):
                 _live_on(item["lifecycle"], references[index], references, now)
@@ -272,6 +274,39 @@ def _add_documents(content: demo_loader.DemoContent, now) -> None:
             "visibility": doc.get("visibility", "community")},
             FileStorage(io.BytesIO(doc["text"].encode()), f"document-{number + 1}.txt",
                         content_type="text/plain"))
+    db.session.flush()
+
+
+def _add_community(content: demo_loader.DemoContent, now) -> None:
+    """The calendar (a month of events, one of them still a proposal) and the blackboard
+    (one notice expired), each submitted by its organiser or author a week ago, and the
+    members' ones approved by the facilitator where the file says so."""
+    from .community import services as community
+
+    facilitator = find_user_by_email(MARKER)
+    set_clock(lambda: now - timedelta(days=7))
+    for item in content.events:
+        zone = ZoneInfo(item["timezone"])
+        day = (now + timedelta(days=item["in_days"])).astimezone(zone).date()
+        hour, minute = (int(part) for part in item["at"].split(":"))
+        starts = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+        event = community.submit_event(find_user_by_email(item["organiser"]), {
+            **{key: item.get(key, "") for key in ("title", "description", "location",
+                                                   "online_url", "visibility", "timezone")},
+            "themes": item.get("themes", []), "starts_at": starts,
+            "ends_at": starts + timedelta(hours=item["hours"])})
+        if item.get("approved"):
+            community.approve_event(facilitator, event)
+    for item in content.notices:
+        expires = (now + timedelta(days=item["expires_in_days"])).date()
+        if expires < (now - timedelta(days=7)).date():  # expired before it was posted
+            set_clock(lambda expires=expires: datetime.combine(expires, datetime.min.time(),
+                                                               UTC))
+        notice = community.submit_notice(find_user_by_email(item["author"]), {
+            **{key: item[key] for key in ("kind", "title", "body")}, "expires_on": expires})
+        if item.get("approved"):
+            community.approve_notice(facilitator, notice)
+        set_clock(lambda: now - timedelta(days=7))
     db.session.flush()
 
 

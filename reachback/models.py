@@ -8,6 +8,7 @@ from .accounts.models import (  # noqa: F401
     UserCountry,
     UserRole,
 )
+from .community.models import CommunityEvent, Notice  # noqa: F401
 from .files.models import Attachment  # noqa: F401
 from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .mailin.models import MailBounce, MailRefusal  # noqa: F401

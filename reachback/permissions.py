@@ -8,6 +8,7 @@ item of each visibility is one table (READERS), which the search index's princip
 """
 from sqlalchemy import and_, false, or_, select, true, union
 
+from .community.models import CommunityEvent, Notice
 from .errors import Forbidden, NotFound
 from .knowledge.models import Document
 from .queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, FieldQuery, Message
@@ -373,6 +374,73 @@ def can_view_reports(user) -> bool:
     """The reports (demand, response times, expert load, use, knowledge gaps) and their
     exports: facilitators and admins."""
     return is_staff(user)
+
+
+# --- the community calendar and the blackboard ---------------------------------------
+
+def can_publish_event(user) -> bool:
+    """Put an event straight on the calendar, approve a member's proposal or cancel an event:
+    facilitators (and admins)."""
+    return is_staff(user)
+
+
+def can_propose_event(user) -> bool:
+    """Propose an event (a facilitator's is published at once): every signed-in member."""
+    return _signed_in(user)
+
+
+def visible_events(user):
+    """Filter on CommunityEvent: what is on the calendar (published or cancelled, never a
+    proposal) by READERS: public ones for everyone, community ones for members. Proposals are
+    listed to facilitators on their own page (pending_events), never here."""
+    listed = CommunityEvent.status.in_(("published", "cancelled"))
+    kinds = (ANYONE, MEMBERS) if _signed_in(user) else (ANYONE,)
+    return and_(listed, CommunityEvent.visibility.in_(_visibilities(*kinds)))
+
+
+def can_see_event(user, event) -> bool:
+    """An event's page and file: one on the calendar, by READERS; a proposal only to
+    facilitators (who approve it) and to the member who proposed it."""
+    if event is None:
+        return False
+    if event.status == "proposed":
+        return is_staff(user) or (_signed_in(user) and event.organiser_id == user.id)
+    return _may_read(user, event.visibility, lambda: False)
+
+
+def can_subscribe_to_feed(user) -> bool:
+    """A personal (secret) calendar feed with the community's events: signed-in members."""
+    return _signed_in(user)
+
+
+def can_post_notice(user) -> bool:
+    """Post a notice on the blackboard at once, or approve a member's: facilitators."""
+    return is_staff(user)
+
+
+def can_propose_notice(user) -> bool:
+    return _signed_in(user)
+
+
+def can_read_board(user) -> bool:
+    """The blackboard (vacancies, deployments, calls for contributions): members only."""
+    return _signed_in(user)
+
+
+def visible_notices(user, today):
+    """Filter on Notice: the board of signed-in members, published notices that have not
+    expired (`today`: the application clock's date); nothing for anyone else."""
+    if not can_read_board(user):
+        return false()
+    return and_(Notice.status == "published", Notice.expires_on >= today)
+
+
+def can_see_notice(user, notice, today) -> bool:
+    if notice is None or not can_read_board(user):
+        return False
+    if notice.status == "proposed":
+        return is_staff(user) or notice.author_id == user.id
+    return notice.expires_on >= today
 
 
 # --- accounts ---------------------------------------------------------------------

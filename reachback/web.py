@@ -40,6 +40,10 @@ PUBLIC_ENDPOINTS = {"static", "queries.home", "auth.login", "knowledge.index", "
                     "knowledge.translation", "knowledge.correction",
                     "knowledge.search", "library.index", "library.document", "library.download",
                     "healthz", "i18n.choose",
+                    # The calendar's public events, their files and the feeds (a member's
+                    # secret feed carries its own credential: calendar apps send no cookie).
+                    "community.index", "community.event", "community.event_ics",
+                    "community.feed", "community.personal_feed",
                     # Signing in: the code step and the enrolment check the half-finished
                     # sign-in themselves; the reset and invitation pages their signed link.
                     "twofactor.code", "twofactor.enrol", "auth.forgot_password",

@@ -84,10 +84,11 @@ def _parameters(path: str, args: type[s.Args] | None) -> list[dict]:
 
 
 def _op(path, summary, answer, status=200, body=None, args=None, errors=(), public=False,
-        optional_body=False, created=None) -> dict:
+        optional_body=False, created=None, accepted=None) -> dict:
     """One operation: its parameters, request body, answer and the errors it can give.
     public=True: a token is optional; "open": no token is looked at. `created`: the
-    description of a 201 answer (the same object, and a Location) beside the 200 one."""
+    description of a 201 answer (the same object, and a Location) beside the 200 one;
+    `accepted`: of a 202 answer (the same object: a proposal waiting for approval)."""
     def success(code):
         answer_of = {"description": "Success", "content": {"application/json": {
             "schema": _ref(answer)}}}
@@ -100,6 +101,8 @@ def _op(path, summary, answer, status=200, body=None, args=None, errors=(), publ
     if created:
         op["responses"]["201"] = {**success("201"), "description": created, "headers": {
             "Location": {**HEADERS["201"]["Location"], "description": created}}}
+    if accepted:
+        op["responses"]["202"] = {**success("202"), "description": accepted}
     if body:
         op["requestBody"] = {"required": not optional_body,
                              "content": {"application/json": {"schema": _ref(body)}}}
@@ -210,6 +213,19 @@ OPERATIONS = [
     ("get", "/search", "Search published responses and library documents the caller may "
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),
+    ("get", "/calendar", "Events of the community calendar that overlap the period, soonest "
+     "first (no token needed: anonymous callers get public events only)", s.CalendarEventList,
+     {"args": s.CalendarArgs, "errors": ("422",), "public": True}),
+    ("post", "/calendar", "Add an event: a facilitator's is published (201); a member's is a "
+     "proposal (202, status proposed), listed once a facilitator approves it",
+     s.CalendarEvent, {"status": 201, "body": s.EventInput, "errors": ("400", "413", "422"),
+                       "accepted": "Proposed: listed once a facilitator approves it"}),
+    ("get", "/notices", "The blackboard: notices on the board, the soonest to expire first "
+     "(expired ones have left it)", s.NoticeList),
+    ("post", "/notices", "Post a notice: a facilitator's is on the board (201); a member's "
+     "waits for approval (202, status proposed)", s.Notice,
+     {"status": 201, "body": s.NoticeInput, "errors": ("400", "413", "422"),
+      "accepted": "Proposed: shown once a facilitator approves it"}),
     ("get", "/reports/{name}", "A report's rows for a period (facilitators and admins): "
      "demand, response-times, experts or search-gaps", s.ReportPage,
      {"args": s.ReportArgs, "errors": ("403", "404", "422")}),

@@ -13,7 +13,7 @@ services', with the messages the pages show: these models describe them (maxLeng
 reachback/lengths.py, minLength, enum) and leave the deciding to the one place that decides.
 """
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter, itemgetter
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
@@ -38,6 +38,12 @@ from pydantic_core import PydanticCustomError, PydanticUseDefault
 from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import ROLES
+from ..community.models import (
+    EVENT_STATUSES,
+    EVENT_VISIBILITIES,
+    NOTICE_KINDS,
+    NOTICE_STATUSES,
+)
 from ..countries import is_place
 from ..errors import DomainError, Invalid
 from ..i18n import current_language
@@ -594,6 +600,46 @@ class SearchResults(Answer):
             for name, values in result.facets.items()}}
 
 
+class CalendarEvent(Answer):
+    """An event of the community calendar (times in UTC; `timezone` is where it is held)."""
+
+    id: int
+    title: str
+    starts_at: Time
+    ends_at: Time
+    timezone: str = Field(description="IANA name of the event's time zone")
+    location: str
+    online_url: str
+    description_html: Computed[Html]
+    url: Computed[str] = Field(description="The event's page")
+    ics_url: Computed[str] = Field(description="The event's iCalendar file")
+    visibility: enum(EVENT_VISIBILITIES)
+    status: enum(EVENT_STATUSES) = Field(description="proposed: waiting for a facilitator, "
+                                                     "not listed until approved")
+    themes: Slugs
+
+    @classmethod
+    def _computed(cls, e, _context):
+        return {"description_html": e.html("description"),
+                "url": url_for("community.event", event_id=e.id),
+                "ics_url": url_for("community.event_ics", event_id=e.id)}
+
+
+class Notice(Answer):
+    """A notice of the blackboard."""
+
+    id: int
+    kind: enum(NOTICE_KINDS)
+    title: str
+    body_html: Computed[Html]
+    expires_on: Day = Field(description="The last day it is on the board")
+    status: enum(NOTICE_STATUSES) = Field(description="proposed: waiting for a facilitator")
+
+    @classmethod
+    def _computed(cls, n, _context):
+        return {"body_html": n.html("body")}
+
+
 class ErrorDetail(Answer):
     code: str
     message: str
@@ -616,6 +662,7 @@ def items_of(model: type[Answer]) -> type[Answer]:
 
 
 ThemeList, SuggestionList, EventList = items_of(Theme), items_of(Suggestion), items_of(Event)
+CalendarEventList, NoticeList = items_of(CalendarEvent), items_of(Notice)
 
 
 # --- what a client sends ----------------------------------------------------------------
@@ -897,6 +944,38 @@ class CloseInput(Checked):
     note: Text(lengths.NOTE, description="Told to the requester") = None
 
 
+class EventInput(Checked):
+    """An event: published at once when a facilitator sends it (201); a member's is a
+    proposal (202, `status` proposed), listed once a facilitator approves it. 422 for an end
+    not after the start, a link that is not http(s), an unknown theme or time zone."""
+
+    title: Text(lengths.TITLE, blank=False) = required()
+    description: Text(lengths.TEXT, description="Markdown") = None
+    starts_at: AsSent({**TIME_SCHEMA, "description": "ISO 8601 with its offset"}) = required()
+    ends_at: AsSent({**TIME_SCHEMA, "description": "ISO 8601 with its offset; after "
+                     "starts_at"}) = required()
+    timezone: Text(64, description="IANA name of the zone it is held in (shown with its "
+                   "times); UTC by default") = None
+    location: Text(lengths.TITLE, description="Where it is held") = None
+    online_url: Text(500, format="uri", description="An http or https link") = None
+    visibility: Choice(EVENT_VISIBILITIES, default="community",
+                       description="public: anyone, even signed out") = None
+    themes: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string"}, "maxItems": 5,
+         "description": "Theme slugs"})] = None
+
+
+class NoticeInput(Checked):
+    """A notice: on the board at once when a facilitator posts it (201), a member's waits
+    for approval (202)."""
+
+    kind: Choice(NOTICE_KINDS, default="announcement") = None
+    title: Text(lengths.TITLE, blank=False) = required()
+    body: Text(lengths.NOTE, description="Markdown") = None
+    expires_on: AsSent({**DATE_SCHEMA, "description": "The last day it is on the board: "
+                        "today or later, within a year"}) = required()
+
+
 # --- the query string -------------------------------------------------------------------
 
 def _word(value):
@@ -984,6 +1063,38 @@ class SearchArgs(Args):
     page: Count() = 1
     sort: Pick(SORTS) = "relevance"
     per_page: Count(high=MAX_PER_PAGE, description=CLAMPED) = 10
+
+
+def _moment_arg(value, end: bool = False):
+    """A day (YYYY-MM-DD: its start, UTC; as an `end`, the next day's start, so that the
+    day is included) or an ISO 8601 time with its offset."""
+    value = _word(value)
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value) + (timedelta(days=1) if end else timedelta())
+            return datetime.combine(day, datetime.min.time(), UTC)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(value)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise refused("date", _("Use a date such as 2026-12-31, or a time with its offset."),
+                      _("Invalid filter.")) from None
+
+
+class CalendarArgs(Args):
+    from_: Annotated[datetime | None, PlainValidator(_moment_arg), WithJsonSchema(
+        {"type": "string", "description": "Events that end after this: YYYY-MM-DD (that "
+         "day's start, UTC) or an ISO 8601 time with its offset; now by default"})] = Field(
+        None, alias="from")
+    to: Annotated[datetime | None, PlainValidator(lambda v: _moment_arg(v, end=True)),
+                  WithJsonSchema({"type": "string", "description": "Events that start before "
+                                  "this: YYYY-MM-DD (that day included) or an ISO 8601 time "
+                                  "with its offset"})] = None
+
+    @classmethod
+    def parse(cls, args) -> Self:
+        return Checked.parse.__func__(cls, {"from": args.get("from"), "to": args.get("to")})
 
 
 # --- reports (staff) ----------------------------------------------------------------------

@@ -48,6 +48,8 @@ class DemoContent:
     members: list[dict]
     queries: list[dict]
     library: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    notices: list[dict] = field(default_factory=list)
 
     @property
     def people(self) -> list[dict]:
@@ -89,6 +91,12 @@ _QUERY = _Kind("query", {"title": str, "question": str, "themes": list, "request
 _DOCUMENT = _Kind("document", {"title": str, "kind": str, "summary": str, "age_days": int,
                                 "text": str},
                   {"dated_days": int, "themes": list, "countries": list, "visibility": str})
+_EVENT = _Kind("event", {"title": str, "description": str, "in_days": int, "at": str,
+                         "hours": (int, float), "timezone": str, "organiser": str,
+                         "visibility": str},
+               {"location": str, "online_url": str, "themes": list, "approved": bool})
+_NOTICE = _Kind("notice", {"kind": str, "title": str, "body": str, "expires_in_days": int,
+                           "author": str}, {"approved": bool})
 # After publication (synthesis.lifecycle and .feedback): a correction ({note, append}: a
 # paragraph added to the body), a newer response that supersedes it (by the query's index),
 # the requester's rating ({score, used_for}), readers' feedback ({reader, useful, comment,
@@ -104,21 +112,27 @@ _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
 def load(folder: Path = FOLDER) -> DemoContent:
-    """Read and check the three files; raises DemoDataError naming the file and item."""
+    """Read and check the files; raises DemoDataError naming the file and item."""
     organisations = _read(folder / "organisations.yaml", list)
     people = _read(folder / "people.yaml", dict)
     queries = _read(folder / "queries.yaml", list)
     documents = _read(folder / "library.yaml", list)
+    community = _read(folder / "community.yaml", dict)
     _check_keys("people.yaml", people, _Kind("people file", {
         "staff": list, "experts": list, "members": list}, {}))
+    _check_keys("community.yaml", community, _Kind("community file", {
+        "events": list, "notices": list}, {}))
     content = DemoContent(organisations, people["staff"], people["experts"],
-                          people["members"], queries, documents)
+                          people["members"], queries, documents, community["events"],
+                          community["notices"])
     _check_items("organisations.yaml", "", content.organisations, _ORGANISATION)
     _check_items("people.yaml", "staff", content.staff, _STAFF)
     _check_items("people.yaml", "experts", content.experts, _PERSON)
     _check_items("people.yaml", "members", content.members, _PERSON)
     _check_items("queries.yaml", "", content.queries, _QUERY)
     _check_items("library.yaml", "", content.library, _DOCUMENT)
+    _check_items("community.yaml", "events", content.events, _EVENT)
+    _check_items("community.yaml", "notices", content.notices, _NOTICE)
     _check_references(content)
     return content
 
@@ -220,6 +234,11 @@ def _check_references(content: DemoContent) -> None:
         raise DemoDataError(f"people.yaml: e-mail address listed twice: {', '.join(repeated)}")
     experts = {p["email"] for p in content.staff if "expert" in p["roles"]} | \
         {p["email"] for p in content.experts}
+    for section, key in (("events", "organiser"), ("notices", "author")):
+        for index, item in enumerate(getattr(content, section)):
+            if item[key] not in emails:
+                raise DemoDataError(f"{_where('community.yaml', section, index, item)}: "
+                                    f"{key} {item[key]!r} is not in people.yaml")
     for section in ("staff", "experts", "members"):
         for index, person in enumerate(getattr(content, section)):
             if person.get("organisation", "") not in {"", *organisations}:

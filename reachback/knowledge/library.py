@@ -58,7 +58,7 @@ def _parse_date(value, errors) -> date | None:
     return None
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
     if value is None or value == "":
         return []
     return [value] if isinstance(value, str) else list(value)
@@ -86,8 +86,8 @@ def validate_document_data(data: dict) -> dict:
         if clean[name] not in choices:
             errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(choices))
     clean["date"] = _parse_date(data.get("date"), errors)
-    clean["themes"] = _document_themes(_as_list(data.get("themes")), errors)
-    countries = _as_list(data.get("countries"))
+    clean["themes"] = themes_by_slug(as_list(data.get("themes")), errors)
+    countries = as_list(data.get("countries"))
     if not all(isinstance(c, str) and is_country(c) for c in countries):
         errors["countries"] = _("Unknown country.")
         countries = []
@@ -100,7 +100,9 @@ def validate_document_data(data: dict) -> dict:
     return clean
 
 
-def _document_themes(slugs: list, errors: dict) -> list[Theme]:
+def themes_by_slug(slugs: list, errors: dict) -> list[Theme]:
+    """The themes named by these slugs (at most MAX_THEMES), else errors["themes"] says
+    what is wrong (the library's documents and the calendar's events)."""
     if not all(isinstance(s, str) for s in slugs):
         errors["themes"] = _("Unknown theme.")
         return []

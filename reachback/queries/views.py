@@ -140,7 +140,7 @@ def home():
     responses they may read (the public ones) and how to join."""
     if not current_user.is_authenticated:
         newest = knowledge_base(current_user, per_page=WELCOME_RESPONSES)
-        return render_template("welcome.html", newest=newest)
+        return render_template("welcome.html", newest=newest, community=_community())
     if perm.is_staff(current_user):
         return redirect(url_for("queries.triage"))
     if perm.is_expert(current_user):
@@ -152,7 +152,7 @@ def home():
 def mine():
     pager = lists.my_queries(current_user, page_arg(), _per_page())
     return render_template("queries/mine.html", pager=pager,
-                           next_step=lists.next_steps_of_requester())
+                           next_step=lists.next_steps_of_requester(), community=_community())
 
 
 @bp.route("/triage")
@@ -161,7 +161,7 @@ def triage():
     tab = tab if tab in lists.INBOX_TABS else "new"
     pager = lists.triage_inbox(current_user, tab, page_arg(), _per_page())
     return render_template("queries/triage.html", pager=pager, tab=tab, tabs=lists.INBOX_TABS,
-                           reviews=_pending_reviews())
+                           reviews=_pending_reviews(), community=_community())
 
 
 @bp.route("/assignments")
@@ -169,7 +169,14 @@ def expert_queue():
     show_all = request.args.get("all") == "1"
     pager = lists.expert_queue(current_user, page_arg(), _per_page(), include_done=show_all)
     return render_template("queries/expert_queue.html", pager=pager, show_all=show_all,
-                           reviews=_pending_reviews())
+                           reviews=_pending_reviews(), community=_community())
+
+
+def _community() -> dict:
+    """The next events and the blackboard, shown on every start page."""
+    from ..community.services import home_block
+
+    return home_block(current_user)
 
 
 def _pending_reviews() -> list:

@@ -6,6 +6,7 @@ state-changing form refuses a missing or wrong CSRF token.
 The route lists come from app.url_map: a new route fails these tests until it is placed in
 PUBLIC or in REFUSALS below, with the refusals it must give."""
 import io
+from datetime import timedelta
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -38,7 +39,11 @@ PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
           "api.openapi_spec", "api.response", "api.response_translation", "api.search",
           "healthz",
           "twofactor.code", "twofactor.enrol", "auth.forgot_password", "auth.reset_password",
-          "invitations.accept", "knowledge.feed", "email.unsubscribe"}
+          "invitations.accept", "knowledge.feed", "email.unsubscribe",
+          # The calendar: public events for anyone (each event checks its visibility), and
+          # a member's secret feed, whose signed token is its credential.
+          "community.index", "community.event", "community.event_ics", "community.feed",
+          "community.personal_feed", "api.calendar"}
 # The one form without a CSRF token: RFC 8058 one-click unsubscribe, POSTed by the mail
 # client with no session; its signed link is the check (tests/service/test_subscriptions.py
 # tries forged ones).
@@ -133,6 +138,21 @@ REFUSALS = {
     "api.rate": ("published", {**HIDDEN, "assigned": 403, "facilitator": 403}),
     "api.give_feedback": ("published", HIDDEN),
     "api.ask_follow_up": ("published", HIDDEN),
+    # The calendar: a community event is hidden from anonymous visitors; a member's
+    # proposal (the requester's) is seen by them and facilitators, approved by facilitators.
+    "community.event": ("community_event", {"anonymous": 404}),
+    "community.event_ics": ("community_event", {"anonymous": 404}),
+    "community.approve_event": ("proposal", {"requester": 403, "outsider": 404,
+                                             "assigned": 404, "unassigned": 404}),
+    "community.cancel_event": ("proposal", {"requester": 403, "outsider": 404,
+                                            "assigned": 404, "unassigned": 404}),
+    "community.approve_notice": ("proposed_notice", {"requester": 403, "outsider": 404,
+                                                     "assigned": 404, "unassigned": 404}),
+    "community.remove_notice": ("proposed_notice", {"requester": 403, "outsider": 404,
+                                                    "assigned": 404, "unassigned": 404}),
+    # A feed's token that is not valid answers 404 to everyone (test_calendar_pages.py tries
+    # a real one).
+    "community.personal_feed": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     # The argument is a signed link, not an id: a link that is not valid answers 404 to
     # everyone (tests/security/test_invitations_and_reset.py tries real ones).
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
@@ -176,6 +196,7 @@ def scene(app, make_user, make_query):
                "user": requester, "calendar": db.session.scalar(db.select(Calendar)),
                "review": review}
     _library(people, q, objects)
+    _community(people, objects)
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
     db.session.commit()
@@ -199,6 +220,19 @@ def _library(people, q, objects) -> None:
         FileStorage(io.BytesIO(b"plan text"), "plan.txt"))
 
 
+def _community(people, objects) -> None:
+    """A community event, the requester's proposed event and their proposed notice."""
+    from reachback.community import services as community
+
+    event = {"title": "Exchange", "starts_at": "2026-12-03T14:00:00+00:00",
+             "ends_at": "2026-12-03T15:00:00+00:00", "visibility": "public"}
+    objects["community_event"] = community.submit_event(
+        people["facilitator"], {**event, "visibility": "community"})
+    objects["proposal"] = community.submit_event(people["requester"], event)
+    objects["proposed_notice"] = community.submit_notice(
+        people["requester"], {"title": "Vacancy", "expires_on": community.today() + timedelta(days=30)})
+
+
 def values_for(rule, objects: dict, which: str | None = None) -> dict:
     """Real ids for every argument of the rule; `which` names the query (ref) to use."""
     q = objects[which] if which in ("query", "draft", "published") else objects["query"]
@@ -207,7 +241,9 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
              "email_id": objects["email"].id, "language": "fr",
              "notification_id": objects["notification"].id, "name": "demand",
-             "review_id": objects["review"].id}
+             "review_id": objects["review"].id,
+             "event_id": objects["proposal" if which == "proposal" else "community_event"].id,
+             "notice_id": objects["proposed_notice"].id}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}
@@ -279,7 +315,9 @@ def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
 
 # Routes without an id that only some roles reach: endpoint -> {role: the status it gets}.
 NOT_ADMIN = {role: 403 for role in ROLES if role != "admin"}
-ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN}
+NOT_STAFF = {role: 403 for role in ROLES if role not in ("facilitator", "admin")}
+ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN,
+             "community.proposals": NOT_STAFF}
 
 
 def test_role_only_routes_refuse_the_other_roles_and_change_nothing(app, scene):

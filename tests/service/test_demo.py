@@ -1,5 +1,6 @@
 """`reachback demo` replays every item of its data files (reachback/data/demo/*.yaml)."""
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -137,3 +138,23 @@ def test_the_demo_gives_the_reports_a_year_of_activity(app):
     months = reports.report(staff, "search-gaps", {"group_by": "month"}).rows
     assert len(months) == 12 and all(row["searches"] for row in months)
     assert read and read[0]["views"] >= read[-1]["views"] > 0
+
+
+def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
+    from reachback.community import services as community
+    from reachback.community.models import CommunityEvent, Notice
+
+    content = demo_loader.load()
+    assert load_demo(echo=lambda _line: None)
+    events = list(db.session.scalars(select(CommunityEvent)))
+    assert len(events) == len(content.events)
+    statuses = Counter(e.status for e in events)
+    assert statuses["proposed"] == 1 and statuses["published"] == len(events) - 1
+    assert {e.visibility for e in events} == {"public", "community"}
+    upcoming = community.upcoming_events(None)
+    assert upcoming and all(e.visibility == "public" for e in upcoming)
+    assert max(e.starts_at for e in events) - utcnow() < timedelta(days=32)
+    assert count(Notice) == len(content.notices)
+    member = db.session.scalar(select(User).filter_by(email="member@example.org"))
+    on_board = community.board(member)
+    assert 0 < len(on_board) == len(content.notices) - 1  # the expired one has left

@@ -9,6 +9,7 @@ loop that loads one row at a time makes the second count larger. Relationships l
 """
 import io
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -19,6 +20,7 @@ from reachback.accounts.models import User
 from reachback.accounts.services import create_token
 from reachback.extensions import db
 from reachback.knowledge import library
+from reachback.models_base import utcnow
 from tests.api.conftest import ApiClient
 
 STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
@@ -43,6 +45,10 @@ PAGES = {  # url: who looks at it
     "/reports/experts": "facilitator",
     "/reports/use": "facilitator",
     "/reports/search-gaps": "facilitator",
+    "/calendar": "requester",
+    "/calendar.ics": "requester",
+    "/calendar/proposals": "facilitator",
+    "/notices": "facilitator",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",
@@ -51,6 +57,8 @@ API_LISTS = {
     "/api/v1/themes": "requester",
     "/api/v1/reports/experts": "facilitator",
     "/api/v1/reports/demand?group_by=organisation": "facilitator",
+    "/api/v1/calendar": "requester",
+    "/api/v1/notices": "requester",
 }
 
 
@@ -115,8 +123,25 @@ def scene(app, make_user, make_query):
                 FileStorage(stream=io.BytesIO(b"police vetting"), filename="guidance.txt"))
             invitations.invite(facilitator, f"invited{made['n']}@example.org", "Invited",
                                ["expert"])
+            _community(facilitator, person("member"))
             db.session.commit()
     return people, grow, person
+
+
+def _community(facilitator, member) -> None:
+    """Events coming and past, with themes, a member's proposals, notices on the board."""
+    from reachback.community import services as community
+
+    now = utcnow()
+    for days, visibility in ((3, "public"), (10, "community"), (-5, "public")):
+        for user in (facilitator, member):
+            community.submit_event(user, {
+                "title": "Exchange", "starts_at": now + timedelta(days=days),
+                "ends_at": now + timedelta(days=days, hours=1), "visibility": visibility,
+                "themes": ["vetting", "ceasefires"]})
+    for user in (facilitator, member):
+        community.submit_notice(user, {"title": "Vacancy", "kind": "vacancy",
+                                       "expires_on": now.date() + timedelta(days=9)})
 
 
 def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_web,
