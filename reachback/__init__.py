@@ -86,6 +86,7 @@ def _blueprints():
     from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
     from .knowledge.blueprint import bp as knowledge
     from .knowledge.library_views import bp as library
+    from .members.views import bp as members
     from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries
@@ -94,4 +95,4 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, reports, i18n]
+            email, admin, api, sla, reports, i18n, members]

@@ -6,6 +6,7 @@ from .accounts.models import (  # noqa: F401
     Theme,
     User,
     UserCountry,
+    UserLanguage,
     UserRole,
 )
 from .files.models import Attachment  # noqa: F401

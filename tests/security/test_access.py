@@ -138,6 +138,9 @@ REFUSALS = {
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     "invitations.accept": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     "email.unsubscribe": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
+    # A deactivated member's profile: hidden from members, open to staff.
+    "members.profile": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
+    "api.member": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
 }
 ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
 
@@ -170,11 +173,13 @@ def scene(app, make_user, make_query):
     notification = Notification(user_id=requester.id, kind="closed", text="N",
                                 query_id=q.id, url=f"/queries/{q.reference}", read_at=utcnow())
     db.session.add(notification)
+    inactive = make_user("member")
+    inactive.active = False
     db.session.flush()
     objects = {"notification": notification, "query": q, "draft": draft, "published": published, "token": token,
                "email": email, "assignment": assignment, "contribution": contribution,
                "user": requester, "calendar": db.session.scalar(db.select(Calendar)),
-               "review": review}
+               "review": review, "inactive": inactive}
     _library(people, q, objects)
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
@@ -207,7 +212,7 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
              "email_id": objects["email"].id, "language": "fr",
              "notification_id": objects["notification"].id, "name": "demand",
-             "review_id": objects["review"].id}
+             "review_id": objects["review"].id, "member_id": objects["inactive"].id}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}
