@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .health import init_health
     from .i18n import init_i18n
     from .knowledge.search_views import init_search
+    from .members.views import init_members
     from .queries.views import init_queries
     from .sla.views import init_sla
     from .web import init_web
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_search(app)
     init_files(app)
     init_sla(app)
+    init_members(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app

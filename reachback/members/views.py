@@ -14,13 +14,14 @@ bp = Blueprint("members", __name__)
 FILTERS = ("q", "theme", "country", "language", "organisation", "status")
 
 
-@bp.app_template_filter("deployment_status")
+def init_members(app) -> None:
+    app.add_template_filter(deployment_status, "deployment_status")
+    app.add_template_global(services.is_available, "is_available")
+
+
 def deployment_status(status: str) -> str:
     """"Awaiting deployment": a deployment status, in the reader's language."""
     return str(STATUS_LABELS.get(status, status))
-
-
-bp.add_app_template_global(services.is_available, "is_available")
 
 
 @bp.route("/members")
