@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .health import init_health
     from .i18n import init_i18n
     from .knowledge.search_views import init_search
+    from .members.views import init_members
     from .queries.views import init_queries
     from .sla.views import init_sla
     from .web import init_web
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_search(app)
     init_files(app)
     init_sla(app)
+    init_members(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
@@ -87,6 +89,7 @@ def _blueprints():
     from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
     from .knowledge.blueprint import bp as knowledge
     from .knowledge.library_views import bp as library
+    from .members.views import bp as members
     from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries
@@ -95,4 +98,4 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, reports, i18n, community]
+            email, admin, api, sla, reports, i18n, community, members]

@@ -24,6 +24,7 @@ from .data import demo_loader
 from .extensions import db
 from .knowledge.library import add_document
 from .knowledge.search import rebuild
+from .members.services import update_member_profile
 from .models_base import set_clock, utcnow
 from .notify.models import OutboundEmail
 from .queries import services as qs
@@ -95,6 +96,10 @@ def _create_organisations(content: demo_loader.DemoContent) -> None:
     db.session.flush()
 
 
+# What a demo person's profile says beside their expertise (members/services.py).
+PROFILE_KEYS = ("bio", "away_note", "deployment_status", "deployment_country", "show_email")
+
+
 def _create_people(content: demo_loader.DemoContent) -> tuple[dict[str, str], dict[str, str]]:
     """Every demo account; returns ({e-mail: password}, {e-mail: two-factor key}) (the keys
     of the staff accounts, which must sign in with a code)."""
@@ -111,10 +116,13 @@ def _create_people(content: demo_loader.DemoContent) -> tuple[dict[str, str], di
             None, person["email"], person["name"], roles=roles, password=password,
             organisation=person.get("organisation", ""), country=person.get("country", ""),
             themes=person.get("themes", []), countries=person.get("countries", []),
-            languages=",".join(person.get("languages", [])),
+            languages=person.get("languages", []),
             language=person.get("language", ""),
             away_until=today + timedelta(days=away) if away else None,
         )
+        profile = {key: person[key] for key in PROFILE_KEYS if key in person}
+        if profile:  # as the member would write it on their profile page
+            update_member_profile(user, user, **profile)
         passwords[person["email"]] = password
         if user.is_staff:
             keys[person["email"]] = set_secret(user)

@@ -6,6 +6,7 @@ from .accounts.models import (  # noqa: F401
     Theme,
     User,
     UserCountry,
+    UserLanguage,
     UserRole,
 )
 from .community.models import CommunityEvent, Notice  # noqa: F401

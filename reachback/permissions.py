@@ -469,6 +469,39 @@ def can_disable_two_factor(user) -> bool:
     return _signed_in(user) and not needs_two_factor(user)
 
 
+# --- members and their profiles ---------------------------------------------------
+
+def visible_members(user):
+    """Filter on User for the member directory: signed-in members see every active member;
+    deactivated accounts are never listed; anonymous visitors see nobody."""
+    from .accounts.models import User
+
+    if not _signed_in(user):
+        return false()
+    return User.active.is_(True)
+
+
+def can_view_member(user, member) -> bool:
+    """A member's profile page: signed-in members, for an active member; staff also for a
+    deactivated one (whom the directory does not list)."""
+    if member is None or not _signed_in(user):
+        return False
+    return bool(member.active) or user.is_staff
+
+
+def can_edit_profile(user, member) -> bool:
+    """A profile is edited by its member, only."""
+    return _signed_in(user) and member is not None and member.id == user.id
+
+
+def can_see_email(user, member) -> bool:
+    """A member's e-mail address: when they chose to show it (to signed-in members), to
+    themselves, and to staff (who already see addresses: accounts, routing, invitations)."""
+    if not can_view_member(user, member):
+        return False
+    return bool(member.show_email) or member.id == user.id or user.is_staff
+
+
 # --- guards used by services ----------------------------------------------------
 
 def require(allowed: bool, message: str = "You may not do this.") -> None:

@@ -17,10 +17,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from ..extensions import db
+from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
 
 ROLES = ("member", "expert", "facilitator", "admin")
 ORG_KINDS = ("government", "multilateral", "implementing_partner", "ngo", "academic")
+# Where a member stands (their profile, the directory's filter).
+DEPLOYMENT_STATUSES = ("at_headquarters", "deployed", "awaiting_deployment",
+                       "between_assignments")
 
 
 def theme_links(name: str, owner_id: str, owner_key: str,
@@ -78,8 +82,17 @@ class UserCountry(db.Model):
     country = Column(String(2), primary_key=True, index=True)
 
 
-class User(UserMixin, db.Model):
+class UserLanguage(db.Model):
+    """A language a member speaks (ISO 639-1)."""
+
+    __tablename__ = "user_languages"
+    user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    language = Column(String(2), primary_key=True, index=True)
+
+
+class User(UserMixin, Rendered, db.Model):
     __tablename__ = "users"
+    __markdown__ = ("bio",)
     id = Column(Integer, primary_key=True)
     # Stored lower-cased: e-mail addresses are unique case-insensitively.
     email = Column(String(254), nullable=False, unique=True)
@@ -89,8 +102,15 @@ class User(UserMixin, db.Model):
     timezone = Column(String(64), nullable=False, default="UTC")
     # The interface language chosen (reachback/i18n.py); None: as the browser asks.
     language = Column(String(10))
-    languages = Column(String(100), nullable=False, default="")  # expertise: spoken, comma-separated
-    away_until = Column(Date)
+    # The member's profile, edited by the member (members/services.py): routing reads the
+    # same expertise (themes, country_rows) and availability (away_until).
+    away_until = Column(Date)  # away up to and including this day
+    away_note = Column(String(200), nullable=False, default="")
+    bio = Column(Text, nullable=False, default="")
+    bio_html = Column(Text)  # the Markdown rendered (markdown.Rendered)
+    deployment_status = Column(String(30), nullable=False, default="at_headquarters")
+    deployment_country = Column(String(2))
+    show_email = Column(Boolean, nullable=False, default=False)
     active = Column(Boolean, nullable=False, default=True)
     password_hash = Column(String(255))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -111,6 +131,7 @@ class User(UserMixin, db.Model):
     # Expertise: loaded when asked for (routing and the admin pages load it for their lists).
     # Eager, it cost two statements per batch of users on every page (the query page: ten).
     country_rows = relationship(UserCountry, cascade="all, delete-orphan")
+    language_rows = relationship(UserLanguage, cascade="all, delete-orphan")
     themes = relationship(Theme, secondary=user_themes, order_by=Theme.code)
 
     @property
@@ -131,6 +152,11 @@ class User(UserMixin, db.Model):
     @property
     def expertise_countries(self) -> list[str]:
         return sorted(r.country for r in self.country_rows)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the member speaks (ISO 639-1 codes), sorted."""
+        return sorted(r.language for r in self.language_rows)
 
     # The clear token of the server-side session being started or used (never stored):
     # Flask-Login puts get_id() in the session cookie, so the cookie carries only this token.

@@ -24,6 +24,7 @@ from .models import (
     Theme,
     User,
     UserCountry,
+    UserLanguage,
     UserRole,
     UserSession,
     email_key,
@@ -77,7 +78,7 @@ def add_user(actor, email: str, name: str, roles=("member",), password: str | No
 
 def update_profile(actor, user, *, roles=None, organisation: str | None = None,
                    country: str | None = None, themes=None, countries=None,
-                   languages: str | None = None, away_until: date | None | str = "",
+                   languages: str | list | None = None, away_until: date | None | str = "",
                    active: bool | None = None, name: str | None = None,
                    timezone: str | None = None, language: str | None = None) -> User:
     """Admin edits of roles, organisation, expertise and availability (only given fields)."""
@@ -109,9 +110,7 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
             errors["countries"] = _("Unknown country.")
         user.country_rows = [UserCountry(country=c) for c in codes]
     if languages is not None:
-        spoken = ",".join(x.strip() for x in languages.split(",") if x.strip())
-        if not lengths.check(errors, languages=(spoken, lengths.LABEL)).get("languages"):
-            user.languages = spoken
+        _set_languages(user, languages, errors)
     if away_until != "":
         user.away_until = away_until
     if timezone is not None:
@@ -132,6 +131,22 @@ def update_profile(actor, user, *, roles=None, organisation: str | None = None,
         raise Invalid(_("Please correct the highlighted fields."), errors)
     db.session.flush()
     return user
+
+
+def _set_languages(user, languages: str | list, errors: dict) -> None:
+    """The languages the user speaks: ISO 639-1 codes, a list or "en, ar" (the admin form)."""
+    from ..i18n import is_content_language
+
+    if isinstance(languages, str):
+        if lengths.check(errors, languages=(languages, lengths.LABEL)).get("languages"):
+            return
+        languages = languages.split(",")
+    codes = sorted({code.strip().lower() for code in languages if code.strip()})
+    if unknown := [code for code in codes if not is_content_language(code)]:
+        errors["languages"] = _("Unknown languages: %(codes)s (use ISO 639-1 codes such "
+                                "as en, fr, ar)", codes=", ".join(unknown))
+        return
+    user.language_rows = [UserLanguage(language=code) for code in codes]
 
 
 def set_language(user, code: str | None) -> User:

@@ -96,7 +96,7 @@ def _user_data(user) -> dict:
         "name": user.name, "roles": sorted(user.roles),
         "organisation": user.organisation.name if user.organisation else "",
         "country": user.country or "", "themes": [t.slug for t in user.themes],
-        "countries": user.expertise_countries, "languages": user.languages.replace(",", ", "),
+        "countries": user.expertise_countries, "languages": ", ".join(user.languages),
         "away_until": user.away_until, "active": user.active,
     }
 

@@ -63,6 +63,8 @@ PATH_PARAMETERS = {
                                                                      "another name"}},
     "review_id": {"name": "review_id", "in": "path", "required": True,
                   "schema": {"type": "integer"}},
+    "member_id": {"name": "member_id", "in": "path", "required": True,
+                  "schema": {"type": "integer"}},
     "language": {"name": "language", "in": "path", "required": True,
                  "schema": {**s.LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the "
                                                                 "translation's language"}},
@@ -117,8 +119,12 @@ def _op(path, summary, answer, status=200, body=None, args=None, errors=(), publ
 # (method, path, summary, answer, then _op's keywords): every route of the API, once.
 OPERATIONS = [
     ("get", "/me", "The caller", s.Me),
-    ("patch", "/me", "Change the caller's settings (the interface language)", s.Me,
+    ("patch", "/me", "Change the caller's settings (the interface language) and member "
+     "profile: only the fields sent change", s.Me,
      {"body": s.MeInput, "errors": ("400", "413", "422")}),
+    ("get", "/members", "The member directory, by name (25 a page): active members, "
+     "searched and filtered", s.MemberPage, {"args": s.MemberListArgs, "errors": ("422",)}),
+    ("get", "/members/{member_id}", "A member's profile", s.Member, {"errors": ("404",)}),
     ("get", "/me/subscriptions", "The caller's subscriptions to themes and countries",
      s.Subscriptions),
     ("put", "/me/subscriptions",

@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 from .. import lengths
 from .. import permissions as perm
-from ..accounts.models import ROLES
+from ..accounts.models import DEPLOYMENT_STATUSES, ROLES
 from ..community.models import (
     EVENT_STATUSES,
     EVENT_VISIBILITIES,
@@ -48,6 +48,7 @@ from ..countries import is_place
 from ..errors import DomainError, Invalid
 from ..i18n import current_language
 from ..knowledge.search import SORTS
+from ..members.services import is_available
 from ..models_base import iso_seconds, utcnow
 from ..notify.models import SUBSCRIPTION_FREQUENCIES
 from ..queries import lists
@@ -256,13 +257,79 @@ class Person(Answer):
     name: str
 
 
-class Me(Person):
-    """The caller."""
+def _organisation_name(organisation) -> str | None:
+    return organisation.name if organisation is not None else None
+
+
+OrganisationName = Annotated[str | None, BeforeValidator(_organisation_name),
+                             Field(description="The organisation's name")]
+Codes = Annotated[list[str], BeforeValidator(list)]
+
+
+class MemberFields(Answer):
+    """What the directory and the caller's own profile both say of a member."""
+
+    organisation: OrganisationName
+    expertise: Slugs = Field(validation_alias="themes")
+    countries: Codes = Field(validation_alias="expertise_countries",
+                             description="Countries known: ISO 3166-1 alpha-2 codes")
+    languages: Codes = Field(description="Languages spoken: ISO 639-1 codes")
+    deployment_status: enum(DEPLOYMENT_STATUSES)
+
+
+class ProfileDetails(Answer):
+    """What a profile says beyond the directory's line."""
+
+    bio: str = Field(description="Markdown")
+    away_until: Day | None = Field(description="The last day away")
+    away_note: str
+    deployment_country: str | None = Field(description="ISO 3166-1 alpha-2")
+
+
+class MemberItem(MemberFields):
+    """A member as the directory lists them."""
+
+    id: int
+    name: str
+    available: Computed[bool] = Field(description="Not away today (away_until is the last "
+                                                  "day away)")
+    url: Computed[str] = Field(description="The member's address in this API")
+
+    @classmethod
+    def _computed(cls, member, context):
+        return {"available": is_available(member, context["now"].date()),
+                "url": url_for("api.member", member_id=member.id)}
+
+
+class MemberPage(Answer):
+    items: list[MemberItem]
+    total: int
+
+
+class Member(MemberItem, ProfileDetails):
+    """A member's profile; `email` only when the member shows it (or to staff and to the
+    member), else null."""
+
+    bio_html: Computed[Html]
+    email: Computed[str | None]
+
+    @classmethod
+    def _computed(cls, member, context):
+        return {**MemberItem._computed.__func__(cls, member, context),
+                "bio_html": member.html("bio"),
+                "email": member.email if perm.can_see_email(context.get("user"), member)
+                else None}
+
+
+class Me(MemberFields, ProfileDetails, Person):
+    """The caller, with their member profile."""
 
     roles: Annotated[list[enum(sorted(ROLES))], BeforeValidator(sorted)]
     language: Annotated[str, BeforeValidator(lambda code: code or current_language()),
                         Field(description="The interface language: the caller's choice, "
                               "else the one this request was served in (Accept-Language)")]
+    id: int
+    show_email: bool
 
 
 class Subscriptions(Answer):
@@ -843,9 +910,39 @@ class QueryEdit(Checked):
                 if value is not None}
 
 
+CODES = {"type": "array", "items": {"type": "string"}}
+CLEARED = "; an empty string clears it"
+
+
 class MeInput(Checked):
+    """The caller's settings and member profile: only the fields sent change (a null
+    counts as absent); 422 for an unknown value, and then nothing changes."""
+
     language: AsSent({"type": "string", "description": "A language code the site speaks "
                       "(en, fr, es); 422 for another"}) = None
+    bio: AsSent({"type": "string", "maxLength": lengths.SUMMARY,
+                 "description": "Markdown"}) = None
+    organisation: AsSent({"type": "string", "description": "The name of an organisation "
+                          "Reachback knows (case-insensitive; 422 for another)" + CLEARED}
+                         ) = None
+    expertise: AsSent({**CODES, "description": "Theme slugs (422 for an unknown one)"}) = None
+    countries: AsSent({**CODES, "description": "Countries known: ISO 3166-1 alpha-2 codes "
+                       "(422 for an unknown one)"}) = None
+    languages: AsSent({**CODES, "description": "Languages spoken: ISO 639-1 codes (422 for "
+                       "an unknown one)"}) = None
+    away_until: AsSent({**DATE_SCHEMA, "description": "The last day away, YYYY-MM-DD"
+                        + CLEARED}) = None
+    away_note: AsSent({"type": "string", "maxLength": lengths.TITLE}) = None
+    deployment_status: AsSent({"enum": list(DEPLOYMENT_STATUSES)}) = None
+    deployment_country: AsSent({"type": "string", "description": "ISO 3166-1 alpha-2"
+                                + CLEARED}) = None
+    show_email: AsSent({"type": "boolean", "description": "Show the e-mail address to other "
+                        "members (false by default)"}) = None
+
+    def profile(self) -> dict:
+        """The profile fields sent, as members.services.update_member_profile takes them."""
+        return {name: value for name, value in self.model_dump(exclude={"language"}).items()
+                if value is not None}
 
 
 class SubscriptionsInput(Checked):
@@ -1095,6 +1192,18 @@ class CalendarArgs(Args):
     @classmethod
     def parse(cls, args) -> Self:
         return Checked.parse.__func__(cls, {"from": args.get("from"), "to": args.get("to")})
+
+
+class MemberListArgs(Args):
+    q: Word(description="Words found in the name, organisation or biography") = None
+    theme: Word(description="Theme slug (a parent theme takes in its sub-themes)") = None
+    country: Annotated[str | None, PlainValidator(_country), WithJsonSchema(
+        {"type": "string", "description": "ISO 3166-1 alpha-2: members who know the "
+                                          "country or are deployed there"})] = None
+    language: Word(description="ISO 639-1 code") = None
+    organisation: Word(description="An organisation's name") = None
+    status: Pick(DEPLOYMENT_STATUSES, description="Deployment status") = None
+    page: Count() = 1
 
 
 # --- reports (staff) ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from ..accounts.models import Theme, find_user_by_email
 from ..accounts.services import set_language
 from ..extensions import db
 from ..knowledge import services as kb
+from ..members import services as members
 from ..notify import subscriptions
 from ..queries import lists
 from ..queries import services as qs
@@ -61,6 +62,7 @@ def update_me():
     user, data = current_api_user(), s.MeInput.parse(request_body())
     if data.language is not None:
         set_language(user, data.language)
+    members.update_member_profile(user, user, **data.profile())
     db.session.commit()
     return jsonify(s.Me.dump(user))
 
@@ -77,6 +79,21 @@ def set_my_subscriptions():
                                            data.frequency)
     db.session.commit()
     return jsonify(s.Subscriptions.dump(saved))
+
+
+@bp.get("/members")
+def member_list():
+    user, args = current_api_user(), s.MemberListArgs.parse(request.args)
+    pager = members.list_members(user, q=args.q, theme=args.theme, country=args.country,
+                                 language=args.language, organisation=args.organisation,
+                                 status=args.status, page=args.page)
+    return jsonify(s.MemberPage.dump(pager, user=user))
+
+
+@bp.get("/members/<int:member_id>")
+def member(member_id):
+    user = current_api_user()
+    return jsonify(s.Member.dump(members.get_member(user, member_id), user=user))
 
 
 @bp.get("/themes")

@@ -71,7 +71,9 @@ _STRING_LISTS = {"roles", "themes", "countries", "languages", "experts", "accept
                  "internal_notes"}
 _ORGANISATION = _Kind("organisation", {"name": str, "kind": str, "country": str, "south": bool}, {})
 _PERSON_KEYS = {"organisation": str, "country": str, "themes": list, "countries": list,
-                "languages": list, "language": str, "away_days": (int, NoneType)}
+                "languages": list, "language": str, "away_days": (int, NoneType),
+                "away_note": str, "bio": str, "deployment_status": str,
+                "deployment_country": str, "show_email": bool}
 _STAFF = _Kind("person", {"email": str, "name": str, "roles": list}, _PERSON_KEYS)
 _PERSON = _Kind("person", {"email": str, "name": str}, _PERSON_KEYS)
 _CLARIFICATION = _Kind("clarification", {"question": str}, {"reply": (str, NoneType)})

@@ -1,5 +1,6 @@
 """Expert suggestions with a transparent score: expertise, past contributions, country, open
-load, availability; experts who already turned this query down come last, marked as such.
+load, availability (each read from the profile the expert edits: members/services.py);
+experts who already turned this query down come last, marked as such.
 
 The candidate set is the experts (hundreds at most), loaded with a constant number of
 statements; the score is computed in Python so that every point can be explained.
@@ -18,6 +19,7 @@ from ..countries import country_name
 from ..data.taxonomy import family_code
 from ..extensions import db
 from ..i18n import local_date, theme_name, user_zone
+from ..members.services import is_away
 from ..models_base import utcnow
 from ..queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, query_themes
 
@@ -133,7 +135,7 @@ def _score(expert, query, load: int, past: int, today: date, tried=None,
               WEIGHTS["load"] * load)
     else:
         s.add(_("No open assignments"))
-    if expert.away_until and expert.away_until >= today:
+    if is_away(expert, today):  # the availability the expert sets on their profile
         s.away = True
         s.add(_("Away until %(date)s", date=local_date(expert.away_until, None)), WEIGHTS["away"])
     if tried is not None:

@@ -7,7 +7,9 @@ import pytest
 from tests.api.described import check_answer, operation
 
 ME = {"email": "amina@example.org", "name": "Amina", "roles": ["expert", "member"],
-      "language": "fr"}
+      "language": "fr", "id": 7, "bio": "", "organisation": None, "expertise": ["vetting"],
+      "countries": ["SS"], "languages": ["en", "fr"], "away_until": None, "away_note": "",
+      "deployment_status": "deployed", "deployment_country": "SS", "show_email": False}
 EVENT = {"kind": "submitted", "actor": None, "at": "2026-11-27T14:03:00+00:00",
          "data": {"title": "Vetting"}}
 

@@ -158,6 +158,9 @@ REFUSALS = {
     "auth.reset_password": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     "invitations.accept": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
     "email.unsubscribe": ("query", {"outsider": 404, "admin": 404, "anonymous": 404}),
+    # A deactivated member's profile: hidden from members, open to staff.
+    "members.profile": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
+    "api.member": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
 }
 ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
 
@@ -190,11 +193,13 @@ def scene(app, make_user, make_query):
     notification = Notification(user_id=requester.id, kind="closed", text="N",
                                 query_id=q.id, url=f"/queries/{q.reference}", read_at=utcnow())
     db.session.add(notification)
+    inactive = make_user("member")
+    inactive.active = False
     db.session.flush()
     objects = {"notification": notification, "query": q, "draft": draft, "published": published, "token": token,
                "email": email, "assignment": assignment, "contribution": contribution,
                "user": requester, "calendar": db.session.scalar(db.select(Calendar)),
-               "review": review}
+               "review": review, "inactive": inactive}
     _library(people, q, objects)
     _community(people, objects)
     db.session.commit()
@@ -243,7 +248,8 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "notification_id": objects["notification"].id, "name": "demand",
              "review_id": objects["review"].id,
              "event_id": objects["proposal" if which == "proposal" else "community_event"].id,
-             "notice_id": objects["proposed_notice"].id}
+             "notice_id": objects["proposed_notice"].id,
+             "member_id": objects["inactive"].id}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}

@@ -53,6 +53,26 @@ def test_upgrading_a_table_others_refer_to_keeps_their_rows(instance):
         assert db.execute("SELECT language FROM users").fetchall() == [(None,)]
 
 
+def test_the_languages_a_member_speaks_become_rows_and_back(instance):
+    """Migration 0025: users.languages ("en, FR,x1") becomes rows of user_languages (valid
+    ISO 639-1 codes, lower case, once each); a downgrade writes the list back."""
+    instance("db", "upgrade", "0023")
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as db:
+        db.execute("INSERT INTO users (id, email, name, timezone, languages, active, "
+                   "created_at) VALUES (1, 'a@example.org', 'A', 'UTC', 'en, FR,x1,en', 1, "
+                   "'2026-01-01 00:00:00')")
+        db.commit()
+    instance("db", "upgrade")
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as db:
+        assert db.execute("SELECT user_id, language FROM user_languages ORDER BY language"
+                          ).fetchall() == [(1, "en"), (1, "fr")]
+        assert db.execute("SELECT deployment_status, show_email, bio, away_note FROM users"
+                          ).fetchall() == [("at_headquarters", 0, "", "")]
+    instance("db", "downgrade", "0023")
+    with closing(sqlite3.connect(instance.path / "reachback.db")) as db:
+        assert db.execute("SELECT languages FROM users").fetchall() == [("en,fr",)]
+
+
 def test_upgrade_create_user_token_and_demo(instance):
     instance("db", "upgrade")
     assert (instance.path / "reachback.db").exists()

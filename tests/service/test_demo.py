@@ -59,6 +59,19 @@ def test_the_demo_holds_what_its_data_files_say(app):
         status="superseded")))
     assert len(superseded) == sum("superseded_by_index" in s for s in steps) >= 1
     assert all(r.superseded_by.status == "published" for r in superseded)
+    # Member profiles: as the files say, with varied statuses, some away, some awaiting
+    # deployment.
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    for person in content.people:
+        user = people[person["email"]]
+        assert user.bio == person.get("bio", "")
+        assert user.deployment_status == person.get("deployment_status", "at_headquarters")
+        assert user.deployment_country == person.get("deployment_country")
+        assert user.show_email == person.get("show_email", False)
+        assert user.languages == sorted(person.get("languages", []))
+    statuses = Counter(u.deployment_status for u in people.values())
+    assert statuses["awaiting_deployment"] >= 3 and len(statuses) == 4
+    assert sum(u.away_until is not None for u in people.values()) >= 2
     assert not load_demo(echo=lambda _line: None)  # once only
 
 

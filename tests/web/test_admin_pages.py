@@ -41,7 +41,7 @@ def test_admin_creates_an_expert_with_expertise_and_sees_them_in_the_list(web, a
     assert user.organisation.name == "Peace Lab" and user.country == "KE"
     assert {t.slug for t in user.themes} == {"ceasefires", "security-sector-reform-and-governance"}
     assert user.expertise_countries == ["SD", "SS"]
-    assert user.languages == "en,ar" and user.away_until == date(2026, 12, 24)
+    assert user.languages == ["ar", "en"] and user.away_until == date(2026, 12, 24)
     assert verify_password(user.password_hash, shown)[0]
 
     listing = web.get("/admin/users").get_data(as_text=True)
@@ -199,3 +199,12 @@ def test_the_list_s_pages_keep_the_search(web, admin, make_user, monkeypatch):
     assert re.search(r'href="/admin/users\?page=2&amp;q=field\+member"', html), html
     assert "Field Member 1" in web.get("/admin/users?page=2&q=field+member").get_data(
         as_text=True)
+
+
+def test_an_unknown_language_code_is_refused_and_nothing_is_created(web, admin):
+    web.sign_in(admin)
+    web.get("/admin/users/new")
+    page = web.post("/admin/users/new", new_user_data(languages="en, english"))
+    assert page.status_code == 422
+    assert "Unknown languages: english" in page.get_data(as_text=True)
+    assert find_user_by_email("nadia@example.org") is None

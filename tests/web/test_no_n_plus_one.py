@@ -49,12 +49,15 @@ PAGES = {  # url: who looks at it
     "/calendar.ics": "requester",
     "/calendar/proposals": "facilitator",
     "/notices": "facilitator",
+    "/members": "requester",
+    "/members?q=organisation": "requester",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",
     "/api/v1/queries?mine=0": "facilitator",
     "/api/v1/search?q=police": "requester",
     "/api/v1/themes": "requester",
+    "/api/v1/members": "requester",
     "/api/v1/reports/experts": "facilitator",
     "/api/v1/reports/demand?group_by=organisation": "facilitator",
     "/api/v1/calendar": "requester",
@@ -149,7 +152,9 @@ def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(scene, make_
     people, grow, _person = scene
     grow(1)
     # The routing page lists every expert (grow adds some) with their expertise.
-    pages = {**PAGES, f"/queries/{make_query().reference}/route": "facilitator"}
+    # A member's profile lists the published responses they contributed to (grow adds some).
+    pages = {**PAGES, f"/queries/{make_query().reference}/route": "facilitator",
+             f"/members/{people['expert'].id}": "requester"}
     clients = {}
     for role in set(pages.values()):
         clients[role] = make_web()

@@ -1,0 +1,1 @@
+"""The member directory and the profiles members edit themselves."""
