@@ -11,14 +11,16 @@ BASE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def make_doc(key, title="", body="", *, summary="", kind="response", extra="", themes=(),
-             countries=(), date=None, principals=("community",), language="en"):
+             countries=(), date=None, principals=("community",), language="en", status="",
+             useful=0):
     return IndexDoc(
         key=key, kind=kind, ref=key.split(":", 1)[-1], title=title, summary=summary,
         body=body, extra=extra, themes=list(themes),
         theme_names=[t.replace("-", " ").title() for t in themes], countries=list(countries),
         country_names=[{"SY": "Syria", "YE": "Yemen", "SS": "South Sudan"}.get(c, c)
                        for c in countries],
-        date=date or BASE_DATE, principals=list(principals), language=language)
+        date=date or BASE_DATE, principals=list(principals), language=language,
+        status=status, useful=useful)
 
 
 def keys(result_or_hits):

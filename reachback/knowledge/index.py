@@ -65,10 +65,12 @@ from whoosh.query import DefaultOr, Every, Or, Phrase, Term
 from whoosh.query import Query as WhooshQuery
 
 from .index_api import (  # the interface shared with pg_index.py, re-exported here
+    COMMON_RATIO,
     EXCERPT_CHARS,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     PROGRESS_EVERY,
+    RARE_DOCUMENTS,
     SNIPPET_CHARS,
     STEMMED,
     Clause,
@@ -86,7 +88,9 @@ from .index_api import (  # the interface shared with pg_index.py, re-exported h
     proximity_pairs,
     spell_words,
     spelling_words,
+    standing,
     truncate,
+    usefulness,
     windows,
 )
 
@@ -103,6 +107,9 @@ FACET_FIELDS = {"theme": "themes", "country": "countries", "year": "year", "kind
 # (12 bytes each: document number and score), the common words of searches, read once
 # after each commit.
 MAX_CACHED_POSTINGS = 500_000
+# similar() ranks this many more than it returns (twice as many, and this) by their
+# standing too.
+SIMILAR_EXTRA = 10
 
 log = logging.getLogger(__name__)
 REBUILD_LIMITMB = 64  # whoosh uses ~2.5x this: 64 keeps a 20 000-response rebuild near 200 MB
@@ -168,6 +175,10 @@ def build_schema() -> Schema:
         # words ("ceasefire", not the stem "ceasefir"). TEXT(spelling=True)
         # would do the same but doubles indexing time by re-indexing every token.
         spell=KEYWORD(lowercase=True),
+        # A response's standing (index_api.standing): "superseded" or "published", and its
+        # useful votes (a number, only when above zero).
+        status=KEYWORD(commas=True),
+        useful=KEYWORD(commas=True),
     )
 
 
@@ -233,6 +244,7 @@ class _Pool:
         self.principal_docs: dict[str, array] = {}
         self.newest_first: tuple[array, array] | None = None
         self.text_fields: list[str] | None = None
+        self.standing: dict[int, float] | None = None
         # (clause, scored) -> (documents, their scores or None): see _Session.clause.
         self.clauses: OrderedDict[tuple, tuple[array, array | None]] = OrderedDict()
         self.cached_postings = 0
@@ -336,6 +348,26 @@ class _Session:
                 found = _doc_array(self.searcher.docs_for_query(clause)), None
             self.pool.remember((clause, scored), found)
         return found
+
+    def standing(self) -> dict[int, float]:
+        """{document number: what its score is multiplied by (index_api.standing)} of the
+        documents whose standing is not 1.0 (superseded, or found useful: few), kept for
+        the version of the index."""
+        if self.pool.standing is None:
+            reader = self.searcher.reader()
+            status: dict[int, str] = {}
+            for value in reader.field_terms("status"):
+                if standing(value, 0) != 1.0:  # not every published document
+                    status.update(dict.fromkeys(
+                        self.searcher.docs_for_query(Term("status", value)), value))
+            votes: dict[int, int] = {}
+            for value in reader.field_terms("useful"):
+                votes.update(dict.fromkeys(
+                    self.searcher.docs_for_query(Term("useful", value)), int(value)))
+            factors = {docnum: standing(status.get(docnum), votes.get(docnum))
+                       for docnum in status.keys() | votes.keys()}
+            self.pool.standing = {d: f for d, f in factors.items() if f != 1.0}
+        return self.pool.standing
 
     def text_fields(self) -> list[str]:
         """The text fields that hold documents (the languages of the index), searched for
@@ -552,10 +584,13 @@ class SearchIndex:
             allow = session.allowed(principals, filters, kinds)
             # Corrections of the words no readable document holds: offered as a suggestion,
             # and (fuzzy) searched for too, weighing less than the words typed.
-            corrections = (self._corrections(session, text, session.allowed(
-                principals, None, kinds)) if text.strip() else {})
+            readable = session.allowed(principals, None, kinds) if text.strip() else set()
+            corrections = self._corrections(session, text, readable) if text.strip() else {}
+            # ... and the common spellings of rare words typed: searched for too, alike.
+            common = self._common_spellings(session, text, readable, set(corrections)) \
+                if fuzzy and text.strip() else []
             search = self._parse(text, session.text_fields(), synonyms,
-                                 corrections.values() if fuzzy else ()) \
+                                 [*corrections.values(), *common] if fuzzy else ()) \
                 if text.strip() else None
             matched = self._matches(session, search, allow)
             exact = self._matches(session, search, allow, fuzzy=False) \
@@ -565,7 +600,7 @@ class SearchIndex:
             ranked = [] if start >= len(matched) else (
                 _newest(session, matched, start + per_page) if by_date
                 else _best_of([session.clause(c) for c in search.include], matched,
-                              start + per_page))
+                              start + per_page, session.standing()))
             terms = search.terms if search is not None else {}
             hits = [self._hit(session.searcher.stored_fields(docnum), score, terms, by_date)
                     for docnum, score in ranked[start:]]
@@ -610,7 +645,10 @@ class SearchIndex:
             allow = session.allowed(principals, filters)
             for key in exclude_keys:
                 allow.difference_update(searcher.docs_for_query(Term("key", key)))
-            ranked = _best(searcher, q, allow, max(1, int(limit)))
+            # The best by whoosh's score, then by their standing (as a search ranks them).
+            limit = max(1, int(limit))
+            ranked = _restand(_best(searcher, q, allow, limit * 2 + SIMILAR_EXTRA),
+                              session.standing(), limit)
             terms = {field: set(found) for field, found in weights.items()}
             hits = [self._hit(searcher.stored_fields(docnum), score, terms, False)
                     for docnum, score in ranked]
@@ -747,6 +785,46 @@ class SearchIndex:
                     break
         return out
 
+    def _common_spellings(self, session: _Session, text: str, allowed: set[int],
+                          skip: set[str]) -> list[str]:
+        """For each word to include that RARE_DOCUMENTS permitted documents at most hold,
+        the closest spelling (one edit, then two) that COMMON_RATIO times as many hold, if
+        any (index_api.RARE_DOCUMENTS); not for the words of `skip` (no document holds
+        them: see _corrections)."""
+        words = " ".join(c.text for c in parse_query(text).include if not c.phrase)
+        corrector, out, seen = None, [], set(skip)
+        for match in spelling_words(words):
+            word = match.group().lower()
+            if len(word) < 4 or word in seen:
+                continue
+            seen.add(word)
+            held = self._held_by(session, word, allowed, RARE_DOCUMENTS + 1)
+            if not 1 <= held <= RARE_DOCUMENTS:
+                continue
+            corrector = corrector or session.searcher.reader().corrector("spell")
+            wanted = held * COMMON_RATIO
+            for candidate in _candidates(corrector, word):
+                # (a spelling of the same stem is held by as few documents: never chosen)
+                if candidate != word and \
+                        self._held_by(session, candidate, allowed, wanted) >= wanted:
+                    out.append(candidate)
+                    break
+        return out
+
+    def _held_by(self, session: _Session, word: str, allowed: set[int], cap: int) -> int:
+        """How many permitted documents hold `word` (in any language of the index), counted
+        up to `cap`: its documents as the clause of the word typed finds them (kept for
+        the version, and scored next)."""
+        found: set[int] = set()
+        for field in session.text_fields():
+            for token in self._analysers[field](word):
+                for docnum in session.clause(Term(field, token.text))[0]:
+                    if docnum in allowed:
+                        found.add(docnum)
+                        if len(found) >= cap:
+                            return cap
+        return len(found)
+
     def _permitted(self, session: _Session, word: str, allowed: set[int]) -> bool | None:
         """Whether `word` occurs in a permitted document, in any language of the index
         (None: a stop word in each, nothing to check)."""
@@ -841,16 +919,20 @@ _NEWEST_FIRST = sorting.FieldFacet("date", reverse=True)
 
 
 def _best_of(clauses: list[tuple[array, array]], matched: set[int],
-             end: int) -> list[tuple[int, float]]:
+             end: int, factors: dict[int, float] | None = None) -> list[tuple[int, float]]:
     """The first `end` of the matches by score, best first (equal scores in index order,
     as whoosh ranks them): each match's score is the sum of the scores of the clauses it
-    matches, whoosh's score of their OR."""
+    matches, whoosh's score of their OR, times its standing (`factors`: those not 1.0)."""
     docs, scores = clauses[0]
     score = dict(zip(docs, scores, strict=True))
     get = score.get
     for docs, scores in clauses[1:]:
         for docnum, value in zip(docs, scores, strict=True):
             score[docnum] = get(docnum, 0.0) + value
+    factors = factors or {}
+    for docnum in (factors.keys() & score.keys() if len(factors) < len(score)
+                   else score.keys() & factors.keys()):
+        score[docnum] *= factors[docnum]
     best = heapq.nlargest(end, sorted(matched), key=score.__getitem__)  # stable: index order
     return [(docnum, score[docnum]) for docnum in best]
 
@@ -862,6 +944,14 @@ def _best(searcher, q: WhooshQuery, matched: set[int], end: int) -> list[tuple[i
     if not matched:  # whoosh ignores an empty filter set instead of matching nothing
         return []
     return list(searcher.search(q, limit=min(end, len(matched)), filter=matched).items())
+
+
+def _restand(ranked: list[tuple[int, float]], factors: dict[int, float],
+             end: int) -> list[tuple[int, float]]:
+    """The first `end` of `ranked` (best first) once each score is multiplied by its
+    document's standing (equal scores keep their order)."""
+    restood = [(docnum, score * factors.get(docnum, 1.0)) for docnum, score in ranked]
+    return sorted(restood, key=lambda ds: -ds[1])[:end]
 
 
 def _held(searcher, weights: dict[str, dict[str, float]],
@@ -924,6 +1014,8 @@ def _doc_fields(doc: IndexDoc, spelled: set[str] | None = None) -> dict:
         year=str(date.year),
         date=date,
         spell=" ".join(words),
+        status=_keywords([doc.status]),
+        useful=str(usefulness(doc.useful)) if usefulness(doc.useful) else "",
     )
 
 

@@ -62,6 +62,22 @@ FUZZY_BOOST = 0.4
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 3
 MAX_PROXIMITY_PAIRS = 6
+# A word typed that is rare (in RARE_DOCUMENTS readable documents at most) while a spelling
+# one or two edits away is in COMMON_RATIO times as many is most likely that word misspelt
+# (in the search, or in the few documents holding it): the common spelling is searched for
+# too, as a spelling correction (FUZZY_BOOST), though it is no suggestion.
+RARE_DOCUMENTS = 2
+COMMON_RATIO = 10
+MAX_EDITS = 2
+# A document's standing multiplies its score (both backends): a superseded response
+# (IndexDoc.status) ranks at SUPERSEDED_FACTOR of an equal match, below the response that
+# replaced it; a response readers found useful (IndexDoc.useful: "useful" votes less "not
+# useful" ones) rises by up to USEFUL_BOOST, half of it at USEFUL_HALF votes: enough to pass
+# an equal match, never a clearly better one.
+SUPERSEDED_FACTOR = 0.5
+USEFUL_BOOST = 0.1
+USEFUL_HALF = 3
+MAX_USEFUL = 1000  # votes counted (the index keeps the count as a word)
 # Words left out of the pairs: those the stemmers drop (English, French, Spanish), so
 # that "jobs for former fighters" pairs "jobs" with "former".
 PROXIMITY_SKIP = frozenset(
@@ -97,6 +113,8 @@ class IndexDoc:
     date: datetime
     principals: list[str]
     language: str = "en"  # what the text is written in: its words are stemmed in it
+    status: str = ""  # a response's: "superseded" ranks lower (see standing())
+    useful: int = 0  # a response's readers' "useful" votes less "not useful" ones
 
 
 @dataclass
@@ -132,6 +150,35 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+def usefulness(votes: int | None) -> int:
+    """The useful votes the index keeps: none below zero, at most MAX_USEFUL."""
+    return min(max(0, int(votes or 0)), MAX_USEFUL)
+
+
+def standing(status: str | None, useful: int | None) -> float:
+    """What a document's score is multiplied by (see SUPERSEDED_FACTOR): 1.0 for a
+    document with no votes that is not superseded."""
+    votes = usefulness(useful)
+    factor = SUPERSEDED_FACTOR if status == "superseded" else 1.0
+    return factor * (1.0 + USEFUL_BOOST * votes / (votes + USEFUL_HALF))
+
+
+def edits(a: str, b: str, limit: int = MAX_EDITS) -> int:
+    """The edit distance of two words (insertions, deletions, substitutions and swaps of
+    two neighbouring letters), or limit + 1 when it is above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return min(row[-1], limit + 1)
 
 
 def clip(text: str, limit: int = MAX_QUERY_CHARS) -> tuple[str, str | None]:

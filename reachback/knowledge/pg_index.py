@@ -7,7 +7,8 @@ web worker and the scheduler on any host read and write the same index:
     search_documents    one row per IndexDoc: what a hit shows (title, summary, the start of
                         the body for snippets), what filters and facets need (kind, themes,
                         countries, year, date, language), who may read it (principals,
-                        text[]), and two weighted tsvectors computed on write in the text
+                        text[]), its standing (status, useful: index_api.standing, which
+                        multiplies its rank), and two weighted tsvectors computed on write in the text
                         search configuration of the document's language (CONFIGS: english,
                         french, spanish; `simple` for any other): `head` (title A; summary,
                         theme and country names B), small and kept in the row, and
@@ -58,6 +59,7 @@ from sqlalchemy import (
     DDL,
     REAL,
     Column,
+    Float,
     Index,
     Integer,
     String,
@@ -75,6 +77,7 @@ from sqlalchemy import (
     not_,
     select,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSON, REGCLASS, REGCONFIG, TSQUERY, TSVECTOR
@@ -149,6 +152,10 @@ documents = Table(
     Column("date", UTCDateTime, nullable=False),
     # index_api.language_code(): the language facet, and the configuration of the tsvectors.
     Column("language", String(20), nullable=False, server_default="en"),
+    # A response's standing, which its score is multiplied by (index_api.standing): its
+    # status ("superseded" sinks) and its readers' useful votes (index_api.usefulness).
+    Column("status", String(20), nullable=False, server_default=""),
+    Column("useful", Integer, nullable=False, server_default="0"),
     # title (A), summary and theme and country names (B): small, kept in the row.
     Column("head", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
     # head + body (C) + extra (D: a library file's name): kilobytes, out of line (TOAST).
@@ -184,22 +191,26 @@ event.listen(documents, "after_create", DDL(KEEP_HEAD_IN_ROW).execute_if(dialect
 # configuration of its language (:config, one of CONFIGS or OTHER_CONFIG).
 UPSERT = text("""
     INSERT INTO search_documents (key, kind, ref, title, summary, excerpt, themes, countries,
-                                  principals, year, date, language, head, document)
+                                  principals, year, date, language, status, useful, head,
+                                  document)
     SELECT key, kind, ref, title, summary, excerpt, themes, countries, principals, year, date,
-           language, head, head || setweight(to_tsvector(config, body), 'C')
-                                || setweight(to_tsvector(config, extra), 'D')
+           language, status, useful, head,
+           head || setweight(to_tsvector(config, body), 'C')
+                || setweight(to_tsvector(config, extra), 'D')
     FROM (VALUES (:key, :kind, :ref, :title, :summary, :excerpt, :themes, :countries,
-                  :principals, :year, :date, :language, CAST(:config AS regconfig),
+                  :principals, :year, :date, :language, :status, :useful,
+                  CAST(:config AS regconfig),
                   setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A')
                   || setweight(to_tsvector(CAST(:config AS regconfig), :labels), 'B'),
                   :body, :extra))
          AS v (key, kind, ref, title, summary, excerpt, themes, countries, principals, year,
-               date, language, config, head, body, extra)
+               date, language, status, useful, config, head, body, extra)
     ON CONFLICT (key) DO UPDATE SET
         kind = excluded.kind, ref = excluded.ref, title = excluded.title,
         summary = excluded.summary, excerpt = excluded.excerpt, themes = excluded.themes,
         countries = excluded.countries, principals = excluded.principals,
         year = excluded.year, date = excluded.date, language = excluded.language,
+        status = excluded.status, useful = excluded.useful,
         head = excluded.head, document = excluded.document
 """).bindparams(bindparam("date", type_=UTCDateTime()),
                 *(bindparam(name, type_=ARRAY(Text))
@@ -371,11 +382,14 @@ class PgSearchIndex:
             configs = _configs(conn)
             # Corrections of the words no readable document holds: offered as a suggestion,
             # and (fuzzy) searched for too, weighing less than the words typed.
-            corrections = _corrections(conn, text, _allowed(principals, None, kinds),
-                                       configs) if text.strip() else {}
+            readable = _allowed(principals, None, kinds)
+            held = _held_counts(conn, text, readable, configs) if text.strip() else {}
+            corrections = _corrections(conn, held, readable, configs)
+            # ... and the common spellings of rare words typed: searched for too, alike.
+            common = _common_spellings(conn, text, held, readable, configs) if fuzzy else []
             if text.strip():
                 query = parse(text, configs, synonyms,
-                              list(corrections.values()) if fuzzy else ())
+                              [*corrections.values(), *common] if fuzzy else ())
                 # No clause at all (only operators or punctuation): nothing matches.
                 where = [*allowed, false() if query.match is None else _matches(query.match)]
             else:  # browsing: everything permitted, newest first
@@ -622,6 +636,14 @@ def _head_rank(query: Query):
     return func.ts_rank(cast(RANK_WEIGHTS, ARRAY(REAL)), documents.c.head, query.marked)
 
 
+def _standing():
+    """What each row's score is multiplied by (index_api.standing), as SQL."""
+    d = documents.c
+    factor = case((d.status == "superseded", index_api.SUPERSEDED_FACTOR), else_=1.0)
+    votes = cast(d.useful, Float)
+    return factor * (1.0 + index_api.USEFUL_BOOST * votes / (votes + index_api.USEFUL_HALF))
+
+
 def _score(stems: dict[str | None, list[str]], query: Query):
     """ts_rank_cd (cover density, title above summary above body), times the share of the
     search's stems the document holds: whoosh's coordination, so that a document with every
@@ -698,10 +720,11 @@ def _page(conn, where: list, query: Query, by_date: bool, offset: int, limit: in
         order = [d.date.desc(), d.key]
         page = select(d.key, score.label("score")).where(*where)
     else:  # the best RANK_CANDIDATES by their head, then ranked on the whole document
+        # (each rank times the document's standing: superseded ones sink, useful ones rise)
         candidates = (select(d.key).where(*where)
-                      .order_by(_head_rank(query).desc(), d.date.desc(), d.key)
+                      .order_by((_head_rank(query) * _standing()).desc(), d.date.desc(), d.key)
                       .limit(max(RANK_CANDIDATES, offset + limit)).scalar_subquery())
-        score = _score(stems, query)
+        score = _score(stems, query) * _standing()
         order = [score.desc(), d.date.desc(), d.key]
         page = select(d.key, score.label("score")).where(d.key.in_(candidates))
     ranked = page.order_by(*order).limit(limit).offset(offset).subquery()
@@ -757,17 +780,74 @@ def _safe_html(snippet: str) -> str:
 
 # --- spelling suggestions and similar documents ---------------------------------------------
 
-def _corrections(conn, text: str, allowed: list, configs: tuple[str, ...]) -> dict[str, str]:
+def _corrections(conn, held: dict[str, int], allowed: list,
+                 configs: tuple[str, ...]) -> dict[str, str]:
     """{word: the most similar word a permitted document holds (pg_trgm)} for the words
-    found in no permitted document (in any language of the index), so that a correction
-    never reveals a word of a document the caller may not read."""
-    found = index_api.spelling_words(text)
-    unknown = _unknown_words({m.group().lower() for m in found}, allowed, conn, configs)
+    found in no permitted document (in any language of the index: `held`, _held_counts()),
+    so that a correction never reveals a word of a document the caller may not read."""
     out = {}
-    for word in sorted(unknown):
+    for word in sorted(w for w, count in held.items() if not count):
         if candidate := _best_candidate(conn, word, allowed, configs):
             out[word] = candidate
     return out
+
+
+def _held_counts(conn, text: str, allowed: list, configs: tuple[str, ...]) -> dict[str, int]:
+    """{word: how many permitted documents hold it, counted up to RARE_DOCUMENTS + 1} for
+    the words of the search that a correction may replace (three letters or more, not
+    numbers, not stop words): one statement for all of them."""
+    found = {m.group().lower() for m in index_api.spelling_words(text)}
+    wanted = sorted(w for w in found if len(w) >= 3 and not w.isdigit())
+    if not wanted:
+        return {}
+    word = func.unnest(cast(wanted, ARRAY(Text))).table_valued("word").render_derived()
+    stop_word = func.numnode(_plain(word.c.word, configs)) == 0  # in every configuration
+    holders = (select(documents.c.key).where(*allowed, _matches(_plain(word.c.word, configs)))
+               .limit(index_api.RARE_DOCUMENTS + 1).lateral())
+    return dict(conn.execute(
+        select(word.c.word, func.count(holders.c.key))
+        .select_from(word.outerjoin(holders, true()))
+        .where(not_(stop_word)).group_by(word.c.word)).all())
+
+
+def _common_spellings(conn, text: str, held: dict[str, int], allowed: list,
+                      configs: tuple[str, ...]) -> list[str]:
+    """For each word to include that RARE_DOCUMENTS permitted documents at most hold, the
+    most similar spelling (MAX_EDITS edits at most) that COMMON_RATIO times as many hold,
+    if any (see index_api.RARE_DOCUMENTS)."""
+    typed = " ".join(c.text for c in index_api.parse_query(text).include if not c.phrase)
+    out = []
+    for match in index_api.spelling_words(typed):
+        word = match.group().lower()
+        count = held.get(word, 0)
+        if len(word) >= 4 and 1 <= count <= index_api.RARE_DOCUMENTS and word not in out:
+            if candidate := _common_spelling(conn, word, count * index_api.COMMON_RATIO,
+                                             allowed, configs):
+                out.append(candidate)
+    return out
+
+
+def _common_spelling(conn, word: str, wanted: int, allowed: list,
+                     configs: tuple[str, ...]) -> str | None:
+    """The indexed word most like `word` (trigram similarity, the same first letter, at
+    most MAX_EDITS edits away) that `wanted` permitted documents hold at least. (A word of
+    the same stem is held by as many documents as `word`: never chosen.)"""
+    w = words.c.word
+    similarity = func.similarity(w, word)
+    likely = (select(w.label("word"), similarity.label("similarity"))
+              .where(w.bool_op("%")(word), w != word, func.left(w, 1) == word[:1])
+              .order_by(similarity.desc(), w).limit(SPELL_CANDIDATES).subquery())
+    holders = (select(documents.c.key)
+               .where(*allowed, _matches(_plain(likely.c.word, configs)))
+               .limit(wanted).lateral())
+    rows = conn.execute(
+        select(likely.c.word, func.count(holders.c.key))
+        .select_from(likely.outerjoin(holders, true()))
+        .group_by(likely.c.word, likely.c.similarity)
+        .order_by(likely.c.similarity.desc(), likely.c.word)).all()
+    return next((candidate for candidate, count in rows
+                 if count >= wanted and index_api.edits(word, candidate) <= index_api.MAX_EDITS),
+                None)
 
 
 def _plain(word, configs: tuple[str, ...]):
@@ -779,20 +859,6 @@ def _holds(word, allowed: list, configs: tuple[str, ...]):
     """Whether a permitted document holds `word` (stemmed in any of `configs`), as a SQL
     condition."""
     return select(documents.c.key).where(*allowed, _matches(_plain(word, configs))).exists()
-
-
-def _unknown_words(candidates: set[str], allowed: list, conn,
-                   configs: tuple[str, ...]) -> set[str]:
-    """The words (of three letters or more, not numbers, not stop words) that no permitted
-    document holds: one statement for all of them."""
-    wanted = sorted(w for w in candidates if len(w) >= 3 and not w.isdigit())
-    if not wanted:
-        return set()
-    word = func.unnest(cast(wanted, ARRAY(Text))).table_valued("word").render_derived()
-    stop_word = func.numnode(_plain(word.c.word, configs)) == 0  # in every configuration
-    return set(conn.scalars(select(word.c.word).select_from(word)
-                            .where(not_(stop_word),
-                                   not_(_holds(word.c.word, allowed, configs)))))
 
 
 def _best_candidate(conn, word: str, allowed: list, configs: tuple[str, ...]) -> str | None:
@@ -888,7 +954,8 @@ def _row(doc: IndexDoc) -> dict:
         summary=summary, excerpt=body[:index_api.EXCERPT_CHARS],
         themes=list(doc.themes or ()), countries=list(doc.countries or ()),
         principals=list(doc.principals or ()), year=_utc(doc.date).year, date=doc.date,
-        language=language, config=config_of(language),
+        language=language, config=config_of(language), status=(doc.status or "")[:20],
+        useful=index_api.usefulness(doc.useful),
         labels=f"{summary}\n\n{names}", body=body, extra=_clean(doc.extra or ""),
     )
 

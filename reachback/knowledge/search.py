@@ -65,7 +65,7 @@ from datetime import datetime
 from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, func, select, tuple_
+from sqlalchemy import case, delete, event, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from .. import permissions as perm
@@ -84,7 +84,12 @@ from ..queries.models import (
     query_themes,
 )
 from ..reports.usage import record_search
-from ..synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ResponseTranslation
+from ..synthesis.models import (
+    READABLE_STATUSES,
+    ConsolidatedResponse,
+    ResponseFeedback,
+    ResponseTranslation,
+)
 from . import thesaurus
 from .index import SearchIndex
 from .index_api import IndexBusy, IndexDoc, IndexMissing, parse_query
@@ -249,6 +254,7 @@ class _ResponseText:
     language: str  # the response's: what its words are stemmed in
     summary_html: str | None = None  # the stored renderings (markdown.Rendered), if any
     body_html: str | None = None
+    status: str = "published"  # the response's: a superseded one ranks lower
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -269,10 +275,11 @@ def _theme_fields(theme_ids: Iterable[int], themes: dict[int, Theme]) -> tuple[l
 
 
 def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
-                  key: str | None = None) -> IndexDoc:
+                  key: str | None = None, useful: int = 0) -> IndexDoc:
     """A response's document; a translation's (its text, its `key`) is built alike. Its
     title, summary and body as plain text (their Markdown's words, without its syntax): what
-    results show, and snippets are cut from."""
+    results show, and snippets are cut from. Its standing (ranking): the response's status
+    and `useful` votes (readers' useful less not useful ones)."""
     slugs, names = _theme_fields(theme_ids, themes)
     return IndexDoc(
         key=key or f"response:{r.reference}", kind="response", ref=r.reference,
@@ -282,7 +289,7 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
         countries=_codes(r.country), country_names=names_everywhere(_codes(r.country)),
         date=r.published_at or r.created_at,
         principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
-        language=r.language or "en",
+        language=r.language or "en", status=r.status, useful=useful,
     )
 
 
@@ -316,8 +323,9 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
     text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
                          response.title, response.summary, response.body,
                          response.visibility, response.published_at, response.language,
-                         response.summary_html, response.body_html)
-    return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id())
+                         response.summary_html, response.body_html, response.status)
+    return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id(),
+                         useful=_useful_votes([q.id]).get(q.id, 0))
 
 
 _QUERY_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question,
@@ -330,13 +338,25 @@ _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      ConsolidatedResponse.title, ConsolidatedResponse.summary,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
                      ConsolidatedResponse.published_at, ConsolidatedResponse.language,
-                     ConsolidatedResponse.summary_html, ConsolidatedResponse.body_html)
+                     ConsolidatedResponse.summary_html, ConsolidatedResponse.body_html,
+                     ConsolidatedResponse.status)
 # A translation's document: the response's columns, its text and language the translation's.
 _TRANSLATION_COLUMNS = (*_RESPONSE_COLUMNS[:5], ResponseTranslation.title,
                         ResponseTranslation.summary, ResponseTranslation.body,
                         ConsolidatedResponse.visibility, ConsolidatedResponse.published_at,
                         ResponseTranslation.language, ResponseTranslation.summary_html,
-                        ResponseTranslation.body_html)
+                        ResponseTranslation.body_html, ConsolidatedResponse.status)
+
+
+def _useful_votes(query_ids: list[int]) -> dict[int, int]:
+    """{query id: its response's useful votes less its not useful ones} of the responses
+    readers gave feedback on, one query for a whole batch."""
+    votes = func.sum(case((ResponseFeedback.useful.is_(True), 1), else_=-1))
+    return dict(db.session.execute(
+        select(ConsolidatedResponse.query_id, votes)
+        .join(ResponseFeedback, ResponseFeedback.response_id == ConsolidatedResponse.id)
+        .where(ConsolidatedResponse.query_id.in_(query_ids))
+        .group_by(ConsolidatedResponse.query_id)).all())
 
 
 def _links(query_ids: list[int], experts: bool) -> tuple[dict, dict]:
@@ -377,10 +397,12 @@ def _response_docs(refs: list[str] | None, batch: int = STREAM_BATCH) -> Iterato
             .order_by(ConsolidatedResponse.id))
     themes = _themes_by_id()
     for rows, theme_ids, experts in _linked_batches(stmt, refs, batch, experts=True):
+        useful = _useful_votes([row.id for row in rows])
         for row in rows:
             r = _ResponseText(*row)
             yield _response_doc(r, theme_ids.get(r.query_id, ()),
-                                experts.get(r.query_id, ()), themes)
+                                experts.get(r.query_id, ()), themes,
+                                useful=useful.get(r.query_id, 0))
 
 
 def translation_key(reference: str, language: str) -> str:
@@ -407,10 +429,12 @@ def _translation_docs(idents: list[str] | None,
                           .in_(_translation_pairs(idents) or [("", "")]))
     themes = _themes_by_id()
     for rows, theme_ids, experts in _linked_batches(stmt, None, batch, experts=True):
+        useful = _useful_votes([row.id for row in rows])
         for row in rows:
             r = _ResponseText(*row)
             yield _response_doc(r, theme_ids.get(r.query_id, ()), experts.get(r.query_id, ()),
-                                themes, key=translation_key(r.reference, r.language))
+                                themes, key=translation_key(r.reference, r.language),
+                                useful=useful.get(r.query_id, 0))
 
 
 def _translation_rows(user, idents: list[str]) -> dict[str, str]:
@@ -495,6 +519,14 @@ def response_changed(response) -> None:
     enqueue(f"response:{response.query.reference}")
     enqueue(f"query:{response.query.reference}")
     for translation in response.translations:  # they have the response's readers
+        translation_changed(translation)
+
+
+def standing_changed(response) -> None:
+    """Readers' feedback changed a response's useful votes: index it (and its translations,
+    which rank alike) again."""
+    enqueue(f"response:{response.query.reference}")
+    for translation in response.translations:
         translation_changed(translation)
 
 

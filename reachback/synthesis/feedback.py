@@ -10,6 +10,7 @@ from .. import lengths
 from .. import permissions as perm
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..knowledge import search
 from ..models_base import utcnow
 from ..notify.services import notify
 from ..queries.models import FieldQuery
@@ -117,6 +118,7 @@ def give_feedback(user, response, useful, comment: str | None = None,
     item.useful, item.comment, item.outdated = useful, comment, bool(outdated)
     record(response.query, user, "feedback_given", internal=True, useful=useful,
            outdated=bool(outdated))
+    search.standing_changed(response)  # useful responses rank a little higher
     db.session.flush()
     return item, created
 

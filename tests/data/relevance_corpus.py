@@ -2,7 +2,8 @@
 target responses, each with the searches that should find it (plain, misspelt, and by an
 acronym or synonym of the field), among 1,000 generated near misses that reuse the targets'
 vocabulary: a near miss holds the target's words spread through its body, or one of them in
-its title, but is about something else (a budget, a training, a radio programme ...).
+its title, but is about something else (a budget, a training, a radio programme ...); and
+two responses that misspell a word many others spell right (_TYPOS, with their searches).
 
 Deterministic (a seeded random.Random) and plain data: TARGETS, SEARCHES, SIMILAR and
 documents() (a list of dicts: id, title, summary, body, themes, country).
@@ -474,9 +475,29 @@ def _searches() -> list[tuple[str, list[str], str]]:
     return out
 
 
+# Rare words near a common spelling: a response or two misspell a word that dozens of others
+# spell right, and a search typed with that misspelling should still put the answer about
+# it first (its other words, and the common spelling searched for too: index_api's
+# RARE_DOCUMENTS), not the one response that happens to share the typo. (Without the common
+# spelling, these rank the answer 3rd or 4th.)
+_TYPOS = [
+    dict(id="typo-reintegraton", title="Budget notes for the regional office in Colombia",
+         summary="Budget notes: the office reviewed its templates before the next reporting "
+                 "cycle.",
+         body=" ".join(_FILLER[:5]) + " The reintegraton file was mentioned only in passing.",
+         themes=["reintegration"], country="CO"),
+    dict(id="typo-cantonmnet", title="Vehicle fleet costs in Mali",
+         summary="Vehicle fleet in Mali: travel was delayed by the rainy season.",
+         body=" ".join(_FILLER[5:10]) + " The cantonmnet file was mentioned only in passing.",
+         themes=["demobilisation"], country="ML"),
+]
+_RARE = [("reintegraton agency", ["ddr-jobs-co"], "rare"),
+         ("cantonmnet sites", ["cantonment-ml"], "rare"),
+         ("cantonmnet stalled", ["cantonment-ml"], "rare")]
+
 # (what a practitioner types, the ids of the responses it should find, plain / misspelt /
-# acronym / synonym / spelling)
-SEARCHES = _searches()
+# acronym / synonym / spelling / rare)
+SEARCHES = _searches() + _RARE
 # Similar answers: (a new query's title and question, the target it duplicates).
 SIMILAR = [(f"{t[6][0]}\n\nWe would like to know: {t[2]}", t[0]) for t in _T]
 
@@ -487,4 +508,4 @@ def documents() -> list[dict]:
     docs = list(TARGETS)
     for t in _T:
         docs += _near_misses(rng, TARGETS[[x[0] for x in _T].index(t[0])], t[6])
-    return docs
+    return docs + _TYPOS

@@ -1,11 +1,13 @@
-"""The relevance suite: tests/data/relevance_corpus.py's 1,050 published responses (50
-targets among near misses that reuse their words), indexed through the real pipeline, on the
-backend the suite runs on (whoosh on SQLite; PostgreSQL's with REACHBACK_TEST_DATABASE_URL).
+"""The relevance suite: tests/data/relevance_corpus.py's 1,052 published responses (50
+targets among near misses that reuse their words, and two that misspell a common word),
+indexed through the real pipeline, on the backend the suite runs on (whoosh on SQLite;
+PostgreSQL's with REACHBACK_TEST_DATABASE_URL).
 
-Its searches (plain, misspelt, acronyms and synonyms of the field) must reach a mean
-reciprocal rank of MIN_MRR, and the similar-answers panel a precision of MIN_PRECISION (of
-what it offers, the share that is the response the new query duplicates). Both figures are
-printed (pytest -s); bench/search.py reports them with timings."""
+Its searches (plain, misspelt, acronyms and synonyms of the field, rare misspellings of a
+common word) must reach a mean reciprocal rank of MIN_MRR, and the similar-answers panel a
+precision of MIN_PRECISION (of what it offers, the share that is the response the new query
+duplicates). Both figures are printed (pytest -s); bench/search.py reports them with
+timings."""
 from tests.data.relevance_corpus import SEARCHES, SIMILAR, documents
 from tests.relevance import load_corpus, measure
 

@@ -628,3 +628,74 @@ def test_unrelated_text_is_about_nothing_indexed(relevance, text):
 def test_a_paraphrase_is_about_its_document_only(relevance):
     hits = relevance.similar(PARAPHRASE, COMMUNITY)
     assert [hit.key for hit in hits if about_the_same(hit)] == ["response:vetting-lr"]
+
+
+# --- standing: superseded responses sink, useful ones rise a little --------------------------
+
+def twin(key, **standing):
+    """A response matching "ceasefire monitoring" as well as any other twin; RB-1 is the
+    newer, so it comes first of equal matches on either backend."""
+    newer = BASE_DATE + timedelta(days=1) if key.endswith("RB-1") else BASE_DATE
+    return make_doc(key, "Ceasefire monitoring", "Monitors reported violations weekly.",
+                    date=newer, **standing)
+
+
+def test_a_superseded_response_is_still_found_but_ranks_below_an_equal_match(idx):
+    idx.apply([twin("response:RB-1"), twin("response:RB-2")], [])
+    assert keys(idx.search("ceasefire monitoring", COMMUNITY)) == \
+        ["response:RB-1", "response:RB-2"]
+    idx.apply([twin("response:RB-1", status="superseded"),
+               twin("response:RB-2", status="published")], [])
+    found = idx.search("ceasefire monitoring", COMMUNITY)
+    assert keys(found) == ["response:RB-2", "response:RB-1"] and found.total == 2
+    assert found.hits[1].score < found.hits[0].score
+    similar = idx.similar("Ceasefire monitoring: monitors reported violations", COMMUNITY)
+    assert keys(similar) == ["response:RB-2", "response:RB-1"]
+
+
+def test_a_useful_response_rises_a_little_but_never_above_a_clearly_better_match(idx):
+    body_only = make_doc("response:RB-3", "Quarterly notes of the field office",
+                         "Among other things, ceasefire monitoring was discussed.",
+                         useful=1000)
+    idx.apply([twin("response:RB-1"), twin("response:RB-2", useful=5), body_only], [])
+    found = idx.search("ceasefire monitoring", COMMUNITY)
+    assert keys(found) == ["response:RB-2", "response:RB-1", "response:RB-3"]
+    assert 1.0 < found.hits[0].score / found.hits[1].score <= 1.1  # a little
+    # A vote less than nothing is no penalty: it ranks as none.
+    idx.apply([twin("response:RB-2", useful=-4)], [])
+    assert keys(idx.search("ceasefire monitoring", COMMUNITY))[:2] == \
+        ["response:RB-1", "response:RB-2"]
+
+
+# --- a rare word near a common spelling ------------------------------------------------------
+
+def spelt_right(count, principals=("community",)):
+    return [make_doc(f"response:RB-{n}", f"Reintegration programme number {n}",
+                     "Former fighters found work.", principals=principals)
+            for n in range(count)]
+
+
+# As the documents spelt right, but for the typo: the exact match of a search for the typo.
+TYPO = make_doc("response:RB-typo", "Reintegraton programme number 99",
+                "Former fighters found work.")
+
+
+def test_a_rare_word_also_finds_its_common_spelling_below_the_exact_matches(idx):
+    idx.apply([*spelt_right(10), TYPO], [])
+    found = idx.search("reintegraton", COMMUNITY)
+    assert keys(found)[0] == "response:RB-typo" and found.total == 11
+    assert found.exact_total == 1 and found.suggestion is None  # a word that is there
+    assert all(hit.score < found.hits[0].score for hit in found.hits[1:])
+
+
+def test_a_word_rare_only_against_a_spelling_not_ten_times_as_common_stays_as_typed(idx):
+    idx.apply([*spelt_right(9), TYPO], [])
+    assert keys(idx.search("reintegraton", COMMUNITY)) == ["response:RB-typo"]
+    idx.apply([*spelt_right(19), make_doc("response:RB-typo2", "Reintegraton", "Notes.")], [])
+    assert len(idx.search("reintegraton", COMMUNITY).hits) == 2  # two need twenty
+
+
+def test_only_documents_the_caller_may_read_make_a_spelling_common(idx):
+    idx.apply([*spelt_right(10, principals=["user:5"]), TYPO], [])
+    assert keys(idx.search("reintegraton", COMMUNITY)) == ["response:RB-typo"]
+    assert idx.search("reintegraton", ["user:5", *COMMUNITY]).total == 11
