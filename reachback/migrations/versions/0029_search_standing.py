@@ -19,7 +19,7 @@ import reachback.models_base
 
 # revision identifiers, used by Alembic.
 revision = '0029'
-down_revision = '0023'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
