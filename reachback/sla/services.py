@@ -402,6 +402,12 @@ def _columns(target: str):
     return _answer_columns() if target == "answer" else _query_columns(target)
 
 
+def _open_query_ids():
+    """The open queries' ids, for the planner to start from them (a few thousand) rather than
+    from the assignments (every one ever made)."""
+    return select(FieldQuery.id).where(FieldQuery.status.in_(OPEN_STATUSES))
+
+
 def state_counts(now: datetime) -> dict[str, dict[str, int]]:
     """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}.
     Those in warning and breached are exactly the ones at_risk() lists."""
@@ -412,6 +418,8 @@ def state_counts(now: datetime) -> dict[str, dict[str, int]]:
         stmt = (_target_select(target, state, func.count(), statuses=LIVE_ASSIGNMENT)
                 .where(FieldQuery.status.in_(OPEN_STATUSES), due.isnot(None))
                 .group_by(state))
+        if target == "answer":  # from the few open queries, not from every assignment
+            stmt = stmt.where(Assignment.query_id.in_(_open_query_ids()))
         found = dict(db.session.execute(stmt).all())
         counts[target] = {s: found.get(s, 0) for s in STATES}
     return counts
@@ -432,7 +440,8 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
     rows = db.session.scalars(
         select(Assignment).join(Assignment.query)
         .options(contains_eager(Assignment.query), joinedload(Assignment.expert))
-        .where(Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
+        .where(Assignment.query_id.in_(_open_query_ids()),
+               Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
                FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None),
                or_(Assignment.warn_at <= now, Assignment.due_at <= now))
         .order_by(Assignment.due_at, Assignment.id).limit(limit))
