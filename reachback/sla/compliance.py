@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, delete, event, func, insert, select
+from sqlalchemy import and_, case, delete, event, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Theme
@@ -55,33 +55,44 @@ def _select(target: str, *columns):
 
 def count(lo: datetime, hi: datetime, inclusive: bool = False) -> Counts:
     """The targets decided in [lo, hi) ([lo, hi] when `inclusive`), counted directly."""
-    found: Counts = {}
+    return count_each([(lo, hi, inclusive)])[0]
+
+
+def count_each(intervals: list[tuple[datetime, datetime, bool]]) -> list[Counts]:
+    """count() of each of these disjoint intervals, in the same statements (a bucket per
+    interval): 12 statements however many intervals."""
+    found: list[Counts] = [{} for _ in intervals]
     top = func.coalesce(Theme.parent_id, Theme.id)
     for target in TARGETS:
         due, met = _columns(target)
-
-        def before(column):
-            return column <= hi if inclusive else column < hi  # noqa: B023
-
         on_time = case((and_(met.isnot(None), met <= due), 1), else_=0)
         ident = Assignment.id if target == "answer" else FieldQuery.id
-        # Met in the interval, or not met and due in it: two disjoint sets of targets,
-        # each found through its index ((met_at, due_at): a range either way).
-        for decided in (and_(met >= lo, before(met)),
-                        and_(met.is_(None), due >= lo, before(due))):
-            rows = _select(target, FieldQuery.priority, func.sum(on_time), func.count()) \
-                .where(due.isnot(None), decided).group_by(FieldQuery.priority)
-            each = (_select(target, ident.label("ident"), top.label("theme_id"),
-                            on_time.label("ok"))
+        # Met in an interval, or not met and due in it: two disjoint sets of targets, each
+        # found through its index ((met_at, due_at): a range either way).
+        for moment, unmet in ((met, ()), (due, (met.is_(None),))):
+            within = [and_(*unmet, moment >= lo, moment <= hi if inclusive else moment < hi)
+                      for lo, hi, inclusive in intervals]
+            bucket = case(*((cond, i) for i, cond in enumerate(within)), else_=-1)
+            rows = (_select(target, bucket, FieldQuery.priority, func.sum(on_time), func.count())
+                    .where(due.isnot(None), or_(*within))
+                    .group_by(bucket, FieldQuery.priority))
+            each = (_select(target, ident.label("ident"), bucket.label("bucket"),
+                            top.label("theme_id"), on_time.label("ok"))
                     .join(query_themes, query_themes.c.query_id == FieldQuery.id)
                     .join(Theme, Theme.id == query_themes.c.theme_id)
-                    .where(due.isnot(None), decided).distinct().subquery())
-            by_theme = select(each.c.theme_id, func.sum(each.c.ok), func.count()) \
-                .group_by(each.c.theme_id)
+                    .where(due.isnot(None), or_(*within)).distinct().subquery())
+            by_theme = select(each.c.bucket, each.c.theme_id, func.sum(each.c.ok),
+                              func.count()).group_by(each.c.bucket, each.c.theme_id)
             for dimension, stmt in (("priority", rows), ("theme", by_theme)):
-                _add(found, {(dimension, key, target): [int(ok or 0), int(total)]
-                             for key, ok, total in db.session.execute(stmt)})
+                for i, key, ok, total in db.session.execute(stmt):
+                    _add(found[i], {(dimension, key, target): [int(ok or 0), int(total)]})
     return found
+
+
+def _count_days(days: list[date]) -> list[Counts]:
+    """count() of each whole day (UTC)."""
+    return count_each([(day_start(d), day_start(d + timedelta(days=1)), False)
+                       for d in days]) if days else []
 
 
 def _add(into: Counts, more: Counts) -> None:
@@ -132,21 +143,23 @@ def _from_aggregates(now: datetime, periods: tuple[int, ...], through: date) -> 
     today = now.date()
     counted_until = min(through, today - timedelta(days=1))
     dirty = set(db.session.scalars(select(SlaComplianceDirty.day).distinct()))
-    today_counts = count(day_start(today), now, inclusive=True)
-    by_day: dict[date, Counts] = {}  # days counted directly, shared by the periods
+    # The periods' partial first days and today: disjoint, counted in the same statements.
+    firsts = {days: (now - timedelta(days=days)).date() + timedelta(days=1) for days in periods}
+    edges = count_each([(now - timedelta(days=days), min(day_start(firsts[days]), now), False)
+                        for days in periods] + [(day_start(today), now, True)])
+    wholes = {days: [firsts[days] + timedelta(days=i) for i in range((today - firsts[days]).days)]
+              for days in periods}
+    missing = sorted({d for whole in wholes.values() for d in whole
+                      if d > counted_until or d in dirty})  # counted directly, once
+    by_day = dict(zip(missing, _count_days(missing), strict=True))
     result = {}
-    for days in periods:
-        since = now - timedelta(days=days)
-        first = since.date() + timedelta(days=1)  # the first whole day
+    for n, days in enumerate(periods):
         counts: Counts = {}
-        _add(counts, count(since, min(day_start(first), now)))
-        _add(counts, today_counts)
-        whole = [first + timedelta(days=i) for i in range((today - first).days)]
-        kept = [d for d in whole if d <= counted_until and d not in dirty]
-        for day in whole:
-            if day not in kept:
-                if day not in by_day:
-                    by_day[day] = count(day_start(day), day_start(day + timedelta(days=1)))
+        _add(counts, edges[n])
+        _add(counts, edges[-1])
+        kept = [d for d in wholes[days] if d not in by_day]
+        for day in wholes[days]:
+            if day in by_day:
                 _add(counts, by_day[day])
         if kept:
             stmt = (select(SlaComplianceDay.dimension, SlaComplianceDay.key,
@@ -179,12 +192,12 @@ def refresh(now: datetime | None = None) -> int:
     start = oldest if state is None else max(oldest, state.through + timedelta(days=1))
     days |= {start + timedelta(days=i) for i in range((today - start).days)}
     days = sorted(d for d in days if oldest <= d < today)
-    for day in days:
-        db.session.execute(delete(SlaComplianceDay).where(SlaComplianceDay.day == day))
+    if days:
+        db.session.execute(delete(SlaComplianceDay).where(SlaComplianceDay.day.in_(days)))
         rows = [{"day": day, "dimension": dim, "key": str(key), "target": target,
                  "met": ok, "decided": total}
-                for (dim, key, target), (ok, total)
-                in count(day_start(day), day_start(day + timedelta(days=1))).items()]
+                for day, counts in zip(days, _count_days(days), strict=True)
+                for (dim, key, target), (ok, total) in counts.items()]
         if rows:
             db.session.execute(insert(SlaComplianceDay), rows)
     db.session.execute(delete(SlaComplianceDay).where(SlaComplianceDay.day < oldest))
