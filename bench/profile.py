@@ -4,7 +4,7 @@ Runs each path of bench/run.py's scenarios through Flask's test client against t
 instance (no gunicorn, no loopback, no other client), so a before/after of one change is
 steady even on a busy machine. With --pyinstrument PATH, prints a call profile of that path.
 
-    .venv/bin/python bench/profile.py [--only "expert queue"] [--repeat 20]
+    .venv/bin/python bench/profile.py [--only "expert queue"] (a row name or its start) [--repeat 20]
     .venv/bin/python bench/profile.py --pyinstrument /kb
 """
 import argparse
@@ -51,7 +51,7 @@ def client_for(app, prep, who):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instance", type=Path, default=BENCH / "instance")
-    parser.add_argument("--only", help="one scenario by name")
+    parser.add_argument("--only", help="the scenarios whose name starts so")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--pyinstrument", metavar="PATH", help="profile this path instead")
     parser.add_argument("--who", default="requester", help="with --pyinstrument: as whom")
@@ -78,7 +78,7 @@ def main() -> None:
         return
     print(f"{'path':<48} {'ms p50':>7} {'ms max':>7} {'SQL':>4} {'SQL ms':>7}")
     for scenario in scenarios(prep):
-        if args.only and scenario.name != args.only:
+        if args.only and not scenario.name.startswith(args.only):
             continue
         client, headers = client_for(app, prep, scenario.who)
         every, cpu = [], 0.0

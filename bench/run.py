@@ -123,6 +123,17 @@ def prepare(app, info: dict) -> dict:
 
         out["query_ref"] = busiest("published")
         out["synthesis_ref"] = busiest("synthesis")
+        # The facilitator's usual subject: an open (routed) query with contributions, whose
+        # page shows the triage panel and its duplicate candidates.
+        out["open_ref"] = busiest("routed")
+        out["open_contributions"] = db.session.scalar(
+            select(func.count(Contribution.id)).join(FieldQuery)
+            .where(FieldQuery.reference == out["open_ref"]))
+        # A member's usual subject: a published query of their own.
+        out["member_ref"] = db.session.scalar(
+            select(FieldQuery.reference).where(FieldQuery.status == "published",
+                                               FieldQuery.requester_id == people["requester"])
+            .order_by(FieldQuery.id.desc()).limit(1))
         probe = db.session.scalars(
             select(FieldQuery).where(FieldQuery.status == "synthesis")
             .where(FieldQuery.reference != out["synthesis_ref"])
@@ -137,23 +148,33 @@ def prepare(app, info: dict) -> dict:
 
 def scenarios(prep: dict) -> list[Scenario]:
     searches = [f"/search?q={quote(q)}" for q in SEARCHES]
+    # Each row names the route and its subject, as the journeys use them (issue 23).
     return [
-        Scenario("my queries", "requester",
+        Scenario("my queries /queries/mine (member)", "requester",
                  ["/queries/mine", "/queries/mine?page=2", "/queries/mine?page=5"]),
-        Scenario("triage inbox", "facilitator",
+        Scenario(f"query page /queries/<ref> (member, own published {prep['member_ref']})",
+                 "requester", [f"/queries/{prep['member_ref']}"]),
+        Scenario("triage inbox /triage (facilitator)", "facilitator",
                  ["/triage", "/triage?tab=routed", "/triage?tab=open",
                   "/triage?tab=open&page=3", "/triage?tab=synthesis"]),
-        Scenario("expert queue", "expert", ["/assignments", "/assignments?all=1"]),
-        Scenario("query page", "facilitator", [f"/queries/{prep['query_ref']}"]),
-        Scenario("synthesis page", "facilitator", [f"/queries/{prep['synthesis_ref']}/synthesis"]),
-        Scenario("knowledge base", "requester",
+        Scenario("expert queue /assignments (expert)", "expert",
+                 ["/assignments", "/assignments?all=1"]),
+        Scenario(f"query page /queries/<ref> (facilitator, busiest published "
+                 f"{prep['query_ref']})", "facilitator", [f"/queries/{prep['query_ref']}"]),
+        Scenario(f"query page /queries/<ref> (facilitator, open routed {prep['open_ref']}, "
+                 f"{prep['open_contributions']} contributions)", "facilitator",
+                 [f"/queries/{prep['open_ref']}"]),
+        Scenario("synthesis page /queries/<ref>/synthesis (facilitator)", "facilitator",
+                 [f"/queries/{prep['synthesis_ref']}/synthesis"]),
+        Scenario("SLA dashboard /sla (facilitator)", "facilitator", ["/sla"]),
+        Scenario("knowledge base /kb (member)", "requester",
                  ["/kb", "/kb?page=2", "/kb?page=50", "/kb?country=SS"]),
-        Scenario("search (20 searches)", "requester", searches, SEARCH_P95_MS),
+        Scenario("search /search (member, 20 searches)", "requester", searches, SEARCH_P95_MS),
         # The reports over the last twelve months of 100 000 queries (set-wise SQL).
-        Scenario("reports", "facilitator",
+        Scenario("reports /reports/* (facilitator)", "facilitator",
                  ["/reports", "/reports/demand?group_by=theme",
                   "/reports/response-times", "/reports/experts", "/reports/search-gaps"]),
-        Scenario("API query list", "api",
+        Scenario("API query list /api/v1/queries (facilitator's token)", "api",
                  ["/api/v1/queries", "/api/v1/queries?page=2", "/api/v1/queries?status=routed",
                   "/api/v1/queries?country=SS"]),
         # 100 whole queries with their contributions: ~360 KB of JSON, ~75 KB in Brotli.
@@ -254,14 +275,15 @@ def _lines_after(access_log: Path, offset: int, expected: int) -> list[str]:
 
 
 def publication_delay(port: int, prep: dict) -> dict:
-    """Publish the probe draft through the publish form, then search for its marker word
+    """Publish the probe draft through the publish form (public: confirmed, as the form asks
+    when the requester chose a narrower audience), then search for its marker word
     until it shows; returns the POST's time and the time until searchable."""
     client = Client(port, prep, "facilitator")
     _status, page = client.request("GET", f"/queries/{prep['probe_ref']}/synthesis")
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
     started = time.perf_counter()
     status, _ = client.request("POST", f"/queries/{prep['probe_ref']}/publish",
-                               f"csrf_token={quote(token)}&visibility=public")
+                               f"csrf_token={quote(token)}&visibility=public&confirm=y")
     posted = time.perf_counter() - started
     if status != 302:
         return {"post_ms": posted * 1000, "seconds": None, "error": f"publish answered {status}"}
@@ -473,7 +495,7 @@ def main() -> None:
         for scenario in runs:
             measure(args.port, prep, scenario, args.requests, args.clients,
                     Path(tmp) / "access.log")
-            print(f"{scenario.name:<24} p50 {statistics.median(scenario.times):6.1f} ms  "
+            print(f"{scenario.name:<60} p50 {statistics.median(scenario.times):6.1f} ms  "
                   f"p95 {scenario.p(95):6.1f} ms  server p95 "
                   f"{scenario.p(95, scenario.server_times):6.1f} ms  errors {scenario.errors}",
                   flush=True)

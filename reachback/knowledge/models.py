@@ -1,7 +1,7 @@
 """Library documents (briefing papers, guidance notes, ...), and the search index's outbox (the
 changes waiting to be applied to it)."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import deferred, relationship
 
 from ..accounts.models import Theme, User, theme_links
@@ -84,3 +84,33 @@ class SearchThesaurus(db.Model):
     updated_by_id = Column(ForeignKey("users.id", ondelete="SET NULL"))
 
     updated_by = relationship(User)
+
+
+
+class QueryDuplicates(db.Model):
+    """When the duplicate candidates of an open query were last computed (one row per query
+    that has them): search.refresh_duplicates finds them through the index once per change
+    of the query or of the knowledge base, so that the query's page reads them instead of
+    searching. `stale`: the knowledge base or a similar query changed since; the outbox job
+    computes them again (the page shows the old ones meanwhile)."""
+
+    __tablename__ = "query_duplicates"
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True)
+    computed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    stale = Column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (Index("ix_query_duplicates_stale", "stale"),)
+
+
+class DuplicateCandidate(db.Model):
+    """One candidate of an open query, best first (`position`): the index key of a published
+    response or another open query ("response:RB-..", "query:RB-.."), found with a
+    facilitator's principals; each reader sees only those they may read (filtered through
+    the permission rules when the page reads them)."""
+
+    __tablename__ = "duplicate_candidates"
+    query_id = Column(ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True)
+    position = Column(Integer, primary_key=True, autoincrement=False)
+    key = Column(String(200), nullable=False, index=True)
+    title = Column(String(300), nullable=False, default="")
+    score = Column(Float, nullable=False, default=0.0)

@@ -61,11 +61,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, event, func, select, tuple_
+from sqlalchemy import case, delete, event, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from .. import permissions as perm
@@ -92,8 +93,8 @@ from ..synthesis.models import (
 )
 from . import thesaurus
 from .index import SearchIndex
-from .index_api import IndexBusy, IndexDoc, IndexMissing, parse_query
-from .models import SearchOutbox
+from .index_api import Hit, IndexBusy, IndexDoc, IndexMissing, parse_query
+from .models import DuplicateCandidate, QueryDuplicates, SearchOutbox
 from .pg_index import PgSearchIndex
 
 try:  # a lock that dies with its process (POSIX); elsewhere a process-local lock
@@ -122,6 +123,14 @@ SIMILAR_MIN_SHARED = 3
 # suite's near misses, tests/data/relevance_corpus.py) are not offered beside it.
 SIMILAR_RELATIVE = 0.7
 OUTBOX_BATCH = 500
+# Duplicate candidates (stored, see refresh_duplicates): open queries computed per outbox
+# run (the scheduler's job; a request refreshes only a few, see search_views), and how many
+# open queries similar to a changed response or query are marked for computing again.
+DUPLICATES_PER_RUN = 200
+DUPLICATES_MARKED = 20
+# Whom candidates are found for: a facilitator (every published response, every open
+# query); each reader is shown only those they may read.
+STAFF_PRINCIPALS = ("public", "community", "role:staff")
 STREAM_BATCH = 500
 MAX_FILTER_CHARS = 120
 STAFF_ONLY_KINDS = ("query",)  # shown only when asked for by name (kind=query)
@@ -593,7 +602,17 @@ def _changes(latest: dict[str, str]) -> tuple[list[IndexDoc], list[str]]:
     return upserts, deletes
 
 
-def apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) -> int:
+def apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None,
+                 refresh_up_to: int = DUPLICATES_PER_RUN) -> int:
+    """_apply_outbox, then the duplicate candidates of at most `refresh_up_to` open queries
+    that have none yet or stale ones (refresh_duplicates; the rest wait for the next run)."""
+    applied = _apply_outbox(limit, rebuild_up_to)
+    if refresh_up_to:
+        refresh_duplicates(refresh_up_to)
+    return applied
+
+
+def _apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) -> int:
     """Apply pending index changes in batches of `limit`; returns how many rows were applied.
 
     Rows are read while the index's write lock is held, so an older state of an item can
@@ -613,8 +632,9 @@ def apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) ->
             db.session.rollback()  # the rows are read again below, under the index lock
             if not pending:
                 return applied
+            keys: list[str] = []
             try:
-                ids = index.apply_locked(lambda: _pending_changes(limit))
+                ids = index.apply_locked(partial(_pending_changes, limit, keys))
             except IndexBusy:
                 db.session.rollback()
                 raise
@@ -626,21 +646,26 @@ def apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) ->
                     return applied  # the scheduler's job rebuilds it
                 log.warning("The search index is missing or unreadable: rebuilding it")
                 return applied + ((rebuild() or {}).get("outbox", 0))
+            near = _duplicates_near(keys)  # searches, before the write transaction
             db.session.rollback()
         with _intent(writes=True):
             db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+            _mark_duplicates_stale(keys, near)
             db.session.commit()
         applied += len(ids)
         if len(ids) < limit:
             return applied
 
 
-def _pending_changes(limit: int):
-    """(documents to write, keys to delete, outbox ids) of the oldest pending rows."""
+def _pending_changes(limit: int, keys: list[str] | None = None):
+    """(documents to write, keys to delete, outbox ids) of the oldest pending rows; their
+    keys are added to `keys`."""
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.key, SearchOutbox.action)
         .order_by(SearchOutbox.id).limit(limit)).all()
     latest = {key: action for _id, key, action in rows}  # the last action on a key wins
+    if keys is not None:
+        keys += list(latest)
     upserts, deletes = _changes(latest)
     return upserts, deletes, [row.id for row in rows]
 
@@ -720,6 +745,9 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int] | N
             if last is not None:
                 cleared = db.session.execute(
                     delete(SearchOutbox).where(SearchOutbox.id <= last)).rowcount
+            # The stored duplicate candidates are computed again from the new index (the
+            # outbox job, DUPLICATES_PER_RUN at a time; the old ones are shown meanwhile).
+            db.session.execute(update(QueryDuplicates).values(stale=True))
             db.session.commit()
         log.info("Search index rebuilt: %s", dict(counts))
         return {**{kind: counts.get(kind, 0) for kind in sources()}, "outbox": cleared}
@@ -915,20 +943,150 @@ class DuplicateCandidates:
     responses: list[SearchItem]
     queries: list[SearchItem]
     rebuilding: bool = False
+    pending: bool = False  # not computed yet (the outbox job is on it)
 
 
 def duplicate_candidates(user, query, limit: int = SIMILAR_LIMIT) -> DuplicateCandidates:
     """For triage (staff only): published responses and other open queries similar to the
-    query's title and question."""
+    query's title and question, as stored by refresh_duplicates (no search here), of those
+    `user` may read (each kind's rows rule: two queries at most)."""
     if not perm.can_triage(user, query):
         return DuplicateCandidates([], [])
-    text = f"{query.title}\n\n{query.question}"
-    own = [f"query:{query.reference}", f"response:{query.reference}"]
-    responses = _similar(user, text, "response", limit, own)
-    queries = _similar(user, text, "query", limit, own)
-    if responses is None or queries is None:
-        return DuplicateCandidates([], [], rebuilding=True)
-    return DuplicateCandidates(responses, queries)
+    stored = db.session.execute(
+        select(DuplicateCandidate.key, DuplicateCandidate.title, DuplicateCandidate.score,
+               QueryDuplicates.query_id)
+        .select_from(QueryDuplicates)
+        .outerjoin(DuplicateCandidate, DuplicateCandidate.query_id == QueryDuplicates.query_id)
+        .where(QueryDuplicates.query_id == query.id)
+        .order_by(DuplicateCandidate.position)).all()
+    if not stored:
+        return DuplicateCandidates([], [], rebuilding=not get_index().exists(), pending=True)
+    found: dict[str, list[SearchItem]] = {"response": [], "query": []}
+    by_kind: dict[str, list[tuple]] = {}
+    for key, title, score, _query_id in stored:
+        if key is not None:
+            kind, ref = _split_key(key)
+            by_kind.setdefault(kind, []).append((ref, title, score))
+    for kind, items in by_kind.items():
+        source = sources().get(kind)
+        if source is None or kind not in found:
+            continue
+        rows = source.rows(user, [ref for ref, _title, _score in items])
+        found[kind] = [
+            SearchItem(kind=kind, ref=ref, title=title, summary="", url=_url(source, rows[ref]),
+                       score=score, highlights="", date=None, row=rows[ref])
+            for ref, title, score in items if ref in rows][:limit]
+    return DuplicateCandidates(found["response"], found["query"])
+
+
+def _find_duplicates(text: str, own: list[str], limit: int) -> list[Hit]:
+    """The responses then the open queries about the same thing as `text` (as _similar, with
+    a facilitator's principals), best first. Raises IndexMissing."""
+    hits = []
+    for kind in ("response", "query"):
+        found = get_index().similar(text, STAFF_PRINCIPALS, limit=limit, exclude_keys=own,
+                                    filters={"kind": kind})
+        best = max((hit.match or 0.0 for hit in found), default=0.0)
+        hits += [hit for hit in found if about_the_same(hit)
+                 and (hit.match or 0.0) >= best * SIMILAR_RELATIVE]
+    return hits
+
+
+def refresh_duplicates(up_to: int = DUPLICATES_PER_RUN) -> int:
+    """Compute and store the duplicate candidates of at most `up_to` open queries that have
+    none yet (the newest first) or stale ones; returns how many. Nothing while the index is
+    missing (being rebuilt). Commits."""
+    have = select(QueryDuplicates.query_id).where(QueryDuplicates.query_id == FieldQuery.id,
+                                                  QueryDuplicates.stale.is_(False))
+    with _intent(writes=False):
+        todo = db.session.execute(
+            select(FieldQuery.id, FieldQuery.reference, FieldQuery.title, FieldQuery.question)
+            .where(FieldQuery.status.in_(OPEN_STATUSES), ~have.exists())
+            .order_by(FieldQuery.id.desc()).limit(up_to)).all()
+        db.session.rollback()
+    if not todo:
+        return 0
+    try:
+        found = {qid: _find_duplicates(f"{title}\n\n{question}",
+                                       [f"query:{ref}", f"response:{ref}"], SIMILAR_LIMIT)
+                 for qid, ref, title, question in todo}
+    except IndexMissing:
+        return 0
+    now = utcnow()
+    ids = list(found)
+    with _intent(writes=True):
+        db.session.execute(delete(DuplicateCandidate).where(DuplicateCandidate.query_id.in_(ids)))
+        db.session.execute(delete(QueryDuplicates).where(QueryDuplicates.query_id.in_(ids)))
+        db.session.execute(insert(QueryDuplicates), [
+            {"query_id": qid, "computed_at": now, "stale": False} for qid in ids])
+        rows = [{"query_id": qid, "position": i, "key": hit.key, "title": hit.title[:300],
+                 "score": round(hit.match or 0.0, 4)}
+                for qid, hits in found.items() for i, hit in enumerate(hits)]
+        if rows:
+            db.session.execute(insert(DuplicateCandidate), rows)
+        db.session.commit()
+    return len(ids)
+
+
+def _changed_refs(keys: list[str]) -> dict[str, list[str]]:
+    refs: dict[str, list[str]] = {"query": [], "response": []}
+    for key in keys:
+        kind, ident = _split_key(key)
+        if kind in refs and ident:
+            refs[kind].append(ident)
+    return refs
+
+
+def _duplicates_near(keys: list[str]) -> set[str]:
+    """The references of the open queries (at most DUPLICATES_MARKED each) most similar to
+    each changed open query or published response among `keys`: their candidates may
+    change. Reads only."""
+    refs = _changed_refs(keys)
+    texts = []
+    if refs["query"]:
+        texts += db.session.execute(
+            select(FieldQuery.reference, FieldQuery.title, FieldQuery.question)
+            .where(FieldQuery.reference.in_(refs["query"]),
+                   FieldQuery.status.in_(OPEN_STATUSES))).all()
+    if refs["response"]:
+        texts += db.session.execute(
+            select(FieldQuery.reference, ConsolidatedResponse.title,
+                   ConsolidatedResponse.summary)
+            .join(ConsolidatedResponse, ConsolidatedResponse.query_id == FieldQuery.id)
+            .where(FieldQuery.reference.in_(refs["response"]),
+                   ConsolidatedResponse.status.in_(READABLE_STATUSES))).all()
+    near: set[str] = set()
+    try:
+        for ref, title, body in texts:
+            near.update(hit.ref for hit in get_index().similar(
+                f"{title}\n\n{body}", STAFF_PRINCIPALS, limit=DUPLICATES_MARKED,
+                exclude_keys=[f"query:{ref}"], filters={"kind": "query"}))
+    except IndexMissing:
+        pass
+    return near
+
+
+def _mark_duplicates_stale(keys: list[str], near: set[str]) -> None:
+    """After index changes of `keys` (in the caller's transaction), set-wise: the stored
+    candidates of the changed queries, of the queries `near` them, and of those that list a
+    changed item are marked stale; those of queries no longer open are dropped."""
+    refs = _changed_refs(keys)
+    if not any(refs.values()):
+        return
+    changed = [f"{kind}:{ref}" for kind, idents in refs.items() for ref in idents]
+    near = set(near) | set(refs["query"])
+    stale = QueryDuplicates.query_id.in_(
+        select(DuplicateCandidate.query_id).where(DuplicateCandidate.key.in_(changed)))
+    if near:
+        stale = or_(stale, QueryDuplicates.query_id.in_(
+            select(FieldQuery.id).where(FieldQuery.reference.in_(near))))
+    db.session.execute(update(QueryDuplicates).where(stale).values(stale=True))
+    if refs["query"]:
+        closed = select(FieldQuery.id).where(FieldQuery.reference.in_(refs["query"]),
+                                             FieldQuery.status.not_in(OPEN_STATUSES))
+        db.session.execute(delete(DuplicateCandidate)
+                           .where(DuplicateCandidate.query_id.in_(closed)))
+        db.session.execute(delete(QueryDuplicates).where(QueryDuplicates.query_id.in_(closed)))
 
 
 def _resolve(user, hits) -> list[SearchItem]:

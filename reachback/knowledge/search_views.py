@@ -28,6 +28,9 @@ SIMILAR_TEXT_CHARS = 2_000
 # A missing index is rebuilt within a request only when that takes about a second at most;
 # a larger one is left to the scheduler's job (the search page says it is being rebuilt).
 REQUEST_REBUILD_LIMIT = 1_000
+# After a request, the duplicate candidates of this many open queries at most (the newest
+# first: the query just submitted or edited); the rest are left to the scheduler's job.
+REQUEST_REFRESH_LIMIT = 3
 
 
 class SearchForm(Form):
@@ -102,7 +105,8 @@ def _apply_committed() -> None:
     if session.new or session.dirty or session.deleted:
         return  # unfinished work of the caller: never commit it from here
     try:
-        svc.apply_outbox(rebuild_up_to=REQUEST_REBUILD_LIMIT)
+        svc.apply_outbox(rebuild_up_to=REQUEST_REBUILD_LIMIT,
+                         refresh_up_to=REQUEST_REFRESH_LIMIT)
     except IndexBusy:
         db.session.rollback()
         log.info("Search index busy after the request: the scheduler will apply the changes")

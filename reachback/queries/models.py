@@ -105,6 +105,9 @@ class FieldQuery(Rendered, db.Model):
         # The SLA job finds open targets past their warning point through these.
         Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
         Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),
+        # The SLA dashboard's compliance: targets met, or not met and due, in an interval.
+        Index("ix_queries_triage_decided", "triage_met_at", "triage_due_at"),
+        Index("ix_queries_resolution_decided", "resolution_met_at", "resolution_due_at"),
     )
 
     @property
@@ -144,6 +147,7 @@ class Assignment(db.Model):
         # An expert's queue: counted and sorted by due time from this index alone.
         Index("ix_assignments_expert_queue", "expert_id", "status", "due_at", "query_id"),
         Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
+        Index("ix_assignments_decided", "answered_at", "due_at"),  # the SLA dashboard
         # The expert-load report: a period's invitations counted from the index alone.
         Index("ix_assignments_created", "created_at", "expert_id", "status"),
     )

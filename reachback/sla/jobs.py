@@ -20,6 +20,7 @@ from ..models_base import UTCDateTime, utcnow
 from ..notify.services import Notice, notify_many, staff_recipients
 from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
 from ..queries.states import record
+from . import compliance
 from .models import SlaMark
 from .services import OPEN_ASSIGNMENT, REMINDER_SHARE
 
@@ -75,6 +76,7 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
     for mark in new:
         result[plural[levels.get(mark.threshold, "warning")]] += 1
     result["notices"] = _announce(new, levels)
+    compliance.refresh(now)  # the dashboard's daily figures (the days not counted yet)
     db.session.commit()
     return {"at": now.isoformat(), **result}
 

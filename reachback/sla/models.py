@@ -76,3 +76,38 @@ class SlaMark(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "object_id", "target", "threshold", name="uq_sla_marks_key"),
     )
+
+
+class SlaComplianceDay(db.Model):
+    """The dashboard's compliance figures of one whole day (UTC), kept by the SLA job
+    (sla.compliance): of the targets decided that day (met, or due and not met), how many
+    and how many met on time, per target and per priority ("priority", "urgent") or per
+    top-level theme ("theme", its id)."""
+
+    __tablename__ = "sla_compliance_days"
+    day = Column(Date, primary_key=True)
+    target = Column(String(12), primary_key=True)
+    dimension = Column(String(10), primary_key=True)
+    key = Column(String(40), primary_key=True)
+    met = Column(Integer, nullable=False, default=0)
+    decided = Column(Integer, nullable=False, default=0)
+
+
+class SlaComplianceDirty(db.Model):
+    """A day whose figures changed after the job counted it (a target met or moved, a query
+    re-themed or re-prioritised): the dashboard counts it directly until the job counts it
+    again. Written by the session hook of sla.compliance."""
+
+    __tablename__ = "sla_compliance_dirty"
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False, index=True)
+
+
+class SlaComplianceState(db.Model):
+    """One row (id 1): the last day the SLA job counted (sla_compliance_days holds the days
+    up to it); no row: the job has not counted yet and the dashboard counts directly."""
+
+    __tablename__ = "sla_compliance_state"
+    id = Column(Integer, primary_key=True)
+    through = Column(Date, nullable=False)
+    computed_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import lengths
@@ -24,7 +24,8 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..i18n import theme_name
 from ..models_base import iso_seconds, utcnow
-from ..queries.models import OPEN_STATUSES, PRIORITIES, Assignment, FieldQuery, query_themes
+from ..queries.models import OPEN_STATUSES, PRIORITIES, Assignment, FieldQuery
+from . import compliance as aggregates  # also registers its session hook (changed days)
 from .calendar import (
     BusinessCalendar,
     add_business_time,
@@ -401,6 +402,12 @@ def _columns(target: str):
     return _answer_columns() if target == "answer" else _query_columns(target)
 
 
+def _open_query_ids():
+    """The open queries' ids, for the planner to start from them (a few thousand) rather than
+    from the assignments (every one ever made)."""
+    return select(FieldQuery.id).where(FieldQuery.status.in_(OPEN_STATUSES))
+
+
 def state_counts(now: datetime) -> dict[str, dict[str, int]]:
     """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}.
     Those in warning and breached are exactly the ones at_risk() lists."""
@@ -411,6 +418,8 @@ def state_counts(now: datetime) -> dict[str, dict[str, int]]:
         stmt = (_target_select(target, state, func.count(), statuses=LIVE_ASSIGNMENT)
                 .where(FieldQuery.status.in_(OPEN_STATUSES), due.isnot(None))
                 .group_by(state))
+        if target == "answer":  # from the few open queries, not from every assignment
+            stmt = stmt.where(Assignment.query_id.in_(_open_query_ids()))
         found = dict(db.session.execute(stmt).all())
         counts[target] = {s: found.get(s, 0) for s in STATES}
     return counts
@@ -431,7 +440,8 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
     rows = db.session.scalars(
         select(Assignment).join(Assignment.query)
         .options(contains_eager(Assignment.query), joinedload(Assignment.expert))
-        .where(Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
+        .where(Assignment.query_id.in_(_open_query_ids()),
+               Assignment.status.in_(OPEN_ASSIGNMENT), Assignment.answered_at.is_(None),
                FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None),
                or_(Assignment.warn_at <= now, Assignment.due_at <= now))
         .order_by(Assignment.due_at, Assignment.id).limit(limit))
@@ -442,34 +452,21 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
 
 def compliance(now: datetime, periods=(30, 90)) -> dict:
     """Share of targets met on time among those decided (met, or due) in each of the last
-    `periods` days, by priority and by top-level theme, per target and all together.
+    `periods` days, by priority and by top-level theme, per target and all together: from
+    the SLA job's daily aggregates, plus what they do not hold yet (sla.compliance).
 
     Returns {"by_priority": [{"key", "label", "rates": {days: {target|"all": Rate}}}],
     "by_theme": [...]}."""
-    starts = {days: now - timedelta(days=days) for days in periods}
-    widest = min(starts.values())
-    top = func.coalesce(Theme.parent_id, Theme.id)
-    query_top_theme = (select(query_themes.c.query_id.label("query_id"), top.label("theme_id"))
-                       .join(Theme, Theme.id == query_themes.c.theme_id).distinct().subquery())
-    groups = {"by_priority": FieldQuery.priority, "by_theme": query_top_theme.c.theme_id}
-    result: dict[str, dict] = {name: {} for name in groups}
-    for target in TARGETS:
-        due, _warn, met = _columns(target)
-        for name, key in groups.items():
-            sums = []
-            for since in starts.values():
-                decided = or_(and_(met.isnot(None), met >= since, met <= now),
-                              and_(met.is_(None), due >= since, due <= now))
-                sums += [func.sum(case((and_(decided, met <= due), 1), else_=0)),
-                         func.sum(case((decided, 1), else_=0))]
-            stmt = _target_select(target, key, *sums).where(
-                due.isnot(None), or_(met >= widest, and_(met.is_(None), due >= widest)))
-            if name == "by_theme":
-                stmt = stmt.join(query_top_theme, query_top_theme.c.query_id == FieldQuery.id)
-            for row in db.session.execute(stmt.group_by(key)):
-                rates = result[name].setdefault(row[0], {d: {} for d in periods})
-                for i, days in enumerate(periods):
-                    rates[days][target] = Rate(int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0))
+    counts, themes = aggregates.figures(now, periods)
+    result: dict[str, dict] = {"by_priority": {}, "by_theme": {t: {d: {} for d in periods}
+                                                               for t in themes}}
+    for days, found in counts.items():
+        for (dimension, key, target), (met, total) in found.items():
+            name = f"by_{dimension}"
+            if dimension == "theme" and key not in themes:
+                continue
+            rates = result[name].setdefault(key, {d: {} for d in periods})
+            rates[days][target] = Rate(met, total)
     return {"by_priority": _rows(result["by_priority"], _priority_labels(), periods),
             "by_theme": _rows(result["by_theme"], _theme_labels(result["by_theme"]), periods)}
 

@@ -431,6 +431,7 @@ def test_the_job_issues_the_same_statements_for_3_or_30_queries(people, clock):
             event.remove(db.engine, "before_cursor_execute", listener)
         return [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT"))]
 
+    evaluate_sla_targets(at(0, 9))  # its first run counts the dashboard's past days once
     for _ in range(3):
         submit(people["member"], "low")
     few = statements()

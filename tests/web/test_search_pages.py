@@ -286,6 +286,30 @@ def test_the_facilitators_panel_shows_similar_responses_and_open_queries(
     assert "Possible duplicates" not in main_of(requester.get(f"/queries/{later.reference}"))
 
 
+def test_the_facilitators_panel_reads_stored_candidates_and_never_searches(
+        web, make_query, people, monkeypatch):
+    from reachback.knowledge.models import DuplicateCandidate, QueryDuplicates
+
+    earlier = make_query(title="Vetting police recruits for the new service")
+    later = make_query(title="How to vet police recruits for the new service?")
+    web.sign_in(people["fac"])
+    web.get("/kb")  # a request: the outbox (and the candidates) applied after commits
+
+    def refuse(*_args, **_kw):
+        raise AssertionError("the query page searched")
+    monkeypatch.setattr(type(svc.get_index()), "similar", refuse)
+    monkeypatch.setattr(type(svc.get_index()), "search", refuse)
+    section = main_of(web.get(f"/queries/{later.reference}"))
+    section = section[section.index("Possible duplicates"):]
+    assert f'href="/queries/{earlier.reference}"' in section
+    # Not computed yet (e.g. just after an upgrade): the panel says so, without searching.
+    db.session.execute(DuplicateCandidate.__table__.delete())
+    db.session.execute(QueryDuplicates.__table__.delete())
+    db.session.commit()
+    main = main_of(web.get(f"/queries/{later.reference}"))
+    assert "still being looked for" in main and f'href="/queries/{earlier.reference}"' not in main
+
+
 def test_the_language_facet_names_each_language_and_filters(web, publish, people):
     q = publish("Consulta con la comunidad", country="CO")
     q.response.language = "es"
