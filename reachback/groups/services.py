@@ -54,6 +54,14 @@ def my_groups(user) -> list[Group]:
                                    .order_by(Group.name)))
 
 
+def facilitators_of(group_id: int) -> list[User]:
+    """The active facilitators of the group (told of its new queries)."""
+    return list(db.session.scalars(
+        select(User).join(GroupMembership, GroupMembership.user_id == User.id)
+        .where(GroupMembership.group_id == group_id, GroupMembership.role == "facilitator",
+               GroupMembership.status == "active", User.active.is_(True))))
+
+
 def membership_of(group: Group, user_id: int) -> GroupMembership | None:
     return db.session.scalar(select(GroupMembership).where(
         GroupMembership.group_id == group.id, GroupMembership.user_id == user_id))

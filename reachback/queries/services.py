@@ -17,6 +17,7 @@ from ..countries import is_place
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..groups.models import Group
+from ..groups.services import facilitators_of
 from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
@@ -228,7 +229,11 @@ def submit_query(user, data: dict, now: datetime | None = None,
     db.session.flush()
     record(query, user, "submitted", title=query.title)
     search.query_changed(query)
-    notify(staff_recipients(), "query_submitted",
+    staff = staff_recipients()
+    if query.group_id is not None:  # the group's facilitators run it too
+        known = {u.id for u in staff}
+        staff += [u for u in facilitators_of(query.group_id) if u.id not in known]
+    notify(staff, "query_submitted",
            _l("New query %(ref)s: %(title)s", ref=query.reference, title=query.title), query, actor=user)
     db.session.flush()
     return query

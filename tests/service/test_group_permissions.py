@@ -165,3 +165,23 @@ def test_restricted_group_query_is_not_read_by_plain_members(groups_world):
     people, queries, _ = groups_world
     assert not perm.can_view_query(people["group_member"], queries["group_restricted"])
     assert perm.can_view_query(people["group_facilitator"], queries["group_restricted"])
+
+
+def test_a_group_query_is_announced_to_the_groups_facilitators(app, make_user):
+    from reachback.notify.models import Notification
+
+    admin, member, gfac, bystander = (make_user("admin"), make_user("member"),
+                                      make_user("member"), make_user("member"))
+    group = gs.create_group(admin, {"name": "Water", "slug": "water"})
+    for user in (member, gfac, bystander):
+        gs.join_group(user, group)
+    gs.set_role(admin, group, gfac.id, "facilitator")
+    q = _ask(member, "Group query", "group", group)
+    plain = _ask(member, "Plain query", "restricted")
+    db.session.commit()
+    told = set(db.session.scalars(select(Notification.query_id).where(
+        Notification.user_id == gfac.id, Notification.kind == "query_submitted")))
+    assert told == {q.id}
+    assert plain.id not in told
+    assert not db.session.scalars(select(Notification).where(
+        Notification.user_id == bystander.id)).all()
