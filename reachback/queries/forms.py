@@ -155,11 +155,16 @@ class QueryEditForm(Form):
 
     @classmethod
     def of(cls, query) -> "QueryEditForm":
-        """The form, filled with the query's current values (those sent, when sent)."""
-        return cls(data={"title": query.title, "country": query.country,
+        """The form, filled with the query's current values (those sent, when sent); a
+        query of a group may be read by its group."""
+        form = cls(data={"title": query.title, "country": query.country,
                          "themes": [t.slug for t in query.themes],
                          "priority": query.priority,
                          "confidentiality": query.confidentiality})
+        if query.group_id is not None:
+            form.confidentiality.choices = [*STAFF_CONFIDENTIALITY_CHOICES,
+                                            GROUP_CONFIDENTIALITY]
+        return form
 
     def to_changes(self) -> dict:
         """The plain dict edit_query() takes."""
