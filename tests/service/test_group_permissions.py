@@ -7,6 +7,7 @@ from sqlalchemy import select
 from reachback import permissions as perm
 from reachback.extensions import db
 from reachback.groups import services as gs
+from reachback.groups.models import GroupMembership
 from reachback.knowledge import search as svc
 from reachback.queries import services as qs
 from reachback.queries.models import FieldQuery
@@ -48,6 +49,10 @@ def groups_world(app, make_user):
     gs.set_role(admin, water, people["group_facilitator"].id, "facilitator")
     gs.join_group(people["other_group"], other)
     gs.join_group(people["pending"], closed)
+    # A request waiting in the group of the queries (as when an open group is closed later):
+    # a pending membership gives nothing.
+    db.session.add(GroupMembership(group_id=water.id, user_id=people["pending"].id,
+                                   role="member", status="pending"))
     db.session.commit()
     requester = people["requester"]
     queries = {
