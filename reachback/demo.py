@@ -22,6 +22,7 @@ from .accounts.taxonomy import seed_taxonomy
 from .accounts.twofactor import set_secret
 from .data import demo_loader
 from .extensions import db
+from .groups import services as groups
 from .knowledge.library import add_document
 from .knowledge.search import rebuild
 from .members.services import update_member_profile
@@ -60,6 +61,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
             _replay(pair, now, references)
         _add_documents(content, now)
         _add_community(content, now)
+        _create_groups(now)
         for index, item in enumerate(content.queries):
             if item.get("lifecycle"):
                 _live_on(item["lifecycle"], references[index], references, now)
@@ -316,6 +318,66 @@ def _add_community(content: demo_loader.DemoContent, now) -> None:
             community.approve_notice(facilitator, notice)
         set_clock(lambda: now - timedelta(days=7))
     db.session.flush()
+
+
+# Two sub-groups: an open one, and a closed one taking at most two members per organisation
+# (the concept note's rule), each with its facilitator and members, and a few queries.
+DEMO_GROUPS = [
+    {"name": "Community policing practitioners", "slug": "community-policing", "open": True,
+     "description": "Police advisers and community liaison officers comparing what works "
+                    "in community policing after conflict.",
+     "themes": ["police-reform-and-community-policing"],
+     "facilitator": "o.shevchenko@example.org",
+     "members": ["member@example.org", "g.achieng@example.org", "r.fernandes@example.org"]},
+    {"name": "Local mediation in the Sahel", "slug": "sahel-mediation", "open": False,
+     "max_per_organisation": 2,
+     "description": "Representatives of member organisations working on local mediation "
+                    "and dialogue in the Sahel: at most two per organisation.",
+     "themes": ["local-mediation"],
+     "facilitator": "c.dembele@example.org",
+     "members": ["m.benali@example.org", "member@example.org"],
+     "pending": ["l.xicara@example.org"]},
+]
+DEMO_GROUP_QUERIES = [
+    ("community-policing", "group", "member@example.org",
+     "Neighbourhood watch committees and the police: who chairs them?",
+     "In three districts the committees are chaired by police station commanders and "
+     "residents stopped coming. Where has a civilian chair worked better?"),
+    ("community-policing", "restricted", "g.achieng@example.org",
+     "Complaints against police officers from committee members",
+     "Two committee members filed complaints and then faced harassment. How have other "
+     "missions protected complainants?"),
+    ("sahel-mediation", "group", "m.benali@example.org",
+     "Herder-farmer mediation committees after the rainy season",
+     "Which mediation committees kept working once the transhumance season began, and "
+     "who paid for their meetings?"),
+]
+
+
+def _create_groups(now) -> None:
+    """DEMO_GROUPS with their facilitators, members (one waiting for approval) and
+    DEMO_GROUP_QUERIES, asked in the last hours and left for triage (by the group's
+    facilitator or the staff)."""
+    admin = find_user_by_email("admin@example.org")
+    for spec in DEMO_GROUPS:
+        group = groups.create_group(admin, {k: v for k, v in spec.items()
+                                            if k not in ("facilitator", "members", "pending")})
+        facilitator = find_user_by_email(spec["facilitator"])
+        for email in [spec["facilitator"], *spec["members"]]:
+            groups.join_group(find_user_by_email(email), group)
+            groups.approve_member(admin, group, find_user_by_email(email).id)
+        groups.set_role(admin, group, facilitator.id, "facilitator")
+        for email in spec.get("pending", ()):
+            groups.join_group(find_user_by_email(email), group)
+    for hours, (slug, confidentiality, asker, title, question) in enumerate(DEMO_GROUP_QUERIES):
+        # Asked this morning: within the triage target (8 business hours), due later.
+        set_clock(lambda hours=hours: now - timedelta(hours=hours + 1))
+        qs.submit_query(find_user_by_email(asker), {
+            "title": title, "question": question, "language": "en",
+            "country": "ML" if "sahel" in slug else "SS",
+            "themes": [next(s["themes"][0] for s in DEMO_GROUPS if s["slug"] == slug)],
+            "confidentiality": confidentiality, "group": slug})
+    set_clock(None)
 
 
 def _respond(item, query, facilitator, clock) -> None:

@@ -11,6 +11,7 @@ from .accounts.models import (  # noqa: F401
 )
 from .community.models import CommunityEvent, Notice  # noqa: F401
 from .files.models import Attachment  # noqa: F401
+from .groups.models import Group, GroupMembership  # noqa: F401
 from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .mailin.models import MailBounce, MailRefusal  # noqa: F401
 from .notify.models import (  # noqa: F401

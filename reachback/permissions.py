@@ -5,11 +5,19 @@ Each rule exists twice, by design kept side by side: as a SQL filter for lists
 checks that the two agree on every combination of role and object. Who may read a published
 item of each visibility is one table (READERS), which the search index's principals
 (knowledge.search.principals_of) are made from too.
+
+Sub-groups (reachback.groups): an item of a group with the visibility `group` is read by the
+group's active members (and staff); a group's facilitators are staff for its items only
+(triage, route, synthesise, publish; read its restricted queries and responses), never
+elsewhere. Memberships are read afresh on every request: a member who leaves loses access
+at once.
 """
+from flask import has_request_context, request
 from sqlalchemy import and_, false, or_, select, true, union
 
 from .community.models import CommunityEvent, Notice
 from .errors import Forbidden, NotFound
+from .groups.models import GroupMembership
 from .knowledge.models import Document
 from .queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, FieldQuery, Message
 from .synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ReviewRequest
@@ -39,14 +47,96 @@ def is_expert(user) -> bool:
     return _signed_in(user) and user.has_role("expert")
 
 
+# --- groups ---------------------------------------------------------------------------
+
+def group_roles(user) -> dict[int, str]:
+    """{group id: "member" or "facilitator"} of the user's active memberships (pending ones
+    give nothing). Read once per request (kept on the request), never across requests."""
+    if not _signed_in(user):
+        return {}
+    cache = getattr(request, "_rb_group_roles", None) if has_request_context() else None
+    if cache is not None and cache[0] == user.id:
+        return cache[1]
+    from .extensions import db
+
+    roles = dict(db.session.execute(
+        select(GroupMembership.group_id, GroupMembership.role)
+        .where(GroupMembership.user_id == user.id, GroupMembership.status == "active")).all())
+    if has_request_context():
+        request._rb_group_roles = (user.id, roles)
+    return roles
+
+
+def forget_group_roles() -> None:
+    """After a membership changes: the next check reads them again."""
+    if has_request_context():
+        request._rb_group_roles = None
+
+
+def is_group_member(user, group_id) -> bool:
+    """An active member (or facilitator) of the group."""
+    return group_id is not None and group_id in group_roles(user)
+
+
+def is_group_facilitator(user, group_id) -> bool:
+    """An active facilitator of the group."""
+    return group_id is not None and group_roles(user).get(group_id) == "facilitator"
+
+
+def _group_ids(user, facilitator: bool = False):
+    """The ids of the groups the user is an active member (or facilitator) of, as SQL."""
+    stmt = select(GroupMembership.group_id).where(GroupMembership.user_id == user.id,
+                                                  GroupMembership.status == "active")
+    return stmt.where(GroupMembership.role == "facilitator") if facilitator else stmt
+
+
+def _staff_for(user, group_id) -> bool:
+    """Staff, or a facilitator of the item's group: who runs an item of that group."""
+    return is_staff(user) or is_group_facilitator(user, group_id)
+
+
+def can_create_group(user) -> bool:
+    """Create a group: admins."""
+    return is_admin(user)
+
+
+def can_manage_group(user, group) -> bool:
+    """Approve members, remove them: the group's facilitators and staff."""
+    return _staff_for(user, group.id)
+
+
+def can_join_group(user) -> bool:
+    """Ask to join a group: any signed-in user."""
+    return _signed_in(user)
+
+
+def can_remove_member(user, membership) -> bool:
+    """End a membership: the member themselves, the group's facilitators, staff."""
+    return _signed_in(user) and (membership.user_id == user.id
+                                 or _staff_for(user, membership.group_id))
+
+
+def can_see_pending(user, group) -> bool:
+    """Who waits to join: those who approve them."""
+    return can_manage_group(user, group)
+
+
+def can_use_group(user, group) -> bool:
+    """Put a query in the group: its active members (facilitators included)."""
+    return group is not None and is_group_member(user, group.id)
+
+
 # --- who reads a published item ---------------------------------------------------------
 # The readers of a published response or library document, by its visibility. A wider kind
 # takes in the narrower ones (anyone > members > staff); "its people" are the item's own
-# (a response's requester and assigned experts; a document has none).
+# (a response's requester and assigned experts; a document has none). "Its group" are the
+# active members of the item's group; STAFF takes in the facilitators of the item's group.
 ANYONE, MEMBERS, STAFF, ITS_PEOPLE = "anyone", "members", "staff", "its people"
+GROUP = "its group"
 READERS = {
     "public": frozenset({ANYONE}),
     "community": frozenset({MEMBERS}),
+    "group": frozenset({GROUP, STAFF, ITS_PEOPLE}),
     "restricted": frozenset({STAFF, ITS_PEOPLE}),
 }
 
@@ -61,15 +151,17 @@ def _visibilities(*kinds: str) -> list[str]:
     return [v for v, readers in READERS.items() if readers & set(kinds)]
 
 
-def _may_read(user, visibility: str, its_person) -> bool:
+def _may_read(user, visibility: str, its_person, group_id=None) -> bool:
     """The object check of READERS; `its_person()` says whether the user is one of the
-    item's own people."""
+    item's own people; `group_id` is the item's group (None for most)."""
     readers = readers_of(visibility)
     if ANYONE in readers:
         return True
     if not _signed_in(user):
         return False
-    if MEMBERS in readers or (STAFF in readers and user.is_staff):
+    if MEMBERS in readers or (STAFF in readers and _staff_for(user, group_id)):
+        return True
+    if GROUP in readers and is_group_member(user, group_id):
         return True
     return ITS_PEOPLE in readers and its_person()
 
@@ -93,7 +185,8 @@ def is_assigned(user, query) -> bool:
 # --- queries -----------------------------------------------------------------
 
 def visible_queries(user):
-    """Filter on FieldQuery: staff see all; others their own, community ones, and assigned ones."""
+    """Filter on FieldQuery: staff see all; others their own, community ones, assigned ones,
+    `group` ones of their groups, and every query of the groups they facilitate."""
     if not _signed_in(user):
         return false()
     if user.is_staff:
@@ -103,6 +196,8 @@ def visible_queries(user):
         FieldQuery.confidentiality == "community",
         FieldQuery.id.in_(_assigned_query_ids(user)),
         FieldQuery.id.in_(_reviewed_query_ids(user)),
+        and_(FieldQuery.confidentiality == "group", FieldQuery.group_id.in_(_group_ids(user))),
+        FieldQuery.group_id.in_(_group_ids(user, facilitator=True)),
     )
 
 
@@ -110,9 +205,10 @@ def can_view_query(user, query) -> bool:
     if not _signed_in(user):
         return False
     return (
-        user.is_staff
+        _staff_for(user, query.group_id)
         or query.requester_id == user.id
         or query.confidentiality == "community"
+        or (query.confidentiality == "group" and is_group_member(user, query.group_id))
         or is_assigned(user, query)
         or is_reviewer(user, query)
     )
@@ -154,8 +250,9 @@ def can_read_draft(user, query) -> bool:
 
 
 def can_triage(user, query) -> bool:
-    """Clarify, route, close for any reason, draft and publish: staff only."""
-    return is_staff(user)
+    """Clarify, route, close for any reason, draft and publish: staff, and the facilitators
+    of the query's group."""
+    return _staff_for(user, query.group_id)
 
 
 def can_edit_query(user, query) -> bool:
@@ -167,7 +264,7 @@ def can_edit_query(user, query) -> bool:
 def can_read_edit_reason(user, query) -> bool:
     """The reason a facilitator gave for changing a query's confidentiality: staff only (the
     timeline's other readers see what changed, not why)."""
-    return is_staff(user)
+    return can_triage(user, query)
 
 
 def can_see_triage_due(user, query) -> bool:
@@ -178,7 +275,7 @@ def can_see_triage_due(user, query) -> bool:
 def can_see_resolution_due(user, query) -> bool:
     """When the response is due: staff, the requester ("answer expected by") and the
     experts assigned; not other readers of a community query."""
-    return is_staff(user) or is_requester(user, query) or is_assigned(user, query)
+    return can_triage(user, query) or is_requester(user, query) or is_assigned(user, query)
 
 
 def is_requester(user, query) -> bool:
@@ -186,7 +283,7 @@ def is_requester(user, query) -> bool:
 
 
 def can_withdraw(user, query) -> bool:
-    return is_requester(user, query) or is_staff(user)
+    return is_requester(user, query) or can_triage(user, query)
 
 
 def can_contribute(user, query) -> bool:
@@ -195,8 +292,9 @@ def can_contribute(user, query) -> bool:
 
 def can_see_internal(user, query) -> bool:
     """Internal notes and staff-only events: staff and assigned experts, never the requester
-    (unless the requester is also staff or assigned)."""
-    return is_staff(user) or is_assigned(user, query)
+    (unless the requester is also staff or assigned); the group's facilitators for a query
+    of their group."""
+    return can_triage(user, query) or is_assigned(user, query)
 
 
 def can_view_contributions(user, query) -> bool:
@@ -238,6 +336,13 @@ def visible_responses(user):
                 union(select(FieldQuery.id).where(FieldQuery.requester_id == user.id),
                       _assigned_query_ids(user))
             ),
+            and_(ConsolidatedResponse.visibility.in_(_visibilities(GROUP)),
+                 ConsolidatedResponse.query_id.in_(
+                     select(FieldQuery.id).where(FieldQuery.group_id.in_(_group_ids(user))))),
+            and_(ConsolidatedResponse.visibility.in_(_visibilities(STAFF)),
+                 ConsolidatedResponse.query_id.in_(
+                     select(FieldQuery.id).where(
+                         FieldQuery.group_id.in_(_group_ids(user, facilitator=True))))),
         ),
     )
 
@@ -254,12 +359,12 @@ def could_read_response(user, response) -> bool:
     """Whether the user is among the response's readers by its visibility, whatever its
     status: those told why a retracted response is gone (410), where others learn nothing."""
     return _may_read(user, response.visibility, lambda: is_requester(user, response.query)
-                     or is_assigned(user, response.query))
+                     or is_assigned(user, response.query), response.query.group_id)
 
 
 def can_change_status(user, response) -> bool:
-    """Supersede or retract a published response: facilitators."""
-    return is_staff(user)
+    """Supersede or retract a published response: facilitators (a group's, its own)."""
+    return can_triage(user, response.query)
 
 
 def can_rate(user, query) -> bool:
@@ -269,7 +374,7 @@ def can_rate(user, query) -> bool:
 
 def can_see_rating(user, query) -> bool:
     """See the requester's rating of the response: the requester and staff."""
-    return can_rate(user, query) or is_staff(user)
+    return can_rate(user, query) or can_triage(user, query)
 
 
 def can_give_feedback(user, response) -> bool:
@@ -294,7 +399,7 @@ def can_follow_up(user, query) -> bool:
 def can_translate(user, response) -> bool:
     """Add or edit a translation of a response: facilitators (who publish it). Its readers
     are the response's (can_view_response)."""
-    return is_staff(user)
+    return can_triage(user, response.query)
 
 
 # --- library documents and attachments ------------------------------------------
@@ -352,7 +457,7 @@ def can_attach(user, owner) -> bool:
     if not _signed_in(user):
         return False
     if isinstance(owner, FieldQuery):
-        return is_requester(user, owner) or is_staff(user)
+        return is_requester(user, owner) or can_triage(user, owner)
     if isinstance(owner, Message):
         return is_author(user, owner)
     if isinstance(owner, Contribution):

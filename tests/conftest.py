@@ -383,11 +383,12 @@ def query_maker(make_user):
     def make(requester=None, status="submitted", confidentiality="restricted", experts=(),
              facilitator=None, title="How have other missions vetted police recruits?",
              themes=("police-reform-and-community-policing",), country="SS",
-             priority="normal", visibility="community", contribute=True):
+             priority="normal", visibility="community", contribute=True, group=None):
         requester = requester or make_user("member")
         query = qs.submit_query(requester, {
             "title": title, "question": "What worked and what did not?", "country": country,
             "themes": list(themes), "priority": priority, "confidentiality": confidentiality,
+            **({"group": group} if group else {}),
         })
         db.session.commit()
         staff = facilitator or make_user("facilitator")

@@ -65,6 +65,10 @@ PATH_PARAMETERS = {
                   "schema": {"type": "integer"}},
     "member_id": {"name": "member_id", "in": "path", "required": True,
                   "schema": {"type": "integer"}},
+    "slug": {"name": "slug", "in": "path", "required": True,
+             "schema": {"type": "string", "description": "The group's slug"}},
+    "user_id": {"name": "user_id", "in": "path", "required": True,
+                "schema": {"type": "integer", "description": "The member's user id"}},
     "language": {"name": "language", "in": "path", "required": True,
                  "schema": {**s.LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the "
                                                                 "translation's language"}},
@@ -216,6 +220,21 @@ OPERATIONS = [
     ("get", "/responses/{ref}/translations/{language}",
      "A published response's translation, read by the response's readers (no token needed "
      "when it is public)", s.Translation, {"errors": ("404", "410"), "public": True}),
+    ("get", "/groups", "Every sub-group, with the caller's own membership", s.GroupList),
+    ("post", "/groups", "Create a sub-group (admins; 409 when the slug is taken)", s.Group,
+     {"status": 201, "body": s.GroupInput, "errors": ("400", "403", "409", "413", "422")}),
+    ("post", "/groups/{slug}/join",
+     "Join a group: 201 a member at once (open group), 202 pending until a group facilitator "
+     "approves (closed group); 422 when the caller's organisation has the group's maximum",
+     s.GroupMember, {"status": 201, "accepted": "Pending: a group facilitator approves",
+                     "errors": ("404", "422"), "body": None}),
+    ("post", "/groups/{slug}/members/{user_id}/approve",
+     "Approve a pending member (the group's facilitators, staff); 422 over the "
+     "organisation's maximum", s.GroupMember, {"errors": ("403", "404", "422")}),
+    ("delete", "/groups/{slug}/members/{user_id}",
+     "End a membership: the member leaves, or a group facilitator or staff removes them; "
+     "access ends at once; answers the membership ended", s.GroupMember,
+     {"errors": ("403", "404")}),
     ("get", "/search", "Search published responses and library documents the caller may "
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),

@@ -46,6 +46,7 @@ from ..community.models import (
 )
 from ..countries import is_place
 from ..errors import DomainError, Invalid
+from ..groups.models import MEMBERSHIP_ROLES, MEMBERSHIP_STATUSES
 from ..i18n import current_language
 from ..knowledge.search import SORTS
 from ..members.services import is_available
@@ -412,6 +413,8 @@ class Query(Answer):
     priority: enum(PRIORITIES)
     needed_by: Day | None
     confidentiality: enum(CONFIDENTIALITY)
+    group: str | None = Field(validation_alias="group_slug",
+                              description="The slug of the query's group, if any")
     status: enum(STATUSES)
     requester: Person
     created_at: Time
@@ -508,6 +511,7 @@ class Response(Answer):
         description="The newer response that replaces it (status `superseded`)")
     country: Computed[Country]
     themes: Computed[Slugs]
+    group: Computed[str | None] = Field(description="The slug of its query's group, if any")
     contributors: Computed[list[Contributor]]
 
     @classmethod
@@ -516,13 +520,55 @@ class Response(Answer):
         newer = r.superseded_by
         staff = perm.can_triage(context.get("user"), q)
         return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
-                "themes": q.themes, "contributors": contributors_of(q),
+                "themes": q.themes, "group": q.group_slug, "contributors": contributors_of(q),
                 "revision": r.revision if staff or r.published_revision is None
                 else r.published_revision,
                 "superseded_by": newer.query.reference if newer is not None else None,
                 "translations": [{"language": t.language,
                                   "url": translation_url(q.reference, t.language)}
                                  for t in r.translations]}
+
+
+class GroupMember(Answer):
+    """One person's membership of a group."""
+
+    id: int = Field(validation_alias="user_id", description="The member's user id (the "
+                                                            "`{id}` of the member paths)")
+    group: Computed[str] = Field(description="The group's slug")
+    name: Computed[str]
+    organisation: Computed[str | None]
+    role: enum(MEMBERSHIP_ROLES)
+    status: enum(MEMBERSHIP_STATUSES) = Field(description="pending until a group "
+                                                          "facilitator approves")
+    created_at: Time
+
+    @classmethod
+    def _computed(cls, m, _context):
+        org = m.user.organisation
+        return {"group": m.group.slug, "name": m.user.name,
+                "organisation": org.name if org is not None else None}
+
+
+class Group(Answer):
+    """A sub-group: its members read its `group` queries and responses."""
+
+    slug: str
+    name: str
+    description: str
+    open: bool = Field(description="Open: joining makes a member at once; closed: a group "
+                                   "facilitator approves")
+    max_per_organisation: int | None = Field(description="The most active members one "
+                                                         "organisation may have")
+    themes: Slugs
+    members: Computed[int] = Field(description="Its active members")
+    membership: Computed[GroupMember | None] = Field(description="The caller's own, if any")
+
+    @classmethod
+    def _computed(cls, g, context):
+        user = context.get("user")
+        mine = next((m for m in g.memberships if user is not None and m.user_id == user.id),
+                    None)
+        return {"members": sum(1 for m in g.memberships if m.active), "membership": mine}
 
 
 class ReviewRequest(Answer):
@@ -730,6 +776,7 @@ def items_of(model: type[Answer]) -> type[Answer]:
 
 ThemeList, SuggestionList, EventList = items_of(Theme), items_of(Suggestion), items_of(Event)
 CalendarEventList, NoticeList = items_of(CalendarEvent), items_of(Notice)
+GroupList = items_of(Group)
 
 
 # --- what a client sends ----------------------------------------------------------------
@@ -885,8 +932,12 @@ class QueryInput(Checked):
          "description": "Theme slugs"})] = required()
     priority: AsSent({"enum": list(PRIORITIES), "default": "normal"}) = None
     needed_by: AsSent(DATE_SCHEMA) = None
-    confidentiality: AsSent({"enum": list(CONFIDENTIALITY), "default": "restricted"}) = None
+    confidentiality: AsSent({"enum": list(CONFIDENTIALITY), "default": "restricted",
+                             "description": "`group`: read by the members of `group` (and "
+                                            "staff); 422 without a group"}) = None
     language: AsSent(LANGUAGE_INPUT) = None
+    group: AsSent({"type": "string", "description": "The slug of a group the caller is an "
+                   "active member of (422 otherwise): the query belongs to it"}) = None
 
 
 class QueryEdit(Checked):
@@ -991,9 +1042,23 @@ class ResponseInput(TranslationInput):
 
 
 class PublishInput(Checked):
-    visibility: Choice(VISIBILITIES, description="Defaults to the query's readers: community for a community query, else restricted (a correction keeps the response's)") = None
+    visibility: Choice(VISIBILITIES, description="Defaults to the query's readers: community for a community query, group for a group one, else restricted (a correction keeps the response's); `group` only for a query of a group") = None
     change_note: Text(lengths.TITLE, description="What a correction changes: required to "
                       "publish a correction of a published response (422 without)") = None
+
+
+class GroupInput(Checked):
+    name: AsSent({"type": "string", "maxLength": lengths.NAME, **NOT_BLANK}) = required()
+    slug: AsSent({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60,
+                  "description": "The group's address (422 otherwise; 409 when taken)"}
+                 ) = required()
+    description: AsSent({"type": "string", "maxLength": lengths.TEXT}) = None
+    open: AsSent({"type": "boolean", "default": True}) = None
+    max_per_organisation: AsSent({"type": ["integer", "null"], "minimum": 1,
+                                  "description": "The most active members one organisation "
+                                                 "may have"}) = None
+    themes: AsSent({"type": "array", "items": {"type": "string"},
+                    "description": "Theme slugs"}) = None
 
 
 class ReviewRequestInput(Checked):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..accounts.models import Theme, find_user_by_email
 from ..accounts.services import set_language
 from ..extensions import db
+from ..groups import services as groups
 from ..knowledge import services as kb
 from ..members import services as members
 from ..notify import subscriptions
@@ -345,3 +346,47 @@ def save_translation(ref, language):
 def response_translation(ref, language):
     return jsonify(s.Translation.dump(
         translations.get_translation(current_api_user(), ref, language)))
+
+
+# --- sub-groups ----------------------------------------------------------------------------
+
+@bp.get("/groups")
+def group_list():
+    user = current_api_user()
+    return jsonify(s.GroupList.dump(groups.list_groups(user), user=user))
+
+
+@bp.post("/groups")
+def create_group():
+    user, data = current_api_user(), s.GroupInput.parse(request_body())
+    group = groups.create_group(user, {k: v for k, v in data.model_dump().items()
+                                       if v is not None})
+    db.session.commit()
+    return _created(s.Group.dump(group, user=user), url_for("api.group_list"))
+
+
+@bp.post("/groups/<slug>/join")
+def join_group(slug):
+    user, _body = current_api_user(), request_body(required=False)
+    membership = groups.join_group(user, groups.get_group(user, slug))
+    db.session.commit()
+    if membership.active:
+        return _created(s.GroupMember.dump(membership), url_for("api.group_list"))
+    return jsonify(s.GroupMember.dump(membership)), 202
+
+
+@bp.post("/groups/<slug>/members/<int:user_id>/approve")
+def approve_member(slug, user_id):
+    user, _body = current_api_user(), request_body(required=False)
+    membership = groups.approve_member(user, groups.get_group(user, slug), user_id)
+    db.session.commit()
+    return jsonify(s.GroupMember.dump(membership))
+
+
+@bp.delete("/groups/<slug>/members/<int:user_id>")
+def remove_member(slug, user_id):
+    user = current_api_user()
+    ended = s.GroupMember.dump(groups.remove_member(user, groups.get_group(user, slug),
+                                                    user_id))
+    db.session.commit()
+    return jsonify(ended)

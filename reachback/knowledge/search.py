@@ -145,12 +145,17 @@ SUMMARY_CHARS = 300
 
 def principals_for(user) -> list[str]:
     """Who the caller is, for the index's filter: anonymous ["public"]; a signed-in user also
-    "community" and "user:<id>"; facilitators and admins also "role:staff"."""
+    "community" and "user:<id>"; facilitators and admins also "role:staff"; an active member
+    of a group "group:<id>", its facilitator also "group-staff:<id>" (perm.group_roles)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ["public"]
     principals = ["public", "community", f"user:{user.id}"]
     if perm.is_staff(user):
         principals.append("role:staff")
+    for group_id, role in sorted(perm.group_roles(user).items()):
+        principals.append(f"group:{group_id}")
+        if role == "facilitator":
+            principals.append(f"group-staff:{group_id}")
     return principals
 
 
@@ -158,13 +163,20 @@ def principals_for(user) -> list[str]:
 PRINCIPALS = {perm.ANYONE: "public", perm.MEMBERS: "community", perm.STAFF: "role:staff"}
 
 
-def principals_of(visibility: str, user_ids: Iterable[int] = ()) -> list[str]:
+def principals_of(visibility: str, user_ids: Iterable[int] = (),
+                  group_id: int | None = None) -> list[str]:
     """Who may read an item of this visibility, in the index's names: the readers the policy
     gives it (perm.readers_of, the rule of can_view_response and can_view_document), with
     "user:<id>" for each of `user_ids` where the item's own people read it (the requester
-    and assigned experts of a restricted response). An unknown visibility is restricted."""
+    and assigned experts of a restricted response). An item of group `group_id` is read by
+    "group:<id>" where its group reads it, and by "group-staff:<id>" (the group's
+    facilitators) where staff do. An unknown visibility is restricted."""
     readers = perm.readers_of(visibility)
     principals = [name for kind, name in PRINCIPALS.items() if kind in readers]
+    if group_id is not None and perm.GROUP in readers:
+        principals.append(f"group:{group_id}")
+    if group_id is not None and perm.STAFF in readers:
+        principals.append(f"group-staff:{group_id}")
     if perm.ITS_PEOPLE in readers:
         principals += [f"user:{uid}" for uid in sorted(set(user_ids))]
     return principals
@@ -264,6 +276,7 @@ class _ResponseText:
     summary_html: str | None = None  # the stored renderings (markdown.Rendered), if any
     body_html: str | None = None
     status: str = "published"  # the response's: a superseded one ranks lower
+    group_id: int | None = None  # its query's group (perm.READERS "its group")
 
 
 def _themes_by_id() -> dict[int, Theme]:
@@ -297,7 +310,7 @@ def _response_doc(r: _ResponseText, theme_ids, expert_ids, themes,
         themes=slugs, theme_names=names,
         countries=_codes(r.country), country_names=names_everywhere(_codes(r.country)),
         date=r.published_at or r.created_at,
-        principals=principals_of(r.visibility, [r.requester_id, *expert_ids]),
+        principals=principals_of(r.visibility, [r.requester_id, *expert_ids], r.group_id),
         language=r.language or "en", status=r.status, useful=useful,
     )
 
@@ -332,7 +345,8 @@ def response_to_doc(response: ConsolidatedResponse) -> IndexDoc:
     text = _ResponseText(q.id, q.reference, q.country, q.requester_id, q.created_at,
                          response.title, response.summary, response.body,
                          response.visibility, response.published_at, response.language,
-                         response.summary_html, response.body_html, response.status)
+                         response.summary_html, response.body_html, response.status,
+                         q.group_id)
     return _response_doc(text, [t.id for t in q.themes], experts, _themes_by_id(),
                          useful=_useful_votes([q.id]).get(q.id, 0))
 
@@ -348,13 +362,14 @@ _RESPONSE_COLUMNS = (FieldQuery.id, FieldQuery.reference, FieldQuery.country,
                      ConsolidatedResponse.body, ConsolidatedResponse.visibility,
                      ConsolidatedResponse.published_at, ConsolidatedResponse.language,
                      ConsolidatedResponse.summary_html, ConsolidatedResponse.body_html,
-                     ConsolidatedResponse.status)
+                     ConsolidatedResponse.status, FieldQuery.group_id)
 # A translation's document: the response's columns, its text and language the translation's.
 _TRANSLATION_COLUMNS = (*_RESPONSE_COLUMNS[:5], ResponseTranslation.title,
                         ResponseTranslation.summary, ResponseTranslation.body,
                         ConsolidatedResponse.visibility, ConsolidatedResponse.published_at,
                         ResponseTranslation.language, ResponseTranslation.summary_html,
-                        ResponseTranslation.body_html, ConsolidatedResponse.status)
+                        ResponseTranslation.body_html, ConsolidatedResponse.status,
+                        FieldQuery.group_id)
 
 
 def _useful_votes(query_ids: list[int]) -> dict[int, int]:

@@ -40,6 +40,8 @@ CONFIDENTIALITY_CHOICES = [
                  _l("Restricted: only you, the facilitators and the experts they ask")),
     COMMUNITY_CHOICE,
 ]
+GROUP_CONFIDENTIALITY = SelectChoice(
+    "group", _l("Group: the members of the group chosen below, and the facilitators"))
 CLOSE_REASON_LABELS = {"declined": _l("Declined"), "out_of_scope": _l("Out of scope"),
                        "duplicate": _l("Duplicate"), "withdrawn": _l("Withdrawn")}
 CLOSE_CHOICES = [SelectChoice("", _l("Choose a reason")),
@@ -103,12 +105,18 @@ class QueryForm(Form):
     priority = priority_field()
     needed_by = StringField(_l("Needed by"), widget=DateInput())
     confidentiality = confidentiality_field()
+    # The asker's groups (none: the field is not shown); the service checks the choice.
+    group = SelectField(_l("Group"), validate_choice=False)
     # Checked by its content in files.services.attach_to, after the query is created.
     attachment = attachment_field("query-attachment")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         fill_query_choices(self)
+        self.group.choices = [SelectChoice("", _("No group")),
+                              *(SelectChoice(g.slug, g.name) for g in groups)]
+        if groups:
+            self.confidentiality.choices = [*CONFIDENTIALITY_CHOICES, GROUP_CONFIDENTIALITY]
 
     def to_data(self) -> dict:
         """The plain dict submit_query() takes."""
@@ -118,6 +126,7 @@ class QueryForm(Form):
             "country": self.country.data or "", "themes": self.themes.data or [],
             "priority": self.priority.data, "needed_by": self.needed_by.data or None,
             "confidentiality": self.confidentiality.data, "language": self.language.data,
+            "group": self.group.data or None,
         }
 
 
@@ -146,11 +155,16 @@ class QueryEditForm(Form):
 
     @classmethod
     def of(cls, query) -> "QueryEditForm":
-        """The form, filled with the query's current values (those sent, when sent)."""
-        return cls(data={"title": query.title, "country": query.country,
+        """The form, filled with the query's current values (those sent, when sent); a
+        query of a group may be read by its group."""
+        form = cls(data={"title": query.title, "country": query.country,
                          "themes": [t.slug for t in query.themes],
                          "priority": query.priority,
                          "confidentiality": query.confidentiality})
+        if query.group_id is not None:
+            form.confidentiality.choices = [*STAFF_CONFIDENTIALITY_CHOICES,
+                                            GROUP_CONFIDENTIALITY]
+        return form
 
     def to_changes(self) -> dict:
         """The plain dict edit_query() takes."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from .. import permissions as perm
 from ..accounts.models import Theme, User
 from ..extensions import db
+from ..groups.models import Group
 from ..markdown import Rendered
 from ..pagination import page_of_ids, paginate_ids
 from ..sla.services import next_due_order
@@ -277,6 +278,7 @@ _IDS = bindparam("ids", expanding=True)
 _ORIGINAL = aliased(FieldQuery)
 _FOLLOWS = (select(_ORIGINAL.reference).where(_ORIGINAL.id == FieldQuery.follows_id)
             .scalar_subquery())
+_GROUP_SLUG = select(Group.slug).where(Group.id == FieldQuery.group_id).scalar_subquery()
 # What the API's query object (api.schemas.Query) reads of a query, its SLA summary
 # (sla.services.sla_summary) and its permission checks: not the rendered context and
 # purpose, the closing note or the duplicate, which the API does not show.
@@ -289,6 +291,7 @@ _API_QUERIES = select(
     FieldQuery.triage_due_at, FieldQuery.triage_warn_at, FieldQuery.triage_met_at,
     FieldQuery.resolution_due_at, FieldQuery.resolution_warn_at, FieldQuery.resolution_met_at,
     FieldQuery.paused_at, FieldQuery.deadline_driven, FieldQuery.sla_calendar,
+    FieldQuery.group_id, _GROUP_SLUG.label("group_slug"),
     _FOLLOWS.label("follows_reference"), *_named("requester_"),
 ).join(User, User.id == FieldQuery.requester_id).where(FieldQuery.id.in_(_IDS))
 _API_THEMES = (select(query_themes.c.query_id, Theme.slug).join(Theme)

@@ -21,7 +21,7 @@ from ..models_base import UTCDateTime, utcnow
 STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
 OPEN_STATUSES = ("submitted", "clarification", "routed", "synthesis")
 PRIORITIES = ("low", "normal", "high", "urgent")
-CONFIDENTIALITY = ("restricted", "community")
+CONFIDENTIALITY = ("restricted", "community", "group")
 # How a query came in: the pages, an e-mail to the intake address, or the API.
 CHANNELS = ("web", "email", "api")
 CLOSE_REASONS = ("declined", "out_of_scope", "withdrawn", "duplicate")
@@ -62,6 +62,8 @@ class FieldQuery(Rendered, db.Model):
     priority = Column(String(10), nullable=False, default="normal")
     needed_by = Column(Date)
     confidentiality = Column(String(12), nullable=False, default="restricted")
+    # The sub-group the query belongs to (its "group" confidentiality reads it): None for most.
+    group_id = Column(ForeignKey("groups.id"), index=True)
     status = Column(String(15), nullable=False, default="submitted")
     close_reason = Column(String(15))
     close_note = Column(Text)
@@ -84,6 +86,12 @@ class FieldQuery(Rendered, db.Model):
 
     requester = relationship(User, foreign_keys=[requester_id])
     themes = relationship(Theme, secondary=query_themes, order_by=Theme.code)
+    group = relationship("Group")
+
+    @property
+    def group_slug(self) -> str | None:
+        """The slug of the query's group (the API's `group`), None outside groups."""
+        return self.group.slug if self.group_id is not None else None
     duplicate_of = relationship("FieldQuery", remote_side=[id], foreign_keys=[duplicate_of_id])
     follows = relationship("FieldQuery", remote_side=[id], foreign_keys=[follows_id])
     assignments = relationship(

@@ -16,6 +16,8 @@ from ..accounts.models import Theme, User
 from ..countries import is_place
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..groups.models import Group
+from ..groups.services import facilitators_of
 from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
@@ -128,6 +130,22 @@ def _country(data, errors) -> str | None:
     return country.upper()
 
 
+def _group(data, author, errors) -> Group | None:
+    """The group named by its slug (None when none is named): one its author belongs to."""
+    slug = data.get("group")
+    if slug is None or slug == "":
+        return None
+    group = (db.session.scalar(select(Group).where(Group.slug == slug))
+             if isinstance(slug, str) else None)
+    if group is None:
+        errors["group"] = _("No such group.")
+        return None
+    if not perm.can_use_group(author, group):
+        errors["group"] = _("Only the members of a group may ask a query in it.")
+        return None
+    return group
+
+
 def _field_checks(today: date, author, defaults: bool) -> dict:
     """The check of each field of a query, `(data, errors) -> clean value`: a submission
     runs them all (absent choices taking their `defaults`), a triage edit those it changes."""
@@ -147,6 +165,7 @@ def _field_checks(today: date, author, defaults: bool) -> dict:
         "themes": lambda d, e: _themes(d.get("themes") or [], e),
         "language": lambda d, e: content_language(d.get("language"), author, e),
         "country": _country,
+        "group": lambda d, e: _group(d, author, e),
     }
 
 
@@ -159,6 +178,9 @@ def validate_query_data(data: dict, today: date | None = None, author=None,
     checks = _field_checks(today or utcnow().date(), author, defaults=only is None)
     clean = {name: check(data, errors) for name, check in checks.items()
              if (only is None or name in only) and name not in skip}
+    if (only is None and clean.get("confidentiality") == "group" and clean.get("group") is None
+            and "group" not in errors):
+        errors["group"] = _("Choose the group whose members may read the query.")
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)
     return clean
@@ -207,7 +229,11 @@ def submit_query(user, data: dict, now: datetime | None = None,
     db.session.flush()
     record(query, user, "submitted", title=query.title)
     search.query_changed(query)
-    notify(staff_recipients(), "query_submitted",
+    staff = staff_recipients()
+    if query.group_id is not None:  # the group's facilitators run it too
+        known = {u.id for u in staff}
+        staff += [u for u in facilitators_of(query.group_id) if u.id not in known]
+    notify(staff, "query_submitted",
            _l("New query %(ref)s: %(title)s", ref=query.reference, title=query.title), query, actor=user)
     db.session.flush()
     return query
@@ -250,6 +276,8 @@ def edit_query(user, query, changes: dict, reason: str | None = None) -> FieldQu
         errors, clean = dict(error.fields), {}
     reason = _text({"reason": reason}, "reason", errors, required=False, limit=lengths.NOTE)
     confidentiality = given.get("confidentiality", query.confidentiality)
+    if confidentiality == "group" and query.group_id is None and "confidentiality" not in errors:
+        errors["confidentiality"] = _("Only a query of a group can be read by its group.")
     if (confidentiality in CONFIDENTIALITY and confidentiality != query.confidentiality
             and not reason and "reason" not in errors):
         errors["reason"] = _("Say why the confidentiality changes.")

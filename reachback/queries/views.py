@@ -22,6 +22,7 @@ from ..countries import country_name
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..files import services as files
+from ..groups.services import my_groups
 from ..i18n import theme_name
 from ..knowledge import search
 from ..knowledge.services import knowledge_base
@@ -191,7 +192,8 @@ def _pending_reviews() -> list:
 @bp.route("/queries/new", methods=["GET", "POST"])
 def new():
     # A title may be given in the address: the reports' "commission an answer" links.
-    form = QueryForm(data={"title": request.args.get("title", "")[:lengths.TITLE]})
+    form = QueryForm(data={"title": request.args.get("title", "")[:lengths.TITLE]},
+                     groups=my_groups(current_user))
     if request.form.get("action") == "similar":  # search before asking; nothing is submitted
         text = f"{form.title.data or ''}\n{form.question.data or ''}"
         return render_template("queries/new.html", form=form,

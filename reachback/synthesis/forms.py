@@ -13,6 +13,7 @@ VISIBILITY_CHOICES = [
     SelectChoice("restricted",
                  _l("Restricted: the requester, the contributing experts and staff")),
     COMMUNITY_CHOICE, PUBLIC_CHOICE]
+GROUP_CHOICE = SelectChoice("group", _l("Group: the members of the query's group, and staff"))
 
 
 class DraftForm(Form):
@@ -22,6 +23,15 @@ class DraftForm(Form):
     body = TextAreaField(_l("Response (Markdown)"),
                          validators=[DataRequired(), Capped(lengths.BODY)])
     note = StringField(_l("What changed"), validators=[Capped(lengths.TITLE)])
+
+
+def publish_form(query, **kwargs) -> "PublishForm":
+    """The publish form of `query`: a query of a group may be published for its group."""
+    form = PublishForm(**kwargs)
+    if query.group_id is not None:
+        form.visibility.choices = [*VISIBILITY_CHOICES[:1], GROUP_CHOICE,
+                                   *VISIBILITY_CHOICES[1:]]
+    return form
 
 
 class PublishForm(Form):

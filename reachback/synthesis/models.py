@@ -16,7 +16,7 @@ from ..extensions import db
 from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
 
-VISIBILITIES = ("restricted", "community", "public")
+VISIBILITIES = ("restricted", "group", "community", "public")
 RESPONSE_STATUSES = ("draft", "published", "superseded", "retracted")
 # A superseded response stays readable (with a banner naming the newer one); a retracted one
 # is read by nobody (its former readers are told why: 410).

@@ -160,8 +160,11 @@ def check_texts(errors: dict, title: str, summary: str, body: str, note: str = "
 def default_visibility(query) -> str:
     """Who may read a response when the facilitator chooses nobody else: the readers of its
     query ("community" for a community query, else "restricted"). The one rule for the
-    choice the publish page offers first and for an API publish that names none."""
-    return "community" if query.confidentiality == "community" else "restricted"
+    choice the publish page offers first and for an API publish that names none (a query
+    read by its group: "group")."""
+    if query.confidentiality in ("community", "group"):
+        return query.confidentiality
+    return "restricted"
 
 
 def more_open(query, visibility: str) -> bool:
@@ -176,6 +179,9 @@ WIDER_NOTICES = {
     "community": lambda ref: _l(
         "The response to %(ref)s is published for anyone to read, also outside the "
         "community: you had asked for your query to be read by members only.", ref=ref),
+    "group": lambda ref: _l(
+        "The response to %(ref)s is published for anyone to read: you had asked for your "
+        "query to be read by the members of its group only.", ref=ref),
     "restricted": lambda ref: _l(
         "The response to %(ref)s is published for anyone to read: you had asked for your "
         "query to be read only by the facilitators and the experts they ask.", ref=ref),
@@ -200,6 +206,10 @@ def publish_response(user, query, visibility: str | None = None,
     if visibility not in VISIBILITIES:
         raise Invalid(_("Choose a visibility."),
                       {"visibility": _("Choose one of: %(choices)s", choices=", ".join(VISIBILITIES))})
+    if visibility == "group" and query.group_id is None:
+        raise Invalid(_("Choose a visibility."),
+                      {"visibility": _("Only the response to a query of a group can be "
+                                       "published for its group.")})
     if correcting:
         if not has_correction_draft(response):
             raise Conflict(_("This response is published and has no newer revision: save "

@@ -18,12 +18,12 @@ from ..web import submitted
 from . import feedback, lifecycle, reviews, services, translations
 from .forms import (
     DraftForm,
-    PublishForm,
     RatingForm,
     ReviewAnswerForm,
     ReviewRequestForm,
     TranslationForm,
     WatchForm,
+    publish_form,
 )
 
 bp = Blueprint("synthesis", __name__)
@@ -42,8 +42,8 @@ def edit(ref):
                 form.note.data, form.language.data),
                 lambda response: _("Draft saved (revision %(number)s).", number=response.revision),
                 url_for("synthesis.edit", ref=q.reference)))
-            or _edit_page(q, form, PublishForm(formdata=None,
-                                               visibility=services.default_visibility(q)),
+            or _edit_page(q, form, publish_form(q, formdata=None,
+                                                visibility=services.default_visibility(q)),
                           preview))
 
 
@@ -51,7 +51,7 @@ def edit(ref):
 def publish(ref):
     q = get_query(current_user, ref)
     perm.require(perm.can_triage(current_user, q), _("Only facilitators publish responses."))
-    form = PublishForm()
+    form = publish_form(q)
     correcting = services.has_correction_draft(q.response)
     return (submitted(form, lambda: services.publish_response(
                           current_user, q, form.visibility.data,
@@ -75,7 +75,7 @@ def request_review(ref):
                              name=review.reviewer.name, number=review.revision),
             url_for("synthesis.edit", ref=q.reference), validate=False)
             or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)),
-                          PublishForm(formdata=None, visibility=services.default_visibility(q)),
+                          publish_form(q, formdata=None, visibility=services.default_visibility(q)),
                           review_form=form))
 
 

@@ -12,50 +12,140 @@ from reachback import create_app
 from reachback.accounts.services import create_token, create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
+from reachback.groups import services as groups
 from reachback.queries import services as qs
 from reachback.synthesis import lifecycle, reviews
 from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 from tests.conftest import TEST_CONFIG, close_app
 
-ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous")
+ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous",
+          "group_member", "other_group", "group_facilitator")
 
-# action: (state the query is built in, restricted row, community row); columns as ACTORS.
-# "expert" is assigned to the query whenever the state has assignments (routed and later).
+# action: (state the query is built in, restricted row, community row, group row); columns
+# as ACTORS. "expert" is assigned to the query whenever the state has assignments (routed
+# and later). The requester, "group_member" and "group_facilitator" (a group facilitator,
+# not staff) belong to the group "wash"; "other_group" to another group. A group query is
+# the requester's, in "wash", with the confidentiality (and the response the visibility)
+# `group`: outside the group, its facilitator is no one special.
 MATRIX = {
-    "view":          ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
-    "events":        ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
-    "clarify":       ("submitted",     "403 404 404 404 200 200 401", "403 403 403 403 200 200 401"),
-    "reply":         ("clarification", "200 404 404 404 403 403 401", "200 403 403 403 403 403 401"),
-    "suggest":       ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "assign":        ("routed",        "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
-    "accept":        ("routed",        "403 404 200 404 403 403 401", "403 403 200 403 403 403 401"),
-    "decline":       ("routed",        "403 404 200 404 403 403 401", "403 403 200 403 403 403 401"),
-    "contribute":    ("routed",        "403 404 201 404 403 403 401", "403 403 201 403 403 403 401"),
-    "draft":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "publish":       ("synthesis",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "close":         ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "edit":          ("routed",        "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "withdraw":      ("routed",        "200 404 403 404 200 200 401", "200 403 403 403 200 200 401"),
+    "view": ("routed",
+        "200 404 200 404 200 200 401 404 404 404",
+        "200 200 200 200 200 200 401 200 200 200",
+        "200 404 200 404 200 200 401 200 404 200"),
+    "events": ("routed",
+        "200 404 200 404 200 200 401 404 404 404",
+        "200 200 200 200 200 200 401 200 200 200",
+        "200 404 200 404 200 200 401 200 404 200"),
+    "clarify": ("submitted",
+        "403 404 404 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 404 404 200 200 401 403 404 200"),
+    "reply": ("clarification",
+        "200 404 404 404 403 403 401 404 404 404",
+        "200 403 403 403 403 403 401 403 403 403",
+        "200 404 404 404 403 403 401 403 404 403"),
+    "suggest": ("routed",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "assign": ("routed",
+        "403 404 403 404 201 201 401 404 404 404",
+        "403 403 403 403 201 201 401 403 403 403",
+        "403 404 403 404 201 201 401 403 404 201"),
+    "accept": ("routed",
+        "403 404 200 404 403 403 401 404 404 404",
+        "403 403 200 403 403 403 401 403 403 403",
+        "403 404 200 404 403 403 401 403 404 403"),
+    "decline": ("routed",
+        "403 404 200 404 403 403 401 404 404 404",
+        "403 403 200 403 403 403 401 403 403 403",
+        "403 404 200 404 403 403 401 403 404 403"),
+    "contribute": ("routed",
+        "403 404 201 404 403 403 401 404 404 404",
+        "403 403 201 403 403 403 401 403 403 403",
+        "403 404 201 404 403 403 401 403 404 403"),
+    "draft": ("routed",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "publish": ("synthesis",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "close": ("routed",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "edit": ("routed",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "withdraw": ("routed",
+        "200 404 403 404 200 200 401 404 404 404",
+        "200 403 403 403 200 200 401 403 403 403",
+        "200 404 403 404 200 200 401 403 404 200"),
     # The response is published with the query's confidentiality as its visibility.
-    "read_response": ("published",     "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
-    "read_public":   ("published",     "200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    "read_response": ("published",
+        "200 404 200 404 200 200 404 404 404 404",
+        "200 200 200 200 200 200 404 200 200 200",
+        "200 404 200 404 200 200 404 200 404 200"),
+    "read_public": ("published",
+        "200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200"),
     # A translation: added by facilitators, read by exactly the response's readers.
-    "translate":     ("published",     "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
-    "read_translation": ("translated", "200 404 200 404 200 200 404", "200 200 200 200 200 200 404"),
+    "translate": ("published",
+        "403 404 403 404 201 201 401 404 404 404",
+        "403 403 403 403 201 201 401 403 403 403",
+        "403 404 403 404 201 201 401 403 404 201"),
+    "read_translation": ("translated",
+        "200 404 200 404 200 200 404 404 404 404",
+        "200 200 200 200 200 200 404 200 200 200",
+        "200 404 200 404 200 200 404 200 404 200"),
     # The response's lifecycle (issue 18). A review is asked of "other_expert", who may then
     # see the query and alone answers it.
-    "request_review": ("synthesis",    "403 404 403 404 201 201 401", "403 403 403 403 201 201 401"),
-    "approve_review": ("in_review",    "403 404 403 200 403 403 401", "403 403 403 200 403 403 401"),
-    "request_changes": ("in_review",   "403 404 403 200 403 403 401", "403 403 403 200 403 403 401"),
-    "supersede":     ("published",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
-    "retract":       ("published",     "403 404 403 404 200 200 401", "403 403 403 403 200 200 401"),
+    "request_review": ("synthesis",
+        "403 404 403 404 201 201 401 404 404 404",
+        "403 403 403 403 201 201 401 403 403 403",
+        "403 404 403 404 201 201 401 403 404 201"),
+    "approve_review": ("in_review",
+        "403 404 403 200 403 403 401 404 404 404",
+        "403 403 403 200 403 403 401 403 403 403",
+        "403 404 403 200 403 403 401 403 404 403"),
+    "request_changes": ("in_review",
+        "403 404 403 200 403 403 401 404 404 404",
+        "403 403 403 200 403 403 401 403 403 403",
+        "403 404 403 200 403 403 401 403 404 403"),
+    "supersede": ("published",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
+    "retract": ("published",
+        "403 404 403 404 200 200 401 404 404 404",
+        "403 403 403 403 200 200 401 403 403 403",
+        "403 404 403 404 200 200 401 403 404 200"),
     # Those who could read a retracted response learn why (410); others learn nothing.
-    "read_retracted": ("retracted",    "410 404 410 404 410 410 404", "410 410 410 410 410 410 404"),
-    "watch":         ("routed",        "200 404 200 404 200 200 401", "200 200 200 200 200 200 401"),
-    "rate":          ("published",     "201 404 403 404 403 403 401", "201 403 403 403 403 403 401"),
-    "feedback":      ("published",     "201 404 201 404 201 201 401", "201 201 201 201 201 201 401"),
-    "follow_up":     ("published",     "201 404 201 404 201 201 401", "201 201 201 201 201 201 401"),
+    "read_retracted": ("retracted",
+        "410 404 410 404 410 410 404 404 404 404",
+        "410 410 410 410 410 410 404 410 410 410",
+        "410 404 410 404 410 410 404 410 404 410"),
+    "watch": ("routed",
+        "200 404 200 404 200 200 401 404 404 404",
+        "200 200 200 200 200 200 401 200 200 200",
+        "200 404 200 404 200 200 401 200 404 200"),
+    "rate": ("published",
+        "201 404 403 404 403 403 401 404 404 404",
+        "201 403 403 403 403 403 401 403 403 403",
+        "201 404 403 404 403 403 401 403 404 403"),
+    "feedback": ("published",
+        "201 404 201 404 201 201 401 404 404 404",
+        "201 201 201 201 201 201 401 201 201 201",
+        "201 404 201 404 201 201 401 201 404 201"),
+    "follow_up": ("published",
+        "201 404 201 404 201 201 401 404 404 404",
+        "201 201 201 201 201 201 401 201 201 201",
+        "201 404 201 404 201 201 401 201 404 201"),
 }
 
 
@@ -116,7 +206,8 @@ class World:
         q = qs.submit_query(u["requester"], {
             "title": "Community policing in Wau", "question": "What worked?", "country": "SS",
             "themes": ["police-reform-and-community-policing"],
-            "confidentiality": confidentiality})
+            "confidentiality": confidentiality,
+            **({"group": "wash"} if confidentiality == "group" else {})})
         if state == "clarification":
             qs.ask_clarification(u["facilitator"], q, "Which districts?")
         if state in ("routed", "synthesis", "published", "translated", "in_review", "retracted"):
@@ -130,9 +221,13 @@ class World:
         if state in ("published", "translated", "retracted"):
             ss.publish_response(u["facilitator"], q, visibility)
         if state == "published":  # a newer response to supersede it with
-            newer = qs.submit_query(u["member"], {
+            # In a group, the newer one is the group's too (its facilitator runs both).
+            in_group = {"group": "wash", "confidentiality": "group"} \
+                if confidentiality == "group" else {}
+            newer = qs.submit_query(u["requester"] if in_group else u["member"], {
                 "title": "Community policing in Wau, again", "question": "And now?",
-                "country": "SS", "themes": ["police-reform-and-community-policing"]})
+                "country": "SS", "themes": ["police-reform-and-community-policing"],
+                **in_group})
             ss.save_draft(u["facilitator"], newer, "Newer", "Short", "Long")
             ss.publish_response(u["facilitator"], newer, "community")
             self.newer = newer.reference
@@ -158,10 +253,13 @@ def world(tmp_path_factory, make_database):
             seed_taxonomy()
             roles = {"requester": ["member"], "member": ["member"], "expert": ["expert"],
                      "other_expert": ["expert"], "candidate": ["expert"],
-                     "facilitator": ["facilitator"], "admin": ["admin"]}
+                     "facilitator": ["facilitator"], "admin": ["admin"],
+                     "group_member": ["member"], "other_group": ["member"],
+                     "group_facilitator": ["member"]}
             users = {name: create_user(None, f"{name}@example.org", name.title(), roles=r)
                      for name, r in roles.items()}
             db.session.flush()
+            _groups(users)
             tokens = {name: create_token(user)[1] for name, user in users.items()}
             db.session.commit()
             yield World(app, users, tokens)
@@ -169,11 +267,23 @@ def world(tmp_path_factory, make_database):
             close_app(app)
 
 
+def _groups(users) -> None:
+    """The group "wash" (the requester, a member and a group facilitator) and another."""
+    admin = users["admin"]
+    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
+    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
+    for name in ("requester", "group_member", "group_facilitator"):
+        groups.join_group(users[name], wash)
+    groups.set_role(admin, wash, users["group_facilitator"].id, "facilitator")
+    groups.join_group(users["other_group"], other)
+
+
 CELLS = [
     pytest.param(action, confidentiality, actor, int(row.split()[i]),
                  id=f"{action}-{confidentiality}-{actor}")
-    for action, (_state, restricted, community) in MATRIX.items()
-    for confidentiality, row in (("restricted", restricted), ("community", community))
+    for action, (_state, restricted, community, group) in MATRIX.items()
+    for confidentiality, row in (("restricted", restricted), ("community", community),
+                                 ("group", group))
     for i, actor in enumerate(ACTORS)
 ]
 

@@ -49,11 +49,21 @@ PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
 # tries forged ones).
 CSRF_EXEMPT = {"email.unsubscribe"}
 
-HIDDEN = {"outsider": 404, "unassigned": 404}  # a restricted query is invisible to them
+# The group roles: a member and a facilitator of the group "wash" (closed, where the
+# requester waits for approval), a member of another group. None of them is anyone special
+# for the scene's queries, which belong to no group: a group facilitator is staff in their
+# group only.
+GROUP_ROLES = ("group_member", "other_group", "group_facilitator")
+HIDDEN = {"outsider": 404, "unassigned": 404,  # a restricted query is invisible to them
+          **{role: 404 for role in GROUP_ROLES}}
 STAFF_ACTION = {**HIDDEN, "requester": 403, "assigned": 403}
 EXPERT_ACTION = {**HIDDEN, "requester": 403, "facilitator": 403}
 REQUESTER_ACTION = {**HIDDEN, "assigned": 403, "facilitator": 403}
-STAFF_ONLY = {"requester": 403, "outsider": 403, "assigned": 403, "unassigned": 403}
+STAFF_ONLY = {"requester": 403, "outsider": 403, "assigned": 403, "unassigned": 403,
+              **{role: 403 for role in GROUP_ROLES}}
+# Approving or removing the requester's pending membership of "wash": its facilitators
+# and staff; anyone else may see the group but not do this.
+GROUP_MANAGER = {"outsider": 403, "group_member": 403, "other_group": 403, "assigned": 403}
 
 # endpoint -> (the object its id names, {role: the status that role must get})
 REFUSALS = {
@@ -161,8 +171,21 @@ REFUSALS = {
     # A deactivated member's profile: hidden from members, open to staff.
     "members.profile": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
     "api.member": ("inactive", {"requester": 404, "outsider": 404, "assigned": 404}),
+    # Sub-groups: every signed-in user sees a group and may join it.
+    "groups.detail": ("group", {}),
+    "groups.join": ("group", {}),
+    "api.join_group": ("group", {}),
+    "groups.leave": ("group", {"outsider": 404, "other_group": 404}),
+    "groups.approve": ("group", {**GROUP_MANAGER, "requester": 403}),
+    "api.approve_member": ("group", {**GROUP_MANAGER, "requester": 403}),
+    "groups.remove": ("group", GROUP_MANAGER),
+    "api.remove_member": ("group", GROUP_MANAGER),
+    # Naming a group's facilitators: staff only, not the group's own facilitators.
+    "groups.role": ("group", {"requester": 403, "outsider": 403, "group_member": 403,
+                              "group_facilitator": 403}),
 }
-ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin")
+ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admin",
+         *GROUP_ROLES)
 
 
 @pytest.fixture
@@ -171,7 +194,7 @@ def scene(app, make_user, make_query):
     synthesis with two revisions, a restricted published response, the requester's API
     token, a failed e-mail, a restricted library document and a file on the query."""
     people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
-                           ("member" if r in ("requester", "outsider") else r))
+                           ("member" if r in ("requester", "outsider", *GROUP_ROLES) else r))
               for r in (*ROLES, "target")}
     fac, expert, requester = people["facilitator"], people["assigned"], people["requester"]
     q = make_query(requester=requester, facilitator=fac)
@@ -202,6 +225,7 @@ def scene(app, make_user, make_query):
                "review": review, "inactive": inactive}
     _library(people, q, objects)
     _community(people, objects)
+    _groups(people, objects, make_user)
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
     db.session.commit()
@@ -238,9 +262,33 @@ def _community(people, objects) -> None:
         people["requester"], {"title": "Vacancy", "expires_on": community.today() + timedelta(days=30)})
 
 
+def _groups(people, objects, make_user) -> None:
+    """The closed group "wash" (a member, a facilitator, the requester waiting for
+    approval), another group with its member, and a query of "wash" read by its group."""
+    from reachback.groups import services as groups
+
+    admin = people["admin"]
+    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash", "open": False})
+    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
+    for role in ("group_member", "group_facilitator"):
+        groups.join_group(people[role], wash)
+        groups.approve_member(admin, wash, people[role].id)
+    groups.set_role(admin, wash, people["group_facilitator"].id, "facilitator")
+    groups.join_group(people["requester"], wash)  # pending
+    groups.join_group(people["other_group"], other)
+    asker = make_user("member")
+    groups.join_group(asker, wash)
+    groups.approve_member(admin, wash, asker.id)
+    objects["group"] = wash
+    objects["group_query"] = qs.submit_query(asker, {
+        "title": "Boreholes", "question": "Which pumps last?", "country": "SS",
+        "themes": ["vetting"], "confidentiality": "group", "group": "wash"})
+
+
 def values_for(rule, objects: dict, which: str | None = None) -> dict:
     """Real ids for every argument of the rule; `which` names the query (ref) to use."""
-    q = objects[which] if which in ("query", "draft", "published") else objects["query"]
+    q = objects[which] if which in ("query", "draft", "published", "group_query") \
+        else objects["query"]
     known = {"ref": q.reference, "assignment_id": objects["assignment"].id,
              "contribution_id": objects["contribution"].id, "token_id": objects["token"].id,
              "user_id": objects["user"].id, "calendar_id": objects["calendar"].id,
@@ -249,7 +297,7 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "review_id": objects["review"].id,
              "event_id": objects["proposal" if which == "proposal" else "community_event"].id,
              "notice_id": objects["proposed_notice"].id,
-             "member_id": objects["inactive"].id}
+             "member_id": objects["inactive"].id, "slug": objects["group"].slug}
     if "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}
@@ -287,6 +335,59 @@ def attempt(app, rule, method, path, web, token, people):
     return web.post(path, {**FORM, "experts": str(people["target"].id)})
 
 
+# A query of the group "wash", read by its group: the routes of a query, for the group roles
+# (and the requester, whose membership still waits for approval). Its facilitator runs it;
+# a member of the group reads it; the member of another group does not know it exists.
+GROUP_RUN = {"group_member": 403, "other_group": 404, "requester": 404, "outsider": 404}
+GROUP_QUERY = {
+    "queries.detail": ({"other_group": 404, "requester": 404, "outsider": 404},
+                       ("group_member", "group_facilitator", "facilitator")),
+    "api.query": ({"other_group": 404, "requester": 404, "outsider": 404},
+                  ("group_member", "group_facilitator", "facilitator")),
+    "queries.route": (GROUP_RUN, ("group_facilitator", "facilitator")),
+    "queries.edit": (GROUP_RUN, ("group_facilitator", "facilitator")),
+    "queries.clarify": (GROUP_RUN, ()),
+    "queries.close": (GROUP_RUN, ()),
+    "synthesis.edit": (GROUP_RUN, ()),
+    "api.suggested_experts": (GROUP_RUN, ("group_facilitator", "facilitator")),
+    "api.assign_expert": (GROUP_RUN, ()),
+    "api.edit_query": (GROUP_RUN, ()),
+}
+
+
+def test_a_group_query_is_run_by_its_group_facilitators_and_read_by_its_group(app, scene):
+    people, objects, tokens = scene
+    browsers = clients(app, people, tokens)
+    wrong = []
+    rules_by = {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint in GROUP_QUERY}
+    assert set(rules_by) == set(GROUP_QUERY)
+    before = snapshot()
+    for endpoint, (refusals, readers) in GROUP_QUERY.items():
+        rule = rules_by[endpoint]
+        path = url(rule, values_for(rule, objects, "group_query"))
+        for method in sorted(rule.methods & {"GET", "POST", "PATCH"}):
+            wrong += refused(app, rule, method, path, refusals, browsers, tokens, people)
+        assert snapshot() == before, endpoint
+        if "GET" in rule.methods:
+            for role in readers:
+                response = attempt(app, rule, "GET", path, browsers[role], tokens.get(role),
+                                   people)
+                if response.status_code != 200:
+                    wrong.append(f"GET {path} as {role}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def refused(app, rule, method, path, refusals, browsers, tokens, people) -> list[str]:
+    """Each role of `refusals` tries `method` on `path`: what did not get its status."""
+    wrong = []
+    for role, status in refusals.items():
+        response = attempt(app, rule, method, path, browsers[role], tokens.get(role), people)
+        if response.status_code != status:
+            wrong.append(f"{method} {path} as {role}: {response.status_code}, "
+                         f"expected {status}")
+    return wrong
+
+
 def test_every_route_that_takes_an_id_is_in_the_refusal_table(app):
     missing = [f"{r.endpoint} {r.rule}" for r in app.url_map.iter_rules()
                if takes_an_id(r) and r.endpoint not in REFUSALS]
@@ -308,12 +409,7 @@ def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
             path += "?a=1&b=2"
         before = snapshot()
         for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH"}):
-            for role, status in refusals.items():
-                response = attempt(app, rule, method, path, browsers[role],
-                                   tokens.get(role), people)
-                if response.status_code != status:
-                    wrong.append(f"{method} {path} as {role}: {response.status_code}, "
-                                 f"expected {status}")
+            wrong += refused(app, rule, method, path, refusals, browsers, tokens, people)
         if snapshot() != before:
             wrong.append(f"{rule.rule}: a refused request changed data")
     assert not wrong, "\n".join(wrong)
@@ -323,7 +419,8 @@ def test_every_object_route_refuses_whoever_must_not_reach_it(app, scene):
 NOT_ADMIN = {role: 403 for role in ROLES if role != "admin"}
 NOT_STAFF = {role: 403 for role in ROLES if role not in ("facilitator", "admin")}
 ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN,
-             "community.proposals": NOT_STAFF}
+             "community.proposals": NOT_STAFF,
+             "groups.new": NOT_ADMIN, "api.create_group": NOT_ADMIN}
 
 
 def test_role_only_routes_refuse_the_other_roles_and_change_nothing(app, scene):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from reachback.accounts.services import create_token
 from reachback.extensions import db
+from reachback.groups import services as groups
 from reachback.knowledge import search as svc
 from reachback.knowledge.models import SearchOutbox
 from reachback.queries import services as qs
@@ -98,16 +99,37 @@ class Outsider:
         return self.web.client.get(url, headers=self.headers).get_json()
 
 
-@pytest.fixture
-def outsiders(make_user, make_web):
-    """An anonymous visitor and another member."""
-    other = make_user("member")
-    _, token = create_token(other, "test")
+def _outsider(who, user, make_web) -> Outsider:
+    _, token = create_token(user, "test")
     db.session.commit()
-    member_web = make_web()
-    member_web.sign_in(other)
+    web = make_web()
+    web.sign_in(user)
+    return Outsider(who, {"Authorization": f"Bearer {token}"}, web)
+
+
+@pytest.fixture
+def group_people(make_user):
+    """A member and a facilitator of the group "wash", and a member of another group."""
+    admin = make_user("admin")
+    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
+    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
+    people = {name: make_user("member")
+              for name in ("group_member", "other_group", "group_facilitator")}
+    groups.join_group(people["group_member"], wash)
+    groups.join_group(people["group_facilitator"], wash)
+    groups.set_role(admin, wash, people["group_facilitator"].id, "facilitator")
+    groups.join_group(people["other_group"], other)
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def outsiders(make_user, make_web, group_people):
+    """An anonymous visitor, another member, and the group roles (none of whom may read the
+    restricted query, which belongs to no group)."""
     return [Outsider("anonymous", {}, make_web()),
-            Outsider("member", {"Authorization": f"Bearer {token}"}, member_web)]
+            _outsider("member", make_user("member"), make_web),
+            *(_outsider(who, user, make_web) for who, user in group_people.items())]
 
 
 def test_outsiders_find_no_hidden_word_through_any_search(hidden, outsiders):
@@ -126,6 +148,7 @@ def test_outsiders_find_no_hidden_word_through_any_search(hidden, outsiders):
         else:
             assert similar.get_json() == {"items": []}
     # The question form's own button (for members: the form needs a sign-in).
+    assert outsiders[1].who == "member"
     form = outsiders[1].web.post("/queries/new", {"action": "similar", "title": every,
                                                   "question": every})
     assert "No published response looks similar" in form.text
@@ -144,6 +167,50 @@ def test_outsiders_find_the_response_by_its_own_words_under_its_own_title(hidden
     similar = outsiders[1].web.get("/search/similar", query_string={
         "title": f"Vetting recruits in {RESPONSE_WORD}", "question": "Do open hearings work?"})
     assert [i["title"] for i in similar.get_json()["items"]] == [RESPONSE_TITLE]
+
+
+GROUP_WORD = "Hydrocastle"
+
+
+def _group_query(asker, fac, expert, confidentiality, visibility, word):
+    q = qs.submit_query(asker, {
+        "title": f"Pumps {word}", "country": "SS", "confidentiality": confidentiality,
+        "group": "wash", "question": "Which pumps last?",
+        "themes": ["police-reform-and-community-policing"]})
+    qs.assign_expert(fac, q, expert)
+    qs.add_contribution(expert, q, "Advice.")
+    ss.save_draft(fac, q, f"Response on {word}", "Short.", f"Body on {word}.")
+    ss.publish_response(fac, q, visibility)
+    return q
+
+
+def test_a_group_response_is_found_in_its_group_only(clock, make_user, make_web,
+                                                     group_people):
+    """Through the API and the search page: a response published for the group "wash" is
+    found by its member and facilitator, never by the member of another group, another
+    member or an anonymous visitor; a restricted response of a group query by the group's
+    facilitator alone (with staff and its own people)."""
+    asker = make_user("member")
+    groups.join_group(asker, groups.get_group(asker, "wash"))
+    fac, expert = make_user("facilitator"), make_user("expert")
+    group_q = _group_query(asker, fac, expert, "group", "group", GROUP_WORD)
+    restricted_q = _group_query(asker, fac, expert, "restricted", "restricted", "Sluicegate")
+    db.session.commit()
+    svc.apply_outbox()
+    people = {"anonymous": Outsider("anonymous", {}, make_web()),
+              "member": _outsider("member", make_user("member"), make_web),
+              **{who: _outsider(who, user, make_web) for who, user in group_people.items()}}
+    finds = {"group_member": {GROUP_WORD}, "group_facilitator": {GROUP_WORD, "Sluicegate"}}
+    for who, outsider in people.items():
+        for word, q in ((GROUP_WORD, group_q), ("Sluicegate", restricted_q)):
+            body = outsider.api(word)
+            page = outsider.web.get("/search", query_string={"q": word}).text
+            if word in finds.get(who, ()):
+                assert [i["ref"] for i in body["items"]] == [q.reference], (who, word)
+                assert q.reference in page, (who, word)
+            else:
+                assert (body["total"], body["items"]) == (0, []), (who, word)
+                assert "0 results" in page and q.reference not in page, (who, word)
 
 
 def upgrade(revision: str) -> None:

@@ -19,12 +19,19 @@ def count_watchers(q) -> int:
     return db.session.scalar(select(func.count()).select_from(Watcher)
                              .where(Watcher.query_id == q.id))
 
-ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous"]
+ROLES = ["requester", "member", "assigned", "unassigned", "facilitator", "admin", "anonymous",
+         "group_member", "other_group", "group_facilitator"]
 STAFF = {"facilitator", "admin"}
+# The group roles: the requester, "group_member" and "group_facilitator" belong to the
+# group "wash" (the last as its facilitator), "other_group" to another group. A `group`
+# query is the requester's, in "wash": its members read it, and its facilitator is staff
+# for it (and for no other query).
+GROUP_ROLES = {"group_member", "other_group", "group_facilitator"}
+CONFIDENTIALITIES = ("restricted", "community", "group")
 
 # action -> (status the query is put in, roles allowed to do it)
 ACTIONS = {
-    "view": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF}),
+    "view": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF, *GROUP_ROLES}),
     "clarify": ("submitted", STAFF),
     "reply": ("clarification", {"requester"}),
     "route_page": ("submitted", STAFF),
@@ -44,7 +51,8 @@ ACTIONS = {
     # The response is published for the query's readers (ss.default_visibility).
     "translate": ("published", STAFF),
     # The response's lifecycle (issue 18).
-    "watch": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF}),
+    "watch": ("routed", {"requester", "member", "assigned", "unassigned", *STAFF,
+                         *GROUP_ROLES}),
     "correct": ("published", STAFF),
     "retract": ("published", STAFF),
     "rate": ("published", {"requester"}),
@@ -53,12 +61,20 @@ ACTIONS = {
 
 def sees_query(role, confidentiality):
     return role in {"requester", "assigned", *STAFF} or (
-        confidentiality == "community" and role in {"member", "unassigned"})
+        confidentiality == "community" and role in {"member", "unassigned", *GROUP_ROLES}
+    ) or (confidentiality == "group" and role in {"group_member", "group_facilitator"})
+
+
+def acts_as(role, confidentiality):
+    """A group's facilitator is staff for the group's query, a member anywhere else."""
+    if role == "group_facilitator" and confidentiality == "group":
+        return "facilitator"
+    return role
 
 
 def sees_object(action, role, confidentiality):
     if action == "edit_contribution":  # contributions are hidden until publication
-        return role in {"assigned", *STAFF}
+        return acts_as(role, confidentiality) in {"assigned", *STAFF}
     if role == "assigned" and ACTIONS[action][0] not in ("routed", "synthesis", "published"):
         role = "unassigned"  # nobody is assigned before the query is routed
     return sees_query(role, confidentiality)
@@ -69,7 +85,7 @@ def expected(action, role, confidentiality):
         return "login"
     if not sees_object(action, role, confidentiality):
         return 404
-    return "ok" if role in ACTIONS[action][1] else 403
+    return "ok" if acts_as(role, confidentiality) in ACTIONS[action][1] else 403
 
 
 def build_scene(status, confidentiality):
@@ -78,11 +94,14 @@ def build_scene(status, confidentiality):
 
     def build(make_user, make_query):
         people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
-                               ("member" if r in ("requester", "member") else r))
+                               ("member" if r in ("requester", "member", *GROUP_ROLES)
+                                else r))
                   for r in ("requester", "member", "assigned", "unassigned", "facilitator",
-                            "admin", "target")}
+                            "admin", "target", *GROUP_ROLES)}
+        _groups(people)
         q = make_query(requester=people["requester"], confidentiality=confidentiality,
-                       facilitator=people["facilitator"])
+                       facilitator=people["facilitator"],
+                       group="wash" if confidentiality == "group" else None)
         assignment = contribution = None
         if status in ("routed", "synthesis", "published"):
             assignment = qs.assign_expert(people["facilitator"], q, people["assigned"])
@@ -101,6 +120,18 @@ def build_scene(status, confidentiality):
                 assignment and assignment.id, contribution and contribution.id)
 
     return build
+
+
+def _groups(people) -> None:
+    from reachback.groups import services as groups
+
+    admin = people["admin"]
+    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
+    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
+    for role in ("requester", "group_member", "group_facilitator"):
+        groups.join_group(people[role], wash)
+    groups.set_role(admin, wash, people["group_facilitator"].id, "facilitator")
+    groups.join_group(people["other_group"], other)
 
 
 @pytest.fixture
@@ -197,7 +228,7 @@ def attempt(action, web, people, q, assignment, contribution):
     return r, q.status == status
 
 
-CELLS = [(a, r, c) for a in ACTIONS for r in ROLES for c in ("restricted", "community")]
+CELLS = [(a, r, c) for a in ACTIONS for r in ROLES for c in CONFIDENTIALITIES]
 
 
 @pytest.mark.parametrize("action,role,confidentiality", CELLS)

@@ -1,0 +1,228 @@
+"""Business rules of sub-groups: admins create them; members join (an open group at once, a
+closed one once a group facilitator approves); a cap on the active members of one
+organisation; leaving or removal ends access at once (permissions reads memberships on
+every request). Each function takes the acting user, checks reachback.permissions, changes
+the database and flushes; the caller commits."""
+import re
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import lengths
+from .. import permissions as perm
+from ..accounts.models import Theme, User
+from ..audit import audit
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..queries.models import FieldQuery
+from .models import Group, GroupMembership
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LENGTH = 60
+CORRECT = "Please correct the highlighted fields."
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def list_groups(user) -> list[Group]:
+    """Every group, by name, with its memberships (signed-in users)."""
+    perm.require(perm.can_join_group(user), _("Sign in to see the groups."))
+    return list(db.session.scalars(
+        select(Group).options(selectinload(Group.memberships).joinedload(GroupMembership.user),
+                              selectinload(Group.themes))
+        .order_by(Group.name)))
+
+
+def get_group(user, slug: str) -> Group:
+    """The group `slug` (NotFound otherwise, and for those signed out)."""
+    group = db.session.scalar(select(Group).where(Group.slug == slug)) \
+        if perm.can_join_group(user) else None
+    if group is None:
+        raise NotFound(_("No such group."))
+    return group
+
+
+def my_groups(user) -> list[Group]:
+    """The groups the user is an active member of (where they may ask a query), by name."""
+    roles = perm.group_roles(user)
+    if not roles:
+        return []
+    return list(db.session.scalars(select(Group).where(Group.id.in_(roles))
+                                   .order_by(Group.name)))
+
+
+def facilitators_of(group_id: int) -> list[User]:
+    """The active facilitators of the group (told of its new queries)."""
+    return list(db.session.scalars(
+        select(User).join(GroupMembership, GroupMembership.user_id == User.id)
+        .where(GroupMembership.group_id == group_id, GroupMembership.role == "facilitator",
+               GroupMembership.status == "active", User.active.is_(True))))
+
+
+def membership_of(group: Group, user_id: int) -> GroupMembership | None:
+    return db.session.scalar(select(GroupMembership).where(
+        GroupMembership.group_id == group.id, GroupMembership.user_id == user_id))
+
+
+def members(user, group: Group) -> list[GroupMembership]:
+    """The group's memberships the user may see: the active ones; pending ones too for
+    those who approve them."""
+    rows = db.session.scalars(
+        select(GroupMembership).options(selectinload(GroupMembership.user))
+        .where(GroupMembership.group_id == group.id)
+        .order_by(GroupMembership.role.desc(), GroupMembership.created_at))
+    pending = perm.can_see_pending(user, group)
+    return [m for m in rows if m.active or pending or m.user_id == user.id]
+
+
+def group_queries(user, group: Group) -> list[FieldQuery]:
+    """The group's queries the user may see (perm.visible_queries), newest first."""
+    return list(db.session.scalars(
+        select(FieldQuery).where(FieldQuery.group_id == group.id, perm.visible_queries(user))
+        .order_by(FieldQuery.created_at.desc()).limit(100)))
+
+
+# --- creating --------------------------------------------------------------------------
+
+def create_group(user, data: dict) -> Group:
+    """An admin creates a group from `data` (name, slug, description, open, themes: slugs,
+    max_per_organisation: a whole number from 1, or None). Raises Forbidden, Invalid (a
+    field), Conflict (the slug is taken)."""
+    perm.require(perm.can_create_group(user), _("Only administrators create groups."))
+    errors: dict[str, str] = {}
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = _("This field is required.")
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not slug.strip():
+        errors["slug"] = _("This field is required.")
+    elif len(slug) > SLUG_LENGTH or not SLUG.match(slug):
+        errors["slug"] = _("Use lower-case letters, digits and hyphens (at most %(limit)s).",
+                           limit=SLUG_LENGTH)
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        errors["description"] = _("Must be text.")
+        description = ""
+    is_open = data.get("open", True)
+    if not isinstance(is_open, bool):
+        errors["open"] = _("Must be true or false.")
+    cap = data.get("max_per_organisation")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1
+                            or cap > 1000):
+        errors["max_per_organisation"] = _("A whole number from 1 to 1000, or nothing.")
+    themes = _themes(data.get("themes") or [], errors)
+    lengths.check(errors, name=(name, lengths.NAME), description=(description, lengths.TEXT))
+    if errors:
+        raise Invalid(_(CORRECT), errors)
+    if db.session.scalar(select(Group.id).where(Group.slug == slug)) is not None:
+        raise Conflict(_("A group already has the address %(slug)s.", slug=slug))
+    group = Group(name=name.strip(), slug=slug, description=description.strip(),
+                  open=is_open, max_per_organisation=cap, created_at=utcnow())
+    group.themes = themes
+    db.session.add(group)
+    db.session.flush()
+    audit("group_created", user, subject=slug)
+    return group
+
+
+def _themes(slugs, errors) -> list[Theme]:
+    if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+        errors["themes"] = _("Choose themes from the list.")
+        return []
+    found = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs)))) if slugs else []
+    if len(found) != len(set(slugs)):
+        errors["themes"] = _("Choose themes from the list.")
+    return found
+
+
+# --- belonging -------------------------------------------------------------------------
+
+def join_group(user, group: Group) -> GroupMembership:
+    """The user joins: an open group at once (active), a closed one as pending until a group
+    facilitator approves. Joining again gives the membership they have. Raises Invalid when
+    their organisation already has the group's maximum of members."""
+    perm.require(perm.can_join_group(user), _("Sign in to join a group."))
+    existing = membership_of(group, user.id)
+    if existing is not None:
+        return existing
+    if group.open:
+        _check_cap(group, user)
+    membership = GroupMembership(group=group, user_id=user.id, role="member",
+                                 status="active" if group.open else "pending",
+                                 created_at=utcnow())
+    db.session.add(membership)
+    db.session.flush()
+    perm.forget_group_roles()
+    return membership
+
+
+def approve_member(user, group: Group, user_id: int) -> GroupMembership:
+    """A group facilitator (or staff) lets a pending member in. Raises Forbidden, NotFound
+    (no such membership), Invalid (the organisation's cap)."""
+    perm.require(perm.can_manage_group(user, group),
+                 _("Only the group's facilitators approve members."))
+    membership = membership_of(group, user_id)
+    if membership is None:
+        raise NotFound(_("No such member."))
+    if not membership.active:
+        _check_cap(group, membership.user)
+        membership.status = "active"
+        db.session.flush()
+        perm.forget_group_roles()
+    return membership
+
+
+def remove_member(user, group: Group, user_id: int) -> GroupMembership:
+    """End a membership (leaving, or removal by a group facilitator or staff): its access
+    ends at once. Returns the membership ended. Raises NotFound, Forbidden."""
+    membership = membership_of(group, user_id)
+    if membership is None:
+        raise NotFound(_("No such member."))
+    perm.require(perm.can_remove_member(user, membership),
+                 _("Only the member or the group's facilitators end a membership."))
+    db.session.delete(membership)
+    db.session.flush()
+    perm.forget_group_roles()
+    return membership
+
+
+def set_role(user, group: Group, user_id: int, role: str) -> GroupMembership:
+    """Staff make an active member a group facilitator, or a facilitator a member again."""
+    perm.require(perm.is_staff(user), _("Only facilitators and administrators name a "
+                                        "group's facilitators."))
+    membership = membership_of(group, user_id)
+    if membership is None:
+        raise NotFound(_("No such member."))
+    if role not in ("member", "facilitator"):
+        raise Invalid(_(CORRECT), {"role": _("Choose member or facilitator.")})
+    membership.role, membership.status = role, "active"
+    db.session.flush()
+    perm.forget_group_roles()
+    return membership
+
+
+def _check_cap(group: Group, member: User) -> None:
+    """Invalid when the member's organisation already has the group's maximum of active
+    members."""
+    cap, organisation = group.max_per_organisation, member.organisation_id
+    if cap is None or organisation is None:
+        return
+    count = db.session.scalar(
+        select(func.count(GroupMembership.id)).join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status == "active",
+               User.organisation_id == organisation))
+    if count >= cap:
+        name = member.organisation.name
+        raise Invalid(
+            ngettext("This group takes at most %(num)d member from one organisation, and "
+                     "%(organisation)s has one already.",
+                     "This group takes at most %(num)d members from one organisation, and "
+                     "%(organisation)s has that many already.", cap, organisation=name),
+            {"group": ngettext("%(organisation)s already has %(num)d member in this group: "
+                               "the most one organisation may have.",
+                               "%(organisation)s already has %(num)d members in this group: "
+                               "the most one organisation may have.", cap,
+                               organisation=name)})

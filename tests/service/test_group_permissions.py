@@ -1,0 +1,192 @@
+"""Sub-groups in the access policy (issue 21): object checks, list filters and the search
+index's principals agree, and each group rule is tested by a case that fails without it."""
+import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from reachback import permissions as perm
+from reachback.extensions import db
+from reachback.groups import services as gs
+from reachback.groups.models import GroupMembership
+from reachback.knowledge import search as svc
+from reachback.queries import services as qs
+from reachback.queries.models import FieldQuery
+from reachback.synthesis import services as ss
+from reachback.synthesis.models import ConsolidatedResponse
+
+VIEWERS = ["requester", "group_member", "group_facilitator", "other_group", "outsider",
+           "pending", "left", "facilitator", "anonymous"]
+THEMES = ["police-reform-and-community-policing"]
+
+
+def _ask(user, title, confidentiality, group=None):
+    data = {"title": title, "question": "What worked?", "country": "SS", "themes": THEMES,
+            "confidentiality": confidentiality}
+    if group is not None:
+        data["group"] = group.slug
+    return qs.submit_query(user, data)
+
+
+def _publish(fac, expert, query, visibility, word):
+    qs.assign_expert(fac, query, expert)
+    qs.add_contribution(expert, query, "Advice.")
+    ss.save_draft(fac, query, f"Response {word}", "Short.", f"Body about {word}.")
+    ss.publish_response(fac, query, visibility)
+
+
+@pytest.fixture
+def groups_world(app, make_user):
+    admin, fac, expert = make_user("admin"), make_user("facilitator"), make_user("expert")
+    people = {name: make_user("member") for name in
+              ("requester", "group_member", "group_facilitator", "other_group", "outsider",
+               "pending", "left")}
+    people.update(facilitator=fac, anonymous=AnonymousUserMixin())
+    water = gs.create_group(admin, {"name": "Water", "slug": "water", "open": True})
+    closed = gs.create_group(admin, {"name": "Closed", "slug": "closed", "open": False})
+    other = gs.create_group(admin, {"name": "Other", "slug": "other", "open": True})
+    for name in ("requester", "group_member", "group_facilitator", "left"):
+        gs.join_group(people[name], water)
+    gs.set_role(admin, water, people["group_facilitator"].id, "facilitator")
+    gs.join_group(people["other_group"], other)
+    gs.join_group(people["pending"], closed)
+    # A request waiting in the group of the queries (as when an open group is closed later):
+    # a pending membership gives nothing.
+    db.session.add(GroupMembership(group_id=water.id, user_id=people["pending"].id,
+                                   role="member", status="pending"))
+    db.session.commit()
+    requester = people["requester"]
+    queries = {
+        "group": _ask(requester, "Group query", "group", water),
+        "group_restricted": _ask(requester, "Restricted group query", "restricted", water),
+        "plain": _ask(requester, "Plain query", "restricted"),
+        "group_open": _ask(requester, "Open group query", "group", water),
+    }
+    _publish(fac, expert, queries["group"], "group", "Zanzibarite")
+    _publish(fac, expert, queries["group_restricted"], "restricted", "Quorndale")
+    _publish(fac, expert, queries["plain"], "restricted", "Plimsollia")
+    gs.remove_member(people["left"], water, people["left"].id)
+    db.session.commit()
+    svc.apply_outbox()
+    yield people, queries, water
+    svc.get_index().close()
+
+
+# who sees: group (group confidentiality), group_restricted, plain, group_open (unpublished)
+EXPECTED_QUERIES = {
+    "requester": {"group", "group_restricted", "plain", "group_open"},
+    "group_member": {"group", "group_open"},
+    "group_facilitator": {"group", "group_restricted", "group_open"},
+    "other_group": set(), "outsider": set(), "pending": set(), "left": set(),
+    "facilitator": {"group", "group_restricted", "plain", "group_open"},
+    "anonymous": set(),
+}
+EXPECTED_RESPONSES = {name: seen - {"group_open"} for name, seen in EXPECTED_QUERIES.items()}
+
+
+def _names(queries, ids):
+    return {name for name, q in queries.items() if q.id in ids}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_group_queries_by_filter_and_by_check(groups_world, viewer):
+    people, queries, _ = groups_world
+    user = people[viewer]
+    listed = set(db.session.scalars(select(FieldQuery.id).where(perm.visible_queries(user))))
+    checked = {q.id for q in queries.values() if perm.can_view_query(user, q)}
+    assert _names(queries, listed) == _names(queries, checked) == EXPECTED_QUERIES[viewer]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_group_responses_by_filter_check_and_search(groups_world, viewer):
+    people, queries, _ = groups_world
+    user = people[viewer]
+    listed = set(db.session.scalars(select(ConsolidatedResponse.query_id).join(FieldQuery)
+                                    .where(perm.visible_responses(user))))
+    checked = {q.id for q in queries.values()
+               if q.response is not None and perm.can_view_response(user, q.response)}
+    found = set()
+    for name, word in (("group", "Zanzibarite"), ("group_restricted", "Quorndale"),
+                       ("plain", "Plimsollia")):
+        if [i.ref for i in svc.search(user, word).items] == [queries[name].reference]:
+            found.add(name)
+    expected = EXPECTED_RESPONSES[viewer]
+    assert _names(queries, listed) == _names(queries, checked) == found == expected
+
+
+def test_index_principals_of_group_items(groups_world):
+    people, queries, water = groups_world
+    doc = svc.response_to_doc(queries["group"].response)
+    assert f"group:{water.id}" in doc.principals and "community" not in doc.principals
+    assert f"group-staff:{water.id}" in doc.principals
+    restricted = svc.response_to_doc(queries["group_restricted"].response)
+    assert f"group:{water.id}" not in restricted.principals
+    assert f"group-staff:{water.id}" in restricted.principals
+    assert f"group:{water.id}" in svc.principals_for(people["group_member"])
+    assert f"group-staff:{water.id}" not in svc.principals_for(people["group_member"])
+    assert f"group-staff:{water.id}" in svc.principals_for(people["group_facilitator"])
+    for name in ("pending", "left", "other_group", "outsider"):
+        assert f"group:{water.id}" not in svc.principals_for(people[name])
+
+
+def test_group_facilitators_run_their_group_only(groups_world):
+    people, queries, _ = groups_world
+    gfac, member = people["group_facilitator"], people["group_member"]
+    for name in ("group", "group_restricted", "group_open"):
+        assert perm.can_triage(gfac, queries[name])
+        assert perm.can_see_internal(gfac, queries[name])
+        assert not perm.can_triage(member, queries[name])
+    assert not perm.can_triage(gfac, queries["plain"])
+    assert not perm.is_staff(gfac)
+    assert perm.can_change_status(gfac, queries["group"].response)
+    assert not perm.can_change_status(gfac, queries["plain"].response)
+    assert perm.can_translate(gfac, queries["group"].response)
+    assert not perm.can_translate(member, queries["group"].response)
+
+
+def test_a_group_facilitator_routes_and_publishes_in_the_group(groups_world, make_user):
+    people, queries, _ = groups_world
+    gfac, expert = people["group_facilitator"], make_user("expert")
+    query = queries["group_open"]
+    _publish(gfac, expert, query, "group", "Ottershaw")
+    db.session.commit()
+    assert query.response.status == "published"
+    with pytest.raises(Exception) as refused:
+        qs.assign_expert(gfac, queries["plain"], expert)
+    assert refused.value.status == 403
+
+
+def test_leaving_ends_access_at_once(groups_world):
+    people, queries, water = groups_world
+    member = people["group_member"]
+    assert perm.can_view_query(member, queries["group"])
+    gs.remove_member(member, water, member.id)
+    db.session.commit()
+    assert not perm.can_view_query(member, queries["group"])
+    assert not perm.can_view_response(member, queries["group"].response)
+    assert svc.search(member, "Zanzibarite").total == 0
+
+
+def test_restricted_group_query_is_not_read_by_plain_members(groups_world):
+    people, queries, _ = groups_world
+    assert not perm.can_view_query(people["group_member"], queries["group_restricted"])
+    assert perm.can_view_query(people["group_facilitator"], queries["group_restricted"])
+
+
+def test_a_group_query_is_announced_to_the_groups_facilitators(app, make_user):
+    from reachback.notify.models import Notification
+
+    admin, member, gfac, bystander = (make_user("admin"), make_user("member"),
+                                      make_user("member"), make_user("member"))
+    group = gs.create_group(admin, {"name": "Water", "slug": "water"})
+    for user in (member, gfac, bystander):
+        gs.join_group(user, group)
+    gs.set_role(admin, group, gfac.id, "facilitator")
+    q = _ask(member, "Group query", "group", group)
+    plain = _ask(member, "Plain query", "restricted")
+    db.session.commit()
+    told = set(db.session.scalars(select(Notification.query_id).where(
+        Notification.user_id == gfac.id, Notification.kind == "query_submitted")))
+    assert told == {q.id}
+    assert plain.id not in told
+    assert not db.session.scalars(select(Notification).where(
+        Notification.user_id == bystander.id)).all()
