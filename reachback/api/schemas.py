@@ -412,6 +412,40 @@ class Correction(Answer):
     note: str
 
 
+class Annex(Answer):
+    """A file attached to a response: downloaded by the response's readers."""
+
+    id: int
+    name: str = Field(validation_alias="filename")
+    size: int = Field(description="In bytes")
+    url: Computed[str] = Field(description="Its download address (always a download)")
+
+    @classmethod
+    def _computed(cls, a, _context):
+        return {"url": url_for("library.download", attachment_id=a.id)}
+
+
+class SeeAlso(Answer):
+    """A related published response the caller may read."""
+
+    reference: Ref
+    title: str
+    url: str = Field(description="Its address in this API")
+
+
+def see_also_items(user, response) -> list[dict]:
+    """The response's "See also" (lifecycle.see_also: only what `user` may read), as the API
+    gives it; none for a draft or a retracted response."""
+    from ..synthesis.lifecycle import see_also
+    from ..synthesis.models import READABLE_STATUSES
+
+    if response.status not in READABLE_STATUSES:
+        return []
+    return [{"reference": other.query.reference, "title": other.title,
+             "url": url_for("api.response", ref=other.query.reference)}
+            for other in see_also(user, response)]
+
+
 class Response(Answer):
     """A consolidated response: a draft to staff, published to those who may read it."""
 
@@ -436,12 +470,17 @@ class Response(Answer):
     country: Computed[Country]
     themes: Computed[Slugs]
     contributors: Computed[list[Contributor]]
+    annexes: Computed[list[Annex]] = Field(description="The files attached to it")
+    see_also: Computed[list[SeeAlso]] = Field(
+        description="Up to five related published responses the caller may read: those the "
+                    "facilitators linked first, then the most similar")
 
     @classmethod
     def _computed(cls, r, context):
         q = r.query
         newer = r.superseded_by
-        staff = perm.can_triage(context.get("user"), q)
+        user = context.get("user")
+        staff = perm.can_triage(user, q)
         return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
                 "themes": q.themes, "contributors": contributors_of(q),
                 "revision": r.revision if staff or r.published_revision is None
@@ -449,7 +488,8 @@ class Response(Answer):
                 "superseded_by": newer.query.reference if newer is not None else None,
                 "translations": [{"language": t.language,
                                   "url": translation_url(q.reference, t.language)}
-                                 for t in r.translations]}
+                                 for t in r.translations],
+                "annexes": r.annexes, "see_also": see_also_items(user, r)}
 
 
 class ReviewRequest(Answer):
@@ -869,6 +909,18 @@ class ChangesInput(Checked):
 class SupersedeInput(Checked):
     by: Text(lengths.REFERENCE, blank=False, description="The reference of the newer, "
              "published response, e.g. RB-2026-0042") = required()
+
+
+class LinkInput(Checked):
+    ref: Text(lengths.REFERENCE, blank=False, description="The reference of a published "
+              "response to show under \"See also\", e.g. RB-2026-0042") = required()
+
+
+class AnnexInput(Checked):
+    """multipart/form-data: the file to attach (described here for the OpenAPI document)."""
+
+    file: AsSent({"type": "string", "format": "binary", "description": "The file: PDF, Word "
+                  "(.docx), text, Markdown, PNG or JPEG, checked by its content"}) = required()
 
 
 class RatingInput(Checked):
