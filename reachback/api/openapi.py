@@ -231,7 +231,8 @@ OPERATIONS = [
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),
     ("get", "/reports/{name}", "A report's rows for a period (facilitators and admins): "
-     "demand, response-times, experts or search-gaps", s.ReportPage,
+     "demand, response-times, experts, use (satisfaction and use) or search-gaps",
+     s.ReportPage,
      {"args": s.ReportArgs, "errors": ("403", "404", "422")}),
 ]
 

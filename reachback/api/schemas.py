@@ -1040,10 +1040,10 @@ class SearchArgs(Args):
 
 # --- reports (staff) ----------------------------------------------------------------------
 
-REPORT_NAMES = ("demand", "response-times", "experts", "search-gaps")
+REPORT_NAMES = ("demand", "response-times", "experts", "use", "search-gaps")
 GROUP_BY = ("demand: month (default), theme (parent themes rolled up), country, "
             "organisation, priority or channel; response-times: priority (default), theme or "
-            "month; experts: expert; search-gaps: term (default: the terms whose searches "
+            "month; experts: expert; use: response (default), score or used_for; search-gaps: term (default: the terms whose searches "
             "found 2 results at most) or month; 422 for another")
 
 
@@ -1067,6 +1067,18 @@ class ReportArgs(Args):
         return {k: v for k, v in self.model_dump(by_alias=True).items() if v is not None}
 
 
+class SatisfactionSummary(Answer):
+    """The requesters' ratings and the readers' feedback given (or last changed) in a period,
+    of the responses still readable."""
+
+    ratings: int
+    average_score: float | None = Field(description="Null without ratings")
+    distribution: dict[str, int] = Field(description="Ratings per score, \"1\" to \"5\"")
+    useful: int
+    not_useful: int
+    outdated: int = Field(description="Readers who flagged a response as outdated")
+
+
 class ReportPage(Answer):
     """A report's rows under the filters in force (the defaults applied)."""
 
@@ -1079,13 +1091,20 @@ class ReportPage(Answer):
         "email, invitations, acceptances, declines, decline_reasons (the latest), "
         "contributions, median_answer_hours, open_assignments (now); search-gaps: term, "
         "searches, empty_searches, results (the most found), commission_url (by month: "
-        "key, label, searches, empty_searches)"))
+        "key, label, searches, empty_searches); use: by response, ref, title, url, views "
+        "(reads in the period), ratings, average_score (null without ratings), useful, "
+        "not_useful, outdated (the readers' feedback); by score, key (1-5), label, ratings; "
+        "by used_for, ref, title, url, score, used_for, rated_on (YYYY-MM-DD), newest first"))
     from_: Day = Field(alias="from")
     to: Day
     group_by: str
+    summary: SatisfactionSummary | None = Field(
+        None, description="use only (absent from the other reports): the period's totals")
 
     @classmethod
     def dump(cls, obj, **context) -> dict:
         answer = super().dump(obj, **context)
         answer["from"] = answer.pop("from_")
+        if answer.get("summary") is None:  # the other reports answer as they always did
+            answer.pop("summary", None)
         return answer
