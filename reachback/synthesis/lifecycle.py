@@ -39,8 +39,9 @@ def _changeable(user, reference: str, linking: bool = False) -> ConsolidatedResp
     if linking:
         perm.require(perm.can_link_responses(user, response),
                      _("Only facilitators link related responses."))
-    perm.require(perm.can_change_status(user, response),
-                 _("Only facilitators supersede or retract responses."))
+    else:
+        perm.require(perm.can_change_status(user, response),
+                     _("Only facilitators supersede or retract responses."))
     return response
 
 
