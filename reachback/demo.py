@@ -32,7 +32,7 @@ from .queries import services as qs
 from .reports.models import ResponseView, SearchTerm
 from .sla.calendar import add_business_time
 from .sla.services import HOUR, seed_sla_defaults, targets_for
-from .synthesis import feedback, lifecycle
+from .synthesis import annexes, feedback, lifecycle
 from .synthesis import services as ss
 from .synthesis.models import ConsolidatedResponse
 from .synthesis.translations import save_translation
@@ -399,8 +399,8 @@ def _respond(item, query, facilitator, clock) -> None:
 
 def _live_on(steps: dict, reference: str, references: dict, now) -> None:
     """What happened to a published response afterwards (the data's `lifecycle`): a
-    correction, readers' feedback, the requester's rating, a newer response superseding it;
-    a day apart, ending a day ago."""
+    correction, readers' feedback, the requester's rating, annexes and "See also" links, a
+    newer response superseding it; a day apart, ending a day ago."""
     facilitator = find_user_by_email(MARKER)
     query = qs.get_query(facilitator, reference)
     moment = now - timedelta(days=4)
@@ -418,6 +418,11 @@ def _live_on(steps: dict, reference: str, references: dict, now) -> None:
     rating = steps.get("rating")
     if rating:
         feedback.rate(query.requester, query, rating["score"], rating.get("used_for"))
+    for annex in steps.get("annexes", []):
+        annexes.add_annex(facilitator, query, FileStorage(
+            io.BytesIO(annex["text"].encode()), annex["name"], content_type="text/plain"))
+    for index in steps.get("see_also_indexes", []):
+        lifecycle.link_response(facilitator, reference, references[index])
     moment += timedelta(days=1)
     if "superseded_by_index" in steps:
         lifecycle.supersede(facilitator, reference, references[steps["superseded_by_index"]])

@@ -396,6 +396,23 @@ def can_follow_up(user, query) -> bool:
         or (query.status == "closed" and is_requester(user, query)))
 
 
+def can_view_annexes(user, response) -> bool:
+    """Download a response's annexes: whoever may read the response, and the staff who write
+    it (a draft's annexes too); others are told nothing (404)."""
+    return response is not None and (can_view_response(user, response)
+                                     or can_triage(user, response.query))
+
+
+def can_manage_annexes(user, response) -> bool:
+    """Attach annexes to a response, or remove them: the facilitators who write it."""
+    return response is not None and can_triage(user, response.query)
+
+
+def can_link_responses(user, response) -> bool:
+    """Add or remove a response's "See also" links: the facilitators who write it."""
+    return response is not None and can_triage(user, response.query)
+
+
 def can_translate(user, response) -> bool:
     """Add or edit a translation of a response: facilitators (who publish it). Its readers
     are the response's (can_view_response)."""
@@ -435,7 +452,8 @@ def can_view_message(user, message, query) -> bool:
 
 def can_view_attachment(user, attachment) -> bool:
     """Whoever may see the attachment's owner: the query; the message (internal notes only to
-    staff and assigned experts); the contribution (can_view_contributions); the document."""
+    staff and assigned experts); the contribution (can_view_contributions); the document; the
+    response whose annex it is (can_view_annexes)."""
     if attachment is None:
         return False
     if attachment.query_id is not None:
@@ -448,12 +466,15 @@ def can_view_attachment(user, attachment) -> bool:
         return can_view_query(user, query) and can_view_contributions(user, query)
     if attachment.document_id is not None:
         return can_view_document(user, attachment.document)
+    if attachment.response_id is not None:
+        return can_view_annexes(user, attachment.response)
     return False
 
 
 def can_attach(user, owner) -> bool:
     """Attach a file: to a query, its requester or staff; to a message or a contribution, its
-    author (a contribution only while it may still be edited); to a document, staff."""
+    author (a contribution only while it may still be edited); to a document, staff; to a
+    response (an annex), can_manage_annexes."""
     if not _signed_in(user):
         return False
     if isinstance(owner, FieldQuery):
@@ -464,6 +485,8 @@ def can_attach(user, owner) -> bool:
         return can_edit_contribution(user, owner)
     if isinstance(owner, Document):
         return can_manage_documents(user)
+    if isinstance(owner, ConsolidatedResponse):
+        return can_manage_annexes(user, owner)
     return False
 
 

@@ -69,6 +69,10 @@ PATH_PARAMETERS = {
              "schema": {"type": "string", "description": "The group's slug"}},
     "user_id": {"name": "user_id", "in": "path", "required": True,
                 "schema": {"type": "integer", "description": "The member's user id"}},
+    "annex_id": {"name": "annex_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "description": "The annex's id"}},
+    "other": {"name": "other", "in": "path", "required": True,
+              "schema": {**s.REF_SCHEMA, "description": "The linked response's reference"}},
     "language": {"name": "language", "in": "path", "required": True,
                  "schema": {**s.LANGUAGE_SCHEMA, "description": "ISO 639-1 code of the "
                                                                 "translation's language"}},
@@ -90,7 +94,8 @@ def _parameters(path: str, args: type[s.Args] | None) -> list[dict]:
 
 
 def _op(path, summary, answer, status=200, body=None, args=None, errors=(), public=False,
-        optional_body=False, created=None, accepted=None) -> dict:
+        optional_body=False, created=None, accepted=None,
+        multipart=False) -> dict:
     """One operation: its parameters, request body, answer and the errors it can give.
     public=True: a token is optional; "open": no token is looked at. `created`: the
     description of a 201 answer (the same object, and a Location) beside the 200 one;
@@ -110,8 +115,9 @@ def _op(path, summary, answer, status=200, body=None, args=None, errors=(), publ
     if accepted:
         op["responses"]["202"] = {**success("202"), "description": accepted}
     if body:
+        kind = "multipart/form-data" if multipart else "application/json"
         op["requestBody"] = {"required": not optional_body,
-                             "content": {"application/json": {"schema": _ref(body)}}}
+                             "content": {kind: {"schema": _ref(body)}}}
     # Every operation but the open one checks a token sent, and refused tokens are limited.
     for code in sorted({*errors, *(() if public == "open" else ("401", "429"))}):
         op["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
@@ -171,6 +177,13 @@ OPERATIONS = [
      "a correction needs `change_note`; with review required, 409 until the latest revision "
      "is approved)", s.Response,
      {"body": s.PublishInput, "optional_body": True, "errors": WRITE}),
+    ("post", "/queries/{ref}/response/annexes",
+     "Attach a file (multipart/form-data, field `file`) to the response as an annex "
+     "(facilitators; 409 before a draft exists); its readers download it", s.Annex,
+     {"status": 201, "body": s.AnnexInput, "multipart": True, "errors": WRITE}),
+    ("delete", "/queries/{ref}/response/annexes/{annex_id}",
+     "Remove an annex from the response (facilitators); answers the response", s.Response,
+     {"errors": ("403", "404", "409")}),
     ("post", "/queries/{ref}/review-requests",
      "Ask a facilitator or an expert to review the current revision (facilitators)",
      s.ReviewRequest, {"status": 201, "body": s.ReviewRequestInput, "errors": WRITE}),
@@ -209,6 +222,14 @@ OPERATIONS = [
      "outdated (its signed-in readers): 201 the first time, 200 replacing it", s.Feedback,
      {"body": s.FeedbackInput, "errors": WRITE,
       "created": "Given: the Location is the response's address in this API"}),
+    ("post", "/responses/{ref}/links",
+     "Link a published response under \"See also\" (facilitators): 201 the first time, 200 "
+     "when already linked; answers the response", s.Response,
+     {"body": s.LinkInput, "errors": WRITE,
+      "created": "Linked: the Location is the response's address in this API"}),
+    ("delete", "/responses/{ref}/links/{other}",
+     "Remove a \"See also\" link (facilitators); answers the response", s.Response,
+     {"errors": ("403", "404")}),
     ("post", "/responses/{ref}/retract",
      "Retract a published response: it leaves the knowledge base and search (facilitators)",
      s.Response, {"body": s.RetractInput, "errors": WRITE}),
@@ -252,7 +273,8 @@ OPERATIONS = [
      {"status": 201, "body": s.NoticeInput, "errors": ("400", "413", "422"),
       "accepted": "Proposed: shown once a facilitator approves it"}),
     ("get", "/reports/{name}", "A report's rows for a period (facilitators and admins): "
-     "demand, response-times, experts or search-gaps", s.ReportPage,
+     "demand, response-times, experts, use (satisfaction and use) or search-gaps",
+     s.ReportPage,
      {"args": s.ReportArgs, "errors": ("403", "404", "422")}),
 ]
 

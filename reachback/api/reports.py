@@ -15,4 +15,5 @@ def report(name):
     found = reports.report(user, name, s.ReportArgs.parse(request.args).values())
     f = found.filters
     return jsonify(s.ReportPage.dump({"rows": found.rows, "from": f.start, "to": f.end,
-                                      "group_by": f.group_by}))
+                                      "group_by": f.group_by,
+                                      "summary": found.extra.get("summary")}))

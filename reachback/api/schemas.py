@@ -488,6 +488,40 @@ class Correction(Answer):
     note: str
 
 
+class Annex(Answer):
+    """A file attached to a response: downloaded by the response's readers."""
+
+    id: int
+    name: str = Field(validation_alias="filename")
+    size: int = Field(description="In bytes")
+    url: Computed[str] = Field(description="Its download address (always a download)")
+
+    @classmethod
+    def _computed(cls, a, _context):
+        return {"url": url_for("library.download", attachment_id=a.id)}
+
+
+class SeeAlso(Answer):
+    """A related published response the caller may read."""
+
+    reference: Ref
+    title: str
+    url: str = Field(description="Its address in this API")
+
+
+def see_also_items(user, response) -> list[dict]:
+    """The response's "See also" (lifecycle.see_also: only what `user` may read), as the API
+    gives it; none for a draft or a retracted response."""
+    from ..synthesis.lifecycle import see_also
+    from ..synthesis.models import READABLE_STATUSES
+
+    if response.status not in READABLE_STATUSES:
+        return []
+    return [{"reference": other.query.reference, "title": other.title,
+             "url": url_for("api.response", ref=other.query.reference)}
+            for other in see_also(user, response)]
+
+
 class Response(Answer):
     """A consolidated response: a draft to staff, published to those who may read it."""
 
@@ -513,12 +547,17 @@ class Response(Answer):
     themes: Computed[Slugs]
     group: Computed[str | None] = Field(description="The slug of its query's group, if any")
     contributors: Computed[list[Contributor]]
+    annexes: Computed[list[Annex]] = Field(description="The files attached to it")
+    see_also: Computed[list[SeeAlso]] = Field(
+        description="Up to five related published responses the caller may read: those the "
+                    "facilitators linked first, then the most similar")
 
     @classmethod
     def _computed(cls, r, context):
         q = r.query
         newer = r.superseded_by
-        staff = perm.can_triage(context.get("user"), q)
+        user = context.get("user")
+        staff = perm.can_triage(user, q)
         return {"ref": q.reference, "body_html": r.html("body"), "country": q.country,
                 "themes": q.themes, "group": q.group_slug, "contributors": contributors_of(q),
                 "revision": r.revision if staff or r.published_revision is None
@@ -526,7 +565,8 @@ class Response(Answer):
                 "superseded_by": newer.query.reference if newer is not None else None,
                 "translations": [{"language": t.language,
                                   "url": translation_url(q.reference, t.language)}
-                                 for t in r.translations]}
+                                 for t in r.translations],
+                "annexes": r.annexes, "see_also": see_also_items(user, r)}
 
 
 class GroupMember(Answer):
@@ -1080,6 +1120,18 @@ class SupersedeInput(Checked):
              "published response, e.g. RB-2026-0042") = required()
 
 
+class LinkInput(Checked):
+    ref: Text(lengths.REFERENCE, blank=False, description="The reference of a published "
+              "response to show under \"See also\", e.g. RB-2026-0042") = required()
+
+
+class AnnexInput(Checked):
+    """multipart/form-data: the file to attach (described here for the OpenAPI document)."""
+
+    file: AsSent({"type": "string", "format": "binary", "description": "The file: PDF, Word "
+                  "(.docx), text, Markdown, PNG or JPEG, checked by its content"}) = required()
+
+
 class RatingInput(Checked):
     score: AsSent({"type": "integer", "minimum": 1, "maximum": 5}) = required()
     used_for: AsSent({"type": "string", "maxLength": lengths.NOTE,
@@ -1273,10 +1325,10 @@ class MemberListArgs(Args):
 
 # --- reports (staff) ----------------------------------------------------------------------
 
-REPORT_NAMES = ("demand", "response-times", "experts", "search-gaps")
+REPORT_NAMES = ("demand", "response-times", "experts", "use", "search-gaps")
 GROUP_BY = ("demand: month (default), theme (parent themes rolled up), country, "
             "organisation, priority or channel; response-times: priority (default), theme or "
-            "month; experts: expert; search-gaps: term (default: the terms whose searches "
+            "month; experts: expert; use: response (default), score or used_for; search-gaps: term (default: the terms whose searches "
             "found 2 results at most) or month; 422 for another")
 
 
@@ -1300,6 +1352,18 @@ class ReportArgs(Args):
         return {k: v for k, v in self.model_dump(by_alias=True).items() if v is not None}
 
 
+class SatisfactionSummary(Answer):
+    """The requesters' ratings and the readers' feedback given (or last changed) in a period,
+    of the responses still readable."""
+
+    ratings: int
+    average_score: float | None = Field(description="Null without ratings")
+    distribution: dict[str, int] = Field(description="Ratings per score, \"1\" to \"5\"")
+    useful: int
+    not_useful: int
+    outdated: int = Field(description="Readers who flagged a response as outdated")
+
+
 class ReportPage(Answer):
     """A report's rows under the filters in force (the defaults applied)."""
 
@@ -1312,13 +1376,20 @@ class ReportPage(Answer):
         "email, invitations, acceptances, declines, decline_reasons (the latest), "
         "contributions, median_answer_hours, open_assignments (now); search-gaps: term, "
         "searches, empty_searches, results (the most found), commission_url (by month: "
-        "key, label, searches, empty_searches)"))
+        "key, label, searches, empty_searches); use: by response, ref, title, url, views "
+        "(reads in the period), ratings, average_score (null without ratings), useful, "
+        "not_useful, outdated (the readers' feedback); by score, key (1-5), label, ratings; "
+        "by used_for, ref, title, url, score, used_for, rated_on (YYYY-MM-DD), newest first"))
     from_: Day = Field(alias="from")
     to: Day
     group_by: str
+    summary: SatisfactionSummary | None = Field(
+        None, description="use only (absent from the other reports): the period's totals")
 
     @classmethod
     def dump(cls, obj, **context) -> dict:
         answer = super().dump(obj, **context)
         answer["from"] = answer.pop("from_")
+        if answer.get("summary") is None:  # the other reports answer as they always did
+            answer.pop("summary", None)
         return answer

@@ -13,7 +13,7 @@ from ..notify import subscriptions
 from ..queries import lists
 from ..queries import services as qs
 from ..routing.services import suggest_experts
-from ..synthesis import feedback, lifecycle, reviews, translations
+from ..synthesis import annexes, feedback, lifecycle, reviews, translations
 from ..synthesis import services as ss
 from . import bp
 from . import schemas as s
@@ -235,6 +235,25 @@ def response(ref):
     return jsonify(s.Response.dump(kb.get_published_response(user, ref), user=user))
 
 
+@bp.post("/queries/<ref>/response/annexes")
+def add_annex(ref):
+    """multipart/form-data with the file in `file` (as the pages send uploads)."""
+    user = current_api_user()
+    query = qs.get_query(user, ref)
+    annex = annexes.add_annex(user, query, request.files.get(annexes.FIELD))
+    db.session.commit()
+    return _created(s.Annex.dump(annex), url_for("api.response", ref=query.reference))
+
+
+@bp.delete("/queries/<ref>/response/annexes/<int:annex_id>")
+def remove_annex(ref, annex_id):
+    user = current_api_user()
+    query = qs.get_query(user, ref)
+    annexes.remove_annex(user, query, annex_id)
+    db.session.commit()
+    return jsonify(s.Response.dump(query.response, user=user))
+
+
 # --- the response's lifecycle ------------------------------------------------------------
 
 @bp.post("/queries/<ref>/review-requests")
@@ -281,6 +300,24 @@ def _change_status(ref, act):
     """Supersede or retract: `act(user, body)` changes the response, which is answered."""
     user = current_api_user()
     response = act(user, request_body())
+    db.session.commit()
+    return jsonify(s.Response.dump(response, user=user))
+
+
+@bp.post("/responses/<ref>/links")
+def add_link(ref):
+    user, body = current_api_user(), request_body()
+    data = s.LinkInput.parse(body)
+    link, created = lifecycle.link_response(user, ref, data.ref, field="ref")
+    db.session.commit()
+    return _given(s.Response.dump(link.response, user=user), created,
+                  url_for("api.response", ref=link.response.query.reference))
+
+
+@bp.delete("/responses/<ref>/links/<other>")
+def remove_link(ref, other):
+    user = current_api_user()
+    response = lifecycle.unlink_response(user, ref, other)
     db.session.commit()
     return jsonify(s.Response.dump(response, user=user))
 

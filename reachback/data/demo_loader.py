@@ -102,9 +102,11 @@ _NOTICE = _Kind("notice", {"kind": str, "title": str, "body": str, "expires_in_d
 # After publication (synthesis.lifecycle and .feedback): a correction ({note, append}: a
 # paragraph added to the body), a newer response that supersedes it (by the query's index),
 # the requester's rating ({score, used_for}), readers' feedback ({reader, useful, comment,
-# outdated}).
+# outdated}), annexes ({name, text}: a text file attached to the response) and "See also"
+# links to other published responses (by the queries' indexes).
 _LIFECYCLE = _Kind("lifecycle", {}, {"correction": dict, "superseded_by_index": int,
-                                     "rating": dict, "feedback": list})
+                                     "rating": dict, "feedback": list, "annexes": list,
+                                     "see_also_indexes": list})
 _NESTED = {"clarification": _CLARIFICATION, "response": _RESPONSE, "lifecycle": _LIFECYCLE}
 _NESTED_LISTS = {"declined": _DECLINED, "contributions": _CONTRIBUTION}
 # `language` (a person's interface language; what a query, contribution, response or

@@ -1,5 +1,5 @@
-"""Uploaded files (attachments): each belongs to one query, message, contribution or library
-document. knowledge/models.py imports this module (Document.file), so that the attachments
+"""Uploaded files (attachments): each belongs to one query, message, contribution, library
+document or consolidated response (its annexes). knowledge/models.py imports this module (Document.file), so that the attachments
 are mapped, and the owners' `attachments` backrefs exist, wherever documents are."""
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import backref, relationship
@@ -8,8 +8,9 @@ from ..accounts.models import User
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 from ..queries.models import Contribution, FieldQuery, Message
+from ..synthesis.models import ConsolidatedResponse
 
-ATTACHMENT_OWNERS = ("query", "message", "contribution", "document")
+ATTACHMENT_OWNERS = ("query", "message", "contribution", "document", "response")
 
 
 class Attachment(db.Model):
@@ -29,6 +30,8 @@ class Attachment(db.Model):
     message_id = Column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     contribution_id = Column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     document_id = Column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # An annex of a consolidated response (read by the response's readers).
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
 
     uploaded_by = relationship(User)
     # The backrefs give the owners their `attachments` without touching their modules; the
@@ -44,13 +47,17 @@ class Attachment(db.Model):
         "attachments", order_by="Attachment.id", cascade="all, delete-orphan",
         passive_deletes=True))
     document = relationship("Document", foreign_keys=[document_id])
+    response = relationship(ConsolidatedResponse, backref=backref(
+        "annexes", order_by="Attachment.id", cascade="all, delete-orphan",
+        passive_deletes=True))
 
     __table_args__ = (
         CheckConstraint(
             "(CASE WHEN query_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN message_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN contribution_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN document_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN document_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN response_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
     )

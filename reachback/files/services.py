@@ -228,11 +228,11 @@ def _write_blob(sha256: str, data: bytes) -> Path:
 
 def attach_to(user, upload, *, query: FieldQuery | None = None, message: Message | None = None,
               contribution: Contribution | None = None, document: Document | None = None,
-              field: str = "attachment") -> Attachment | None:
+              response=None, field: str = "attachment") -> Attachment | None:
     """Attach an upload (a FileStorage, or an Attachment from store_upload) to exactly one
     owner, in the caller's transaction. Who may: can_attach. Raises Forbidden, Invalid."""
     owners = {"query": query, "message": message, "contribution": contribution,
-              "document": document}
+              "document": document, "response": response}
     chosen = [(kind, owner) for kind, owner in owners.items() if owner is not None]
     if len(chosen) != 1:
         raise ValueError("attach_to needs exactly one owner")
@@ -257,7 +257,7 @@ def _record_attachment(user, kind: str, owner, attachment: Attachment) -> None:
     elif kind == "message":
         record(db.session.get(FieldQuery, owner.query_id), user, "attachment_added",
                internal=owner.visibility != "public", filename=attachment.filename)
-    elif kind == "contribution":
+    elif kind in ("contribution", "response"):  # a response's annex: like its drafts
         record(owner.query, user, "attachment_added", internal=True,
                filename=attachment.filename)
 

@@ -1,5 +1,5 @@
 """Knowledge base pages: the library of published responses, open to whoever may read them."""
-from flask import Response, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,7 +9,7 @@ from ..errors import Invalid
 from ..queries.lists import contributors_of
 from ..reports.usage import record_view
 from ..synthesis import feedback, lifecycle
-from ..synthesis.forms import FeedbackForm, LinkForm, RetractForm, SupersedeForm
+from ..synthesis.forms import FeedbackForm, LinkForm, RemoveForm, RetractForm, SupersedeForm
 from ..synthesis.services import diff_revisions
 from ..synthesis.translations import get_translation
 from ..web import page_arg, submitted
@@ -93,6 +93,15 @@ _status_view("retract", "retract", RetractForm, "reason", lifecycle.retract,
              "queries.detail")
 
 
+@bp.route("/kb/<ref>/see-also/<other>/remove", methods=["POST"])
+def unlink(ref, other):
+    """Remove a facilitator's "See also" link (the similar responses stay as search finds)."""
+    r = get_published_response(current_user, ref)
+    back = url_for("knowledge.response", ref=r.query.reference)
+    return submitted(RemoveForm(), lambda: lifecycle.unlink_response(current_user, ref, other),
+                     _("The link is removed."), back) or redirect(back)
+
+
 @bp.route("/kb/<ref>/feedback", methods=["POST"])
 def give_feedback(ref):
     """A reader says whether the response was useful (the button pressed: useful=1 or 0)."""
@@ -147,5 +156,7 @@ def _response_page(r, translation=None, supersede_form=None, retract_form=None,
                            follow_ups=feedback.follow_ups(current_user, r.query),
                            may_follow_up=perm.can_follow_up(current_user, r.query),
                            see_also=lifecycle.see_also(current_user, r),
-                           link_form=link_form or (LinkForm(formdata=None) if staff else None))
+                           link_form=link_form or (LinkForm(formdata=None) if staff else None),
+                           linked=lifecycle.linked_responses(r) if staff else [],
+                           remove_form=RemoveForm(formdata=None) if staff else None)
 

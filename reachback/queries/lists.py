@@ -330,10 +330,11 @@ def api_query_rows(ids) -> list[ListRow]:
     return list(queries.values())
 
 
-# Keys of an event's data that name another query (a duplicate, its original). That query may
-# be hidden from a reader of this one, so each reader is shown only what they may see; the
-# decision is taken when the timeline is read, and the stored event keeps the reference.
-OTHER_QUERY_KEYS = ("duplicate_of", "duplicate")
+# Keys of an event's data that name another query (a duplicate, its original, a linked or
+# superseded response). That query may be hidden from a reader of this one, so each reader is
+# shown only what they may see; the decision is taken when the timeline is read, and the
+# stored event keeps the reference.
+OTHER_QUERY_KEYS = ("duplicate_of", "duplicate", "response")
 # Details of an event that only some of its readers are shown: the reason of a triage edit.
 STAFF_KEYS = ("reason",)
 

@@ -57,9 +57,24 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(row)
     for i, (_key, heading) in enumerate(report.columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(12, min(len(heading) + 2, 40))
+    if summary := report.extra.get("summary"):
+        _summary_sheet(book, summary)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _summary_sheet(book, summary: dict) -> None:
+    """The satisfaction report's totals of the period, one figure per row."""
+    sheet = book.create_sheet(_("Summary"))
+    sheet.append([_("Ratings"), summary["ratings"]])
+    sheet.append([_("Average rating"), summary["average_score"]])
+    for score, count in summary["distribution"].items():
+        sheet.append([_("Rated %(score)s", score=score), count])
+    sheet.append([_("Useful"), summary["useful"]])
+    sheet.append([_("Not useful"), summary["not_useful"]])
+    sheet.append([_("Flagged outdated"), summary["outdated"]])
+    sheet.column_dimensions["A"].width = 24
 
 
 HEADER_ROWS = 3  # the title, the period and the other filters, above the table

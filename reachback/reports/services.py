@@ -43,7 +43,12 @@ from ..queries.models import (
 )
 from ..sla.calendar import BusinessClock, business_clock
 from ..sla.services import PRIORITY_ORDER, all_targets
-from ..synthesis.models import ConsolidatedResponse
+from ..synthesis.models import (
+    READABLE_STATUSES,
+    ConsolidatedResponse,
+    ResponseFeedback,
+    ResponseRating,
+)
 from .models import ResponseView, SearchTerm
 
 # name -> the groupings it offers, the first being its default
@@ -51,22 +56,23 @@ GROUPINGS = {
     "demand": ("month", "theme", "country", "organisation", "priority", "channel"),
     "response-times": ("priority", "theme", "month"),
     "experts": ("expert",),
-    "use": ("response",),
+    "use": ("response", "score", "used_for"),
     "search-gaps": ("term", "month"),
 }
 NAMES = tuple(GROUPINGS)
-API_NAMES = ("demand", "response-times", "experts", "search-gaps")
+API_NAMES = ("demand", "response-times", "experts", "use", "search-gaps")
 TITLES = {
     "demand": _l("Demand"),
     "response-times": _l("Response times"),
     "experts": _l("Expert load"),
-    "use": _l("Use"),
+    "use": _l("Satisfaction and use"),
     "search-gaps": _l("Knowledge gaps"),
 }
 GROUP_LABELS = {
     "month": _l("Month"), "theme": _l("Theme"), "country": _l("Country"),
     "organisation": _l("Organisation"), "priority": _l("Priority"), "channel": _l("Channel"),
     "expert": _l("Expert"), "response": _l("Response"), "term": _l("Search term"),
+    "score": _l("Rating"), "used_for": _l("How it was used"),
 }
 CHANNEL_LABELS = {"web": _l("Web"), "email": _l("E-mail"), "api": _l("API")}
 FILTERED = ("demand", "response-times")  # the reports that take the theme and country filters
@@ -581,24 +587,126 @@ def _decline_reasons(in_period) -> dict[int, list[str]]:
     return found
 
 
-# --- use ------------------------------------------------------------------------------------------
+# --- satisfaction and use -----------------------------------------------------------------------
+# The requesters' ratings and the readers' feedback given (or last changed) in the period, and
+# the reads of the period, of responses still readable (published or superseded).
+
+SCORES = (1, 2, 3, 4, 5)
+
+
+def _in_period(column, f: Filters) -> list:
+    return [column >= f.since, column < f.until]
+
+
+def _ratings_in(f: Filters):
+    """(ResponseRating joined to its response) rows of the period, readable responses only."""
+    return (select().select_from(ResponseRating)
+            .join(ConsolidatedResponse,
+                  ConsolidatedResponse.query_id == ResponseRating.query_id)
+            .where(ConsolidatedResponse.status.in_(READABLE_STATUSES),
+                   *_in_period(ResponseRating.updated_at, f)))
+
+
+def _feedback_counts():
+    """useful, not useful and flagged-outdated counts of ResponseFeedback rows, in SQL."""
+    return (func.count(case((ResponseFeedback.useful.is_(True), 1))),
+            func.count(case((ResponseFeedback.useful.is_(False), 1))),
+            func.count(case((ResponseFeedback.outdated.is_(True), 1))))
+
+
+def _average(total, count) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def satisfaction_summary(f: Filters) -> dict:
+    """The period's totals: ratings (count, average, distribution 1-5) and reader feedback
+    (useful, not useful, flagged outdated). Two statements."""
+    by_score = dict(db.session.execute(
+        _ratings_in(f).add_columns(ResponseRating.score, func.count())
+        .group_by(ResponseRating.score)).all())
+    count = sum(by_score.values())
+    useful, not_useful, outdated = db.session.execute(
+        select(*_feedback_counts()).select_from(ResponseFeedback)
+        .join(ConsolidatedResponse, ConsolidatedResponse.id == ResponseFeedback.response_id)
+        .where(ConsolidatedResponse.status.in_(READABLE_STATUSES),
+               *_in_period(ResponseFeedback.updated_at, f))).one()
+    return {"ratings": count,
+            "average_score": _average(sum(k * n for k, n in by_score.items()), count),
+            "distribution": {str(k): by_score.get(k, 0) for k in SCORES},
+            "useful": useful, "not_useful": not_useful, "outdated": outdated}
+
+
+def _by_response(f: Filters, limit: int) -> list[dict]:
+    """Per readable response with reads, ratings or feedback in the period (the most read
+    first): reads, ratings and their average, useful / not useful, outdated flags."""
+    views = (select(ResponseView.response_id.label("rid"),
+                    func.sum(ResponseView.views).label("views"))
+             .where(ResponseView.day >= f.start, ResponseView.day <= f.end)
+             .group_by(ResponseView.response_id)).subquery()
+    ratings = (_ratings_in(f).add_columns(
+        ConsolidatedResponse.id.label("rid"), func.count().label("n"),
+        func.sum(ResponseRating.score).label("total"))
+        .group_by(ConsolidatedResponse.id)).subquery()
+    useful, not_useful, outdated = _feedback_counts()
+    feedback = (select(ResponseFeedback.response_id.label("rid"), useful.label("useful"),
+                       not_useful.label("not_useful"), outdated.label("outdated"))
+                .where(*_in_period(ResponseFeedback.updated_at, f))
+                .group_by(ResponseFeedback.response_id)).subquery()
+    reads = func.coalesce(views.c.views, 0)
+    stmt = (select(FieldQuery.reference, ConsolidatedResponse.title, reads, ratings.c.n,
+                   ratings.c.total, feedback.c.useful, feedback.c.not_useful,
+                   feedback.c.outdated)
+            .join(FieldQuery, FieldQuery.id == ConsolidatedResponse.query_id)
+            .outerjoin(views, views.c.rid == ConsolidatedResponse.id)
+            .outerjoin(ratings, ratings.c.rid == ConsolidatedResponse.id)
+            .outerjoin(feedback, feedback.c.rid == ConsolidatedResponse.id)
+            .where(ConsolidatedResponse.status.in_(READABLE_STATUSES),
+                   (views.c.rid.is_not(None)) | (ratings.c.rid.is_not(None))
+                   | (feedback.c.rid.is_not(None)))
+            .order_by(reads.desc(), FieldQuery.reference).limit(limit))
+    return [{"ref": ref, "title": title, "views": int(n_views), "ratings": int(n or 0),
+             "average_score": _average(total or 0, n or 0), "useful": int(yes or 0),
+             "not_useful": int(no or 0), "outdated": int(old or 0),
+             "url": url_for("knowledge.response", ref=ref)}
+            for ref, title, n_views, n, total, yes, no, old in db.session.execute(stmt)]
+
+
+def _used_for(f: Filters, limit: int) -> list[dict]:
+    """What requesters said they used the responses for (ratings of the period that say it),
+    newest first: staff read it here (reports are theirs)."""
+    stmt = (_ratings_in(f).add_columns(FieldQuery.reference, ConsolidatedResponse.title,
+                                       ResponseRating.score, ResponseRating.used_for,
+                                       ResponseRating.updated_at)
+            .join(FieldQuery, FieldQuery.id == ResponseRating.query_id)
+            .where(ResponseRating.used_for != "")
+            .order_by(ResponseRating.updated_at.desc(), FieldQuery.reference).limit(limit))
+    return [{"ref": ref, "title": title, "score": score, "used_for": text,
+             "rated_on": at.date().isoformat() if at else None,
+             "url": url_for("knowledge.response", ref=ref)}
+            for ref, title, score, text, at in db.session.execute(stmt)]
+
 
 def most_read(f: Filters, limit: int = TOP) -> Report:
-    """The published responses read most in the period (counts of page reads, never who)."""
-    views = func.sum(ResponseView.views).label("views")
-    top = (select(ResponseView.response_id, views)
-           .where(ResponseView.day >= f.start, ResponseView.day <= f.end)
-           .group_by(ResponseView.response_id)).subquery()
-    stmt = (select(FieldQuery.reference, ConsolidatedResponse.title, top.c.views)
-            .join(ConsolidatedResponse, ConsolidatedResponse.id == top.c.response_id)
-            .join(FieldQuery, FieldQuery.id == ConsolidatedResponse.query_id)
-            .where(ConsolidatedResponse.status == "published")
-            .order_by(top.c.views.desc(), FieldQuery.reference).limit(limit))
-    rows = [{"ref": ref, "title": title, "views": int(n),
-             "url": url_for("knowledge.response", ref=ref)}
-            for ref, title, n in db.session.execute(stmt)]
-    columns = [("ref", _("Reference")), ("title", _("Title")), ("views", _("Reads"))]
-    return Report("use", f, rows, columns)
+    """Satisfaction and use. By response (default): the responses read, rated or given
+    feedback in the period, most read first (reads are counts, never who read); by score:
+    the ratings' distribution; by used_for: what the requesters used the responses for. The
+    period's totals beside, in extra["summary"]."""
+    summary = satisfaction_summary(f)
+    if f.group_by == "score":
+        rows = [{"key": k, "label": str(k), "ratings": summary["distribution"][str(k)]}
+                for k in SCORES]
+        columns = [("label", _("Rating")), ("ratings", _("Ratings"))]
+    elif f.group_by == "used_for":
+        rows = _used_for(f, limit * 4)
+        columns = [("ref", _("Reference")), ("title", _("Title")), ("score", _("Rating")),
+                   ("used_for", _("Used for")), ("rated_on", _("Rated on"))]
+    else:
+        rows = _by_response(f, limit)
+        columns = [("ref", _("Reference")), ("title", _("Title")), ("views", _("Reads")),
+                   ("ratings", _("Ratings")), ("average_score", _("Average rating")),
+                   ("useful", _("Useful")), ("not_useful", _("Not useful")),
+                   ("outdated", _("Flagged outdated"))]
+    return Report("use", f, rows, columns, {"summary": summary})
 
 
 # --- knowledge gaps ---------------------------------------------------------------------------

@@ -51,6 +51,11 @@ def _chart(report):
         busy = sorted(report.rows, key=lambda r: -r["open_assignments"])[:20]
         return bar_chart([(r["expert"], r["open_assignments"]) for r in busy],
                          _("Open assignments per expert"))
+    if report.name == "use" and report.filters.group_by == "score":
+        return bar_chart([(r["label"], r["ratings"]) for r in report.rows],
+                         _("Ratings by score"))
+    if report.name == "use" and report.filters.group_by == "used_for":
+        return None  # texts: the table says it
     if report.name == "use":
         return bar_chart([(r["title"], r["views"]) for r in report.rows[:20]],
                          _("Most-read responses"))

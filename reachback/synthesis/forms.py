@@ -1,10 +1,12 @@
 """Forms of the synthesis pages: the response draft, publishing it."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from .. import lengths
+from ..files.services import ACCEPT_ATTACHMENT
 from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form, content_language_field
 from ..lengths import Capped
 from ..queries.forms import Marked
@@ -74,6 +76,16 @@ class LinkForm(Form):
 class RetractForm(Form):
     reason = TextAreaField(_l("Why it is retracted (shown to its readers)"),
                            validators=[Capped(lengths.NOTE)])
+
+
+class AnnexForm(Form):
+    """A file to attach to the response (checked by its content in synthesis.annexes)."""
+
+    file = FileField(_l("Annex"), id="annex-file", render_kw={"accept": ACCEPT_ATTACHMENT})
+
+
+class RemoveForm(Form):
+    """Remove an annex or a "See also" link (the button names which)."""
 
 
 class WatchForm(Form):

@@ -29,15 +29,19 @@ def get_response(user, reference: str) -> ConsolidatedResponse:
     return get_published_response(user, reference)
 
 
-def _changeable(user, reference: str) -> ConsolidatedResponse:
-    """The response a facilitator supersedes or retracts: NotFound when they may not see it,
-    Forbidden when they may not act."""
+def _changeable(user, reference: str, linking: bool = False) -> ConsolidatedResponse:
+    """The response a facilitator supersedes or retracts (or, `linking`, whose "See also"
+    links they change): NotFound when they may not see it, Forbidden when they may not act."""
     response = find_response(reference)
     if response is None or not (perm.can_view_response(user, response)
                                 or perm.can_view_query(user, response.query)):
         raise NotFound(_("No such response."))
-    perm.require(perm.can_change_status(user, response),
-                 _("Only facilitators supersede or retract responses."))
+    if linking:
+        perm.require(perm.can_link_responses(user, response),
+                     _("Only facilitators link related responses."))
+    else:
+        perm.require(perm.can_change_status(user, response),
+                     _("Only facilitators supersede or retract responses."))
     return response
 
 
@@ -145,33 +149,57 @@ def tell_watchers(actor, query, response, told: set[int], text,
 SEE_ALSO = 5
 
 
-def link_response(user, reference: str, other: str | None) -> ResponseLink:
+def link_response(user, reference: str, other: str | None,
+                  field: str = "other") -> tuple[ResponseLink, bool]:
     """A facilitator adds a "See also" link from the response `reference` to the published
-    response `other`."""
-    response = _changeable(user, reference)
+    response `other` (`field` names it in a refusal). Returns the link and whether it is new
+    (linking twice changes nothing)."""
+    response = _changeable(user, reference, linking=True)
     target = find_response((other or "").strip()) if (other or "").strip() else None
     if target is None or target.status not in READABLE_STATUSES:
-        raise Invalid(_("No such response."), {"other": _("Give the reference of a "
-                                                          "published response.")})
+        raise Invalid(_("No such response."), {field: _("Give the reference of a "
+                                                        "published response.")})
     if target.id == response.id:
-        raise Invalid(_("No such response."), {"other": _("That is this response.")})
+        raise Invalid(_("No such response."), {field: _("That is this response.")})
     link = db.session.get(ResponseLink, (response.id, target.id))
-    if link is None:
+    created = link is None
+    if created:
         link = ResponseLink(response_id=response.id, target_id=target.id, added_by_id=user.id)
         db.session.add(link)
         record(response.query, user, "see_also_linked", internal=True,
                response=target.query.reference)
     db.session.flush()
-    return link
+    return link, created
+
+
+def unlink_response(user, reference: str, other: str | None) -> ConsolidatedResponse:
+    """A facilitator removes the "See also" link from `reference` to `other` (NotFound when
+    there is none)."""
+    response = _changeable(user, reference, linking=True)
+    target = find_response((other or "").strip()) if (other or "").strip() else None
+    link = db.session.get(ResponseLink, (response.id, target.id)) if target else None
+    if link is None:
+        raise NotFound(_("No such link."))
+    db.session.delete(link)
+    record(response.query, user, "see_also_unlinked", internal=True,
+           response=target.query.reference)
+    db.session.flush()
+    return response
+
+
+def linked_responses(response) -> list[ConsolidatedResponse]:
+    """The responses the facilitators linked from `response`, in the order they were linked
+    (for the facilitators' form; readers see see_also)."""
+    return [link.target for link in db.session.scalars(
+        select(ResponseLink).where(ResponseLink.response_id == response.id)
+        .order_by(ResponseLink.created_at))]
 
 
 def see_also(user, response) -> list[ConsolidatedResponse]:
     """Up to five published responses the user may read: the facilitators' links first,
     then the most similar by search (never the response itself)."""
-    linked = [link.target for link in db.session.scalars(
-        select(ResponseLink).where(ResponseLink.response_id == response.id)
-        .order_by(ResponseLink.created_at))]
-    shown = [r for r in linked if perm.can_view_response(user, r)][:SEE_ALSO]
+    shown = [r for r in linked_responses(response)
+             if perm.can_view_response(user, r)][:SEE_ALSO]
     if len(shown) < SEE_ALSO:
         own = {response.query.reference, *(r.query.reference for r in shown)}
         text = f"{response.title}\n\n{response.summary}"

@@ -203,4 +203,5 @@ class ResponseLink(db.Model):
     added_by_id = Column(ForeignKey("users.id"), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
+    response = relationship(ConsolidatedResponse, foreign_keys=[response_id])
     target = relationship(ConsolidatedResponse, foreign_keys=[target_id])

@@ -15,10 +15,12 @@ from ..queries.forms import QueryForm
 from ..queries.services import get_query
 from ..queries.states import can_transition
 from ..web import submitted
-from . import feedback, lifecycle, reviews, services, translations
+from . import annexes, feedback, lifecycle, reviews, services, translations
 from .forms import (
+    AnnexForm,
     DraftForm,
     RatingForm,
+    RemoveForm,
     ReviewAnswerForm,
     ReviewRequestForm,
     TranslationForm,
@@ -166,7 +168,32 @@ def compare(ref):
                            diff=services.diff_revisions(old, new))
 
 
-def _edit_page(q, form, publish_form, preview=None, review_form=None):
+@bp.route("/queries/<ref>/annexes", methods=["POST"])
+def add_annex(ref):
+    """Attach a file to the response (facilitators); the page again with the refusal."""
+    q = get_query(current_user, ref)
+    form = AnnexForm()
+    return (submitted(form, lambda: annexes.add_annex(current_user, q, form.file.data),
+                      lambda annex: _("%(name)s is attached to the response.",
+                                      name=annex.filename),
+                      url_for("synthesis.edit", ref=q.reference) + "#annexes-h",
+                      validate=False)
+            or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)),
+                          PublishForm(formdata=None, visibility=services.default_visibility(q)),
+                          annex_form=form))
+
+
+@bp.route("/queries/<ref>/annexes/<int:annex_id>/remove", methods=["POST"])
+def remove_annex(ref, annex_id):
+    """Remove an annex (facilitators: synthesis.annexes decides)."""
+    q = get_query(current_user, ref)
+    back = url_for("synthesis.edit", ref=q.reference) + "#annexes-h"
+    return submitted(RemoveForm(), lambda: annexes.remove_annex(current_user, q, annex_id),
+                     lambda annex: _("%(name)s is removed from the response.",
+                                     name=annex.filename), back) or redirect(back)
+
+
+def _edit_page(q, form, publish_form, preview=None, review_form=None, annex_form=None):
     r = q.response
     published = r is not None and r.status == "published"
     return render_template(
@@ -178,6 +205,7 @@ def _edit_page(q, form, publish_form, preview=None, review_form=None):
         reviews=reviews.reviews_of(q) if r is not None else [],
         approved=r is not None and reviews.is_approved(r),
         review_required=setting("REVIEW_REQUIRED"),
+        annex_form=annex_form or AnnexForm(formdata=None), remove_form=RemoveForm(formdata=None),
     )
 
 

@@ -52,7 +52,9 @@ def _body_fields(method: str, rule: str) -> list[str]:
     body = SPEC["paths"][path][method.lower()].get("requestBody")
     if not body:
         return []
-    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    # JSON, or multipart/form-data (an annex's upload): the fields are the schema's either way.
+    content = next(iter(body["content"].values()))
+    name = content["schema"]["$ref"].rsplit("/", 1)[1]
     return list(SPEC["components"]["schemas"][name]["properties"])
 
 

@@ -4,6 +4,7 @@ Each cell builds its own query (through the services) in the state where the act
 allowed, so that only the permission decides the answer: 401 without a token, 404 when the
 caller may not see the query, 403 when they may see it but not act, 2xx when they may.
 """
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -146,6 +147,15 @@ MATRIX = {
         "201 404 201 404 201 201 401 404 404 404",
         "201 201 201 201 201 201 401 201 201 201",
         "201 404 201 404 201 201 401 201 404 201"),
+    # Annexes and "See also" links: facilitators (an annex is a file, sent as a form).
+    "annex": ("synthesis",
+        "403 404 403 404 201 201 401 404 404 404",
+        "403 403 403 403 201 201 401 403 403 403",
+        "403 404 403 404 201 201 401 403 404 201"),
+    "link": ("published",
+        "403 404 403 404 201 201 401 404 404 404",
+        "403 403 403 403 201 201 401 403 403 403",
+        "403 404 403 404 201 201 401 403 404 201"),
 }
 
 
@@ -186,6 +196,8 @@ def _request(action: str, q, world) -> tuple[str, str, dict | None]:
         "watch": ("POST", f"/api/v1/queries/{ref}/watch", None),
         "rate": ("POST", f"/api/v1/queries/{ref}/rating", {"score": 5}),
         "feedback": ("POST", f"/api/v1/responses/{ref}/feedback", {"useful": True}),
+        "annex": ("POST", f"/api/v1/queries/{ref}/response/annexes", None),
+        "link": ("POST", f"/api/v1/responses/{ref}/links", {"ref": world.newer}),
         "follow_up": ("POST", f"/api/v1/queries/{ref}/follow-ups", {
             "title": "And now?", "question": "What next?", "country": "SS",
             "themes": ["police-reform-and-community-policing"]}),
@@ -295,7 +307,9 @@ def test_permission_matrix(world, action, confidentiality, actor, expected):
     query = world.build(state, confidentiality, visibility)
     method, url, body = _request(action, query, world)
     headers = {"Authorization": f"Bearer {world.tokens[actor]}"} if actor != "anonymous" else {}
-    response = world.app.test_client().open(url, method=method, json=body, headers=headers)
+    sent = ({"data": {"file": (io.BytesIO(b"Annex"), "annex.txt")}} if action == "annex"
+            else {"json": body})
+    response = world.app.test_client().open(url, method=method, headers=headers, **sent)
     assert response.status_code == expected, response.get_json()
     if expected >= 400:
         assert set(response.get_json()) == {"error"}

@@ -54,7 +54,7 @@ def test_members_and_experts_are_refused_with_403(api, data):  # noqa: F811
 
 
 def test_an_unknown_report_is_404(api, data):  # noqa: F811
-    for name in ("no-such-report", "use"):
+    for name in ("no-such-report", "satisfaction"):
         response = api.get(f"/api/v1/reports/{name}", data["fac"])
         assert response.status_code == 404 and error_code(response) == "not_found"
 

@@ -82,6 +82,15 @@ def test_the_demo_holds_what_its_data_files_say(app):
     statuses = Counter(u.deployment_status for u in people.values())
     assert statuses["awaiting_deployment"] >= 3 and len(statuses) == 4
     assert sum(u.away_until is not None for u in people.values()) >= 2
+
+    # A response with an annex and a "See also" link (issue 18).
+    from reachback.files.models import Attachment
+    from reachback.synthesis.models import ResponseLink
+
+    annexed = list(db.session.scalars(select(Attachment).where(
+        Attachment.response_id.is_not(None))))
+    assert len(annexed) == sum(len(s.get("annexes", [])) for s in steps) >= 1
+    assert count(ResponseLink) == sum(len(s.get("see_also_indexes", [])) for s in steps) >= 1
     assert not load_demo(echo=lambda _line: None)  # once only
 
 
@@ -155,12 +164,16 @@ def test_the_demo_gives_the_reports_a_year_of_activity(app):
     with app.test_request_context():
         channels = reports.report(staff, "demand", {"group_by": "channel"}).rows
         gaps = reports.report(staff, "search-gaps", {})
-        read = reports.report(staff, "use", {}).rows
+        use = reports.report(staff, "use", {})
+        read = use.rows
     assert all(row["queries"] for row in channels)  # web, e-mail and API each
     assert gaps.rows and gaps.extra["frequent"] and all(r["results"] <= 2 for r in gaps.rows)
     months = reports.report(staff, "search-gaps", {"group_by": "month"}).rows
     assert len(months) == 12 and all(row["searches"] for row in months)
-    assert read and read[0]["views"] >= read[-1]["views"] > 0
+    # Most read first; responses only rated or given feedback come after, with no reads.
+    views = [row["views"] for row in read]
+    assert views and views[0] > 0 and views == sorted(views, reverse=True)
+    assert use.extra["summary"]["ratings"] >= 1 and use.extra["summary"]["useful"] >= 1
 
 
 def test_the_demo_has_a_month_of_events_and_a_blackboard(app):

@@ -4,11 +4,14 @@ Expectations are written out here, independently of reachback/permissions.py, so
 removing any single check makes a cell fail: a refused action must answer 403 (visible
 object) or 404 (invisible one) and change nothing; an allowed one must take effect.
 """
+import io
+
 import pytest
 from sqlalchemy import func, select
 
 from reachback.accounts.models import User
 from reachback.extensions import db
+from reachback.files.models import Attachment
 from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, FieldQuery, Message, Watcher
 from reachback.synthesis import services as ss
@@ -56,6 +59,8 @@ ACTIONS = {
     "correct": ("published", STAFF),
     "retract": ("published", STAFF),
     "rate": ("published", {"requester"}),
+    # Annexes and "See also" (issue 18): facilitators.
+    "annex": ("synthesis", STAFF),
 }
 
 
@@ -189,6 +194,9 @@ def attempt(action, web, people, q, assignment, contribution):
         r = web.post(f"/kb/{ref}/retract", {"reason": "Wrong"})
         db.session.refresh(q.response)
         return r, q.response.status == "retracted"
+    if action == "annex":
+        r = web.post(f"/queries/{ref}/annexes", {"file": (io.BytesIO(b"Annex"), "annex.txt")})
+        return r, count(Attachment) == 1
     if action == "rate":
         r = web.post(f"/queries/{ref}/rating", {"score": "4"})
         return r, count(ResponseRating) == 1
