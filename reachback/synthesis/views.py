@@ -179,7 +179,8 @@ def add_annex(ref):
                       url_for("synthesis.edit", ref=q.reference) + "#annexes-h",
                       validate=False)
             or _edit_page(q, DraftForm(formdata=None, data=_draft_data(q)),
-                          PublishForm(formdata=None, visibility=services.default_visibility(q)),
+                          publish_form(q, formdata=None,
+                                       visibility=services.default_visibility(q)),
                           annex_form=form))
 
 
