@@ -25,17 +25,17 @@ from .synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ReviewReq
 EDITABLE_CONTRIBUTION = ("submitted", "clarification", "routed", "synthesis")
 
 
-def _signed_in(user) -> bool:
+def is_signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
 def is_staff(user) -> bool:
     """Facilitators and admins see every query and run triage and synthesis."""
-    return _signed_in(user) and user.is_staff
+    return is_signed_in(user) and user.is_staff
 
 
 def is_admin(user) -> bool:
-    return _signed_in(user) and user.has_role("admin")
+    return is_signed_in(user) and user.has_role("admin")
 
 
 def can_edit_thesaurus(user) -> bool:
@@ -44,7 +44,7 @@ def can_edit_thesaurus(user) -> bool:
 
 
 def is_expert(user) -> bool:
-    return _signed_in(user) and user.has_role("expert")
+    return is_signed_in(user) and user.has_role("expert")
 
 
 # --- groups ---------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def is_expert(user) -> bool:
 def group_roles(user) -> dict[int, str]:
     """{group id: "member" or "facilitator"} of the user's active memberships (pending ones
     give nothing). Read once per request (kept on the request), never across requests."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return {}
     cache = getattr(request, "_rb_group_roles", None) if has_request_context() else None
     if cache is not None and cache[0] == user.id:
@@ -107,12 +107,12 @@ def can_manage_group(user, group) -> bool:
 
 def can_join_group(user) -> bool:
     """Ask to join a group: any signed-in user."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def can_remove_member(user, membership) -> bool:
     """End a membership: the member themselves, the group's facilitators, staff."""
-    return _signed_in(user) and (membership.user_id == user.id
+    return is_signed_in(user) and (membership.user_id == user.id
                                  or _staff_for(user, membership.group_id))
 
 
@@ -157,7 +157,7 @@ def _may_read(user, visibility: str, its_person, group_id=None) -> bool:
     readers = readers_of(visibility)
     if ANYONE in readers:
         return True
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if MEMBERS in readers or (STAFF in readers and _staff_for(user, group_id)):
         return True
@@ -177,7 +177,7 @@ def _assigned_query_ids(user):
 
 
 def is_assigned(user, query) -> bool:
-    return _signed_in(user) and any(
+    return is_signed_in(user) and any(
         a.expert_id == user.id and a.status in ACTIVE_ASSIGNMENT for a in query.assignments
     )
 
@@ -187,7 +187,7 @@ def is_assigned(user, query) -> bool:
 def visible_queries(user):
     """Filter on FieldQuery: staff see all; others their own, community ones, assigned ones,
     `group` ones of their groups, and every query of the groups they facilitate."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return false()
     if user.is_staff:
         return true()
@@ -202,7 +202,7 @@ def visible_queries(user):
 
 
 def can_view_query(user, query) -> bool:
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     return (
         _staff_for(user, query.group_id)
@@ -223,7 +223,7 @@ def is_reviewer(user, query) -> bool:
     """Whether the user was asked to review the query's draft (who may then read it)."""
     from .extensions import db
 
-    return _signed_in(user) and db.session.scalar(
+    return is_signed_in(user) and db.session.scalar(
         select(ReviewRequest.id).where(ReviewRequest.query_id == query.id,
                                        ReviewRequest.reviewer_id == user.id).limit(1)
     ) is not None
@@ -231,7 +231,7 @@ def is_reviewer(user, query) -> bool:
 
 def may_review(user) -> bool:
     """Who may be asked to review a draft response: facilitators and experts."""
-    return _signed_in(user) and (user.has_role("facilitator") or user.has_role("expert"))
+    return is_signed_in(user) and (user.has_role("facilitator") or user.has_role("expert"))
 
 
 def can_request_review(user, query) -> bool:
@@ -241,7 +241,7 @@ def can_request_review(user, query) -> bool:
 
 def can_answer_review(user, review) -> bool:
     """Approve or ask for changes: the reviewer asked, only."""
-    return _signed_in(user) and review.reviewer_id == user.id
+    return is_signed_in(user) and review.reviewer_id == user.id
 
 
 def can_read_draft(user, query) -> bool:
@@ -279,7 +279,7 @@ def can_see_resolution_due(user, query) -> bool:
 
 
 def is_requester(user, query) -> bool:
-    return _signed_in(user) and query.requester_id == user.id
+    return is_signed_in(user) and query.requester_id == user.id
 
 
 def can_withdraw(user, query) -> bool:
@@ -306,7 +306,7 @@ def can_view_contributions(user, query) -> bool:
 
 def is_author(user, item) -> bool:
     """Whether the user wrote the contribution (or message)."""
-    return _signed_in(user) and item.author_id == user.id
+    return is_signed_in(user) and item.author_id == user.id
 
 
 def can_edit_contribution(user, contribution) -> bool:
@@ -316,7 +316,7 @@ def can_edit_contribution(user, contribution) -> bool:
 
 def can_answer_assignment(user, assignment) -> bool:
     """Accept or decline: only the invited expert."""
-    return _signed_in(user) and assignment.expert_id == user.id
+    return is_signed_in(user) and assignment.expert_id == user.id
 
 
 # --- responses ----------------------------------------------------------------
@@ -324,7 +324,7 @@ def can_answer_assignment(user, assignment) -> bool:
 def visible_responses(user):
     """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable (READERS)."""
     published = ConsolidatedResponse.status.in_(READABLE_STATUSES)
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return and_(published, ConsolidatedResponse.visibility.in_(_visibilities(ANYONE)))
     if user.is_staff:
         return published
@@ -380,7 +380,7 @@ def can_see_rating(user, query) -> bool:
 def can_give_feedback(user, response) -> bool:
     """Mark a response useful or not, comment, flag it outdated: its signed-in readers (the
     caller found it readable first)."""
-    return _signed_in(user) and can_view_response(user, response)
+    return is_signed_in(user) and can_view_response(user, response)
 
 
 def can_see_feedback(user, response) -> bool:
@@ -391,7 +391,7 @@ def can_see_feedback(user, response) -> bool:
 def can_follow_up(user, query) -> bool:
     """Ask a follow-up question: whoever may read its published response, or the requester
     of the closed query."""
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         can_view_response(user, query.response)
         or (query.status == "closed" and is_requester(user, query)))
 
@@ -429,7 +429,7 @@ def can_manage_documents(user) -> bool:
 def visible_documents(user):
     """Filter on Document (READERS): public ones for everyone (even signed out), community
     ones for every signed-in user, restricted ones for staff only."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return Document.visibility.in_(_visibilities(ANYONE))
     if user.is_staff:
         return true()
@@ -475,7 +475,7 @@ def can_attach(user, owner) -> bool:
     """Attach a file: to a query, its requester or staff; to a message or a contribution, its
     author (a contribution only while it may still be edited); to a document, staff; to a
     response (an annex), can_manage_annexes."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if isinstance(owner, FieldQuery):
         return is_requester(user, owner) or can_triage(user, owner)
@@ -514,7 +514,7 @@ def can_publish_event(user) -> bool:
 
 def can_propose_event(user) -> bool:
     """Propose an event (a facilitator's is published at once): every signed-in member."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def visible_events(user):
@@ -522,7 +522,7 @@ def visible_events(user):
     proposal) by READERS: public ones for everyone, community ones for members. Proposals are
     listed to facilitators on their own page (pending_events), never here."""
     listed = CommunityEvent.status.in_(("published", "cancelled"))
-    kinds = (ANYONE, MEMBERS) if _signed_in(user) else (ANYONE,)
+    kinds = (ANYONE, MEMBERS) if is_signed_in(user) else (ANYONE,)
     return and_(listed, CommunityEvent.visibility.in_(_visibilities(*kinds)))
 
 
@@ -532,13 +532,13 @@ def can_see_event(user, event) -> bool:
     if event is None:
         return False
     if event.status == "proposed":
-        return is_staff(user) or (_signed_in(user) and event.organiser_id == user.id)
+        return is_staff(user) or (is_signed_in(user) and event.organiser_id == user.id)
     return _may_read(user, event.visibility, lambda: False)
 
 
 def can_subscribe_to_feed(user) -> bool:
     """A personal (secret) calendar feed with the community's events: signed-in members."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def can_post_notice(user) -> bool:
@@ -547,12 +547,12 @@ def can_post_notice(user) -> bool:
 
 
 def can_propose_notice(user) -> bool:
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def can_read_board(user) -> bool:
     """The blackboard (vacancies, deployments, calls for contributions): members only."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def visible_notices(user, today):
@@ -594,7 +594,7 @@ def needs_two_factor(user) -> bool:
 
 def can_disable_two_factor(user) -> bool:
     """Turn two-factor sign-in off: only where it is not required."""
-    return _signed_in(user) and not needs_two_factor(user)
+    return is_signed_in(user) and not needs_two_factor(user)
 
 
 # --- members and their profiles ---------------------------------------------------
@@ -604,7 +604,7 @@ def visible_members(user):
     deactivated accounts are never listed; anonymous visitors see nobody."""
     from .accounts.models import User
 
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return false()
     return User.active.is_(True)
 
@@ -612,14 +612,14 @@ def visible_members(user):
 def can_view_member(user, member) -> bool:
     """A member's profile page: signed-in members, for an active member; staff also for a
     deactivated one (whom the directory does not list)."""
-    if member is None or not _signed_in(user):
+    if member is None or not is_signed_in(user):
         return False
     return bool(member.active) or user.is_staff
 
 
 def can_edit_profile(user, member) -> bool:
     """A profile is edited by its member, only."""
-    return _signed_in(user) and member is not None and member.id == user.id
+    return is_signed_in(user) and member is not None and member.id == user.id
 
 
 def can_see_email(user, member) -> bool:

@@ -117,7 +117,7 @@ def add_watcher(query, user) -> None:
 
 
 def is_watching(user, query) -> bool:
-    return perm._signed_in(user) and db.session.get(Watcher, (query.id, user.id)) is not None
+    return perm.is_signed_in(user) and db.session.get(Watcher, (query.id, user.id)) is not None
 
 
 def watch(user, query, on: bool = True) -> bool:

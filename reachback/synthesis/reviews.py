@@ -112,7 +112,7 @@ def reviews_of(query) -> list[ReviewRequest]:
 def pending_reviews(user, query=None) -> list[ReviewRequest]:
     """The reviews the user is asked for and has not answered (their queue), with their
     queries; only those of `query` when given."""
-    if not perm._signed_in(user):
+    if not perm.is_signed_in(user):
         return []
     stmt = (select(ReviewRequest).options(joinedload(ReviewRequest.query))
             .where(ReviewRequest.reviewer_id == user.id, ReviewRequest.status == "pending")
