@@ -5,11 +5,13 @@ from reachback.extensions import db
 # Tables a refused request may legitimately write: the audit log records the refusal (and
 # anonymous_refusals that an address's refusal of this minute is in it), the session table
 # the session's use, and the search outbox is emptied into the search index (a derived
-# copy, in tables of its own with the PostgreSQL backend) after any request.
+# copy, in tables of its own with the PostgreSQL backend) after any request, with the
+# duplicate candidates it stores for open queries (query_duplicates, duplicate_candidates).
 # Rate-limit counters count refused attempts by design (a wrong link is a failure to count);
 # the reports count searches and reads of responses (reports.usage: how many, never who).
 NOISE_TABLES = {"audit_events", "anonymous_refusals", "user_sessions", "alembic_version",
                 "search_outbox", "search_documents", "search_words", "search_index_state",
+               "query_duplicates", "duplicate_candidates",
                 "rate_limit_counters", "search_terms", "response_views"}
 # Bookkeeping columns: when a user last signed in, the last code step they passed (signing
 # in writes it), when an API token was last used.

@@ -13,7 +13,6 @@ from werkzeug.datastructures import FileStorage
 
 from reachback.accounts.services import create_token
 from reachback.extensions import db
-from reachback.knowledge.search import apply_outbox
 from reachback.models_base import utcnow
 from reachback.notify.models import Notification, OutboundEmail
 from reachback.queries import services as qs
@@ -238,9 +237,6 @@ def scene(app, make_user, make_query):
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
     db.session.commit()
-    # The index and the duplicate candidates it stores follow the scene's changes (the
-    # scheduler's work, done before any page is read: reading must then change nothing).
-    apply_outbox()
     return people, objects, tokens
 
 
