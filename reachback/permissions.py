@@ -105,6 +105,12 @@ def can_manage_group(user, group) -> bool:
     return _staff_for(user, group.id)
 
 
+def can_name_group_facilitators(user) -> bool:
+    """Make a member a group's facilitator, or a facilitator a member again: staff, not the
+    group's own facilitators."""
+    return is_staff(user)
+
+
 def can_join_group(user) -> bool:
     """Ask to join a group: any signed-in user."""
     return is_signed_in(user)

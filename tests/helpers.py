@@ -119,3 +119,17 @@ class WebClient:
 
     def logout(self):
         return self.post("/logout")
+
+
+def matrix_groups(people) -> None:
+    """The permission matrices' groups: "wash" (the requester, a member and a group
+    facilitator, not staff) and another, of "other_group"."""
+    from reachback.groups import services as groups
+
+    admin = people["admin"]
+    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
+    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
+    for role in ("requester", "group_member", "group_facilitator"):
+        groups.join_group(people[role], wash)
+    groups.set_role(admin, wash, people["group_facilitator"].id, "facilitator")
+    groups.join_group(people["other_group"], other)

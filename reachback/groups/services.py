@@ -191,7 +191,7 @@ def remove_member(user, group: Group, user_id: int) -> GroupMembership:
 
 def set_role(user, group: Group, user_id: int, role: str) -> GroupMembership:
     """Staff make an active member a group facilitator, or a facilitator a member again."""
-    perm.require(perm.is_staff(user), _("Only facilitators and administrators name a "
+    perm.require(perm.can_name_group_facilitators(user), _("Only facilitators and administrators name a "
                                         "group's facilitators."))
     membership = membership_of(group, user_id)
     if membership is None:

@@ -13,12 +13,12 @@ from reachback import create_app
 from reachback.accounts.services import create_token, create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.extensions import db
-from reachback.groups import services as groups
 from reachback.queries import services as qs
 from reachback.synthesis import lifecycle, reviews
 from reachback.synthesis import services as ss
 from reachback.synthesis.translations import save_translation
 from tests.conftest import TEST_CONFIG, close_app
+from tests.helpers import matrix_groups
 
 ACTORS = ("requester", "member", "expert", "other_expert", "facilitator", "admin", "anonymous",
           "group_member", "other_group", "group_facilitator")
@@ -271,23 +271,12 @@ def world(tmp_path_factory, make_database):
             users = {name: create_user(None, f"{name}@example.org", name.title(), roles=r)
                      for name, r in roles.items()}
             db.session.flush()
-            _groups(users)
+            matrix_groups(users)
             tokens = {name: create_token(user)[1] for name, user in users.items()}
             db.session.commit()
             yield World(app, users, tokens)
             db.session.remove()
             close_app(app)
-
-
-def _groups(users) -> None:
-    """The group "wash" (the requester, a member and a group facilitator) and another."""
-    admin = users["admin"]
-    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
-    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
-    for name in ("requester", "group_member", "group_facilitator"):
-        groups.join_group(users[name], wash)
-    groups.set_role(admin, wash, users["group_facilitator"].id, "facilitator")
-    groups.join_group(users["other_group"], other)
 
 
 CELLS = [

@@ -16,6 +16,7 @@ from reachback.queries import services as qs
 from reachback.queries.models import Assignment, Contribution, FieldQuery, Message, Watcher
 from reachback.synthesis import services as ss
 from reachback.synthesis.models import ResponseRating, ResponseTranslation
+from tests.helpers import matrix_groups
 
 
 def count_watchers(q) -> int:
@@ -103,7 +104,7 @@ def build_scene(status, confidentiality):
                                 else r))
                   for r in ("requester", "member", "assigned", "unassigned", "facilitator",
                             "admin", "target", *GROUP_ROLES)}
-        _groups(people)
+        matrix_groups(people)
         q = make_query(requester=people["requester"], confidentiality=confidentiality,
                        facilitator=people["facilitator"],
                        group="wash" if confidentiality == "group" else None)
@@ -125,18 +126,6 @@ def build_scene(status, confidentiality):
                 assignment and assignment.id, contribution and contribution.id)
 
     return build
-
-
-def _groups(people) -> None:
-    from reachback.groups import services as groups
-
-    admin = people["admin"]
-    wash = groups.create_group(admin, {"name": "WASH", "slug": "wash"})
-    other = groups.create_group(admin, {"name": "Other", "slug": "other"})
-    for role in ("requester", "group_member", "group_facilitator"):
-        groups.join_group(people[role], wash)
-    groups.set_role(admin, wash, people["group_facilitator"].id, "facilitator")
-    groups.join_group(people["other_group"], other)
 
 
 @pytest.fixture
