@@ -3,6 +3,7 @@
 # print its URL: imap://USER:PASSWORD@127.0.0.1:PORT (plain IMAP, a test user from a private
 # passdb, mail under $DIR). Installs the package when it is missing (as root). Idempotent.
 # Exit status 3, with a message, when the package cannot be had here (the tests say so).
+# Every outside step has a time limit, so a stalled mirror or daemon fails instead of hanging CI.
 set -euo pipefail
 PORT=${IMAPTEST_PORT:-14329}
 DIR=${IMAPTEST_DIR:-/tmp/reachback-dovecot}
@@ -12,10 +13,10 @@ if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/dovecot/imap ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "dovecot-imapd is not installed and we are not root: it is unavailable here" >&2; exit 3
   fi
-  if ! { apt-get update -qq >&2 && apt-cache show dovecot-imapd >/dev/null 2>&1; }; then
+  if ! { timeout 300 apt-get update -qq >&2 && apt-cache show dovecot-imapd >/dev/null 2>&1; }; then
     echo "dovecot-imapd is unavailable: no package source offers it" >&2; exit 3
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-imapd >&2
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends dovecot-imapd >&2
 fi
 # The mail belongs to an unprivileged account: the current one, or dovecot's own as root.
 if [ "$(id -u)" = 0 ]; then OWNER=dovecot; else OWNER=$(id -un); fi
@@ -66,13 +67,13 @@ namespace inbox {
 }
 EOF
 if [ "$(id -u)" = 0 ]; then chown -R "$OWNER" "$DIR/mail"; fi
-if ! /usr/sbin/dovecot -c "$DIR/dovecot.conf" -a >/dev/null 2>&1; then
+if ! timeout 30 /usr/sbin/dovecot -c "$DIR/dovecot.conf" -a >/dev/null 2>&1; then
   echo "dovecot rejects its configuration:" >&2
   /usr/sbin/dovecot -c "$DIR/dovecot.conf" -n >&2 || true
   exit 1
 fi
 if ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  /usr/sbin/dovecot -c "$DIR/dovecot.conf" >&2
+  timeout 30 /usr/sbin/dovecot -c "$DIR/dovecot.conf" >&2
   for _ in $(seq 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
     sleep 0.1

@@ -6,8 +6,8 @@ PORT=${PGTEST_PORT:-54329}
 DATA=${PGTEST_DIR:-/tmp/reachback-pg}
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   if [ "$(id -u)" != 0 ]; then echo "PostgreSQL is not installed and we are not root" >&2; exit 1; fi
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+  timeout 300 apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends postgresql >&2
 fi
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 # The server refuses to run as root: run it as the package's postgres user.
