@@ -28,18 +28,27 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401 - every model registered before any query runs
     from .accounts.views import init_accounts
+    from .extensions import init_engine_events
     from .files.views import init_files
     from .health import init_health
     from .i18n import init_i18n
+    from .knowledge.search import init_outbox_events
     from .knowledge.search_views import init_search
+    from .markdown import init_rendering
     from .members.views import init_members
     from .queries.views import init_queries
+    from .sla.compliance import init_compliance_events
     from .sla.views import init_sla
     from .web import init_web
 
     # Every request hook, template filter, global and context processor is registered here
     # (blueprint-scoped hooks stay with their blueprints). Order matters for the hooks: the
     # sign-in policy runs first, then the second-factor check, then the search outbox.
+    # The database hooks are process-wide (SQLAlchemy's Engine and Session classes).
+    init_engine_events()
+    init_rendering()
+    init_outbox_events()
+    init_compliance_events()
     init_web(app)
     init_i18n(app)
     init_health(app)

@@ -77,7 +77,19 @@ def writing():
         write_intent.reset(token)
 
 
-@event.listens_for(Engine, "connect")
+def listen_once(target, identifier: str, fn) -> None:
+    """Register a process-wide SQLAlchemy hook from the app factory: several apps in one
+    process (the tests build many) must not stack the same hook."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn)
+
+
+def init_engine_events() -> None:
+    """SQLite's pragmas on every new connection, and its BEGIN chosen by write intent."""
+    listen_once(Engine, "connect", _sqlite_pragmas)
+    listen_once(Engine, "begin", _sqlite_begin)
+
+
 def _sqlite_pragmas(dbapi_conn, _record):
     if not isinstance(dbapi_conn, sqlite3.Connection):
         return
@@ -91,7 +103,6 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")

@@ -12,7 +12,7 @@ from itertools import chain
 import markdown as _markdown
 import nh3
 from markupsafe import Markup
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 _TAGS = {
@@ -93,7 +93,13 @@ class Rendered:
             setattr(self, f"{field}_html", str(render(getattr(self, field))))
 
 
-@event.listens_for(Session, "before_flush")
+def init_rendering() -> None:
+    """Render changed Markdown fields on every flush (called by the app factory)."""
+    from .extensions import listen_once
+
+    listen_once(Session, "before_flush", _render_on_flush)
+
+
 def _render_on_flush(session, _context, _instances) -> None:
     for obj in chain(session.new, session.dirty):
         if isinstance(obj, Rendered):

@@ -66,14 +66,14 @@ from functools import partial
 from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, event, func, insert, or_, select, tuple_, update
+from sqlalchemy import case, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from .. import permissions as perm
 from ..accounts.models import Theme
 from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
-from ..extensions import db, write_intent
+from ..extensions import db, listen_once, write_intent
 from ..i18n import language_name, theme_name
 from ..markdown import plain_text, plain_title
 from ..models_base import utcnow
@@ -564,13 +564,18 @@ def query_changed(query) -> None:
     enqueue(f"query:{query.reference}")
 
 
-@event.listens_for(Session, "after_commit")
+def init_outbox_events() -> None:
+    """Track whether a session committed outbox rows, so the request applies them after its
+    commit (called by the app factory)."""
+    listen_once(Session, "after_commit", _outbox_committed)
+    listen_once(Session, "after_soft_rollback", _outbox_rolled_back)
+
+
 def _outbox_committed(session):
     if session.info.pop("search_outbox", False):
         session.info["search_outbox_committed"] = True
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _outbox_rolled_back(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop("search_outbox", None)

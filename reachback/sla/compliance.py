@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, delete, event, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Theme
@@ -233,7 +233,13 @@ def _changed(state, names: Iterable[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-@event.listens_for(Session, "before_flush")
+def init_compliance_events() -> None:
+    """Mark the days a flush changes as dirty (called by the app factory)."""
+    from ..extensions import listen_once
+
+    listen_once(Session, "before_flush", _mark_dirty)
+
+
 def _mark_dirty(session, _context, _instances) -> None:
     """Days whose figures the objects about to be written change (see the module's
     docstring); only days before today matter (today is always counted directly)."""
