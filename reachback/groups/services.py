@@ -62,6 +62,22 @@ def facilitators_of(group_id: int) -> list[User]:
                GroupMembership.status == "active", User.active.is_(True))))
 
 
+def chosen_group(slug, errors: dict, may_use, refusal: str) -> Group | None:
+    """The group an item is put in, named by its slug (None when none is named): one the
+    author `may_use(group)`, else errors["group"] says why (`refusal` when they may not)."""
+    if slug is None or slug == "":
+        return None
+    group = (db.session.scalar(select(Group).where(Group.slug == slug))
+             if isinstance(slug, str) else None)
+    if group is None:
+        errors["group"] = _("No such group.")
+        return None
+    if not may_use(group):
+        errors["group"] = refusal
+        return None
+    return group
+
+
 def membership_of(group: Group, user_id: int) -> GroupMembership | None:
     return db.session.scalar(select(GroupMembership).where(
         GroupMembership.group_id == group.id, GroupMembership.user_id == user_id))
