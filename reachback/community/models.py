@@ -50,6 +50,11 @@ class CommunityEvent(Rendered, db.Model):
     group = relationship("Group")
     themes = relationship(Theme, secondary=event_themes, order_by=Theme.code)
 
+    @property
+    def group_slug(self) -> str | None:
+        """The slug of the event's group (the API's `group`), None outside groups."""
+        return self.group.slug if self.group_id is not None else None
+
     __table_args__ = (
         Index("ix_community_events_status_starts", "status", "starts_at"),
     )

@@ -296,6 +296,11 @@ def _groups(people, objects, make_user) -> None:
             {"title": "Borehole siting", "kind": "guidance", "date": "2025-06-01",
              "visibility": "group", "group": "wash"},
             FileStorage(io.BytesIO(b"siting text"), "siting.txt"))
+    from reachback.community import services as community
+
+    objects["group_event"] = community.submit_event(people["facilitator"], {
+        "title": "WASH exchange", "starts_at": "2026-12-03T14:00:00+00:00",
+        "ends_at": "2026-12-03T15:00:00+00:00", "visibility": "group", "group": "wash"})
     objects["group_query"] = qs.submit_query(asker, {
         "title": "Boreholes", "question": "Which pumps last?", "country": "SS",
         "themes": ["vetting"], "confidentiality": "group", "group": "wash"})
@@ -311,7 +316,8 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "email_id": objects["email"].id, "language": "fr",
              "notification_id": objects["notification"].id, "name": "demand",
              "review_id": objects["review"].id,
-             "event_id": objects["proposal" if which == "proposal" else "community_event"].id,
+             "event_id": objects[which if which in ("proposal", "group_event")
+                                 else "community_event"].id,
              "notice_id": objects["proposed_notice"].id,
              "member_id": objects["inactive"].id, "slug": objects["group"].slug}
     if which == "group_document":
@@ -386,6 +392,21 @@ GROUP_DOCUMENT = {
     "library.edit_document": ({**NOT_IN_GROUP, "group_member": 403, "group_facilitator": 403},
                               ("facilitator",)),
 }
+
+
+# An event of "wash" seen by its group: the same readers as its document.
+GROUP_EVENT = {
+    "community.event": ({**NOT_IN_GROUP, "anonymous": 404},
+                        ("group_member", "group_facilitator", "facilitator")),
+    "community.event_ics": ({**NOT_IN_GROUP, "anonymous": 404},
+                            ("group_member", "group_facilitator", "facilitator")),
+    "community.cancel_event": ({**NOT_IN_GROUP, "group_member": 403,
+                                "group_facilitator": 403}, ()),
+}
+
+
+def test_a_group_event_is_seen_by_its_group_only(app, scene):
+    assert not group_table_errors(app, scene, GROUP_EVENT, "group_event")
 
 
 def test_a_group_query_is_run_by_its_group_facilitators_and_read_by_its_group(app, scene):

@@ -284,3 +284,50 @@ def test_a_member_who_leaves_loses_the_groups_documents_at_once(group_documents)
     db.session.commit()
     assert not perm.can_view_document(member, docs["group"])
     assert svc.search(member, "Aquifertine").total == 0
+
+
+def _event(user, title, visibility, group=None):
+    from reachback.community import services as cs
+
+    data = {"title": title, "starts_at": "2026-12-20T14:00:00+00:00",
+            "ends_at": "2026-12-20T15:00:00+00:00", "visibility": visibility}
+    if group is not None:
+        data["group"] = group.slug
+    return cs.submit_event(user, data)
+
+
+EXPECTED_EVENTS = {name: {"group_" + seen for seen in docs if seen != "group_restricted"}
+                   | {"public"} for name, docs in EXPECTED_DOCUMENTS.items()}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_group_events_by_filter_check_and_calendar(groups_world, viewer):
+    from reachback.community import services as cs
+    from reachback.community.models import CommunityEvent
+
+    people, _queries, water = groups_world
+    events = {"group_group": _event(people["facilitator"], "Water exchange", "group", water),
+              "group_community": _event(people["group_member"], "Members' exchange",
+                                        "community", water),
+              "public": _event(people["facilitator"], "Open exchange", "public")}
+    cs.approve_event(people["facilitator"], events["group_community"])
+    db.session.commit()
+    user = people[viewer]
+    calendar = {name for name, e in events.items() if e in cs.feed_events(user)}
+    listed, checked = _listed_and_checked(events, CommunityEvent.id, perm.visible_events(user),
+                                          lambda e: perm.can_see_event(user, e))
+    assert listed == checked == calendar == EXPECTED_EVENTS[viewer]
+
+
+def test_an_event_goes_in_a_group_its_author_may_use(groups_world):
+    from reachback.errors import Invalid
+
+    people, _queries, water = groups_world
+    with pytest.raises(Invalid) as refused:
+        _event(people["other_group"], "Not mine", "group", water)
+    assert "group" in refused.value.fields
+    with pytest.raises(Invalid) as refused:
+        _event(people["facilitator"], "No group", "group")
+    assert "group" in refused.value.fields
+    proposal = _event(people["group_member"], "Ours", "group", water)
+    assert (proposal.status, proposal.group_id) == ("proposed", water.id)
