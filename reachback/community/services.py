@@ -228,7 +228,7 @@ def cancel_event(user, event: CommunityEvent) -> CommunityEvent:
 
 def _listed(user):
     return select(CommunityEvent).where(perm.visible_events(user)).options(
-        selectinload(CommunityEvent.themes), selectinload(CommunityEvent.group))
+        selectinload(CommunityEvent.themes))
 
 
 def upcoming_events(user, limit: int = UPCOMING_LIMIT) -> list[CommunityEvent]:
@@ -257,8 +257,9 @@ def by_month(events) -> list[tuple[date, list[CommunityEvent]]]:
 
 def events_between(user, start: datetime | None, end: datetime | None,
                    limit: int = 500) -> list[CommunityEvent]:
-    """Events that overlap [start, end) (either open), soonest first."""
-    stmt = _listed(user)
+    """Events that overlap [start, end) (either open), soonest first, with their groups
+    (the API names them)."""
+    stmt = _listed(user).options(selectinload(CommunityEvent.group))
     if start is not None:
         stmt = stmt.where(CommunityEvent.ends_at > start)
     if end is not None:
