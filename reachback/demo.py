@@ -353,6 +353,20 @@ DEMO_GROUP_QUERIES = [
      "who paid for their meetings?"),
 ]
 
+# A library document and an event of each group, read by its members only.
+DEMO_GROUP_DOCUMENTS = [
+    ("community-policing", "Terms of reference for a civilian-chaired committee",
+     "A model the group drafted: who sits on a neighbourhood committee, who chairs it, how "
+     "often it meets and what the police commander reports to it."),
+    ("sahel-mediation", "Mediation committee costs through one transhumance season",
+     "What three committees spent on meetings, travel and refreshments, month by month, and "
+     "who paid."),
+]
+DEMO_GROUP_EVENTS = [
+    ("community-policing", "Group call: civilian chairs, what changed", 5),
+    ("sahel-mediation", "Group call: before the rainy season", 9),
+]
+
 
 def _create_groups(now) -> None:
     """DEMO_GROUPS with their facilitators, members (one waiting for approval) and
@@ -377,7 +391,31 @@ def _create_groups(now) -> None:
             "country": "ML" if "sahel" in slug else "SS",
             "themes": [next(s["themes"][0] for s in DEMO_GROUPS if s["slug"] == slug)],
             "confidentiality": confidentiality, "group": slug})
+    _add_group_items(now)
     set_clock(None)
+
+
+def _add_group_items(now) -> None:
+    """DEMO_GROUP_DOCUMENTS and DEMO_GROUP_EVENTS, added yesterday by the staff facilitator
+    (the groups' first weekly digest will tell their members)."""
+    from .community import services as community
+
+    facilitator = find_user_by_email(MARKER)
+    set_clock(lambda: now - timedelta(days=1))
+    for number, (slug, title, summary) in enumerate(DEMO_GROUP_DOCUMENTS):
+        add_document(facilitator, {
+            "title": title, "kind": "planning", "summary": summary,
+            "date": (now - timedelta(days=2)).date().isoformat(), "visibility": "group",
+            "group": slug},
+            FileStorage(io.BytesIO(f"{title}\n\n{summary}\n".encode()),
+                        f"group-document-{number + 1}.txt", content_type="text/plain"))
+    for slug, title, in_days in DEMO_GROUP_EVENTS:
+        starts = (now + timedelta(days=in_days)).replace(hour=13, minute=0, second=0,
+                                                        microsecond=0)
+        community.submit_event(facilitator, {
+            "title": title, "starts_at": starts, "ends_at": starts + timedelta(hours=1),
+            "visibility": "group", "group": slug, "online_url": "https://meet.example.org/"
+            + slug})
 
 
 def _respond(item, query, facilitator, clock) -> None:

@@ -432,21 +432,40 @@ def can_manage_documents(user) -> bool:
     return is_staff(user)
 
 
+def can_use_group_for_item(user, group) -> bool:
+    """Put a library document or a calendar event in a group: staff (any group), else the
+    group's active members (can_use_group)."""
+    return group is not None and (is_staff(user) or can_use_group(user, group))
+
+
+def _group_item_readable(user, visibility_column, group_column):
+    """The SQL of READERS' group cells for a user who is neither anonymous nor staff: an
+    item of one of their groups whose visibility its group reads, or of a group they
+    facilitate whose visibility staff read."""
+    return or_(
+        and_(visibility_column.in_(_visibilities(GROUP)), group_column.in_(_group_ids(user))),
+        and_(visibility_column.in_(_visibilities(STAFF)),
+             group_column.in_(_group_ids(user, facilitator=True))),
+    )
+
+
 def visible_documents(user):
     """Filter on Document (READERS): public ones for everyone (even signed out), community
-    ones for every signed-in user, restricted ones for staff only."""
+    ones for every signed-in user, `group` ones for the active members of their group,
+    restricted ones for staff (and, for a document of a group, that group's facilitators)."""
     if not is_signed_in(user):
         return Document.visibility.in_(_visibilities(ANYONE))
     if user.is_staff:
         return true()
-    return Document.visibility.in_(_visibilities(ANYONE, MEMBERS))
+    return or_(Document.visibility.in_(_visibilities(ANYONE, MEMBERS)),
+               _group_item_readable(user, Document.visibility, Document.group_id))
 
 
 def can_view_document(user, document) -> bool:
-    """A library document, by READERS (it has no people of its own)."""
+    """A library document, by READERS (it has no people of its own; its group's)."""
     if document is None:
         return False
-    return _may_read(user, document.visibility, lambda: False)
+    return _may_read(user, document.visibility, lambda: False, document.group_id)
 
 
 def can_view_message(user, message, query) -> bool:
@@ -525,21 +544,28 @@ def can_propose_event(user) -> bool:
 
 def visible_events(user):
     """Filter on CommunityEvent: what is on the calendar (published or cancelled, never a
-    proposal) by READERS: public ones for everyone, community ones for members. Proposals are
-    listed to facilitators on their own page (pending_events), never here."""
+    proposal) by READERS: public ones for everyone, community ones for members, `group`
+    ones for their group's active members and staff. Proposals are listed to facilitators
+    on their own page (pending_events), never here."""
     listed = CommunityEvent.status.in_(("published", "cancelled"))
-    kinds = (ANYONE, MEMBERS) if is_signed_in(user) else (ANYONE,)
-    return and_(listed, CommunityEvent.visibility.in_(_visibilities(*kinds)))
+    if not is_signed_in(user):
+        return and_(listed, CommunityEvent.visibility.in_(_visibilities(ANYONE)))
+    if user.is_staff:
+        return listed
+    return and_(listed, or_(
+        CommunityEvent.visibility.in_(_visibilities(ANYONE, MEMBERS)),
+        _group_item_readable(user, CommunityEvent.visibility, CommunityEvent.group_id)))
 
 
 def can_see_event(user, event) -> bool:
-    """An event's page and file: one on the calendar, by READERS; a proposal only to
-    facilitators (who approve it) and to the member who proposed it."""
+    """An event's page and file: one on the calendar, by READERS (its group's members for
+    a `group` one); a proposal only to facilitators (who approve it) and to the member who
+    proposed it."""
     if event is None:
         return False
     if event.status == "proposed":
         return is_staff(user) or (is_signed_in(user) and event.organiser_id == user.id)
-    return _may_read(user, event.visibility, lambda: False)
+    return _may_read(user, event.visibility, lambda: False, event.group_id)
 
 
 def can_subscribe_to_feed(user) -> bool:

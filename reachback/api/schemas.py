@@ -767,6 +767,8 @@ class CalendarEvent(Answer):
     url: Computed[str] = Field(description="The event's page")
     ics_url: Computed[str] = Field(description="The event's iCalendar file")
     visibility: enum(EVENT_VISIBILITIES)
+    group: str | None = Field(validation_alias="group_slug",
+                              description="The slug of the event's group, if any")
     status: enum(EVENT_STATUSES) = Field(description="proposed: waiting for a facilitator, "
                                                      "not listed until approved")
     themes: Slugs
@@ -1173,10 +1175,14 @@ class EventInput(Checked):
     location: Text(lengths.TITLE, description="Where it is held") = None
     online_url: Text(500, format="uri", description="An http or https link") = None
     visibility: Choice(EVENT_VISIBILITIES, default="community",
-                       description="public: anyone, even signed out") = None
+                       description="public: anyone, even signed out; group: the members of "
+                                   "`group` (and staff), 422 without one") = None
     themes: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
         {"type": "array", "items": {"type": "string"}, "maxItems": 5,
          "description": "Theme slugs"})] = None
+    group: AsSent({"type": "string", "description": "The slug of a group the caller is an "
+                   "active member of (staff: any group; 422 otherwise): the event belongs "
+                   "to it"}) = None
 
 
 class NoticeInput(Checked):

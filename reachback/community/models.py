@@ -8,7 +8,7 @@ from ..extensions import db
 from ..markdown import Rendered
 from ..models_base import UTCDateTime, utcnow
 
-EVENT_VISIBILITIES = ("community", "public")
+EVENT_VISIBILITIES = ("group", "community", "public")
 # proposed: a member's, waiting for a facilitator; published: on the calendar; cancelled:
 # still on the calendar, marked so (a feed tells subscribers).
 EVENT_STATUSES = ("proposed", "published", "cancelled")
@@ -40,12 +40,20 @@ class CommunityEvent(Rendered, db.Model):
     visibility = Column(String(12), nullable=False, default="community")
     status = Column(String(12), nullable=False, default="proposed")
     organiser_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    # The sub-group the event belongs to (its visibility `group` reads it): None for most.
+    group_id = Column(ForeignKey("groups.id"), index=True)
     approved_by_id = Column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     organiser = relationship(User, foreign_keys=[organiser_id])
+    group = relationship("Group")
     themes = relationship(Theme, secondary=event_themes, order_by=Theme.code)
+
+    @property
+    def group_slug(self) -> str | None:
+        """The slug of the event's group (the API's `group`), None outside groups."""
+        return self.group.slug if self.group_id is not None else None
 
     __table_args__ = (
         Index("ix_community_events_status_starts", "status", "starts_at"),

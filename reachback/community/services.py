@@ -22,6 +22,7 @@ from .. import permissions as perm
 from ..accounts.models import User
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..groups.services import chosen_group
 from ..knowledge.library import as_list, themes_by_slug
 from ..models_base import utcnow
 from ..notify.services import absolute_url
@@ -99,9 +100,11 @@ def _online_url(data: dict, errors: dict) -> str:
     return url
 
 
-def validate_event(data: dict) -> dict:
+def validate_event(data: dict, user=None) -> dict:
     """Clean values of an event, or Invalid naming each refused field: a title; an end after
-    the start; a known time zone; a web address in http or https; known themes."""
+    the start; a known time zone; a web address in http or https; known themes; a group
+    (its slug) `user` may put it in (perm.can_use_group_for_item), which the visibility
+    `group` needs."""
     errors: dict[str, str] = {}
     clean = {"title": _text(data, "title", lengths.TITLE, errors, required=True),
              "description": _text(data, "description", lengths.TEXT, errors),
@@ -113,6 +116,11 @@ def validate_event(data: dict) -> dict:
         errors["visibility"] = _("Choose one of: %(choices)s.",
                                  choices=", ".join(EVENT_VISIBILITIES))
     clean["visibility"] = visibility
+    clean["group"] = chosen_group(
+        data.get("group"), errors, lambda g: perm.can_use_group_for_item(user, g),
+        _("Only the members of a group (and facilitators) may put an event in it."))
+    if visibility == "group" and clean["group"] is None and "group" not in errors:
+        errors["group"] = _("Choose the group whose members may see the event.")
     clean["starts_at"] = _moment(data.get("starts_at"), clean["timezone"], "starts_at", errors)
     clean["ends_at"] = _moment(data.get("ends_at"), clean["timezone"], "ends_at", errors)
     if clean["starts_at"] and clean["ends_at"] and clean["ends_at"] <= clean["starts_at"]:
@@ -165,7 +173,7 @@ def submit_event(user, data: dict) -> CommunityEvent:
     """A facilitator's event is published at once; a member's is a proposal, listed once a
     facilitator approves it."""
     perm.require(perm.can_propose_event(user), _("Sign in to propose an event."))
-    clean = validate_event(data)
+    clean = validate_event(data, user)
     themes = clean.pop("themes")
     event = CommunityEvent(**clean, organiser=user)
     event.themes = themes
@@ -249,8 +257,9 @@ def by_month(events) -> list[tuple[date, list[CommunityEvent]]]:
 
 def events_between(user, start: datetime | None, end: datetime | None,
                    limit: int = 500) -> list[CommunityEvent]:
-    """Events that overlap [start, end) (either open), soonest first."""
-    stmt = _listed(user)
+    """Events that overlap [start, end) (either open), soonest first, with their groups
+    (the API names them)."""
+    stmt = _listed(user).options(selectinload(CommunityEvent.group))
     if start is not None:
         stmt = stmt.where(CommunityEvent.ends_at > start)
     if end is not None:

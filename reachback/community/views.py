@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .. import permissions as perm
 from ..i18n import current_language
+from ..knowledge import library
 from ..web import page_arg, submit, submitted
 from . import services
 from .forms import EventForm, NoticeForm
@@ -76,7 +77,7 @@ def personal_feed(token):
 @bp.route("/calendar/new", methods=["GET", "POST"])
 def new_event():
     perm.require(perm.can_propose_event(current_user))
-    form = EventForm.blank()
+    form = EventForm.blank(groups=library.usable_groups(current_user))
     return (submitted(form, lambda: services.submit_event(current_user, form.to_data()),
                       _event_news, _event_url, validate=False)
             or render_template("community/event_form.html", form=form))

@@ -1,5 +1,5 @@
 """Groups and who belongs to them."""
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import relationship
 
 from ..accounts.models import Theme, User, theme_links
@@ -24,6 +24,8 @@ class Group(db.Model):
     open = Column(Boolean, nullable=False, default=True)
     max_per_organisation = Column(Integer)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # When the group's last digest went out (the next tells what is new since); None: never.
+    digest_sent_at = Column(UTCDateTime)
     themes = relationship(Theme, secondary=group_themes, order_by=Theme.code)
     memberships = relationship("GroupMembership", back_populates="group",
                                cascade="all, delete-orphan",
@@ -41,6 +43,8 @@ class GroupMembership(db.Model):
     user_id = Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     role = Column(String(12), nullable=False, default="member")
     status = Column(String(10), nullable=False, default="active")
+    # Receives the group's weekly digest (its one-click unsubscribe turns this off).
+    digest = Column(Boolean, nullable=False, default=True, server_default=true())
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     group = relationship(Group, back_populates="memberships")
     user = relationship(User)

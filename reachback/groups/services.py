@@ -14,8 +14,10 @@ from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import Theme, User
 from ..audit import audit
+from ..community.models import CommunityEvent
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..knowledge.models import Document
 from ..models_base import utcnow
 from ..queries.models import FieldQuery
 from .models import Group, GroupMembership
@@ -62,6 +64,22 @@ def facilitators_of(group_id: int) -> list[User]:
                GroupMembership.status == "active", User.active.is_(True))))
 
 
+def chosen_group(slug, errors: dict, may_use, refusal: str) -> Group | None:
+    """The group an item is put in, named by its slug (None when none is named): one the
+    author `may_use(group)`, else errors["group"] says why (`refusal` when they may not)."""
+    if slug is None or slug == "":
+        return None
+    group = (db.session.scalar(select(Group).where(Group.slug == slug))
+             if isinstance(slug, str) else None)
+    if group is None:
+        errors["group"] = _("No such group.")
+        return None
+    if not may_use(group):
+        errors["group"] = refusal
+        return None
+    return group
+
+
 def membership_of(group: Group, user_id: int) -> GroupMembership | None:
     return db.session.scalar(select(GroupMembership).where(
         GroupMembership.group_id == group.id, GroupMembership.user_id == user_id))
@@ -71,18 +89,48 @@ def members(user, group: Group) -> list[GroupMembership]:
     """The group's memberships the user may see: the active ones; pending ones too for
     those who approve them."""
     rows = db.session.scalars(
-        select(GroupMembership).options(selectinload(GroupMembership.user))
+        select(GroupMembership)
+        .options(selectinload(GroupMembership.user).selectinload(User.organisation))
         .where(GroupMembership.group_id == group.id)
         .order_by(GroupMembership.role.desc(), GroupMembership.created_at))
     pending = perm.can_see_pending(user, group)
     return [m for m in rows if m.active or pending or m.user_id == user.id]
 
 
-def group_queries(user, group: Group) -> list[FieldQuery]:
-    """The group's queries the user may see (perm.visible_queries), newest first."""
-    return list(db.session.scalars(
-        select(FieldQuery).where(FieldQuery.group_id == group.id, perm.visible_queries(user))
-        .order_by(FieldQuery.created_at.desc()).limit(100)))
+SHORT_LIST = 5  # what a group's page shows of each kind of item, with a "more" link
+LONG_LIST = 100  # what its "more" shows
+
+
+def _first(stmt, limit: int) -> tuple[list, bool]:
+    """The first `limit` rows of `stmt`, and whether there are more (one statement)."""
+    rows = list(db.session.scalars(stmt.limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def group_queries(user, group: Group, limit: int = LONG_LIST) -> tuple[list[FieldQuery], bool]:
+    """The group's queries the user may see (perm.visible_queries), newest first, and
+    whether there are more."""
+    return _first(select(FieldQuery).where(FieldQuery.group_id == group.id,
+                                           perm.visible_queries(user))
+                  .order_by(FieldQuery.created_at.desc(), FieldQuery.id.desc()), limit)
+
+
+def group_documents(user, group: Group, limit: int = SHORT_LIST) -> tuple[list[Document], bool]:
+    """The group's library documents the user may read (perm.visible_documents), newest
+    first, and whether there are more (the library lists them all: /library?group=slug)."""
+    return _first(select(Document).where(Document.group_id == group.id,
+                                         perm.visible_documents(user))
+                  .order_by(Document.date.desc(), Document.id.desc()), limit)
+
+
+def group_events(user, group: Group, limit: int = SHORT_LIST
+                 ) -> tuple[list[CommunityEvent], bool]:
+    """The group's coming events (not over yet) the user may see (perm.visible_events),
+    soonest first, and whether there are more."""
+    return _first(select(CommunityEvent).where(CommunityEvent.group_id == group.id,
+                                               perm.visible_events(user),
+                                               CommunityEvent.ends_at > utcnow())
+                  .order_by(CommunityEvent.starts_at, CommunityEvent.id), limit)
 
 
 # --- creating --------------------------------------------------------------------------

@@ -33,11 +33,19 @@ def detail(slug):
     return _detail_page(services.get_group(current_user, slug))
 
 
+# ?show=queries or ?show=events: the page's "more" link of that list.
+MORE = ("queries", "events")
+
+
 def _detail_page(group, form=None):
+    show = request.args.get("show")
+    size = {kind: services.LONG_LIST if show == kind else services.SHORT_LIST for kind in MORE}
     return render_template(
         "groups/detail.html", group=group, form=form or MemberForm(),
         members=services.members(current_user, group),
-        queries=services.group_queries(current_user, group),
+        queries=services.group_queries(current_user, group, size["queries"]),
+        documents=services.group_documents(current_user, group),
+        events=services.group_events(current_user, group, size["events"]),
         mine=services.membership_of(group, current_user.id))
 
 

@@ -38,6 +38,8 @@ KIND_CHOICES = [SelectChoice(k, KIND_LABELS[k]) for k in DOCUMENT_KINDS]
 VISIBILITY_CHOICES = [
     SelectChoice("restricted", _l("Restricted: facilitators and administrators only")),
     COMMUNITY_CHOICE, PUBLIC_CHOICE]
+GROUP_VISIBILITY = SelectChoice("group", _l("Group: the members of the group chosen below, "
+                                            "and the facilitators"))
 
 
 class DocumentForm(Form):
@@ -48,24 +50,36 @@ class DocumentForm(Form):
     themes = themes_field(_l("Themes"))
     countries = countries_field(_l("Countries"))
     visibility = RadioField(_l("Who may read it"), choices=VISIBILITY_CHOICES, default="community")
+    # The groups the author may use (none: the field is not shown); the service checks it.
+    group = SelectField(_l("Group"), validate_choice=False)
     file = FileField(_l("File"), render_kw={"accept": ACCEPT_DOCUMENT})
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = [SelectChoice("", _("No group")),
+                              *(SelectChoice(g.slug, g.name) for g in groups)]
+        if groups:
+            self.visibility.choices = [VISIBILITY_CHOICES[0], GROUP_VISIBILITY,
+                                       *VISIBILITY_CHOICES[1:]]
 
     def to_data(self) -> dict:
         """The plain dict add_document() and update_document() take."""
         return {"title": self.title.data or "", "kind": self.kind.data,
                 "summary": self.summary.data or "", "date": self.date.data or "",
                 "themes": self.themes.data or [], "countries": self.countries.data or [],
-                "visibility": self.visibility.data}
+                "visibility": self.visibility.data, "group": self.group.data or None}
 
     @classmethod
-    def for_document(cls, doc):
+    def for_document(cls, doc, groups=()):
         return cls(data={"title": doc.title, "kind": doc.kind, "summary": doc.summary,
                          "date": doc.date.isoformat(), "themes": [t.slug for t in doc.themes],
-                         "countries": doc.countries, "visibility": doc.visibility})
+                         "countries": doc.countries, "visibility": doc.visibility,
+                         "group": doc.group.slug if doc.group_id is not None else ""},
+                   groups=groups)
 
     @classmethod
-    def blank(cls):
-        return cls(data={"date": utcnow().date().isoformat()})
+    def blank(cls, groups=()):
+        return cls(data={"date": utcnow().date().isoformat()}, groups=groups)
 
 
 class LibraryFilterForm(Form):

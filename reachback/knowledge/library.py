@@ -23,6 +23,8 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..files.models import Attachment
 from ..files.services import DOCUMENT_TYPES, attach_to, blob_path, extract_text, store_upload
+from ..groups.models import Group
+from ..groups.services import chosen_group, my_groups
 from . import search
 from .index import IndexDoc
 from .models import (
@@ -64,8 +66,10 @@ def as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def validate_document_data(data: dict) -> dict:
-    """Clean values of a document's metadata, or Invalid with a message per field."""
+def validate_document_data(data: dict, user=None) -> dict:
+    """Clean values of a document's metadata, or Invalid with a message per field. `group`:
+    the slug of a group `user` may put it in (perm.can_use_group_for_item), or none; the
+    visibility `group` needs one."""
     errors: dict[str, str] = {}
     clean: dict = {}
     title = data.get("title")
@@ -86,6 +90,11 @@ def validate_document_data(data: dict) -> dict:
         if clean[name] not in choices:
             errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(choices))
     clean["date"] = _parse_date(data.get("date"), errors)
+    clean["group"] = chosen_group(
+        data.get("group"), errors, lambda g: perm.can_use_group_for_item(user, g),
+        _("Only the members of a group (and facilitators) may put a document in it."))
+    if clean["visibility"] == "group" and clean["group"] is None and "group" not in errors:
+        errors["group"] = _("Choose the group whose members may read the document.")
     clean["themes"] = themes_by_slug(as_list(data.get("themes")), errors)
     countries = as_list(data.get("countries"))
     if not all(isinstance(c, str) and is_country(c) for c in countries):
@@ -120,6 +129,7 @@ def _apply(doc: Document, clean: dict) -> None:
     doc.title, doc.kind, doc.summary = clean["title"], clean["kind"], clean["summary"]
     doc.date, doc.visibility, doc.themes = clean["date"], clean["visibility"], clean["themes"]
     doc.country_rows = [DocumentCountry(country=c) for c in clean["countries"]]
+    doc.group = clean["group"]
 
 
 def _validate_with_file(user, data: dict, upload, required: bool) -> tuple[dict, Attachment | None]:
@@ -127,7 +137,7 @@ def _validate_with_file(user, data: dict, upload, required: bool) -> tuple[dict,
     errors: dict[str, str] = {}
     clean, attachment = None, None
     try:
-        clean = validate_document_data(data)
+        clean = validate_document_data(data, user)
     except Invalid as e:
         errors.update(e.fields)
     try:
@@ -181,6 +191,14 @@ def update_document(user, doc: Document, data: dict, upload=None) -> Document:
     return doc
 
 
+def usable_groups(user) -> list[Group]:
+    """The groups the user may put a document in (the form's choices): every group for
+    staff, else those they are an active member of."""
+    if perm.is_staff(user):
+        return list(db.session.scalars(select(Group).order_by(Group.name)))
+    return my_groups(user)
+
+
 def get_document(user, doc_id: int) -> Document:
     """The document, or NotFound when missing or not visible to the user."""
     doc = db.session.get(Document, doc_id)
@@ -202,6 +220,9 @@ def _filtered(user, filters: dict):
             select(document_themes.c.document_id).join(Theme).where(
                 (Theme.slug == filters["theme"])
                 | (Theme.parent.has(Theme.slug == filters["theme"])))))
+    if filters.get("group"):
+        stmt = stmt.where(Document.group_id.in_(
+            select(Group.id).where(Group.slug == str(filters["group"]))))
     year = filters.get("year")
     if year:
         try:
@@ -214,7 +235,7 @@ def _filtered(user, filters: dict):
 
 def list_documents(user, filters: dict | None = None, page: int = 1, per_page: int = 20):
     """Documents the user may see, newest first; filters: kind, theme (a parent theme takes
-    in its sub-themes), country, year. A db.paginate object."""
+    in its sub-themes), country, year, group (a slug). A db.paginate object."""
     stmt = _filtered(user, filters or {}).order_by(Document.date.desc(), Document.id.desc()) \
         .options(selectinload(Document.themes), selectinload(Document.country_rows))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
@@ -247,7 +268,7 @@ def document_to_indexdoc(doc: Document) -> IndexDoc:
         themes=slugs, theme_names=names,
         countries=doc.countries, country_names=names_everywhere(doc.countries),
         date=datetime(doc.date.year, doc.date.month, doc.date.day, tzinfo=UTC),
-        principals=search.principals_of(doc.visibility),
+        principals=search.principals_of(doc.visibility, group_id=doc.group_id),
     )
 
 

@@ -24,6 +24,8 @@ def index():
     form = LibraryFilterForm(formdata=request.args)
     form.set_years(library.document_years(current_user))
     filters = form.filters()
+    if request.args.get("group"):  # the "more" link of a group's page
+        filters["group"] = request.args["group"]
     pager = library.list_documents(current_user, filters, page_arg(), PER_PAGE)
     return render_template("knowledge/library.html", form=form, pager=pager, args=filters,
                            kinds=KIND_LABELS)
@@ -38,7 +40,7 @@ def document(doc_id):
 @bp.route("/library/new", methods=["GET", "POST"])
 def new_document():
     perm.require(perm.can_manage_documents(current_user), _("Only facilitators add documents."))
-    form = DocumentForm.blank()
+    form = DocumentForm.blank(groups=library.usable_groups(current_user))
     return (submitted(form, lambda: library.add_document(current_user, form.to_data(),
                                                          form.file.data),
                       _news(_added), _document_url, validate=False)
@@ -49,7 +51,7 @@ def new_document():
 def edit_document(doc_id):
     doc = library.get_document(current_user, doc_id)
     perm.require(perm.can_manage_documents(current_user), _("Only facilitators edit documents."))
-    form = DocumentForm.for_document(doc)
+    form = DocumentForm.for_document(doc, groups=library.usable_groups(current_user))
     return (submitted(form, lambda: library.update_document(current_user, doc, form.to_data(),
                                                             form.file.data),
                       _news(_updated), _document_url, validate=False)

@@ -13,7 +13,7 @@ DOCUMENT_KINDS = ("briefing", "guidance", "planning", "discussion", "other")
 DOCUMENT_KIND_LABELS = {"briefing": _l("Briefing paper"), "guidance": _l("Guidance note"),
                         "planning": _l("Sample planning document"),
                         "discussion": _l("Discussion summary"), "other": _l("Other document")}
-DOCUMENT_VISIBILITIES = ("restricted", "community", "public")
+DOCUMENT_VISIBILITIES = ("restricted", "group", "community", "public")
 
 document_themes = theme_links("document_themes", "document_id", "documents.id")
 
@@ -38,12 +38,15 @@ class Document(db.Model):
     date = Column(Date, nullable=False)
     visibility = Column(String(12), nullable=False, default="restricted")
     created_by_id = Column(ForeignKey("users.id"), nullable=False, index=True)
+    # The sub-group the document belongs to (its visibility `group` reads it): None for most.
+    group_id = Column(ForeignKey("groups.id"), index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # Up to a few MB: never loaded by lists, only by the indexer.
     text = deferred(Column(Text, nullable=False, default=""))
 
     created_by = relationship(User)
+    group = relationship("Group")
     themes = relationship(Theme, secondary=document_themes, order_by=Theme.code)
     country_rows = relationship(DocumentCountry, cascade="all, delete-orphan",
                                 order_by=DocumentCountry.country)

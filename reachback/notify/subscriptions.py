@@ -49,7 +49,8 @@ DEFAULT_FREQUENCY = "immediately"
 DIGEST_WINDOW = {"daily": timedelta(days=2), "weekly": timedelta(days=8)}
 IMMEDIATE_WINDOW = timedelta(days=2)
 UNSUBSCRIBE_DAYS = 400  # an unsubscribe link in an old e-mail still works
-LISTS = ("subscriptions", "digest")  # what a link unsubscribes from
+LISTS = ("subscriptions", "digest")  # what a link unsubscribes from (and "group-<slug>")
+GROUP_LIST = "group-"  # a group's weekly digest (reachback.groups.digest)
 
 
 # --- the member's choice -----------------------------------------------------------------
@@ -255,17 +256,24 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     payload = links.unsign("unsubscribe", token, UNSUBSCRIBE_DAYS * 86400) or {}
     user = db.session.get(User, payload["user"]) if isinstance(payload.get("user"), int) \
         else None
-    if user is None or payload.get("list") not in LISTS:
+    name = payload.get("list")
+    if user is None or not isinstance(name, str) or not (
+            name in LISTS or name.startswith(GROUP_LIST)):
         raise NotFound(_("This unsubscribe link is not valid."))
     return user, payload["list"]
 
 
 def unsubscribe(token: str) -> tuple[User, str]:
     """Follow a signed link: `subscriptions` ends the member's subscription, `digest` turns
-    every kind they get in the daily digest to no e-mail. Doing it again changes nothing.
-    Raises NotFound (read_unsubscribe_token)."""
+    every kind they get in the daily digest to no e-mail, `group-<slug>` stops that group's
+    digest for them. Doing it again changes nothing. Raises NotFound
+    (read_unsubscribe_token)."""
     user, list_name = read_unsubscribe_token(token)
-    if list_name == "subscriptions":
+    if list_name.startswith(GROUP_LIST):
+        from ..groups.digest import unsubscribe as stop_group_digest
+
+        stop_group_digest(user, list_name)
+    elif list_name == "subscriptions":
         db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
     else:
         db.session.execute(

@@ -17,7 +17,7 @@ from ..countries import is_place
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..groups.models import Group
-from ..groups.services import facilitators_of
+from ..groups.services import chosen_group, facilitators_of
 from ..i18n import content_language
 from ..knowledge import search
 from ..models_base import utcnow
@@ -132,18 +132,8 @@ def _country(data, errors) -> str | None:
 
 def _group(data, author, errors) -> Group | None:
     """The group named by its slug (None when none is named): one its author belongs to."""
-    slug = data.get("group")
-    if slug is None or slug == "":
-        return None
-    group = (db.session.scalar(select(Group).where(Group.slug == slug))
-             if isinstance(slug, str) else None)
-    if group is None:
-        errors["group"] = _("No such group.")
-        return None
-    if not perm.can_use_group(author, group):
-        errors["group"] = _("Only the members of a group may ask a query in it.")
-        return None
-    return group
+    return chosen_group(data.get("group"), errors, lambda g: perm.can_use_group(author, g),
+                        _("Only the members of a group may ask a query in it."))
 
 
 def _field_checks(today: date, author, defaults: bool) -> dict:

@@ -131,6 +131,14 @@ def send_subscriptions() -> int:
     return send()
 
 
+def send_group_digests() -> int:
+    """Each group's weekly digest to its members (a week after the last; nothing when
+    nothing is new)."""
+    from ..groups.digest import send_group_digests as send
+
+    return send()
+
+
 def expire_invitations() -> None:
     from ..notify.jobs import expire_invitations as expire
 
@@ -172,6 +180,9 @@ JOBS = (
         "Queue the daily digests, once the UTC day reaches DIGEST_HOUR_UTC."),
     Job("send_subscriptions", send_subscriptions, 3600,
         "Queue the subscribers' daily and weekly digests of newly published responses."),
+    Job("send_group_digests", send_group_digests, 3600,
+        "Queue each group's weekly digest of its new items to its members, a week after "
+        "the last one."),
     Job("expire_invitations", expire_invitations, "SCHEDULER_INVITATIONS_SECONDS",
         "Expire the experts' invitations nobody answered by their due time."),
     Job("apply_search_outbox", apply_search_outbox, 10,  # searchable within 10 s

@@ -161,3 +161,23 @@ def test_publish_for_the_group(api, admin, make_user, make_query):
     assert api.get(f"/api/v1/responses/{ref}", outsider).status_code == 404
     api.call("DELETE", f"/api/v1/groups/wash/members/{reader.id}", reader)
     assert api.get(f"/api/v1/responses/{ref}", reader).status_code == 404
+
+
+def test_calendar_events_of_a_group_through_the_api(api, admin, make_user):
+    group = gs.create_group(admin, {"name": "WASH", "slug": "wash"})
+    member, stranger, fac = make_user("member"), make_user("member"), make_user("facilitator")
+    gs.join_group(member, group)
+    db.session.commit()
+    event = {"title": "WASH exchange", "starts_at": "2026-12-20T14:00:00+00:00",
+             "ends_at": "2026-12-20T15:00:00+00:00", "visibility": "group"}
+    refused = api.post("/api/v1/calendar", fac, json=event)
+    assert refused.status_code == 422 and "group" in refused.get_json()["error"]["fields"]
+    stranger_try = api.post("/api/v1/calendar", stranger, json={**event, "group": "wash"})
+    assert stranger_try.status_code == 422
+    made = api.post("/api/v1/calendar", fac, json={**event, "group": "wash"})
+    assert made.status_code == 201
+    assert (made.get_json()["group"], made.get_json()["visibility"]) == ("wash", "group")
+    period = "/api/v1/calendar?from=2026-12-01&to=2027-01-01"
+    for user, seen in ((member, ["WASH exchange"]), (stranger, []), (None, [])):
+        listed = api.get(period, user) if user else api.get(period)
+        assert [e["title"] for e in listed.get_json()["items"]] == seen

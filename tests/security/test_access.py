@@ -288,6 +288,19 @@ def _groups(people, objects, make_user) -> None:
     groups.join_group(asker, wash)
     groups.approve_member(admin, wash, asker.id)
     objects["group"] = wash
+    if "document" in objects:  # a library document of "wash" read by its group
+        from reachback.knowledge import library
+
+        objects["group_document"] = library.add_document(
+            people["facilitator"],
+            {"title": "Borehole siting", "kind": "guidance", "date": "2025-06-01",
+             "visibility": "group", "group": "wash"},
+            FileStorage(io.BytesIO(b"siting text"), "siting.txt"))
+    from reachback.community import services as community
+
+    objects["group_event"] = community.submit_event(people["facilitator"], {
+        "title": "WASH exchange", "starts_at": "2026-12-03T14:00:00+00:00",
+        "ends_at": "2026-12-03T15:00:00+00:00", "visibility": "group", "group": "wash"})
     objects["group_query"] = qs.submit_query(asker, {
         "title": "Boreholes", "question": "Which pumps last?", "country": "SS",
         "themes": ["vetting"], "confidentiality": "group", "group": "wash"})
@@ -303,10 +316,14 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "email_id": objects["email"].id, "language": "fr",
              "notification_id": objects["notification"].id, "name": "demand",
              "review_id": objects["review"].id,
-             "event_id": objects["proposal" if which == "proposal" else "community_event"].id,
+             "event_id": objects[which if which in ("proposal", "group_event")
+                                 else "community_event"].id,
              "notice_id": objects["proposed_notice"].id,
              "member_id": objects["inactive"].id, "slug": objects["group"].slug}
-    if "document" in objects:
+    if which == "group_document":
+        doc = objects["group_document"]
+        known.update(doc_id=doc.id, attachment_id=doc.file.id)
+    elif "document" in objects:
         known.update(doc_id=objects["document"].id, attachment_id=objects["attachment"].id)
     return {name: known[name] for name in rule.arguments if name in known}
 
@@ -363,16 +380,56 @@ GROUP_QUERY = {
 }
 
 
+# A library document of "wash" read by its group: its members and facilitators read it (and
+# its file); staff alone edit it; the member of another group, the requester (whose
+# membership waits) and anyone else do not know it exists.
+NOT_IN_GROUP = {"other_group": 404, "requester": 404, "outsider": 404, "assigned": 404}
+GROUP_DOCUMENT = {
+    "library.document": ({**NOT_IN_GROUP, "anonymous": 404},
+                         ("group_member", "group_facilitator", "facilitator")),
+    "library.download": ({**NOT_IN_GROUP, "anonymous": 404},
+                         ("group_member", "group_facilitator", "facilitator")),
+    "library.edit_document": ({**NOT_IN_GROUP, "group_member": 403, "group_facilitator": 403},
+                              ("facilitator",)),
+}
+
+
+# An event of "wash" seen by its group: the same readers as its document.
+GROUP_EVENT = {
+    "community.event": ({**NOT_IN_GROUP, "anonymous": 404},
+                        ("group_member", "group_facilitator", "facilitator")),
+    "community.event_ics": ({**NOT_IN_GROUP, "anonymous": 404},
+                            ("group_member", "group_facilitator", "facilitator")),
+    "community.cancel_event": ({**NOT_IN_GROUP, "group_member": 403,
+                                "group_facilitator": 403}, ()),
+}
+
+
+def test_a_group_event_is_seen_by_its_group_only(app, scene):
+    assert not group_table_errors(app, scene, GROUP_EVENT, "group_event")
+
+
 def test_a_group_query_is_run_by_its_group_facilitators_and_read_by_its_group(app, scene):
+    assert not group_table_errors(app, scene, GROUP_QUERY, "group_query")
+
+
+def test_a_group_document_is_read_by_its_group_only(app, scene):
+    assert "group_document" in scene[1]
+    assert not group_table_errors(app, scene, GROUP_DOCUMENT, "group_document")
+
+
+def group_table_errors(app, scene, table, which) -> str:
+    """Each route of `table` on the scene's object `which`: the refusals it must give (and
+    nothing changed), then each reader's 200 on its GET. Returns what went wrong."""
     people, objects, tokens = scene
     browsers = clients(app, people, tokens)
     wrong = []
-    rules_by = {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint in GROUP_QUERY}
-    assert set(rules_by) == set(GROUP_QUERY)
+    rules_by = {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint in table}
+    assert set(rules_by) == set(table)
     before = snapshot()
-    for endpoint, (refusals, readers) in GROUP_QUERY.items():
+    for endpoint, (refusals, readers) in table.items():
         rule = rules_by[endpoint]
-        path = url(rule, values_for(rule, objects, "group_query"))
+        path = url(rule, values_for(rule, objects, which))
         for method in sorted(rule.methods & {"GET", "POST", "PATCH"}):
             wrong += refused(app, rule, method, path, refusals, browsers, tokens, people)
         assert snapshot() == before, endpoint
@@ -380,9 +437,10 @@ def test_a_group_query_is_run_by_its_group_facilitators_and_read_by_its_group(ap
             for role in readers:
                 response = attempt(app, rule, "GET", path, browsers[role], tokens.get(role),
                                    people)
+                response.close()  # a download holds its file open
                 if response.status_code != 200:
                     wrong.append(f"GET {path} as {role}: {response.status_code}")
-    assert not wrong, "\n".join(wrong)
+    return "\n".join(wrong)
 
 
 def refused(app, rule, method, path, refusals, browsers, tokens, people) -> list[str]:

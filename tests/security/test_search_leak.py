@@ -213,6 +213,54 @@ def test_a_group_response_is_found_in_its_group_only(clock, make_user, make_web,
                 assert "0 results" in page and q.reference not in page, (who, word)
 
 
+DOCUMENT_WORD = "Wellspringer"
+
+
+def test_a_group_document_is_found_in_its_group_only_and_not_after_leaving(
+        clock, make_user, make_web, group_people):
+    """Through the API and the search page: a library document of the group "wash" (read by
+    its group) is found by its member and facilitator, never by the member of another
+    group, another member or an anonymous visitor; once the member leaves the group, their
+    next search no longer finds it (principals are read from the memberships at query
+    time, nothing is re-indexed)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from reachback.knowledge import library
+
+    fac = make_user("facilitator")
+    doc = library.add_document(fac, {
+        "title": f"Latrines {DOCUMENT_WORD}", "kind": "guidance", "summary": "Short.",
+        "date": "2026-01-10", "visibility": "group", "group": "wash"},
+        FileStorage(io.BytesIO(b"siting latrines"), "l.txt"))
+    db.session.commit()
+    svc.apply_outbox()
+    people = {"anonymous": Outsider("anonymous", {}, make_web()),
+              "member": _outsider("member", make_user("member"), make_web),
+              **{who: _outsider(who, user, make_web) for who, user in group_people.items()}}
+
+    def finds(outsider) -> bool:
+        body = outsider.api(DOCUMENT_WORD)
+        page = outsider.web.get("/search", query_string={"q": DOCUMENT_WORD}).text
+        library_page = outsider.web.get("/library").text
+        found = [i["ref"] for i in body["items"]] == [str(doc.id)]
+        link = f'href="/library/{doc.id}"'
+        assert (link in page) == found == (link in library_page), outsider.who
+        if not found:
+            assert (body["total"], body["items"]) == (0, []), outsider.who
+        return found
+
+    assert {who for who, o in people.items() if finds(o)} == {"group_member",
+                                                              "group_facilitator"}
+    member = group_people["group_member"]
+    wash = groups.get_group(member, "wash")
+    groups.remove_member(member, wash, member.id)
+    db.session.commit()
+    assert not finds(people["group_member"])
+    assert people["group_member"].web.get(f"/library/{doc.id}").status_code == 404
+
+
 def upgrade(revision: str) -> None:
     """Run one migration's upgrade() on the test's database, as `reachback db upgrade` does."""
     path = next(VERSIONS.glob(f"{revision}_*.py"))

@@ -117,7 +117,7 @@ def test_unknown_role_is_refused(instance):
 
 
 JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "send_subscriptions",
-        "expire_invitations", "apply_search_outbox", "refresh_planner_statistics",
+        "send_group_digests", "expire_invitations", "apply_search_outbox", "refresh_planner_statistics",
         "forget_spent_counters", "remind_to_rate")
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from reachback.accounts.models import Organisation, User
 from reachback.data import demo_loader
-from reachback.demo import DEMO_GROUP_QUERIES, load_demo
+from reachback.demo import DEMO_GROUP_DOCUMENTS, DEMO_GROUP_EVENTS, DEMO_GROUP_QUERIES, load_demo
 from reachback.extensions import db
 from reachback.groups.models import Group
 from reachback.health import healthz
@@ -120,8 +120,12 @@ def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
     now = utcnow()
 
     documents = db.session.scalars(select(Document)).all()
-    assert len(documents) == len(content.library) >= 8
-    assert {d.title for d in documents} == {d["title"] for d in content.library}
+    assert len(documents) == len(content.library) + len(DEMO_GROUP_DOCUMENTS)
+    assert len(content.library) >= 8
+    assert {d.title for d in documents} == {d["title"] for d in content.library} | \
+        {title for _slug, title, _summary in DEMO_GROUP_DOCUMENTS}
+    assert {d.group.slug for d in documents if d.group_id} == {"community-policing",
+                                                              "sahel-mediation"}
     assert all(d.text for d in documents)  # the file's text, for search
     published = db.session.scalars(select(ConsolidatedResponse).filter_by(
         status="published")).all()
@@ -183,10 +187,12 @@ def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
     content = demo_loader.load()
     assert load_demo(echo=lambda _line: None)
     events = list(db.session.scalars(select(CommunityEvent)))
-    assert len(events) == len(content.events)
+    assert len(events) == len(content.events) + len(DEMO_GROUP_EVENTS)
     statuses = Counter(e.status for e in events)
     assert statuses["proposed"] == 1 and statuses["published"] == len(events) - 1
-    assert {e.visibility for e in events} == {"public", "community"}
+    assert {e.visibility for e in events} == {"public", "community", "group"}
+    assert {e.group.slug for e in events if e.group_id} == {"community-policing",
+                                                           "sahel-mediation"}
     upcoming = community.upcoming_events(None)
     assert upcoming and all(e.visibility == "public" for e in upcoming)
     assert max(e.starts_at for e in events) - utcnow() < timedelta(days=32)

@@ -9,6 +9,7 @@ from reachback.extensions import db
 from reachback.groups import services as gs
 from reachback.groups.models import GroupMembership
 from reachback.knowledge import search as svc
+from reachback.knowledge.models import Document
 from reachback.queries import services as qs
 from reachback.queries.models import FieldQuery
 from reachback.synthesis import services as ss
@@ -87,13 +88,19 @@ def _names(queries, ids):
     return {name for name, q in queries.items() if q.id in ids}
 
 
+def _listed_and_checked(items: dict, id_column, visible, can) -> tuple[set, set]:
+    """The names of `items` the list filter `visible` gives, and those `can(item)` allows."""
+    listed = set(db.session.scalars(select(id_column).where(visible)))
+    return _names(items, listed), {name for name, item in items.items() if can(item)}
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_group_queries_by_filter_and_by_check(groups_world, viewer):
     people, queries, _ = groups_world
     user = people[viewer]
-    listed = set(db.session.scalars(select(FieldQuery.id).where(perm.visible_queries(user))))
-    checked = {q.id for q in queries.values() if perm.can_view_query(user, q)}
-    assert _names(queries, listed) == _names(queries, checked) == EXPECTED_QUERIES[viewer]
+    listed, checked = _listed_and_checked(queries, FieldQuery.id, perm.visible_queries(user),
+                                          lambda q: perm.can_view_query(user, q))
+    assert listed == checked == EXPECTED_QUERIES[viewer]
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -190,3 +197,137 @@ def test_a_group_query_is_announced_to_the_groups_facilitators(app, make_user):
     assert plain.id not in told
     assert not db.session.scalars(select(Notification).where(
         Notification.user_id == bystander.id)).all()
+
+
+# --- library documents and calendar events of a group ------------------------------------
+
+def _document(user, title, visibility, group=None):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from reachback.knowledge import library
+
+    data = {"title": title, "kind": "guidance", "summary": f"About {title}.",
+            "date": "2026-01-10", "visibility": visibility}
+    if group is not None:
+        data["group"] = group.slug
+    return library.add_document(user, data, FileStorage(io.BytesIO(b"text"), "t.txt"))
+
+
+@pytest.fixture
+def group_documents(groups_world):
+    people, _queries, water = groups_world
+    fac = people["facilitator"]
+    docs = {"group": _document(fac, "Aquifertine", "group", water),
+            "group_restricted": _document(fac, "Bilgewater", "restricted", water),
+            "community": _document(fac, "Cisternham", "community")}
+    db.session.commit()
+    svc.apply_outbox()
+    return people, docs, water
+
+
+DOC_WORDS = {"group": "Aquifertine", "group_restricted": "Bilgewater", "community": "Cisternham"}
+EXPECTED_DOCUMENTS = {
+    "requester": {"group", "community"},
+    "group_member": {"group", "community"},
+    "group_facilitator": {"group", "group_restricted", "community"},
+    "other_group": {"community"}, "outsider": {"community"}, "pending": {"community"},
+    "left": {"community"},
+    "facilitator": {"group", "group_restricted", "community"},
+    "anonymous": set(),
+}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_group_documents_by_filter_check_and_search(group_documents, viewer):
+    people, docs, _ = group_documents
+    user = people[viewer]
+    found = {name for name, word in DOC_WORDS.items()
+             if [i.ref for i in svc.search(user, word).items] == [str(docs[name].id)]}
+    listed, checked = _listed_and_checked(docs, Document.id, perm.visible_documents(user),
+                                          lambda d: perm.can_view_document(user, d))
+    assert listed == checked == found == EXPECTED_DOCUMENTS[viewer]
+
+
+def test_index_principals_of_a_group_document(group_documents):
+    from reachback.knowledge.library import document_to_indexdoc
+
+    _people, docs, water = group_documents
+    doc = document_to_indexdoc(docs["group"])
+    assert set(doc.principals) == {"role:staff", f"group:{water.id}", f"group-staff:{water.id}"}
+    assert set(document_to_indexdoc(docs["group_restricted"]).principals) == \
+        {"role:staff", f"group-staff:{water.id}"}
+
+
+def test_a_document_goes_in_a_group_its_author_may_use(groups_world, make_user):
+    from reachback.errors import Invalid
+
+    people, _queries, water = groups_world
+    with pytest.raises(Invalid) as refused:
+        _document(people["facilitator"], "Nowhere", "group")
+    assert "group" in refused.value.fields
+    with pytest.raises(Invalid) as refused:
+        _document(people["facilitator"], "Nowhere", "group", type(water)(slug="nope"))
+    assert refused.value.fields["group"] == "No such group."
+    assert not perm.can_use_group_for_item(people["other_group"], water)
+    assert perm.can_use_group_for_item(people["group_member"], water)
+    assert perm.can_use_group_for_item(people["facilitator"], water)
+    assert not perm.can_use_group_for_item(people["pending"], water)
+
+
+def test_a_member_who_leaves_loses_the_groups_documents_at_once(group_documents):
+    people, docs, water = group_documents
+    member = people["group_member"]
+    assert svc.search(member, "Aquifertine").total == 1
+    gs.remove_member(member, water, member.id)
+    db.session.commit()
+    assert not perm.can_view_document(member, docs["group"])
+    assert svc.search(member, "Aquifertine").total == 0
+
+
+def _event(user, title, visibility, group=None):
+    from reachback.community import services as cs
+
+    data = {"title": title, "starts_at": "2026-12-20T14:00:00+00:00",
+            "ends_at": "2026-12-20T15:00:00+00:00", "visibility": visibility}
+    if group is not None:
+        data["group"] = group.slug
+    return cs.submit_event(user, data)
+
+
+EXPECTED_EVENTS = {name: {"group_" + seen for seen in docs if seen != "group_restricted"}
+                   | {"public"} for name, docs in EXPECTED_DOCUMENTS.items()}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_group_events_by_filter_check_and_calendar(groups_world, viewer):
+    from reachback.community import services as cs
+    from reachback.community.models import CommunityEvent
+
+    people, _queries, water = groups_world
+    events = {"group_group": _event(people["facilitator"], "Water exchange", "group", water),
+              "group_community": _event(people["group_member"], "Members' exchange",
+                                        "community", water),
+              "public": _event(people["facilitator"], "Open exchange", "public")}
+    cs.approve_event(people["facilitator"], events["group_community"])
+    db.session.commit()
+    user = people[viewer]
+    calendar = {name for name, e in events.items() if e in cs.feed_events(user)}
+    listed, checked = _listed_and_checked(events, CommunityEvent.id, perm.visible_events(user),
+                                          lambda e: perm.can_see_event(user, e))
+    assert listed == checked == calendar == EXPECTED_EVENTS[viewer]
+
+
+def test_an_event_goes_in_a_group_its_author_may_use(groups_world):
+    from reachback.errors import Invalid
+
+    people, _queries, water = groups_world
+    with pytest.raises(Invalid) as refused:
+        _event(people["other_group"], "Not mine", "group", water)
+    assert "group" in refused.value.fields
+    with pytest.raises(Invalid) as refused:
+        _event(people["facilitator"], "No group", "group")
+    assert "group" in refused.value.fields
+    proposal = _event(people["group_member"], "Ours", "group", water)
+    assert (proposal.status, proposal.group_id) == ("proposed", water.id)

@@ -94,3 +94,46 @@ def test_a_member_asks_a_query_for_the_group(make_user, signed_in):
     assert q.reference in web.get("/groups/wash").text
     assert q.reference not in signed_in(outsider).get("/groups/wash").text
     assert signed_in(outsider).get(f"/queries/{q.reference}").status_code == 404
+
+
+def test_the_group_page_lists_what_the_reader_may_see_with_more_links(
+        make_user, signed_in, make_query):
+    import io
+    from datetime import timedelta
+
+    from werkzeug.datastructures import FileStorage
+
+    from reachback.community import services as cs
+    from reachback.groups.services import SHORT_LIST
+    from reachback.knowledge import library
+    from reachback.models_base import utcnow
+
+    admin, fac = make_user("admin"), make_user("facilitator")
+    member, stranger = make_user("member"), make_user("member")
+    wash = _group(admin, "wash")
+    gs.join_group(member, wash)
+    for i in range(SHORT_LIST + 1):
+        make_query(requester=member, status="submitted", group="wash",
+                   title=f"Group query {i}")
+        library.add_document(fac, {"title": f"Group paper {i}", "kind": "guidance",
+                                   "date": f"2026-01-{i + 1:02d}", "visibility": "group",
+                                   "group": "wash"},
+                             FileStorage(io.BytesIO(b"text"), "t.txt"))
+        start = utcnow() + timedelta(days=i + 1)
+        cs.submit_event(fac, {"title": f"Group meeting {i}", "starts_at": start,
+                              "ends_at": start + timedelta(hours=1), "visibility": "group",
+                              "group": "wash"})
+    db.session.commit()
+    page = signed_in(member).get("/groups/wash").text
+    assert "Group paper 5" in page and "Group paper 0" not in page  # newest first
+    assert "Group meeting 0" in page and "Group meeting 5" not in page  # soonest first
+    assert page.count("Group query") == SHORT_LIST
+    for link in ("show=queries", "show=events", "/library?group=wash"):
+        assert link in page, link
+    more = signed_in(member).get("/groups/wash?show=events").text
+    assert "Group meeting 5" in more
+    library_page = signed_in(member).get("/library?group=wash").text
+    assert "Group paper 0" in library_page
+    outside = signed_in(stranger).get("/groups/wash").text
+    for word in ("Group paper", "Group meeting", "show=events", "/library?group=wash"):
+        assert word not in outside

@@ -208,3 +208,30 @@ def test_signed_out_visitors_never_reach_a_community_document(app, make_user, ma
             assert "/login" in response.headers["Location"]
         assert b"Community guidance" not in response.data
     assert web.get("/library/new").status_code == 302  # adding needs an account
+
+
+def test_staff_put_a_document_in_a_group_read_by_its_group(app, staff_web, make_user, make_web):
+    from reachback.groups import services as gs
+
+    staff, web = staff_web
+    admin, member, stranger = make_user("admin"), make_user("member"), make_user("member")
+    wash = gs.create_group(admin, {"name": "WASH", "slug": "wash"})
+    gs.join_group(member, wash)
+    db.session.commit()
+    page = web.get("/library/new").get_data(as_text=True)
+    assert 'name="group"' in page and 'value="wash"' in page and 'value="group"' in page
+    refused = web.post("/library/new", form(visibility="group"))
+    assert refused.status_code == 422 and count(Document) == 0
+    assert "Choose the group whose members may read the document." in refused.get_data(
+        as_text=True)
+    response = web.post("/library/new", form(visibility="group", group="wash"))
+    assert response.status_code == 302
+    doc = db.session.scalar(select(Document))
+    assert (doc.visibility, doc.group_id) == ("group", wash.id)
+    edit = web.get(f"/library/{doc.id}/edit").get_data(as_text=True)
+    assert '<option selected value="wash">' in edit or 'value="wash" selected' in edit
+    for user, status in ((member, 200), (stranger, 404)):
+        reader = make_web()
+        reader.sign_in(user)
+        assert reader.get(f"/library/{doc.id}").status_code == status
+    assert make_web().get(f"/library/{doc.id}").status_code in (302, 404)

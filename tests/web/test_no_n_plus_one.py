@@ -51,6 +51,10 @@ PAGES = {  # url: who looks at it
     "/notices": "facilitator",
     "/members": "requester",
     "/members?q=organisation": "requester",
+    "/groups/wash": "requester",
+    "/groups/wash?show=queries": "requester",
+    "/groups/wash?show=events": "requester",
+    "/library?group=wash": "requester",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",
@@ -104,6 +108,11 @@ def scene(app, make_user, make_query):
     people = People({role: make_user(role.replace("requester", "member")).id
                      for role in ("requester", "expert", "facilitator", "admin")})
     made = {"n": 0}
+    from reachback.groups import services as groups
+
+    wash = groups.create_group(make_user("admin"), {"name": "WASH", "slug": "wash"})
+    groups.join_group(people["requester"], wash)
+    db.session.commit()
 
     def person(role):
         """Someone new, of an organisation of their own (lists name both)."""
@@ -118,12 +127,18 @@ def scene(app, make_user, make_query):
                            experts=[people["expert"], person("expert")],
                            facilitator=people["facilitator"], visibility="public")
             make_query(requester=person("member"), status="submitted")  # another requester
+            make_query(requester=people["requester"], status="submitted", group="wash")
+            groups.join_group(person("member"), groups.get_group(people["requester"], "wash"))
             facilitator = people["facilitator"]
             library.add_document(facilitator, {
                 "title": f"Vetting guidance {made['n']}", "kind": "guidance",
                 "summary": "Short.", "date": "2025-06-01", "visibility": "community",
                 "themes": ["police-reform-and-community-policing"], "countries": ["SS"]},
                 FileStorage(stream=io.BytesIO(b"police vetting"), filename="guidance.txt"))
+            library.add_document(facilitator, {
+                "title": "WASH paper", "kind": "guidance", "date": "2025-06-01",
+                "visibility": "group", "group": "wash"},
+                FileStorage(stream=io.BytesIO(b"wells"), filename="wash.txt"))
             invitations.invite(facilitator, f"invited{made['n']}@example.org", "Invited",
                                ["expert"])
             _community(facilitator, person("member"))
@@ -142,6 +157,9 @@ def _community(facilitator, member) -> None:
                 "title": "Exchange", "starts_at": now + timedelta(days=days),
                 "ends_at": now + timedelta(days=days, hours=1), "visibility": visibility,
                 "themes": ["vetting", "ceasefires"]})
+    community.submit_event(facilitator, {
+        "title": "WASH meeting", "starts_at": now + timedelta(days=4),
+        "ends_at": now + timedelta(days=4, hours=1), "visibility": "group", "group": "wash"})
     for user in (facilitator, member):
         community.submit_notice(user, {"title": "Vacancy", "kind": "vacancy",
                                        "expires_on": now.date() + timedelta(days=9)})
