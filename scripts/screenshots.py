@@ -18,6 +18,7 @@ LAUNCH_ARGS = ["--disable-gpu", "--no-sandbox", "--disable-background-networking
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1200, "height": 900}
 PHONE = {"width": 360, "height": 740}  # a small phone
+SHORT = {"width": 1200, "height": 720}  # a long page's top: its PNG stays under 150 KB
 
 # (file, account, what to open): the pages the README shows.
 SHOTS = [
@@ -28,6 +29,10 @@ SHOTS = [
     ("published-response.png", "member@example.org", "response"),
     ("knowledge-base.png", "member@example.org", "/kb"),
     ("search.png", "member@example.org", "/search?q=vetting police"),  # once search exists
+    ("home.png", "member@example.org", "/", SHORT),
+    ("members.png", "member@example.org", "/members"),
+    ("calendar.png", "member@example.org", "/calendar"),
+    ("group.png", "member@example.org", "group"),
     ("phone-triage-inbox.png", "facilitator@example.org", "/triage?tab=open", PHONE),
     ("phone-themes.png", "member@example.org", "/queries/new#themes", PHONE),
 ]
@@ -77,6 +82,7 @@ def resolve(app) -> dict:
 
     from reachback.accounts.models import User
     from reachback.extensions import db
+    from reachback.groups.models import Group
     from reachback.queries.models import FieldQuery
     from reachback.synthesis.models import ConsolidatedResponse
 
@@ -88,9 +94,11 @@ def resolve(app) -> dict:
             .filter(FieldQuery.status == "published",
                     ConsolidatedResponse.visibility.in_(["community", "public"]))
             .order_by(FieldQuery.id))
+        group = db.session.scalar(select(Group.slug).order_by(Group.id))
         keys = dict(db.session.execute(select(User.email, User.totp_secret).where(
             User.totp_secret.is_not(None))).all())
     return {"synthesis": f"/queries/{drafting}/synthesis", "response": f"/kb/{published}",
+            "group": f"/groups/{group}",
             "has search": "knowledge.search" in app.view_functions, "keys": keys}
 
 
@@ -140,6 +148,7 @@ def shoot(chromium: str, base: str, password: str, urls: dict, out: Path) -> Non
                 page.wait_for_url(lambda url: "/login" not in url)
                 pages[email, viewport["width"]] = page
             page = pages[email, viewport["width"]]
+            page.set_viewport_size(viewport)
             page.goto(urls.get(target, target))
             page.screenshot(path=str(out / filename))
             print(f"screenshots: {out / filename}")

@@ -112,15 +112,25 @@ _PRIORITY_RANK = case(
 )
 
 
-def my_queries(user, page: int, per_page: int):
-    """The user's own queries: open ones by their answer's due time, then the rest, newest first."""
+def my_queries(user, page: int, per_page: int, open_only: bool = False):
+    """The user's own queries: open ones by their answer's due time, then the rest, newest
+    first (`open_only`: the open ones alone, what the start page lists)."""
     due = case((FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.resolution_due_at))
     stmt = (
         select(FieldQuery.id)
         .where(FieldQuery.requester_id == user.id)
         .order_by(due.is_(None), due, FieldQuery.created_at.desc(), FieldQuery.id.desc())
     )
+    if open_only:
+        stmt = stmt.where(FieldQuery.status.in_(OPEN_STATUSES))
     return _paginate_queries(stmt, page, per_page)
+
+
+def triage_count(user) -> int:
+    """Staff only: how many new queries wait in the triage inbox (its first tab)."""
+    perm.require(perm.is_staff(user), _("Only facilitators see the triage inbox."))
+    return db.session.scalar(select(func.count(FieldQuery.id))
+                             .where(FieldQuery.status.in_(INBOX_TABS["new"])))
 
 
 def triage_inbox(user, tab: str, page: int, per_page: int):

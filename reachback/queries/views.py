@@ -23,9 +23,9 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..files import services as files
 from ..groups.services import my_groups
+from ..home import start_page
 from ..i18n import theme_name
 from ..knowledge import search
-from ..knowledge.services import knowledge_base
 from ..models_base import utcnow
 from ..routing.services import suggest_experts
 from ..web import page_arg, submit, submitted, viewer_zone
@@ -132,21 +132,15 @@ def _refused(q, error):
 
 # --- lists ------------------------------------------------------------------------
 
-WELCOME_RESPONSES = 5  # the newest public responses the welcome page lists
-
-
 @bp.route("/")
 def home():
-    """Signed in: the person's own start page. Anyone else: what Reachback is, the newest
-    responses they may read (the public ones) and how to join."""
+    """The start page: signed in, what needs the person and what is new in the community;
+    anyone else, what Reachback is, the newest public responses and events, how to join."""
+    page = start_page(current_user)
     if not current_user.is_authenticated:
-        newest = knowledge_base(current_user, per_page=WELCOME_RESPONSES)
-        return render_template("welcome.html", newest=newest, community=_community())
-    if perm.is_staff(current_user):
-        return redirect(url_for("queries.triage"))
-    if perm.is_expert(current_user):
-        return redirect(url_for("queries.expert_queue"))
-    return redirect(url_for("queries.mine"))
+        return render_template("welcome.html", page=page, community=page.community)
+    return render_template("home.html", page=page, community=page.community,
+                           next_step=lists.next_steps_of_requester())
 
 
 @bp.route("/queries/mine")

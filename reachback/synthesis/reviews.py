@@ -109,9 +109,9 @@ def reviews_of(query) -> list[ReviewRequest]:
         ReviewRequest.query_id == query.id).order_by(ReviewRequest.id.desc())))
 
 
-def pending_reviews(user, query=None) -> list[ReviewRequest]:
+def pending_reviews(user, query=None, limit: int | None = None) -> list[ReviewRequest]:
     """The reviews the user is asked for and has not answered (their queue), with their
-    queries; only those of `query` when given."""
+    queries; only those of `query` when given; the first `limit` when given."""
     if not perm.is_signed_in(user):
         return []
     stmt = (select(ReviewRequest).options(joinedload(ReviewRequest.query))
@@ -119,7 +119,7 @@ def pending_reviews(user, query=None) -> list[ReviewRequest]:
             .order_by(ReviewRequest.created_at))
     if query is not None:
         stmt = stmt.where(ReviewRequest.query_id == query.id)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
 def eligible_reviewers(user) -> list[User]:

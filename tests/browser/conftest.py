@@ -20,7 +20,7 @@ from reachback.accounts.services import create_user
 from reachback.accounts.taxonomy import seed_taxonomy
 from reachback.accounts.twofactor import set_secret
 from reachback.extensions import db
-from tests.browser.journey import give_code
+from tests.browser.journey import through_the_sign_in_page
 from tests.conftest import TEST_CONFIG, close_app
 from tests.helpers import PASSWORD
 
@@ -221,15 +221,7 @@ def sign_in(browser, base_url):
         context = browser.new_context(base_url=base_url, **context_args)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("E-mail").fill(account.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        if account.totp_secret:
-            give_code(page, account)
-        page.wait_for_url(lambda url: "/login" not in url)
-        return page
+        return through_the_sign_in_page(context.new_page(), account)
 
     yield open_as
     for context in contexts:

@@ -18,10 +18,11 @@ from reachback.synthesis.translations import save_translation
 from tests.helpers import PASSWORD, totp_code
 
 ANONYMOUS = ["/", "/login", "/password/forgot", "/kb", "/search?q=vetting", "/library"]
-MEMBER = ["/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
+COMMUNITY = ["/members", "/profile/member", "/calendar", "/notices", "/groups"]
+MEMBER = ["/", *COMMUNITY, "/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
           "/library", "/profile", "/profile/security",
           "/profile/notifications"]
-STAFF = ["/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
+STAFF = ["/", *COMMUNITY, "/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
                                                        "synthesis", "open")),
          "/sla", "/library/new", "/invitations/new", "/profile", "/profile/security",
          "/reports", *(f"/reports/{name}" for name in ("response-times", "experts", "use",

@@ -24,7 +24,10 @@ from reachback.models_base import utcnow
 from tests.api.conftest import ApiClient
 
 STATUSES = ("submitted", "clarification", "routed", "synthesis", "published", "closed")
-PAGES = {  # url: who looks at it
+PAGES = {  # url: who looks at it (the start page's query string only names a new key)
+    "/": "requester",
+    "/?as=expert": "expert",
+    "/?as=facilitator": "facilitator",
     "/queries/mine": "requester",
     "/notifications": "requester",
     "/kb": "requester",

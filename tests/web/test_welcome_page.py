@@ -1,11 +1,10 @@
 """The start page `/`: anyone not signed in reads what Reachback is, the newest public
-responses and how to join (signed-in people still go to their own start page:
-tests/web/test_query_pages.py)."""
+responses and how to join (signed-in people's start page: tests/web/test_home_page.py)."""
 import re
 
 import pytest
 
-from reachback.queries.views import WELCOME_RESPONSES
+from reachback.home import HOME_ITEMS as WELCOME_RESPONSES
 from tests.browser.checks import BUDGET
 from tests.web.test_no_n_plus_one import counting
 from tests.web.test_page_weight_languages import weight
