@@ -7,6 +7,7 @@ and redirects; a refused form is shown again, each error beside its field.
 """
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -113,8 +114,9 @@ def send(newsletter_id):
     services.require_draft(newsletter)
     form = ConfirmForm()
     return (submitted(form, lambda: services.send(current_user, newsletter),
-                      lambda sent: _("The newsletter is on its way to %(num)d members.",
-                                     num=sent.recipients),
+                      lambda sent: ngettext("The newsletter is on its way to %(num)d member.",
+                                            "The newsletter is on its way to %(num)d members.",
+                                            sent.recipients),
                       url_for("newsletters.view", newsletter_id=newsletter_id))
             or render_template("newsletters/send.html", newsletter=newsletter, form=form,
                                recipients=len(services.recipients_of())))
