@@ -100,6 +100,7 @@ def _blueprints():
     from .knowledge.blueprint import bp as knowledge
     from .knowledge.library_views import bp as library
     from .members.views import bp as members
+    from .newsletters.views import bp as newsletters
     from .notify.email_views import bp as email
     from .notify.views import bp as notify
     from .queries.views import bp as queries
@@ -108,4 +109,4 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, reports, i18n, community, members, groups]
+            email, admin, api, sla, reports, i18n, community, members, groups, newsletters]

@@ -62,6 +62,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         _add_documents(content, now)
         _add_community(content, now)
         _create_groups(now)
+        _send_newsletters(now)
         for index, item in enumerate(content.queries):
             if item.get("lifecycle"):
                 _live_on(item["lifecycle"], references[index], references, now)
@@ -317,6 +318,40 @@ def _add_community(content: demo_loader.DemoContent, now) -> None:
         if item.get("approved"):
             community.approve_notice(facilitator, notice)
         set_clock(lambda: now - timedelta(days=7))
+    db.session.flush()
+
+
+# The editorials of the two newsletters sent before the demo's "now" (the older first).
+NEWSLETTER_EDITORIALS = [
+    "Welcome to the monthly newsletter of Reachback. This month: what the experts answered, "
+    "the notes added to the library and the coming events. Your **queries** keep it going: "
+    "ask, and tell us what helped.",
+    "A busy month for the community: new responses on security sector reform and "
+    "community policing, and calls on the blackboard. Thank you to every expert who "
+    "answered.",
+]
+
+
+def _send_newsletters(now) -> None:
+    """The newsletters of the two months before `now`, each sent by the facilitator on the
+    2nd of the next month, their e-mails delivered (sent in the outbox) that morning."""
+    from .newsletters import services as newsletters
+
+    facilitator = find_user_by_email(MARKER)
+    first = now.replace(day=1, hour=0, minute=0, second=0)
+    months = [(first - timedelta(days=1)).replace(day=1)]
+    months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    for month, editorial in zip(months, NEWSLETTER_EDITORIALS, strict=True):
+        sent_on = (month + timedelta(days=32)).replace(day=2, hour=9)
+        set_clock(lambda sent_on=sent_on: sent_on)
+        newsletter = newsletters.draft(facilitator, month.strftime("%Y-%m"))
+        newsletters.edit(facilitator, newsletter, {"editorial": editorial})
+        newsletters.send(facilitator, newsletter)
+        db.session.execute(
+            update(OutboundEmail)
+            .where(OutboundEmail.dedupe_key.like(f"newsletter:{newsletter.id}:%"))
+            .values(status="sent", attempts=1, sent_at=sent_on + timedelta(minutes=5)))
+        newsletter.status = "sent"
     db.session.flush()
 
 

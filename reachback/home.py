@@ -45,14 +45,13 @@ def start_page(user) -> StartPage:
 
 
 def latest_newsletter(user):
-    """(title, address) of the newest newsletter the user may read, or None; None too where
-    the newsletters are not installed (the one place that asks)."""
-    try:
-        from .newsletters.services import latest_for
-    except ImportError:
-        return None
+    """(title, address) of the newest newsletter the user may read, or None."""
+    from flask import url_for
+
+    from .newsletters.services import latest_for
+
     newsletter = latest_for(user)
     if newsletter is None:
         return None
-    title = getattr(newsletter, "title", None) or getattr(newsletter, "month", "")
-    return title, f"/newsletters/{newsletter.id}"
+    return newsletter.title or newsletter.month, url_for("newsletters.view",
+                                                         newsletter_id=newsletter.id)

@@ -14,6 +14,7 @@ from .files.models import Attachment  # noqa: F401
 from .groups.models import Group, GroupMembership  # noqa: F401
 from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401
 from .mailin.models import MailBounce, MailRefusal  # noqa: F401
+from .newsletters.models import Newsletter, NewsletterItem  # noqa: F401
 from .notify.models import (  # noqa: F401
     Notification,
     NotificationPreference,

@@ -19,6 +19,7 @@ from .community.models import CommunityEvent, Notice
 from .errors import Forbidden, NotFound
 from .groups.models import GroupMembership
 from .knowledge.models import Document
+from .newsletters.models import PUBLISHED_STATUSES, Newsletter
 from .queries.models import ACTIVE_ASSIGNMENT, Assignment, Contribution, FieldQuery, Message
 from .synthesis.models import READABLE_STATUSES, ConsolidatedResponse, ReviewRequest
 
@@ -601,6 +602,37 @@ def can_see_notice(user, notice, today) -> bool:
     if notice.status == "proposed":
         return is_staff(user) or notice.author_id == user.id
     return notice.expires_on >= today
+
+
+# --- the monthly newsletter ---------------------------------------------------------
+
+def can_manage_newsletters(user) -> bool:
+    """Draft, edit, preview and send the monthly newsletter: facilitators (and admins)."""
+    return is_staff(user)
+
+
+def visible_newsletters(user):
+    """Filter on Newsletter: the archive, sent (or sending) newsletters by READERS: those
+    whose every item is public for everyone, the others for signed-in members. Drafts are
+    listed to facilitators on their own (newsletters.services.drafts), never here."""
+    kinds = (ANYONE, MEMBERS) if is_signed_in(user) else (ANYONE,)
+    return and_(Newsletter.status.in_(PUBLISHED_STATUSES),
+                Newsletter.visibility.in_(_visibilities(*kinds)))
+
+
+def can_view_newsletter(user, newsletter) -> bool:
+    """A newsletter's web version: a sent one by READERS of its visibility; a draft only
+    to those who edit it."""
+    if newsletter is None:
+        return False
+    if newsletter.status not in PUBLISHED_STATUSES:
+        return can_manage_newsletters(user)
+    return _may_read(user, newsletter.visibility, lambda: False)
+
+
+def can_choose_newsletter(user) -> bool:
+    """Receive the newsletter or not (its one-click link works signed out too): members."""
+    return is_signed_in(user)
 
 
 # --- accounts ---------------------------------------------------------------------

@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {"static", "queries.home", "auth.login", "knowledge.index", "
                     # secret feed carries its own credential: calendar apps send no cookie).
                     "community.index", "community.event", "community.event_ics",
                     "community.feed", "community.personal_feed",
+                    # The newsletters' archive and web versions: public ones for anyone.
+                    "newsletters.index", "newsletters.view",
                     # Signing in: the code step and the enrolment check the half-finished
                     # sign-in themselves; the reset and invitation pages their signed link.
                     "twofactor.code", "twofactor.enrol", "auth.forgot_password",

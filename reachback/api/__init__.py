@@ -11,4 +11,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens, never cookies: there is no ambient credential for a forged request to ride on.
 csrf.exempt(bp)
 
-from . import auth, community, openapi, reports, search, views  # noqa: E402, F401 - routes and hooks register on bp
+from . import auth, community, newsletters, openapi, reports, search, views  # noqa: E402, F401 - routes and hooks register on bp

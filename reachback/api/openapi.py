@@ -69,6 +69,8 @@ PATH_PARAMETERS = {
              "schema": {"type": "string", "description": "The group's slug"}},
     "user_id": {"name": "user_id", "in": "path", "required": True,
                 "schema": {"type": "integer", "description": "The member's user id"}},
+    "newsletter_id": {"name": "newsletter_id", "in": "path", "required": True,
+                      "schema": {"type": "integer", "description": "The newsletter's id"}},
     "annex_id": {"name": "annex_id", "in": "path", "required": True,
                  "schema": {"type": "integer", "description": "The annex's id"}},
     "other": {"name": "other", "in": "path", "required": True,
@@ -272,6 +274,17 @@ OPERATIONS = [
      "waits for approval (202, status proposed)", s.Notice,
      {"status": 201, "body": s.NoticeInput, "errors": ("400", "413", "422"),
       "accepted": "Proposed: shown once a facilitator approves it"}),
+    ("get", "/newsletters", "The sent newsletters the caller may read, the newest month first "
+     "(no token needed: anonymous callers get the fully public ones)", s.NewsletterList,
+     {"public": True}),
+    ("post", "/newsletters", "Draft the newsletter of a month from what was published in it "
+     "(facilitators; 409 when that month has one)", s.Newsletter,
+     {"status": 201, "body": s.NewsletterInput, "errors": ("400", "403", "409", "413", "422")}),
+    ("get", "/newsletters/{newsletter_id}", "A newsletter: a sent one by its readers, a "
+     "draft by the facilitators", s.Newsletter, {"errors": ("404",), "public": True}),
+    ("post", "/newsletters/{newsletter_id}/send", "Send a draft to every member who has not "
+     "opted out, through the outbox (facilitators): 202, status sending; 409 when sent "
+     "already", s.Newsletter, {"status": 202, "errors": ("403", "404", "409")}),
     ("get", "/reports/{name}", "A report's rows for a period (facilitators and admins): "
      "demand, response-times, experts, use (satisfaction and use) or search-gaps",
      s.ReportPage,

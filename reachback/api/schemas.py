@@ -51,6 +51,7 @@ from ..i18n import current_language
 from ..knowledge.search import SORTS
 from ..members.services import is_available
 from ..models_base import iso_seconds, utcnow
+from ..newsletters.models import ITEM_KINDS, NEWSLETTER_STATUSES
 from ..notify.models import SUBSCRIPTION_FREQUENCIES
 from ..queries import lists
 from ..queries.lists import contributors_of
@@ -795,6 +796,45 @@ class Notice(Answer):
         return {"body_html": n.html("body")}
 
 
+class NewsletterItem(Answer):
+    """One thing a newsletter presents (a snapshot, edited by the facilitators)."""
+
+    id: int
+    position: int
+    kind: enum(ITEM_KINDS)
+    item_id: int = Field(description="The id of the response, document, event or notice")
+    title: str
+    blurb: str
+    url: str = Field(description="Its page")
+    visibility: enum(("community", "public"))
+    included: bool = Field(description="false: left out by the facilitators (drafts only)")
+
+
+class Newsletter(Answer):
+    """A monthly newsletter: a draft (facilitators only), or sent (`sending` while its
+    e-mails wait in the outbox, then `sent`). Readers see the items it includes."""
+
+    id: int
+    month: str = Field(description="YYYY-MM")
+    title: str
+    status: enum(NEWSLETTER_STATUSES)
+    visibility: enum(("community", "public")) = Field(
+        description="public when every item is public: anyone reads it")
+    editorial: str = Field(description="Markdown")
+    editorial_html: Computed[Html]
+    sent_at: Time | None
+    recipients: int = Field(description="The e-mails queued when it was sent")
+    url: Computed[str] = Field(description="Its web version")
+    items: Computed[list[NewsletterItem]]
+
+    @classmethod
+    def _computed(cls, n, context):
+        editor = perm.can_manage_newsletters(context.get("user"))
+        return {"editorial_html": n.html("editorial"),
+                "url": url_for("newsletters.view", newsletter_id=n.id),
+                "items": n.items if editor else n.included}
+
+
 class ErrorDetail(Answer):
     code: str
     message: str
@@ -819,6 +859,7 @@ def items_of(model: type[Answer]) -> type[Answer]:
 ThemeList, SuggestionList, EventList = items_of(Theme), items_of(Suggestion), items_of(Event)
 CalendarEventList, NoticeList = items_of(CalendarEvent), items_of(Notice)
 GroupList = items_of(Group)
+NewsletterList = items_of(Newsletter)
 
 
 # --- what a client sends ----------------------------------------------------------------
@@ -1194,6 +1235,13 @@ class NoticeInput(Checked):
     body: Text(lengths.NOTE, description="Markdown") = None
     expires_on: AsSent({**DATE_SCHEMA, "description": "The last day it is on the board: "
                         "today or later, within a year"}) = required()
+
+
+class NewsletterInput(Checked):
+    """The month of a newsletter to draft (facilitators): 409 when it has one already, 422
+    for anything but YYYY-MM."""
+
+    month: Text(lengths.TITLE, description="YYYY-MM, e.g. 2026-11") = required()
 
 
 # --- the query string -------------------------------------------------------------------

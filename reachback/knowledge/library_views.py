@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .. import permissions as perm
 from ..files.views import download
+from ..newsletters.services import recent as recent_newsletters
 from ..web import page_arg, submitted
 from . import library
 from .forms import KIND_LABELS, DocumentForm, LibraryFilterForm
@@ -28,7 +29,7 @@ def index():
         filters["group"] = request.args["group"]
     pager = library.list_documents(current_user, filters, page_arg(), PER_PAGE)
     return render_template("knowledge/library.html", form=form, pager=pager, args=filters,
-                           kinds=KIND_LABELS)
+                           kinds=KIND_LABELS, newsletters=recent_newsletters(current_user))
 
 
 @bp.route("/library/<int:doc_id>")

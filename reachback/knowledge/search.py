@@ -137,7 +137,7 @@ STAFF_ONLY_KINDS = ("query",)  # shown only when asked for by name (kind=query)
 REBUILDING_MESSAGE = _l("The search index is being rebuilt, so search is unavailable for a "
                         "moment. Please try again in a minute.")
 # Modules that register sources when imported (the library, once it exists).
-SOURCE_MODULES = ("reachback.knowledge.library",)
+SOURCE_MODULES = ("reachback.knowledge.library", "reachback.newsletters.services")
 SUMMARY_CHARS = 300
 
 

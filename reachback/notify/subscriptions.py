@@ -49,8 +49,12 @@ DEFAULT_FREQUENCY = "immediately"
 DIGEST_WINDOW = {"daily": timedelta(days=2), "weekly": timedelta(days=8)}
 IMMEDIATE_WINDOW = timedelta(days=2)
 UNSUBSCRIBE_DAYS = 400  # an unsubscribe link in an old e-mail still works
-LISTS = ("subscriptions", "digest")  # what a link unsubscribes from (and "group-<slug>")
+# What a link unsubscribes from (and "group-<slug>").
+LISTS = ("subscriptions", "digest", "newsletter")
 GROUP_LIST = "group-"  # a group's weekly digest (reachback.groups.digest)
+# The monthly newsletter (reachback.newsletters): a member who opted out has this
+# notification preference with the mode "off"; no row, or any other mode, receives it.
+NEWSLETTER = "newsletter"
 
 
 # --- the member's choice -----------------------------------------------------------------
@@ -263,16 +267,37 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     return user, payload["list"]
 
 
+def receives_newsletter(user) -> bool:
+    return db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == user.id,
+        NotificationPreference.kind == NEWSLETTER)) != "off"
+
+
+def set_newsletter(user, receive: bool) -> bool:
+    """The member's own choice to receive the monthly newsletter (True) or not."""
+    pref = db.session.get(NotificationPreference, (user.id, NEWSLETTER))
+    if receive and pref is not None:
+        db.session.delete(pref)
+    elif not receive and pref is None:
+        db.session.add(NotificationPreference(user_id=user.id, kind=NEWSLETTER, mode="off"))
+    elif not receive:
+        pref.mode = "off"
+    db.session.flush()
+    return receive
+
+
 def unsubscribe(token: str) -> tuple[User, str]:
     """Follow a signed link: `subscriptions` ends the member's subscription, `digest` turns
     every kind they get in the daily digest to no e-mail, `group-<slug>` stops that group's
-    digest for them. Doing it again changes nothing. Raises NotFound
-    (read_unsubscribe_token)."""
+    digest for them, `newsletter` opts them out of the monthly newsletter. Doing it again
+    changes nothing. Raises NotFound (read_unsubscribe_token)."""
     user, list_name = read_unsubscribe_token(token)
     if list_name.startswith(GROUP_LIST):
         from ..groups.digest import unsubscribe as stop_group_digest
 
         stop_group_digest(user, list_name)
+    elif list_name == NEWSLETTER:
+        set_newsletter(user, False)
     elif list_name == "subscriptions":
         db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
     else:

@@ -102,9 +102,13 @@ def evaluate_sla() -> None:
 
 
 def deliver_outbox() -> str:
+    """Then the newsletters whose e-mails have all left the outbox are `sent`."""
+    from ..newsletters.services import finish_sending
     from ..notify.jobs import deliver_outbox as deliver
 
-    return f"{deliver()} e-mail(s) sent"
+    sent = deliver()
+    finish_sending()
+    return f"{sent} e-mail(s) sent"
 
 
 def poll_mailbox() -> str:

@@ -43,7 +43,9 @@ PUBLIC = {"queries.home", "auth.login", "knowledge.index", "knowledge.response",
           # The calendar: public events for anyone (each event checks its visibility), and
           # a member's secret feed, whose signed token is its credential.
           "community.index", "community.event", "community.event_ics", "community.feed",
-          "community.personal_feed", "api.calendar"}
+          "community.personal_feed", "api.calendar",
+          # The newsletters' archive and web versions: fully public ones for anyone.
+          "newsletters.index", "newsletters.view", "api.newsletters", "api.newsletter"}
 # The one form without a CSRF token: RFC 8058 one-click unsubscribe, POSTed by the mail
 # client with no session; its signed link is the check (tests/service/test_subscriptions.py
 # tries forged ones).
@@ -64,6 +66,8 @@ STAFF_ONLY = {"requester": 403, "outsider": 403, "assigned": 403, "unassigned": 
 # Approving or removing the requester's pending membership of "wash": its facilitators
 # and staff; anyone else may see the group but not do this.
 GROUP_MANAGER = {"outsider": 403, "group_member": 403, "other_group": 403, "assigned": 403}
+
+NOT_EDITORS = {**HIDDEN, "requester": 404, "assigned": 404}
 
 # endpoint -> (the object its id names, {role: the status that role must get})
 REFUSALS = {
@@ -188,6 +192,14 @@ REFUSALS = {
     "api.approve_member": ("group", {**GROUP_MANAGER, "requester": 403}),
     "groups.remove": ("group", GROUP_MANAGER),
     "api.remove_member": ("group", GROUP_MANAGER),
+    # A newsletter's draft: its editors (facilitators) only; nobody else knows it exists.
+    "newsletters.view": ("newsletter", {**NOT_EDITORS, "anonymous": 404}),
+    "newsletters.edit": ("newsletter", NOT_EDITORS),
+    "newsletters.preview_email": ("newsletter", NOT_EDITORS),
+    "newsletters.preview_email_html": ("newsletter", NOT_EDITORS),
+    "newsletters.send": ("newsletter", NOT_EDITORS),
+    "api.newsletter": ("newsletter", {**NOT_EDITORS, "anonymous": 404}),
+    "api.send_newsletter": ("newsletter", NOT_EDITORS),
     # Naming a group's facilitators: staff only, not the group's own facilitators.
     "groups.role": ("group", {"requester": 403, "outsider": 403, "group_member": 403,
                               "group_facilitator": 403}),
@@ -268,6 +280,9 @@ def _community(people, objects) -> None:
     objects["proposal"] = community.submit_event(people["requester"], event)
     objects["proposed_notice"] = community.submit_notice(
         people["requester"], {"title": "Vacancy", "expires_on": community.today() + timedelta(days=30)})
+    from reachback.newsletters import services as newsletters
+
+    objects["newsletter"] = newsletters.draft(people["facilitator"], "2026-11")
 
 
 def _groups(people, objects, make_user) -> None:
@@ -319,7 +334,8 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
              "event_id": objects[which if which in ("proposal", "group_event")
                                  else "community_event"].id,
              "notice_id": objects["proposed_notice"].id,
-             "member_id": objects["inactive"].id, "slug": objects["group"].slug}
+             "member_id": objects["inactive"].id, "slug": objects["group"].slug,
+             "newsletter_id": objects["newsletter"].id}
     if which == "group_document":
         doc = objects["group_document"]
         known.update(doc_id=doc.id, attachment_id=doc.file.id)
@@ -486,7 +502,8 @@ NOT_ADMIN = {role: 403 for role in ROLES if role != "admin"}
 NOT_STAFF = {role: 403 for role in ROLES if role not in ("facilitator", "admin")}
 ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN,
              "community.proposals": NOT_STAFF,
-             "groups.new": NOT_ADMIN, "api.create_group": NOT_ADMIN}
+             "groups.new": NOT_ADMIN, "api.create_group": NOT_ADMIN,
+             "newsletters.new": NOT_STAFF, "api.draft_newsletter": NOT_STAFF}
 
 
 def test_role_only_routes_refuse_the_other_roles_and_change_nothing(app, scene):

@@ -107,7 +107,11 @@ def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app):
     assert public.query.reference in {hit.ref for hit in found.items}
     checks = answer.get_json()["checks"]
     assert checks["search"] == {"ok": True, "waiting": 0, "lag_s": 0.0}
-    assert checks["outbox"]["ok"] and checks["outbox"]["waiting"] == count(OutboundEmail) > 0
+    # Every e-mail waits but the two newsletters', delivered when they were sent.
+    queued = db.session.scalar(select(func.count()).where(OutboundEmail.status == "queued"))
+    assert checks["outbox"]["ok"] and checks["outbox"]["waiting"] == queued > 0
+    assert count(OutboundEmail) - queued == db.session.scalar(select(func.count()).where(
+        OutboundEmail.dedupe_key.like("newsletter:%")))
     assert answer.status_code == 200
 
 
@@ -200,3 +204,26 @@ def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
     member = db.session.scalar(select(User).filter_by(email="member@example.org"))
     on_board = community.board(member)
     assert 0 < len(on_board) == len(content.notices) - 1  # the expired one has left
+
+
+def test_the_demo_has_two_sent_newsletters_with_their_emails_sent(app):
+    from reachback.newsletters import services as newsletters
+    from reachback.newsletters.models import Newsletter
+
+    assert load_demo(echo=lambda _line: None)
+    sent = list(db.session.scalars(select(Newsletter).order_by(Newsletter.month)))
+    first = utcnow().replace(day=1)
+    before = (first - timedelta(days=1)).replace(day=1)
+    assert [n.month for n in sent] == [(before - timedelta(days=1)).strftime("%Y-%m"),
+                                       before.strftime("%Y-%m")]
+    members = count(User)
+    for newsletter in sent:
+        assert newsletter.status == "sent" and newsletter.editorial
+        assert newsletter.included and newsletter.recipients == members
+        mails = db.session.scalars(select(OutboundEmail.status).where(
+            OutboundEmail.dedupe_key.like(f"newsletter:{newsletter.id}:%"))).all()
+        assert mails == ["sent"] * members
+    member = db.session.scalar(select(User).filter_by(email="member@example.org"))
+    assert newsletters.latest_for(member).month == before.strftime("%Y-%m")
+    with app.test_request_context():
+        assert search(member, "", {"kind": "newsletter"}).total == 2
