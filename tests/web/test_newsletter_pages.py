@@ -92,6 +92,10 @@ def test_a_facilitator_drafts_edits_previews_and_sends_once(signed_in, month, ma
     assert "Hello **all**" in text(email)
     html = fac.get(f"/newsletters/{newsletter.id}/email.html")
     assert html.status_code == 200 and "<strong>all</strong>" in text(html)
+    # Shown as a mail reader would: its inline styles, in a sandbox where nothing runs.
+    policy = html.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "sandbox" in policy
+    assert "script-src" not in policy and "default-src 'none'" in policy
     confirm = text(fac.get(f"/newsletters/{newsletter.id}/send"))
     assert "Send it now" in confirm
     assert fac.post(f"/newsletters/{newsletter.id}/send", {}).status_code == 302
