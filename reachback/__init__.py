@@ -85,6 +85,7 @@ def _blueprints():
     from .admin.views import bp as admin
     from .api import bp as api
     from .community.views import bp as community
+    from .discussions.views import bp as discussions
     from .groups.views import bp as groups
     from .i18n import bp as i18n
     from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
@@ -99,4 +100,4 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, reports, i18n, community, members, groups]
+            email, admin, api, sla, reports, i18n, community, members, groups, discussions]

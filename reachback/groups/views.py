@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
+from ..discussions.views import group_section
 from ..web import submitted
 from . import services
 from .forms import GroupForm, MemberForm
@@ -38,7 +39,7 @@ def _detail_page(group, form=None):
         "groups/detail.html", group=group, form=form or MemberForm(),
         members=services.members(current_user, group),
         queries=services.group_queries(current_user, group),
-        mine=services.membership_of(group, current_user.id))
+        mine=services.membership_of(group, current_user.id), **group_section(group))
 
 
 def _act(slug, action, news):

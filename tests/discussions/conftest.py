@@ -10,6 +10,10 @@ from reachback.groups import services as gs
 
 @pytest.fixture
 def people(app, make_user, clock):
+    return make_people(make_user)
+
+
+def make_people(make_user) -> dict:
     """staff, a member, the group "wash" with its member and facilitator, a member of
     another group."""
     admin = make_user("admin")
