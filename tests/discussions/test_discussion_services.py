@@ -213,3 +213,32 @@ def test_a_reply_by_mail_becomes_a_post_for_the_audience_while_open(app, people,
     assert receive(app, message(member.email, reply_address(d.id, member, "discussion"),
                                 body="Late"))[0] == 67
     assert db.session.scalar(select(db.func.count(DiscussionPost.id))) == 1
+
+
+def test_the_summary_is_found_by_search_by_its_readers_only(app, people):
+    from flask_login import AnonymousUserMixin
+
+    from reachback.knowledge import search
+
+    data = {"title": "Ceasefire policing lessons", "summary": "Short",
+            "body": "Quarrymen patrols worked"}
+    community = open_discussion(people["facilitator"])
+    ds.add_post(people["member"], community, {"body": "Point"})
+    ds.publish_summary(people["facilitator"], community, data)
+    group = open_discussion(people["facilitator"], group="wash")
+    ds.publish_summary(people["facilitator"], group, {**data, "body": "Zanzibarite wells"})
+    db.session.commit()
+    try:
+        search.apply_outbox()
+        with app.test_request_context():
+            found = search.search(people["member"], "quarrymen")
+            assert [i.kind for i in found.items] == ["discussion"]
+            assert search.search(people["member"], "", {"kind": "discussion"}).total == 1
+            assert search.search(AnonymousUserMixin(), "quarrymen").total == 0
+            # A group's summary is published restricted: its group's members do not find
+            # it until library documents have groups; no one outside the staff does.
+            for role in ("member", "group_member", "other_group"):
+                assert search.search(people[role], "zanzibarite").total == 0, role
+            assert search.search(people["admin"], "zanzibarite").total == 1
+    finally:
+        search.get_index().close()

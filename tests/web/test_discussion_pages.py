@@ -97,3 +97,36 @@ def test_following_by_email(people, signed_in):
     assert member.post(f"/discussions/{d.id}/follow").status_code == 302
     db.session.expire_all()
     assert not participation(people["member"], d).email_posts
+
+
+def test_the_pages_run_as_many_statements_for_many_rows_as_for_few(people, signed_in,
+                                                                   make_user):
+    from reachback.discussions import services as ds
+    from reachback.groups import services as gs
+    from tests.web.test_no_n_plus_one import statements_of
+
+    d = open_discussion(people["facilitator"], group="wash")
+    ids = {"member": people["group_member"].id, "facilitator": people["facilitator"].id}
+
+    def grow(rounds):
+        from reachback.accounts.models import User
+
+        for _ in range(rounds):
+            open_discussion(db.session.get(User, ids["facilitator"]))
+            open_discussion(db.session.get(User, ids["facilitator"]), group="wash")
+            author = make_user("member")
+            discussion = db.session.get(Discussion, d.id)
+            gs.join_group(author, discussion.group)
+            post = ds.add_post(author, discussion, {"body": "Point"})
+            ds.add_post(db.session.get(User, ids["member"]), discussion,
+                        {"body": "Reply", "reply_to": post.id})
+            ds.hide_post(db.session.get(User, ids["facilitator"]), post, "Spam")
+            db.session.commit()
+
+    member, fac = signed_in(people["group_member"]), signed_in(people["facilitator"])
+    pages = [(member, "/discussions"), (member, f"/discussions/{d.id}"),
+             (fac, f"/discussions/{d.id}"), (member, "/groups/wash")]
+    grow(1)
+    few = [statements_of(client.get, url) for client, url in pages]
+    grow(3)
+    assert [statements_of(client.get, url) for client, url in pages] == few
