@@ -119,8 +119,12 @@ def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
     assert load_demo(echo=lambda _line: None)
     now = utcnow()
 
-    documents = db.session.scalars(select(Document)).all()
-    assert len(documents) == len(content.library) >= 8
+    from reachback.discussions.models import Discussion
+
+    summaries = select(Discussion.summary_document_id).where(
+        Discussion.summary_document_id.is_not(None))
+    documents = db.session.scalars(select(Document).where(Document.id.not_in(summaries))).all()
+    assert len(documents) == len(content.library) >= 8  # and a discussion's summary
     assert {d.title for d in documents} == {d["title"] for d in content.library}
     assert all(d.text for d in documents)  # the file's text, for search
     published = db.session.scalars(select(ConsolidatedResponse).filter_by(
@@ -194,3 +198,22 @@ def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
     member = db.session.scalar(select(User).filter_by(email="member@example.org"))
     on_board = community.board(member)
     assert 0 < len(on_board) == len(content.notices) - 1  # the expired one has left
+
+
+def test_the_demo_has_a_discussion_in_each_state(app):
+    from reachback.discussions.models import Discussion, DiscussionPost
+
+    assert load_demo(echo=lambda _line: None)
+    rows = list(db.session.scalars(select(Discussion).order_by(Discussion.starts_on)))
+    assert [d.status for d in rows] == ["closed", "open", "scheduled"]
+    closed, running, coming = rows
+    summary = db.session.get(Document, closed.summary_document_id)
+    assert (summary.kind, summary.visibility) == ("discussion", "community")
+    member = db.session.scalar(select(User).filter_by(email="member@example.org"))
+    assert [i.kind for i in search(member, "joint patrols").items][:1] == ["discussion"]
+    assert running.group.slug == "community-policing"
+    posts = db.session.scalars(select(DiscussionPost).where(
+        DiscussionPost.discussion_id == running.id)).all()
+    assert any(p.hidden for p in posts) and any(p.reply_to_id for p in posts)
+    assert [q.released_at is not None for q in running.questions] == [True, True, False]
+    assert not any(q.released_at for q in coming.questions)
