@@ -75,9 +75,13 @@ def test_posting_replying_hiding_and_closing(people, signed_in):
     assert "Hidden by the facilitator." in seen and "Boreholes" not in seen
     assert "Week one" in seen
     assert "Boreholes" in fac.get(f"/discussions/{d.id}").text
-    done = fac.post(f"/discussions/{d.id}/summary", {"title": "Lessons", "summary": "S",
-                                                     "body": "The product",
-                                                     "visibility": "community"})
+    fields = {"title": "Lessons", "summary": "S", "body": "The product",
+              "visibility": "community"}
+    refused = fac.post(f"/discussions/{d.id}/summary",
+                       {f"summary-{k}": v for k, v in {**fields, "body": " "}.items()})
+    assert refused.status_code == 422 and db.session.scalar(select(Document)) is None
+    done = fac.post(f"/discussions/{d.id}/summary",
+                    {f"summary-{k}": v for k, v in fields.items()})
     assert done.status_code == 302
     doc = db.session.scalar(select(Document))
     assert done.location.endswith(f"/library/{doc.id}")
