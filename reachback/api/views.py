@@ -448,24 +448,21 @@ def create_discussion():
                     url_for("discussions.detail", discussion_id=discussion.id))
 
 
-@bp.get("/discussions/<int:discussion_id>/posts")
+@bp.route("/discussions/<int:discussion_id>/posts", methods=["GET", "POST"])
 def discussion_posts(discussion_id):
+    """GET: the posts; POST: a new post. One rule for both methods: werkzeug answers 405,
+    not 404, for an id out of range when two rules share a path with an int argument."""
     user = current_api_user()
     discussion = discussions.get_discussion(user, discussion_id)
-    return jsonify(s.DiscussionPostList.dump(
-        discussions.list_posts(user, discussion), user=user,
-        moderator=perm.can_moderate_discussion(user, discussion)))
-
-
-@bp.post("/discussions/<int:discussion_id>/posts")
-def add_discussion_post(discussion_id):
-    user, body = current_api_user(), request_body()
-    discussion = discussions.get_discussion(user, discussion_id)
-    post = discussions.add_post(user, discussion, s.DiscussionPostInput.parse(body).model_dump())
+    moderator = perm.can_moderate_discussion(user, discussion)
+    if request.method == "GET":
+        return jsonify(s.DiscussionPostList.dump(discussions.list_posts(user, discussion),
+                                                 user=user, moderator=moderator))
+    data = s.DiscussionPostInput.parse(request_body()).model_dump()
+    post = discussions.add_post(user, discussion, data)
     db.session.commit()
-    return _created(s.DiscussionPost.dump(
-        post, user=user, moderator=perm.can_moderate_discussion(user, discussion)),
-        url_for("api.discussion_posts", discussion_id=discussion.id))
+    return _created(s.DiscussionPost.dump(post, user=user, moderator=moderator),
+                    url_for("api.discussion_posts", discussion_id=discussion.id))
 
 
 @bp.post("/discussions/<int:discussion_id>/summary")

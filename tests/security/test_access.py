@@ -202,7 +202,6 @@ REFUSALS = {
     "discussions.hide": ("discussion", GROUP_MODERATOR),
     "discussions.summary": ("discussion", GROUP_MODERATOR),
     "api.discussion_posts": ("discussion", GROUP_HIDDEN),
-    "api.add_discussion_post": ("discussion", GROUP_HIDDEN),
     "api.publish_discussion_summary": ("discussion", GROUP_MODERATOR),
     # Naming a group's facilitators: staff only, not the group's own facilitators.
     "groups.role": ("group", {"requester": 403, "outsider": 403, "group_member": 403,
