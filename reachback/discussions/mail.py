@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions as perm
+from ..errors import Invalid
 from ..i18n import language_of, speaking
 from ..mailin.tokens import reply_address
-from ..notify.services import _mailable, absolute_url, queue_email
+from ..notify.services import absolute_url, queue_email
 from .models import Discussion, DiscussionParticipant, DiscussionPost, DiscussionQuestion
 
 
@@ -24,8 +25,7 @@ def participants(discussion: Discussion, posts_only: bool = False):
         stmt = stmt.where(DiscussionParticipant.email_posts.is_(True))
     for row in db.session.scalars(stmt):
         user = row.user
-        if user.active and _mailable(user.email or "") \
-                and perm.can_see_discussion(user, discussion):
+        if user.active and perm.can_see_discussion(user, discussion):
             yield user
 
 
@@ -43,8 +43,12 @@ def _queue(users, discussion: Discussion, key: str, write) -> int:
             subject, text = write()
             text += "\n\n-- \n" + _("Reply to this e-mail to post in the discussion, or "
                                      "read it: %(link)s", link=_link(discussion))
-            email = queue_email(user.email, subject, text, user=user,
-                                dedupe_key=f"{key}:{user.id}", language=language_of(user))
+            try:
+                email = queue_email(user.email, subject, text, user=user,
+                                    dedupe_key=f"{key}:{user.id}",
+                                    language=language_of(user))
+            except Invalid:  # an address that cannot be mailed must not stop the post
+                email = None
         if email is not None:
             email.reply_to = reply_address(discussion.id, user, "discussion")
             count += 1
