@@ -20,9 +20,11 @@ class DiscussionForm(Form):
     group = SelectField(_l("Audience"))
     invite = TextAreaField(_l("Resource people to invite (e-mail addresses, one a line)"))
 
-    def set_groups(self, groups) -> "DiscussionForm":
-        self.group.choices = [SelectChoice("", _l("The whole community"))] + [
-            SelectChoice(g.slug, g.name) for g in groups]
+    def set_groups(self, groups, community: bool = True) -> "DiscussionForm":
+        """The audiences offered: the community (to those who may open one for it) and
+        `groups`."""
+        self.group.choices = ([SelectChoice("", _l("The whole community"))] if community
+                              else []) + [SelectChoice(g.slug, g.name) for g in groups]
         return self
 
     def to_data(self) -> dict:

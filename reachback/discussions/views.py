@@ -43,7 +43,8 @@ def new():
     openable = _openable_groups()
     perm.require(perm.is_staff(current_user) or bool(openable),
                  _("Only facilitators open discussions."))
-    form = DiscussionForm().set_groups(openable)
+    form = DiscussionForm().set_groups(openable,
+                                       community=perm.can_open_discussion(current_user))
     return (submitted(form, lambda: services.create_discussion(current_user, form.to_data()),
                       lambda d: _("The discussion “%(title)s” is opened.", title=d.title),
                       _url, validate=False)

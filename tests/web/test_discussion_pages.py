@@ -33,7 +33,12 @@ def test_a_facilitator_opens_a_discussion_through_the_form(people, signed_in):
     assert member.post("/discussions/new", {"title": "X", "starts_on": "2026-11-23"}
                        ).status_code == 403
     group_fac = signed_in(people["group_facilitator"])
-    assert group_fac.get("/discussions/new").status_code == 200
+    offered = group_fac.get("/discussions/new")
+    assert offered.status_code == 200 and "The whole community" not in offered.text
+    assert group_fac.post("/discussions/new", {"title": "Wells", "starts_on": "2026-11-24",
+                                               "group": "wash"}).status_code == 302
+    assert group_fac.post("/discussions/new", {"title": "X", "starts_on": "2026-11-24",
+                                               "group": ""}).status_code == 403
 
 
 def test_the_list_and_the_page_show_what_the_reader_may_see(people, signed_in):
