@@ -105,7 +105,8 @@ def list_discussions(user) -> list[Discussion]:
     """The discussions the user may see: open ones first, then scheduled, then closed; the
     soonest first within each."""
     rows = list(db.session.scalars(
-        select(Discussion).options(selectinload(Discussion.group))
+        select(Discussion).options(selectinload(Discussion.group),
+                                   selectinload(Discussion.questions))
         .where(perm.visible_discussions(user))
         .order_by(Discussion.starts_on.desc(), Discussion.id.desc()).limit(500)))
     today = timebounds.today()

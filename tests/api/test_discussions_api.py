@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from reachback.extensions import db
 from tests.api.conftest import error_code
 from tests.discussions.conftest import make_people, open_discussion
 
@@ -146,3 +147,27 @@ def test_the_permission_matrix(api, people, action):
                 wrong.append(f"{action} {group or 'community'} as {actor}: {got}, "
                              f"expected {expected}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_list_runs_as_many_statements_for_many_discussions_as_for_few(api, people):
+    from tests.web.test_no_n_plus_one import counting
+
+    def statements():
+        api.get("/api/v1/discussions", people["group_member"])  # warm-up
+        db.session.expunge_all()  # rows loaded earlier must not hide a lazy load
+        with counting() as run:
+            assert api.get("/api/v1/discussions", people["group_member"]).status_code == 200
+        return len(run)
+
+    def grow():
+        for group in (None, "wash"):
+            d = open_discussion(people["facilitator"], group=group)
+            for question in d.questions:
+                question.released_at = d.created_at
+        db.session.commit()
+
+    grow()
+    few = statements()
+    grow()
+    grow()
+    assert statements() == few
