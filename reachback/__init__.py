@@ -94,6 +94,7 @@ def _blueprints():
     from .admin.views import bp as admin
     from .api import bp as api
     from .community.views import bp as community
+    from .discussions.views import bp as discussions
     from .groups.views import bp as groups
     from .i18n import bp as i18n
     from .knowledge import search_views, views  # noqa: F401 - their routes, on the knowledge bp
@@ -109,4 +110,5 @@ def _blueprints():
     from .synthesis.views import bp as synthesis
 
     return [accounts, twofactor, invitations, queries, synthesis, knowledge, library, notify,
-            email, admin, api, sla, reports, i18n, community, members, groups, newsletters]
+            email, admin, api, sla, reports, i18n, community, members, groups, discussions,
+            newsletters]

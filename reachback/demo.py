@@ -21,6 +21,7 @@ from .accounts.services import create_user
 from .accounts.taxonomy import seed_taxonomy
 from .accounts.twofactor import set_secret
 from .data import demo_loader
+from .discussions import services as discussions
 from .extensions import db
 from .groups import services as groups
 from .knowledge.library import add_document
@@ -62,6 +63,7 @@ def load_demo(echo=print, only_if_empty: bool = False) -> bool:
         _add_documents(content, now)
         _add_community(content, now)
         _create_groups(now)
+        _create_discussions(now)
         _send_newsletters(now)
         for index, item in enumerate(content.queries):
             if item.get("lifecycle"):
@@ -451,6 +453,82 @@ def _add_group_items(now) -> None:
             "title": title, "starts_at": starts, "ends_at": starts + timedelta(hours=1),
             "visibility": "group", "group": slug, "online_url": "https://meet.example.org/"
             + slug})
+# E-discussions, one in each state: closed with its published summary (the community's),
+# open in a group with replies, a weekly summary and a hidden post, and one to come.
+# (days from now it starts, its length in weeks, its group, its title, framing, questions,
+# posts: (author, day after the start, body, the index of the post it replies to or None,
+# hidden reason or None))
+DEMO_DISCUSSIONS = [
+    (-56, 5, None, "Community policing after ceasefires",
+     "Five weeks to pool what members have seen work when police return to areas a "
+     "ceasefire has reopened. The summary goes to the library.",
+     ["Who did residents trust first, and why?", "What did police stations change first?",
+      "Where did joint patrols help, and where did they hurt?"],
+     [("member@example.org", 1, "In Bentiu, residents trusted the chiefs' courts first; "
+       "police came through them.", None, None),
+      ("g.achieng@example.org", 2, "Same in Kakuma: station open days only worked once a "
+       "chief attended.", 0, None),
+      ("r.fernandes@example.org", 9, "Joint patrols with community watch groups cut "
+       "complaints by half in two districts.", None, None)],
+     {"title": "Community policing after ceasefires: what members saw work",
+      "summary": "Trust came through local authorities first; joint patrols helped where "
+                 "watch groups chose their members.",
+      "body": "## Findings\n\n1. Residents trusted customary authorities before the "
+              "police.\n2. Station open days worked when a chief attended.\n3. Joint "
+              "patrols helped where watch groups chose their own members."}),
+    (-10, 5, "community-policing", "Neighbourhood watch committees: who should chair?",
+     "A group discussion on the chairing of neighbourhood watch committees.",
+     ["Who chairs your committees today?", "What changed when the chair changed?",
+      "What would you advise a new mission?"],
+     [("member@example.org", 0, "Police station commanders chair ours; attendance "
+       "dropped.", None, None),
+      ("o.shevchenko@example.org", 1, "Has anyone tried a rotating civilian chair?", 0,
+       None),
+      ("g.achieng@example.org", 2, "Buy cheap phones at the market stall next door!", None,
+       "Advertising, not about the discussion.")],
+     None),
+    (14, 4, None, "Local mediation and the transhumance season",
+     "Four weeks on keeping local mediation committees working through the season.",
+     ["Which committees kept meeting?", "Who paid for their meetings?"], [], None),
+]
+
+
+def _create_discussions(now) -> None:
+    """DEMO_DISCUSSIONS, each post written on its day (the clock set back), the questions
+    due by now released, the past one summarised and closed."""
+    facilitator = find_user_by_email(MARKER)
+    for start, weeks, group, title, framing, questions, posts, summary in DEMO_DISCUSSIONS:
+        starts_on = now.date() + timedelta(days=start)
+        set_clock(lambda starts_on=starts_on: datetime.combine(
+            starts_on, datetime.min.time(), UTC) - timedelta(days=7))
+        discussion = discussions.create_discussion(facilitator, {
+            "title": title, "description": framing, "questions": questions, "group": group,
+            "starts_on": starts_on, "ends_on": starts_on + timedelta(weeks=weeks)})
+        for question in discussion.questions:
+            due = starts_on + timedelta(days=7 * question.position)
+            if due <= now.date():
+                question.released_at = datetime.combine(due, datetime.min.time(), UTC) \
+                    + timedelta(hours=6)
+        written = []
+        for author, day, body, reply_to, hidden in posts:
+            set_clock(lambda day=day, starts_on=starts_on: datetime.combine(
+                starts_on + timedelta(days=day), datetime.min.time(), UTC)
+                + timedelta(hours=10))
+            post = discussions.add_post(find_user_by_email(author), discussion, {
+                "body": body, "reply_to": written[reply_to].id if reply_to is not None
+                else None})
+            if hidden:
+                discussions.hide_post(facilitator, post, hidden)
+            written.append(post)
+        if summary is not None:
+            set_clock(lambda starts_on=starts_on, weeks=weeks: datetime.combine(
+                starts_on + timedelta(weeks=weeks), datetime.min.time(), UTC)
+                + timedelta(hours=9))
+            discussions.add_post(facilitator, discussion, {
+                "body": "Thank you all: the summary follows in the library."}, kind="summary")
+            discussions.publish_summary(facilitator, discussion,
+                                        {**summary, "visibility": "community"})
+    set_clock(None)
 
 
 def _respond(item, query, facilitator, clock) -> None:

@@ -30,6 +30,22 @@ def too_long(value: str, limit: int) -> str | None:
              count=number(count))
 
 
+def given_text(data: dict, name: str, cap: int, errors: dict, required: bool = False) -> str:
+    """The text field `name` of `data`, stripped ("" when absent); its message goes into
+    `errors` when it is not text (or holds NUL), is required and blank, or is over `cap`."""
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or "\x00" in value:
+        errors[name] = _("Must be text.")
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[name] = _("This field is required.")
+    check(errors, **{name: (value, cap)})
+    return value
+
+
 def check(errors: dict, **fields: tuple) -> dict:
     """Add to `errors` a message for each field given as (text, cap) whose text is over its
     cap; a field that has an error already keeps it. Returns `errors`."""

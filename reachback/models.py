@@ -10,6 +10,12 @@ from .accounts.models import (  # noqa: F401
     UserRole,
 )
 from .community.models import CommunityEvent, Notice  # noqa: F401
+from .discussions.models import (  # noqa: F401
+    Discussion,
+    DiscussionParticipant,
+    DiscussionPost,
+    DiscussionQuestion,
+)
 from .files.models import Attachment  # noqa: F401
 from .groups.models import Group, GroupMembership  # noqa: F401
 from .knowledge.models import Document, DocumentCountry, SearchOutbox  # noqa: F401

@@ -16,6 +16,7 @@ from flask import has_request_context, request
 from sqlalchemy import and_, false, or_, select, true, union
 
 from .community.models import CommunityEvent, Notice
+from .discussions.models import Discussion, DiscussionParticipant
 from .errors import Forbidden, NotFound
 from .groups.models import GroupMembership
 from .knowledge.models import Document
@@ -131,6 +132,63 @@ def can_see_pending(user, group) -> bool:
 def can_use_group(user, group) -> bool:
     """Put a query in the group: its active members (facilitators included)."""
     return group is not None and is_group_member(user, group.id)
+
+
+# --- e-discussions ---------------------------------------------------------------------
+# A discussion's audience: for the community (no group), every signed-in member; for a
+# group, its active members, its facilitators and staff. Invited resource people join the
+# audience of the discussion they were invited to.
+
+def _invited_discussion_ids(user):
+    return select(DiscussionParticipant.discussion_id).where(
+        DiscussionParticipant.user_id == user.id, DiscussionParticipant.invited.is_(True))
+
+
+def is_invited(user, discussion) -> bool:
+    """An invited resource person of the discussion."""
+    from .extensions import db
+
+    return is_signed_in(user) and db.session.scalar(
+        select(DiscussionParticipant.user_id).where(
+            DiscussionParticipant.discussion_id == discussion.id,
+            DiscussionParticipant.user_id == user.id,
+            DiscussionParticipant.invited.is_(True))) is not None
+
+
+def visible_discussions(user):
+    """Filter on Discussion: the community's for every signed-in member; a group's for its
+    active members (and facilitators); every one for staff; the ones they were invited to."""
+    if not is_signed_in(user):
+        return false()
+    if user.is_staff:
+        return true()
+    return or_(Discussion.group_id.is_(None), Discussion.group_id.in_(_group_ids(user)),
+               Discussion.id.in_(_invited_discussion_ids(user)))
+
+
+def can_see_discussion(user, discussion) -> bool:
+    """The object check of visible_discussions."""
+    if discussion is None or not is_signed_in(user):
+        return False
+    return (discussion.group_id is None or _staff_for(user, discussion.group_id)
+            or is_group_member(user, discussion.group_id) or is_invited(user, discussion))
+
+
+def can_open_discussion(user, group=None) -> bool:
+    """Open a discussion: facilitators (and admins) for any audience; a group's facilitators
+    for their own group."""
+    return is_staff(user) or (group is not None and is_group_facilitator(user, group.id))
+
+
+def can_post_in_discussion(user, discussion) -> bool:
+    """Post and reply: its audience (and only while it is open: the service answers 409)."""
+    return can_see_discussion(user, discussion)
+
+
+def can_moderate_discussion(user, discussion) -> bool:
+    """Hide a post (with a reason), see hidden posts, post weekly summaries, publish the
+    summary that closes it: staff and the facilitators of its group."""
+    return is_signed_in(user) and _staff_for(user, discussion.group_id)
 
 
 # --- who reads a published item ---------------------------------------------------------

@@ -71,6 +71,8 @@ PATH_PARAMETERS = {
                 "schema": {"type": "integer", "description": "The member's user id"}},
     "newsletter_id": {"name": "newsletter_id", "in": "path", "required": True,
                       "schema": {"type": "integer", "description": "The newsletter's id"}},
+    "discussion_id": {"name": "discussion_id", "in": "path", "required": True,
+                      "schema": {"type": "integer", "description": "The discussion's id"}},
     "annex_id": {"name": "annex_id", "in": "path", "required": True,
                  "schema": {"type": "integer", "description": "The annex's id"}},
     "other": {"name": "other", "in": "path", "required": True,
@@ -258,6 +260,21 @@ OPERATIONS = [
      "End a membership: the member leaves, or a group facilitator or staff removes them; "
      "access ends at once; answers the membership ended", s.GroupMember,
      {"errors": ("403", "404")}),
+    ("get", "/discussions", "The e-discussions the caller may see: open ones first, then "
+     "scheduled, then closed", s.DiscussionList),
+    ("post", "/discussions", "Open an e-discussion (facilitators; a group's facilitators for "
+     "their group); one starting today is open", s.Discussion,
+     {"status": 201, "body": s.DiscussionInput, "errors": ("400", "403", "413", "422")}),
+    ("get", "/discussions/{discussion_id}/posts", "A discussion's posts, oldest first (its "
+     "audience; hidden ones without their body, but to its facilitators)",
+     s.DiscussionPostList, {"errors": ("404",)}),
+    ("post", "/discussions/{discussion_id}/posts", "Post, or reply (`reply_to`), in an open "
+     "discussion (its audience; 409 when not open)", s.DiscussionPost,
+     {"status": 201, "body": s.DiscussionPostInput, "errors": WRITE}),
+    ("post", "/discussions/{discussion_id}/summary", "Publish the summary product to the "
+     "library (kind `discussion`, contributors acknowledged) and close the discussion (its "
+     "facilitators; 409 once published)", s.DiscussionSummary,
+     {"status": 201, "body": s.DiscussionSummaryInput, "errors": WRITE}),
     ("get", "/search", "Search published responses and library documents the caller may "
      "read (no token needed: anonymous callers find public items only)", s.SearchResults,
      {"args": s.SearchArgs, "errors": ("422",), "public": True}),

@@ -45,6 +45,8 @@ from ..community.models import (
     NOTICE_STATUSES,
 )
 from ..countries import is_place
+from ..discussions.models import DISCUSSION_STATUSES
+from ..discussions.models import POST_KINDS as DISCUSSION_POST_KINDS
 from ..errors import DomainError, Invalid
 from ..groups.models import MEMBERSHIP_ROLES, MEMBERSHIP_STATUSES
 from ..i18n import current_language
@@ -835,6 +837,96 @@ class Newsletter(Answer):
                 "items": n.items if editor else n.included}
 
 
+class DiscussionQuestion(Answer):
+    """A guiding question, shown once released (one a week)."""
+
+    position: int = Field(description="From 0: due on starts_on + 7 * position days")
+    text: str
+    released_at: Time
+
+
+class Discussion(Answer):
+    """A thematic e-discussion: the community's (`group` null) or one group's."""
+
+    id: int
+    title: str
+    status: Computed[enum(DISCUSSION_STATUSES)] = Field(
+        description="scheduled before starts_on; open from starts_on through ends_on; closed "
+                    "after ends_on or once its summary is published")
+    starts_on: Day
+    ends_on: Day
+    group: Computed[str | None] = Field(description="The group's slug; null: the community")
+    description_html: Computed[Html]
+    questions: Computed[list[DiscussionQuestion]] = Field(description="The released ones")
+    summary_url: Computed[str | None] = Field(description="The published summary, once "
+                                                          "closed with one")
+    url: Computed[str] = Field(description="The discussion's page")
+
+    @classmethod
+    def _computed(cls, d, context):
+        return {"status": d.status_on(context["now"].date()), "group": d.group_slug,
+                "description_html": d.html("description"),
+                "questions": [q for q in d.questions if q.released_at is not None],
+                "summary_url": url_for("library.document", doc_id=d.summary_document_id)
+                if d.summary_document_id is not None else None,
+                "url": url_for("discussions.detail", discussion_id=d.id)}
+
+
+class DiscussionList(Answer):
+    items: Computed[list[Discussion]]
+    total: Computed[int]
+
+    @classmethod
+    def _computed(cls, items, _context):
+        return {"items": items, "total": len(items)}
+
+
+class DiscussionPost(Answer):
+    """A post, a reply (`reply_to`) or a facilitator's weekly summary (`kind`). A hidden
+    post's body is shown to the discussion's moderators only (null for others)."""
+
+    id: int
+    kind: enum(DISCUSSION_POST_KINDS)
+    author: Computed[str] = Field(description="The author's name")
+    reply_to: int | None = Field(validation_alias="reply_to_id")
+    body: Computed[str | None] = Field(description="Markdown; null when hidden from the caller")
+    body_html: Computed[str | None] = Field(description="The Markdown as safe HTML")
+    hidden: bool
+    hidden_reason: Computed[str | None] = Field(description="Moderators only")
+    created_at: Time
+
+    @classmethod
+    def _computed(cls, p, context):
+        shown = context.get("moderator") or not p.hidden
+        return {"author": p.author.name, "body": p.body if shown else None,
+                "body_html": str(p.html("body")) if shown else None,
+                "hidden_reason": p.hidden_reason if context.get("moderator") else None}
+
+
+class DiscussionPostList(Answer):
+    items: Computed[list[DiscussionPost]]
+    total: Computed[int]
+
+    @classmethod
+    def _computed(cls, items, _context):
+        return {"items": items, "total": len(items)}
+
+
+class DiscussionSummary(Answer):
+    """The summary product published to the library (kind `discussion`)."""
+
+    id: int
+    title: str
+    kind: str
+    visibility: str = Field(description="As published (a group's discussion without an "
+                                        "asked visibility: restricted)")
+    url: Computed[str] = Field(description="The published summary's page in the library")
+
+    @classmethod
+    def _computed(cls, doc, _context):
+        return {"url": url_for("library.document", doc_id=doc.id)}
+
+
 class ErrorDetail(Answer):
     code: str
     message: str
@@ -1242,6 +1334,41 @@ class NewsletterInput(Checked):
     for anything but YYYY-MM."""
 
     month: Text(lengths.TITLE, description="YYYY-MM, e.g. 2026-11") = required()
+
+
+class DiscussionInput(Checked):
+    """A new discussion (facilitators; a group's facilitators for their own group)."""
+
+    title: Text(lengths.TITLE, blank=False) = required()
+    description: Text(lengths.TEXT, description="The framing, Markdown") = None
+    questions: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string", "maxLength": lengths.NOTE},
+         "maxItems": 12, "description": "The guiding questions, one a week, in order"})] = None
+    starts_on: AsSent(DATE_SCHEMA) = required()
+    ends_on: AsSent({**DATE_SCHEMA, "description": "Not before starts_on (422); by default "
+                     "starts_on + 5 weeks"}) = None
+    group: AsSent({"type": ["string", "null"], "description": "The audience: a group's slug; "
+                   "null or absent: the community"}) = None
+    invite: Annotated[list | None, PlainValidator(_list), WithJsonSchema(
+        {"type": "array", "items": {"type": "string", "format": "email"},
+         "description": "E-mail addresses of invited resource people (members)"})] = None
+
+
+class DiscussionPostInput(Checked):
+    body: Text(lengths.BODY, blank=False, description="Markdown") = required()
+    reply_to: AsSent({"type": ["integer", "null"], "description": "The id of a post of the "
+                      "same discussion (422 otherwise)"}) = None
+
+
+class DiscussionSummaryInput(Checked):
+    title: Text(lengths.TITLE, blank=False) = required()
+    summary: Text(lengths.SUMMARY, blank=False, description="A short abstract") = required()
+    body: Text(lengths.BODY, blank=False, description="The summary product, Markdown; the "
+               "contributors are acknowledged after it") = required()
+    visibility: Choice(("restricted", "group", "community", "public"),
+                       description="Who reads it in the library; by default community for "
+                       "the community's discussion, restricted for a group's (`group` is "
+                       "published restricted until library documents have groups)") = None
 
 
 # --- the query string -------------------------------------------------------------------

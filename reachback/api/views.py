@@ -3,8 +3,10 @@ models of api/schemas.py do the parsing and the serialising)."""
 from flask import jsonify, request, url_for
 from sqlalchemy import select
 
+from .. import permissions as perm
 from ..accounts.models import Theme, find_user_by_email
 from ..accounts.services import set_language
+from ..discussions import services as discussions
 from ..extensions import db
 from ..groups import services as groups
 from ..knowledge import services as kb
@@ -427,3 +429,47 @@ def remove_member(slug, user_id):
                                                     user_id))
     db.session.commit()
     return jsonify(ended)
+
+
+# --- e-discussions -------------------------------------------------------------------------
+
+@bp.get("/discussions")
+def discussion_list():
+    user = current_api_user()
+    return jsonify(s.DiscussionList.dump(discussions.list_discussions(user), user=user))
+
+
+@bp.post("/discussions")
+def create_discussion():
+    user, data = current_api_user(), s.DiscussionInput.parse(request_body())
+    discussion = discussions.create_discussion(user, data.model_dump())
+    db.session.commit()
+    return _created(s.Discussion.dump(discussion, user=user),
+                    url_for("discussions.detail", discussion_id=discussion.id))
+
+
+@bp.route("/discussions/<int:discussion_id>/posts", methods=["GET", "POST"])
+def discussion_posts(discussion_id):
+    """GET: the posts; POST: a new post. One rule for both methods: werkzeug answers 405,
+    not 404, for an id out of range when two rules share a path with an int argument."""
+    user = current_api_user()
+    discussion = discussions.get_discussion(user, discussion_id)
+    moderator = perm.can_moderate_discussion(user, discussion)
+    if request.method == "GET":
+        return jsonify(s.DiscussionPostList.dump(discussions.list_posts(user, discussion),
+                                                 user=user, moderator=moderator))
+    data = s.DiscussionPostInput.parse(request_body()).model_dump()
+    post = discussions.add_post(user, discussion, data)
+    db.session.commit()
+    return _created(s.DiscussionPost.dump(post, user=user, moderator=moderator),
+                    url_for("api.discussion_posts", discussion_id=discussion.id))
+
+
+@bp.post("/discussions/<int:discussion_id>/summary")
+def publish_discussion_summary(discussion_id):
+    user, body = current_api_user(), request_body()
+    discussion = discussions.get_discussion(user, discussion_id)
+    doc = discussions.publish_summary(user, discussion,
+                                      s.DiscussionSummaryInput.parse(body).model_dump())
+    db.session.commit()
+    return _created(s.DiscussionSummary.dump(doc), url_for("library.document", doc_id=doc.id))

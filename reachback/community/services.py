@@ -40,18 +40,7 @@ def today() -> date:
 
 # --- checking what is sent ------------------------------------------------------------------
 
-def _text(data: dict, name: str, cap: int, errors: dict, required: bool = False) -> str:
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or "\x00" in value:
-        errors[name] = _("Must be text.")
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors[name] = _("This field is required.")
-    lengths.check(errors, **{name: (value, cap)})
-    return value
+_text = lengths.given_text
 
 
 def _zone(name, errors: dict) -> str:

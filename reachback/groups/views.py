@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
+from ..discussions.views import group_section
 from ..web import submitted
 from . import services
 from .forms import GroupForm, MemberForm
@@ -46,7 +47,7 @@ def _detail_page(group, form=None):
         queries=services.group_queries(current_user, group, size["queries"]),
         documents=services.group_documents(current_user, group),
         events=services.group_events(current_user, group, size["events"]),
-        mine=services.membership_of(group, current_user.id))
+        mine=services.membership_of(group, current_user.id), **group_section(group))
 
 
 def _act(slug, action, news):

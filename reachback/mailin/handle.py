@@ -133,6 +133,8 @@ def bouncing_addresses(actor) -> list[MailBounce]:
 # --- replies ---------------------------------------------------------------------------------
 
 def _reply(incoming: Incoming, token: ReplyToken) -> Outcome:
+    if token.purpose == "discussion":
+        return _discussion_reply(incoming, token)
     user = db.session.get(User, token.user_id)
     query = db.session.get(FieldQuery, token.query_id)
     if user is None or query is None or not user.active:
@@ -152,6 +154,27 @@ def _reply(incoming: Incoming, token: ReplyToken) -> Outcome:
         return Outcome(DATAERR, f"refused: {_why(e)}")
     return Outcome(OK, f"{token.purpose} on {query.reference}: {owner.__class__.__name__.lower()}"
                        f" {owner.id} from {incoming.sender}")
+
+
+def _discussion_reply(incoming: Incoming, token: ReplyToken) -> Outcome:
+    """A reply to a discussion's e-mail: a post, from the address it was sent to, by someone
+    in its audience, while it is open (the same service as the site's)."""
+    from ..discussions import services as discussions
+
+    user = db.session.get(User, token.user_id)
+    if user is None or not user.active or incoming.sender != email_key(user.email):
+        return Outcome(NOUSER, "refused: the reply address names no active account of "
+                               f"{incoming.sender}")
+    try:
+        with speaking(user):
+            discussion = discussions.get_discussion(user, token.query_id)
+            post = discussions.add_post(user, discussion, {"body": incoming.text})
+    except (Conflict, Forbidden, NotFound) as e:
+        return Outcome(NOUSER, f"refused: discussion {token.query_id} is not open to "
+                               f"{incoming.sender} ({e.message})")
+    except Invalid as e:
+        return Outcome(DATAERR, f"refused: {_why(e)}")
+    return Outcome(OK, f"discussion {token.query_id}: post {post.id} from {incoming.sender}")
 
 
 def _answer_clarification(user, query, text):

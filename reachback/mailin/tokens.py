@@ -23,6 +23,7 @@ PURPOSES = {
     "n": "note",           # staff add an internal note on a contribution's thread
     "m": "message",        # staff write to the requester on a clarification's thread
     "p": "publication",    # the requester follows up on a published response
+    "d": "discussion",     # a participant posts in an e-discussion (its id in the query's place)
 }
 CODES = {name: code for code, name in PURPOSES.items()}
 # The notifications whose e-mail expects an answer, and the purpose of their reply address.

@@ -149,6 +149,12 @@ def expire_invitations() -> None:
     expire()
 
 
+def release_discussion_questions() -> str:
+    from ..discussions.jobs import release_questions
+
+    return f"{release_questions()} question(s) released"
+
+
 def remind_to_rate() -> None:
     from ..synthesis.feedback import remind_to_rate as remind
 
@@ -198,6 +204,9 @@ JOBS = (
     Job("remind_to_rate", remind_to_rate, 3600,
         "Ask requesters who have not rated their response 14 days after it was published "
         "to rate it (once)."),
+    Job("release_discussion_questions", release_discussion_questions, 3600,
+        "Release each e-discussion's question of the week when due, e-mailing its "
+        "participants (once)."),
 )
 
 

@@ -66,6 +66,11 @@ STAFF_ONLY = {"requester": 403, "outsider": 403, "assigned": 403, "unassigned": 
 # Approving or removing the requester's pending membership of "wash": its facilitators
 # and staff; anyone else may see the group but not do this.
 GROUP_MANAGER = {"outsider": 403, "group_member": 403, "other_group": 403, "assigned": 403}
+# A discussion of "wash": hidden from all but its group (the requester's membership still
+# waits) and staff; moderated by its facilitators and staff.
+GROUP_HIDDEN = {role: 404 for role in ("outsider", "assigned", "unassigned", "requester",
+                                       "other_group")}
+GROUP_MODERATOR = {**GROUP_HIDDEN, "group_member": 403}
 
 NOT_EDITORS = {**HIDDEN, "requester": 404, "assigned": 404}
 
@@ -200,6 +205,16 @@ REFUSALS = {
     "newsletters.send": ("newsletter", NOT_EDITORS),
     "api.newsletter": ("newsletter", {**NOT_EDITORS, "anonymous": 404}),
     "api.send_newsletter": ("newsletter", NOT_EDITORS),
+    # E-discussions: the open discussion of "wash" is its group's (and staff's); others do
+    # not know it exists; its facilitators moderate, its members post.
+    "discussions.detail": ("discussion", GROUP_HIDDEN),
+    "discussions.post": ("discussion", GROUP_HIDDEN),
+    "discussions.follow": ("discussion", GROUP_HIDDEN),
+    "discussions.weekly": ("discussion", GROUP_MODERATOR),
+    "discussions.hide": ("discussion", GROUP_MODERATOR),
+    "discussions.summary": ("discussion", GROUP_MODERATOR),
+    "api.discussion_posts": ("discussion", GROUP_HIDDEN),
+    "api.publish_discussion_summary": ("discussion", GROUP_MODERATOR),
     # Naming a group's facilitators: staff only, not the group's own facilitators.
     "groups.role": ("group", {"requester": 403, "outsider": 403, "group_member": 403,
                               "group_facilitator": 403}),
@@ -316,6 +331,13 @@ def _groups(people, objects, make_user) -> None:
     objects["group_event"] = community.submit_event(people["facilitator"], {
         "title": "WASH exchange", "starts_at": "2026-12-03T14:00:00+00:00",
         "ends_at": "2026-12-03T15:00:00+00:00", "visibility": "group", "group": "wash"})
+    from reachback.discussions import services as discussions
+    from reachback.timebounds import today
+
+    objects["discussion"] = discussions.create_discussion(admin, {
+        "title": "Pumps", "starts_on": today(), "group": "wash"})
+    objects["discussion_post"] = discussions.add_post(asker, objects["discussion"],
+                                                      {"body": "Which pumps?"})
     objects["group_query"] = qs.submit_query(asker, {
         "title": "Boreholes", "question": "Which pumps last?", "country": "SS",
         "themes": ["vetting"], "confidentiality": "group", "group": "wash"})
@@ -335,7 +357,9 @@ def values_for(rule, objects: dict, which: str | None = None) -> dict:
                                  else "community_event"].id,
              "notice_id": objects["proposed_notice"].id,
              "member_id": objects["inactive"].id, "slug": objects["group"].slug,
-             "newsletter_id": objects["newsletter"].id}
+             "newsletter_id": objects["newsletter"].id,
+             "discussion_id": objects["discussion"].id,
+             "post_id": objects["discussion_post"].id}
     if which == "group_document":
         doc = objects["group_document"]
         known.update(doc_id=doc.id, attachment_id=doc.file.id)
@@ -503,7 +527,12 @@ NOT_STAFF = {role: 403 for role in ROLES if role not in ("facilitator", "admin")
 ROLE_ONLY = {"admin.edit_thesaurus": NOT_ADMIN, "admin.reset_thesaurus": NOT_ADMIN,
              "community.proposals": NOT_STAFF,
              "groups.new": NOT_ADMIN, "api.create_group": NOT_ADMIN,
-             "newsletters.new": NOT_STAFF, "api.draft_newsletter": NOT_STAFF}
+             "newsletters.new": NOT_STAFF, "api.draft_newsletter": NOT_STAFF,
+             # A group's facilitator opens one for their group (the form offers it); the
+             # API's body names no group: the community's, staff only.
+             "discussions.new": {role: 403 for role in ROLES
+                                 if role not in ("facilitator", "admin", "group_facilitator")},
+             "api.create_discussion": NOT_STAFF}
 
 
 def test_role_only_routes_refuse_the_other_roles_and_change_nothing(app, scene):

@@ -117,8 +117,9 @@ def test_unknown_role_is_refused(instance):
 
 
 JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "send_subscriptions",
-        "send_group_digests", "expire_invitations", "apply_search_outbox", "refresh_planner_statistics",
-        "forget_spent_counters", "remind_to_rate")
+        "send_group_digests", "expire_invitations", "apply_search_outbox",
+        "refresh_planner_statistics", "forget_spent_counters", "remind_to_rate",
+        "release_discussion_questions")
 
 
 def test_jobs_are_listed_with_their_schedule_and_what_they_do(instance):

@@ -123,9 +123,13 @@ def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
     assert load_demo(echo=lambda _line: None)
     now = utcnow()
 
-    documents = db.session.scalars(select(Document)).all()
+    from reachback.discussions.models import Discussion
+
+    summaries = select(Discussion.summary_document_id).where(
+        Discussion.summary_document_id.is_not(None))
+    documents = db.session.scalars(select(Document).where(Document.id.not_in(summaries))).all()
     assert len(documents) == len(content.library) + len(DEMO_GROUP_DOCUMENTS)
-    assert len(content.library) >= 8
+    assert len(content.library) >= 8  # and a discussion's summary, left out above
     assert {d.title for d in documents} == {d["title"] for d in content.library} | \
         {title for _slug, title, _summary in DEMO_GROUP_DOCUMENTS}
     assert {d.group.slug for d in documents if d.group_id} == {"community-policing",
@@ -227,3 +231,22 @@ def test_the_demo_has_two_sent_newsletters_with_their_emails_sent(app):
     assert newsletters.latest_for(member).month == before.strftime("%Y-%m")
     with app.test_request_context():
         assert search(member, "", {"kind": "newsletter"}).total == 2
+
+
+def test_the_demo_has_a_discussion_in_each_state(app):
+    from reachback.discussions.models import Discussion, DiscussionPost
+
+    assert load_demo(echo=lambda _line: None)
+    rows = list(db.session.scalars(select(Discussion).order_by(Discussion.starts_on)))
+    assert [d.status for d in rows] == ["closed", "open", "scheduled"]
+    closed, running, coming = rows
+    summary = db.session.get(Document, closed.summary_document_id)
+    assert (summary.kind, summary.visibility) == ("discussion", "community")
+    member = db.session.scalar(select(User).filter_by(email="member@example.org"))
+    assert [i.kind for i in search(member, "joint patrols").items][:1] == ["discussion"]
+    assert running.group.slug == "community-policing"
+    posts = db.session.scalars(select(DiscussionPost).where(
+        DiscussionPost.discussion_id == running.id)).all()
+    assert any(p.hidden for p in posts) and any(p.reply_to_id for p in posts)
+    assert [q.released_at is not None for q in running.questions] == [True, True, False]
+    assert not any(q.released_at for q in coming.questions)

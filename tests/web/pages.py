@@ -21,10 +21,10 @@ ANONYMOUS = ["/", "/login", "/password/forgot", "/kb", "/search?q=vetting", "/li
 COMMUNITY = ["/members", "/profile/member", "/calendar", "/notices", "/groups"]
 MEMBER = ["/", *COMMUNITY, "/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
           "/library", "/profile", "/profile/security",
-          "/profile/notifications"]
+          "/profile/notifications", "/discussions"]
 STAFF = ["/", *COMMUNITY, "/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
                                                        "synthesis", "open")),
-         "/sla", "/library/new", "/invitations/new", "/profile", "/profile/security",
+         "/sla", "/library/new", "/invitations/new", "/discussions/new", "/profile", "/profile/security",
          "/reports", *(f"/reports/{name}" for name in ("response-times", "experts", "use",
                                                       "search-gaps"))]
 ADMIN = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/sla", "/admin/outbox"]
@@ -89,12 +89,32 @@ def _object_pages(people, make_query):
              f"/queries/{asked['routed'].reference}/synthesis",
              f"/queries/{asked['published'].reference}/translation",
              f"/queries/{published}/synthesis", f"/review-requests/{review.id}", "/kb/flagged"]
+    discussion = _discussion(people)
+    member.insert(0, discussion)
+    staff.append(discussion)
     calendar = db.session.scalars(select(Calendar)).first()
     admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
     # The requester's alone; first, as the last member page is rendered signed out too.
     withdraw = [f"/queries/{asked['routed'].reference}/withdraw"]
     return {"member": [*withdraw, *member], "expert": expert, "facilitator": staff,
             "admin": admin}
+
+
+def _discussion(people) -> str:
+    """An open discussion with a released question, a thread with a reply and a hidden
+    post: its page."""
+    from reachback.discussions import services as discussions
+    from reachback.timebounds import today
+
+    staff, member = people["facilitator"], people["member"]
+    d = discussions.create_discussion(staff, {"title": "Policing", "starts_on": today(),
+                                              "questions": ["What worked?"]})
+    d.questions[0].released_at = d.created_at
+    first = discussions.add_post(member, d, {"body": "Patrols"})
+    discussions.add_post(staff, d, {"body": "Where?", "reply_to": first.id})
+    discussions.hide_post(staff, discussions.add_post(member, d, {"body": "Spam"}), "Spam")
+    db.session.commit()
+    return f"/discussions/{d.id}"
 
 
 def _sign_in_pages(make_web, people) -> dict[str, str]:
