@@ -918,8 +918,8 @@ class DiscussionSummary(Answer):
     id: int
     title: str
     kind: str
-    visibility: str = Field(description="As published (a group's discussion without an "
-                                        "asked visibility: restricted)")
+    visibility: str = Field(description="As published (by default the discussion's "
+                                        "audience: community, or group for a group's)")
     url: Computed[str] = Field(description="The published summary's page in the library")
 
     @classmethod
@@ -1367,8 +1367,8 @@ class DiscussionSummaryInput(Checked):
                "contributors are acknowledged after it") = required()
     visibility: Choice(("restricted", "group", "community", "public"),
                        description="Who reads it in the library; by default community for "
-                       "the community's discussion, restricted for a group's (`group` is "
-                       "published restricted until library documents have groups)") = None
+                       "the community's discussion, group for a group's (`group`: 422 for "
+                       "the community's)") = None
 
 
 # --- the query string -------------------------------------------------------------------

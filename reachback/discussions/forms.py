@@ -53,6 +53,7 @@ class FollowForm(Form):
 SUMMARY_CHOICES = [SelectChoice("community", _l("Members of the community")),
                    SelectChoice("public", _l("Anyone (public)")),
                    SelectChoice("restricted", _l("Facilitators only"))]
+GROUP_CHOICE = SelectChoice("group", _l("Members of the group"))
 
 
 class SummaryForm(Form):
@@ -64,6 +65,16 @@ class SummaryForm(Form):
                          render_kw={"required": True})
     visibility = RadioField(_l("Who may read it in the library"), choices=SUMMARY_CHOICES,
                             default="community")
+
+    @classmethod
+    def for_discussion(cls, discussion, **kwargs) -> "SummaryForm":
+        """A group's discussion offers its group first (the default) besides the others."""
+        form = cls(prefix="summary", **kwargs)
+        if discussion.group_id is not None:
+            form.visibility.choices = [GROUP_CHOICE, *SUMMARY_CHOICES]
+            if kwargs.get("formdata", True) is None:
+                form.visibility.data = "group"
+        return form
 
     def to_data(self) -> dict:
         return {name: getattr(self, name).data for name in ("title", "summary", "body",

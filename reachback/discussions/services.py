@@ -314,12 +314,11 @@ def contributors(discussion: Discussion) -> list[str]:
 
 
 def summary_visibility(discussion: Discussion, asked) -> str:
-    """The library visibility of the summary: what was asked (community or public), else
-    community for a community discussion and restricted for a group's (library documents
-    have no group yet: `group` is published restricted)."""
-    if asked in ("community", "public", "restricted"):
+    """The library visibility of the summary: what was asked, else the discussion's own
+    audience (community for the community's discussion, group for a group's)."""
+    if asked in SUMMARY_VISIBILITIES:
         return asked
-    return "community" if discussion.group_id is None else "restricted"
+    return "community" if discussion.group_id is None else "group"
 
 
 def publish_summary(user, discussion: Discussion, data: dict) -> Document:
@@ -350,7 +349,7 @@ def publish_summary(user, discussion: Discussion, data: dict) -> Document:
     now = utcnow()
     doc = Document(title=title, kind="discussion", summary=summary, text=body,
                    date=now.date(), visibility=summary_visibility(discussion, asked),
-                   created_by_id=user.id, created_at=now, updated_at=now)
+                   group_id=discussion.group_id, created_by_id=user.id, created_at=now, updated_at=now)
     db.session.add(doc)
     db.session.flush()
     search.enqueue(f"document:{doc.id}")

@@ -53,9 +53,7 @@ def new():
 
 def _page(discussion, post_form=None, summary_form=None, hide_form=None, weekly_form=None):
     posts = services.list_posts(current_user, discussion)
-    summary_form = summary_form or SummaryForm(
-        formdata=None, prefix="summary",
-        visibility="community" if discussion.group_id is None else "restricted")
+    summary_form = summary_form or SummaryForm.for_discussion(discussion, formdata=None)
     return render_template(
         "discussions/detail.html", discussion=discussion, status=discussion.status,
         questions=services.released_questions(discussion), threads=services.threads(posts),
@@ -120,7 +118,7 @@ def follow(discussion_id):
 @bp.route("/discussions/<int:discussion_id>/summary", methods=["POST"])
 def summary(discussion_id):
     discussion = services.get_discussion(current_user, discussion_id)
-    form = SummaryForm(prefix="summary")
+    form = SummaryForm.for_discussion(discussion)
     return (submitted(form, lambda: services.publish_summary(current_user, discussion,
                                                              form.to_data()),
                       _("The summary is published and the discussion is closed."),

@@ -145,11 +145,11 @@ def test_the_summary_is_a_library_document_that_closes_the_discussion(people):
         ds.publish_summary(people["facilitator"], d, data)
 
 
-def test_a_group_summary_is_restricted_unless_asked_otherwise(people):
+def test_a_group_summary_is_its_groups_unless_asked_otherwise(people):
     data = {"title": "T", "summary": "S", "body": "B"}
     d = open_discussion(people["facilitator"], group="wash")
-    assert ds.publish_summary(people["group_facilitator"], d,
-                              {**data, "visibility": "group"}).visibility == "restricted"
+    doc = ds.publish_summary(people["group_facilitator"], d, data)
+    assert (doc.visibility, doc.group_id) == ("group", d.group_id)
     d2 = open_discussion(people["facilitator"], group="wash")
     assert ds.publish_summary(people["facilitator"], d2,
                               {**data, "visibility": "public"}).visibility == "public"
@@ -235,10 +235,11 @@ def test_the_summary_is_found_by_search_by_its_readers_only(app, people):
             assert [i.kind for i in found.items] == ["discussion"]
             assert search.search(people["member"], "", {"kind": "discussion"}).total == 1
             assert search.search(AnonymousUserMixin(), "quarrymen").total == 0
-            # A group's summary is published restricted: its group's members do not find
-            # it until library documents have groups; no one outside the staff does.
-            for role in ("member", "group_member", "other_group"):
+            # A group's summary is its group's: found by its members and staff, by no one
+            # else.
+            for role in ("member", "other_group"):
                 assert search.search(people[role], "zanzibarite").total == 0, role
-            assert search.search(people["admin"], "zanzibarite").total == 1
+            for role in ("group_member", "admin"):
+                assert search.search(people[role], "zanzibarite").total == 1, role
     finally:
         search.get_index().close()

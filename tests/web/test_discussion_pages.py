@@ -1,6 +1,8 @@
 """The discussion pages (issue 21): the list, a facilitator's new discussion, posting and
 replying while open, hiding with a reason, weekly summaries, closing with the summary,
 following by e-mail, and the group page's discussions."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -79,9 +81,12 @@ def test_posting_replying_hiding_and_closing(people, signed_in):
     seen = member.get(f"/discussions/{d.id}").text
     assert "Hidden by the facilitator." in seen and "Boreholes" not in seen
     assert "Week one" in seen
-    assert "Boreholes" in fac.get(f"/discussions/{d.id}").text
+    moderated = fac.get(f"/discussions/{d.id}").text
+    assert "Boreholes" in moderated
+    # A group's discussion offers its group, chosen by default, for the summary.
+    assert re.search(r'<input checked[^>]*value="group"', moderated)
     fields = {"title": "Lessons", "summary": "S", "body": "The product",
-              "visibility": "community"}
+              "visibility": "group"}
     refused = fac.post(f"/discussions/{d.id}/summary",
                        {f"summary-{k}": v for k, v in {**fields, "body": " "}.items()})
     assert refused.status_code == 422 and db.session.scalar(select(Document)) is None
@@ -91,6 +96,7 @@ def test_posting_replying_hiding_and_closing(people, signed_in):
     doc = db.session.scalar(select(Document))
     assert done.location.endswith(f"/library/{doc.id}")
     assert "The product" in member.get(f"/library/{doc.id}").text
+    assert outsider.get(f"/library/{doc.id}").status_code == 404
     page = member.get(f"/discussions/{d.id}").text
     assert "Read the summary" in page and 'name="body"' not in page  # closed: no post form
 
