@@ -21,10 +21,10 @@ ANONYMOUS = ["/", "/login", "/password/forgot", "/kb", "/search?q=vetting", "/li
 COMMUNITY = ["/members", "/profile/member", "/calendar", "/notices", "/groups"]
 MEMBER = ["/", *COMMUNITY, "/queries/mine", "/queries/new", "/notifications", "/kb", "/search?q=vetting",
           "/library", "/profile", "/profile/security",
-          "/profile/notifications", "/discussions"]
+          "/profile/notifications", "/discussions", "/newsletters"]
 STAFF = ["/", *COMMUNITY, "/triage", *(f"/triage?tab={tab}" for tab in ("clarification", "routed",
                                                        "synthesis", "open")),
-         "/sla", "/library/new", "/invitations/new", "/discussions/new", "/profile", "/profile/security",
+         "/sla", "/library/new", "/invitations/new", "/discussions/new", "/newsletters/new", "/profile", "/profile/security",
          "/reports", *(f"/reports/{name}" for name in ("response-times", "experts", "use",
                                                       "search-gaps"))]
 ADMIN = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/sla", "/admin/outbox"]
@@ -89,9 +89,9 @@ def _object_pages(people, make_query):
              f"/queries/{asked['routed'].reference}/synthesis",
              f"/queries/{asked['published'].reference}/translation",
              f"/queries/{published}/synthesis", f"/review-requests/{review.id}", "/kb/flagged"]
-    discussion = _discussion(people)
-    member.insert(0, discussion)
-    staff.append(discussion)
+    discussion, group = _discussion(people), _group(people)
+    member[:0] = [discussion, group]
+    staff += [discussion, group]
     calendar = db.session.scalars(select(Calendar)).first()
     admin = [f"/admin/users/{people['member'].id}", f"/admin/calendars/{calendar.id}"]
     # The requester's alone; first, as the last member page is rendered signed out too.
@@ -115,6 +115,22 @@ def _discussion(people) -> str:
     discussions.hide_post(staff, discussions.add_post(member, d, {"body": "Spam"}), "Spam")
     db.session.commit()
     return f"/discussions/{d.id}"
+
+
+def _group(people) -> str:
+    """A closed group the member belongs to, with a discussion of its own: its page."""
+    from reachback.discussions import services as discussions
+    from reachback.groups import services as groups
+    from reachback.timebounds import today
+
+    group = groups.create_group(people["admin"], {"name": "WASH", "slug": "wash",
+                                                  "open": False})
+    groups.join_group(people["member"], group)
+    groups.approve_member(people["admin"], group, people["member"].id)
+    discussions.create_discussion(people["facilitator"], {"title": "Pumps", "group": "wash",
+                                                          "starts_on": today()})
+    db.session.commit()
+    return "/groups/wash"
 
 
 def _sign_in_pages(make_web, people) -> dict[str, str]:

@@ -20,15 +20,24 @@ MISSING = ("HTML CHECKER NOT RUN: Java or vnu.jar is missing. Run `make vnu` (as
 
 
 class MarkupRules(HTMLParser):
-    """The two rules the review found broken: an id used twice (every `form.csrf_token`
-    rendered id="csrf_token"), and a `required` single select whose first option is not an
-    empty placeholder (then the browser can never report it as unanswered)."""
+    """The rules reviews found broken: an id used twice (every `form.csrf_token` rendered
+    id="csrf_token"), a `required` single select whose first option is not an empty
+    placeholder (then the browser can never report it as unanswered), and markup inside the
+    <title> (a template that included a section into its title block: valid HTML, since a
+    title is text, but the tab and the screen reader then read its tags)."""
 
     def __init__(self):
         super().__init__()
-        self.ids, self.problems, self.select = set(), [], None
+        self.ids, self.problems, self.select, self.in_title = set(), [], None, False
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
 
     def handle_starttag(self, tag, attrs):
+        if self.in_title:
+            self.problems.append(f"<{tag}> inside the title")
+        self.in_title = tag == "title"
         attrs = dict(attrs)
         if "id" in attrs:
             if attrs["id"] in self.ids:
@@ -59,7 +68,7 @@ def pages(rendered, request):
     return rendered
 
 
-def test_no_page_has_a_duplicate_id_or_a_required_select_without_an_empty_option(pages):
+def test_no_page_has_a_duplicate_id_a_bad_required_select_or_markup_in_its_title(pages):
     problems = {}
     for name, html in pages.items():
         rules = MarkupRules()
