@@ -38,6 +38,14 @@ def test_anonymous_visitors_read_only_the_fully_public_newsletters(client, sent)
     assert "Send me the monthly newsletter" not in page
 
 
+def test_visitors_are_told_members_newsletters_exist_not_that_none_was_sent(client, month):  # noqa: F811
+    svc.send(month["staff"], svc.draft(month["staff"], "2026-11"))  # a members' one
+    db.session.commit()
+    page = text(client.get("/newsletters"))
+    assert "No public newsletter yet" in page and "November 2026" not in page
+    assert "has been sent yet" not in page
+
+
 def test_members_read_both_and_no_community_item_is_in_the_public_version(
         signed_in, client, sent, make_user):
     member = signed_in(make_user("member"))
