@@ -1,7 +1,7 @@
 """The start page and the community pages in a real browser, each as the roles that see it:
 light (the page-weight budget, a first visit), passing axe-core, and without JavaScript on a
 360 px screen with the basics of an accessible page (language, landmarks, skip link, labels)
-and no sideways scrolling. At 1200 px the main navigation of a facilitator fits one line,
+and no sideways scrolling (the discussions and newsletters included). At 1200 px the main navigation of a facilitator fits one line,
 its Community menu opens with the keyboard and without JavaScript, and the members'
 directory and the triage inbox do not scroll sideways."""
 from datetime import timedelta
@@ -12,10 +12,12 @@ from playwright.sync_api import expect
 
 from reachback.accounts.models import User
 from reachback.community import services as community
+from reachback.discussions import services as discussions
 from reachback.extensions import db
 from reachback.groups import services as groups
 from reachback.members.services import update_member_profile
 from reachback.models_base import utcnow
+from reachback.newsletters import services as newsletters
 from reachback.queries import services as qs
 from tests.browser.checks import BUDGET, NARROW, AxeCheck, BasicsCheck, WeightMeter, WidthCheck
 from tests.browser.journey import through_the_sign_in_page
@@ -29,8 +31,9 @@ LONG = ("Joint verification mechanisms and cantonment-site complaints from the f
 
 @pytest.fixture(scope="module")
 def scene(make_account, live_app):
-    """A member with a full profile, a facilitator, an admin,
-    a group both belong to, an event of each visibility, a notice, a query in triage."""
+    """A member with a full profile, a facilitator, an admin, a group both belong to with
+    an open discussion (a thread with a reply), an event of each visibility, a notice, this
+    month's newsletter sent, a query in triage."""
     member = make_account("member")
     staff, admin = make_account("facilitator"), make_account("admin")
     with live_app.app_context():
@@ -56,17 +59,28 @@ def scene(make_account, live_app):
         community.submit_notice(facilitator, {"kind": "vacancy", "title": "Adviser wanted",
                                               "body": "Apply by *Friday*.",
                                               "expires_on": (now + timedelta(days=9)).date()})
+        discussion = discussions.create_discussion(facilitator, {
+            "title": f"Discussion: {LONG}", "description": "Four weeks on **vetting**.",
+            "starts_on": now.date(), "questions": ["What worked?", "What did not?"],
+            "group": slug})
+        first = discussions.add_post(person, discussion, {"body": "Panels *with* elders."})
+        discussions.add_post(facilitator, discussion, {"body": "Where?", "reply_to": first.id})
+        newsletter = newsletters.send(facilitator, newsletters.draft(
+            facilitator, now.strftime("%Y-%m")))
         qs.submit_query(person, {"title": LONG, "question": "What worked?", "country": "SS",
                                  "themes": ["vetting"], "priority": "high",
                                  "confidentiality": "community"})
         db.session.commit()
         public_event, community_event = (e.id for e in events)
+        discussion, newsletter = f"/discussions/{discussion.id}", f"/newsletters/{newsletter.id}"
     pages = {
-        "anonymous": ["/", "/calendar", f"/calendar/{public_event}"],
+        "anonymous": ["/", "/calendar", f"/calendar/{public_event}", "/newsletters"],
         "member": ["/", "/members", f"/members/{member.id}", "/profile/member", "/calendar",
-                   f"/calendar/{community_event}", "/notices", "/groups", f"/groups/{slug}"],
+                   f"/calendar/{community_event}", "/notices", "/groups", f"/groups/{slug}",
+                   "/discussions", discussion, "/newsletters", newsletter],
         "facilitator": ["/", "/members", "/calendar", "/notices", "/groups",
-                        f"/groups/{slug}", "/triage"],
+                        f"/groups/{slug}", "/triage", "/discussions", "/discussions/new",
+                        discussion, "/newsletters", "/newsletters/new"],
     }
     return SimpleNamespace(people={"member": member, "facilitator": staff}, pages=pages)
 
