@@ -33,6 +33,7 @@ SHOTS = [
     ("members.png", "member@example.org", "/members"),
     ("calendar.png", "member@example.org", "/calendar"),
     ("group.png", "member@example.org", "group"),
+    ("discussion.png", "member@example.org", "discussion", SHORT),
     ("phone-triage-inbox.png", "facilitator@example.org", "/triage?tab=open", PHONE),
     ("phone-themes.png", "member@example.org", "/queries/new#themes", PHONE),
 ]
@@ -81,6 +82,7 @@ def resolve(app) -> dict:
     from sqlalchemy import select
 
     from reachback.accounts.models import User
+    from reachback.discussions.models import Discussion
     from reachback.extensions import db
     from reachback.groups.models import Group
     from reachback.queries.models import FieldQuery
@@ -95,10 +97,12 @@ def resolve(app) -> dict:
                     ConsolidatedResponse.visibility.in_(["community", "public"]))
             .order_by(FieldQuery.id))
         group = db.session.scalar(select(Group.slug).order_by(Group.id))
+        discussion = next(d.id for d in db.session.scalars(select(Discussion))
+                          if d.status == "open")
         keys = dict(db.session.execute(select(User.email, User.totp_secret).where(
             User.totp_secret.is_not(None))).all())
     return {"synthesis": f"/queries/{drafting}/synthesis", "response": f"/kb/{published}",
-            "group": f"/groups/{group}",
+            "group": f"/groups/{group}", "discussion": f"/discussions/{discussion}",
             "has search": "knowledge.search" in app.view_functions, "keys": keys}
 
 
