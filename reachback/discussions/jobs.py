@@ -23,12 +23,20 @@ def release_questions() -> int:
                Discussion.id.in_(select(DiscussionQuestion.discussion_id)
                                  .where(DiscussionQuestion.released_at.is_(None)))))
     for discussion in discussions:
-        for question in discussion.questions:
-            due = discussion.starts_on + timedelta(days=7 * question.position)
-            if question.released_at is None and due <= day:
-                question.released_at = now
-                db.session.flush()
-                mail_question(question)
-                released += 1
+        released += release_due(discussion, day, now)
     db.session.commit()
+    return released
+
+
+def release_due(discussion: Discussion, day=None, now=None) -> int:
+    """Release (and mail) the discussion's questions due by `day`; returns how many. Also
+    called when a discussion opens today, so its first question is there from the start."""
+    day, now, released = day or today(), now or utcnow(), 0
+    for question in discussion.questions:
+        due = discussion.starts_on + timedelta(days=7 * question.position)
+        if question.released_at is None and due <= day:
+            question.released_at = now
+            db.session.flush()
+            mail_question(question)
+            released += 1
     return released

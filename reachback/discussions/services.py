@@ -214,6 +214,10 @@ def create_discussion(user, data: dict) -> Discussion:
                                              invited=True, email_posts=True,
                                              created_at=utcnow()))
     db.session.flush()
+    if discussion.starts_on <= timebounds.today():
+        from .jobs import release_due  # imported here as .mail is (below)
+
+        release_due(discussion)
     audit("discussion_opened", user, subject=str(discussion.id))
     return discussion
 

@@ -190,6 +190,15 @@ def test_the_weekly_question_is_released_when_due_once(people, make_user, clock)
     assert len(ds.released_questions(d)) == 2
 
 
+def test_a_discussion_opening_today_has_its_first_question_at_once(people, make_user):
+    guest = make_user("expert")
+    d = open_discussion(people["facilitator"], invite=[guest.email])
+    assert [q.text for q in ds.released_questions(d)] == ["What worked?"]
+    assert db.session.scalar(select(OutboundEmail.recipient).where(
+        OutboundEmail.dedupe_key.like("discussion-question:%"))) == guest.email
+    assert release_questions() == 0  # the job finds nothing more due today
+
+
 def test_a_reply_by_mail_becomes_a_post_for_the_audience_while_open(app, people, clock):
     from reachback.discussions.models import DiscussionPost
     from reachback.mailin.tokens import reply_address
