@@ -111,6 +111,9 @@ class User(UserMixin, Rendered, db.Model):
     deployment_status = Column(String(30), nullable=False, default="at_headquarters")
     deployment_country = Column(String(2))
     show_email = Column(Boolean, nullable=False, default=False)
+    # Part of the personal calendar feed's secret address: a new address, made by the member,
+    # raises it and the old one stops working (reachback.community.services.feed_token).
+    feed_generation = Column(Integer, nullable=False, default=0, server_default="0")
     active = Column(Boolean, nullable=False, default=True)
     password_hash = Column(String(255))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from .. import lengths
 from .. import permissions as perm
 from ..accounts.models import User
+from ..audit import audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..groups.services import chosen_group
@@ -269,21 +270,36 @@ def pending_events(user) -> list[CommunityEvent]:
 # --- iCalendar ----------------------------------------------------------------------------
 
 def feed_token(user) -> str:
-    """The secret of a member's personal feed: their id, signed (it works as long as the
-    account is active and the site's secret key is unchanged)."""
-    return URLSafeSerializer(current_app.secret_key, salt=FEED_SALT).dumps(user.id)
+    """The secret of a member's personal feed: their id and feed generation, signed (it works
+    while the account is active, until the member asks for a new address, and as long as
+    the site's secret key is unchanged)."""
+    return URLSafeSerializer(current_app.secret_key, salt=FEED_SALT).dumps(
+        [user.id, user.feed_generation])
 
 
 def feed_user(token: str) -> User:
-    """The active member whose feed `token` is; NotFound for any other text."""
+    """The active member whose current feed `token` is; NotFound for any other text (an
+    address the member replaced among them)."""
     try:
-        user_id = URLSafeSerializer(current_app.secret_key, salt=FEED_SALT).loads(token)
+        signed = URLSafeSerializer(current_app.secret_key, salt=FEED_SALT).loads(token)
     except BadData:
         raise NotFound(_("No such calendar.")) from None
+    user_id, generation = signed if isinstance(signed, list) and len(signed) == 2 \
+        else (None, None)
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active:
+    if user is None or not user.active or generation != user.feed_generation:
         raise NotFound(_("No such calendar."))
     return user
+
+
+def new_feed_address(user) -> str:
+    """Replace the member's personal feed address (the old one, perhaps shared by mistake,
+    stops working at once); returns the new secret. Raises Forbidden."""
+    perm.require(perm.can_subscribe_to_feed(user), _("Sign in to have a calendar address."))
+    user.feed_generation += 1
+    db.session.flush()
+    audit("calendar_feed_replaced", user, subject=str(user.id))
+    return feed_token(user)
 
 
 def ical(events, name: str) -> bytes:

@@ -44,6 +44,15 @@ def index():
                            past=past, feed=feed, pending=pending)
 
 
+@bp.route("/calendar/feed/new", methods=["POST"])
+def new_feed():
+    """A new personal feed address; the old one (perhaps shared by mistake) stops working."""
+    return submit(None, lambda: services.new_feed_address(current_user),
+                  _("Your calendar has a new address; the old one no longer works. Give the "
+                    "new one to your calendar application."),
+                  url_for("community.index", _anchor="subscribe-heading"))
+
+
 @bp.route("/calendar/<int:event_id>")
 def event(event_id):
     return render_template("community/event.html",

@@ -78,6 +78,26 @@ def test_members_see_community_events_grouped_by_month_and_their_secret_feed(
 def test_anonymous_visitors_get_no_personal_feed(client, scene):
     page = text(client.get("/calendar"))
     assert "feed-url" not in page and "/calendar.ics" in page
+    assert "/calendar/feed/new" not in page
+    assert client.post("/calendar/feed/new").status_code in (400, 403)  # CSRF, or refused
+
+
+def test_a_member_replaces_a_shared_feed_address_and_the_old_one_stops(
+        signed_in, client, scene):
+    def feed_path(page) -> str:
+        url = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page).group(1)
+        return url.split("localhost", 1)[-1]
+
+    web = signed_in(scene["member"])
+    old = feed_path(text(web.get("/calendar")))
+    assert client.get(old).status_code == 200
+    assert web.post("/calendar/feed/new", {}).status_code == 302
+    new = feed_path(text(web.get("/calendar")))
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    other = signed_in(scene["fac"])  # another member's address is untouched
+    assert client.get(feed_path(text(other.get("/calendar")))).status_code == 200
 
 
 def test_a_member_proposes_and_a_facilitator_approves(signed_in, scene):
