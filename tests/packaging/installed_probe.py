@@ -64,6 +64,21 @@ def emails() -> dict[str, str]:
                                 "link": "https://rb.example/q"},
         "mail_unknown_sender": {"address": "Amina <a@x.example>",
                                 "base_url": "https://rb.example/"},
+        "group_digest": {**listed, "group": SimpleNamespace(name="WASH", slug="wash"),
+                         "headings": {"queries": "New queries", "events": "New events"},
+                         "items": {"queries": [query], "events": [SimpleNamespace(
+                             title="Call", starts_at=note.created_at)]},
+                         "links": {"queries": lambda q: "https://rb.example/q",
+                                   "events": lambda e: "https://rb.example/e"},
+                         "group_link": "https://rb.example/g"},
+        "newsletter": {**listed, "newsletter": SimpleNamespace(
+                           title="Reachback newsletter: November 2026", editorial="Hello.",
+                           html=html),
+                       "labels": {"response": "Newly published responses"},
+                       "sections": [("response", [SimpleNamespace(
+                           id=1, title="Vetting", blurb="Summary.")])],
+                       "links": {1: "https://rb.example/k"}, "link": "https://rb.example/n",
+                       "settings_link": "https://rb.example/s"},
     })
     return {name: "".join(render_email(name, **context)) for name, context in contexts.items()}
 
