@@ -80,7 +80,7 @@ screenshots: $(TSTAMP) chromium  ## refresh docs/screenshots/ from the demo data
 # index, and the form input that reaches the database raw (the review's huge numbers). The
 # pages, the browser and the wheel ran on SQLite above; the pages reach the same services.
 # tests/service/test_cli.py is left out: the command runs on an instance of its own (SQLite).
-PG_TESTS := tests/service tests/api tests/web/test_bad_input.py \
+PG_TESTS := tests/service tests/discussions tests/api tests/web/test_bad_input.py \
 	$(addprefix tests/security/test_,backup.py rate_limits.py search_leak.py sign_in_throttle.py) \
 	--ignore=tests/service/test_cli.py
 
