@@ -18,6 +18,7 @@ from ..accounts.models import User, find_user_by_email
 from ..audit import audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..groups import services as groups
 from ..groups.models import Group
 from ..knowledge import search
 from ..knowledge.models import Document
@@ -315,6 +316,14 @@ def contributors(discussion: Discussion) -> list[str]:
         .where(DiscussionPost.discussion_id == discussion.id,
                DiscussionPost.hidden_at.is_(None), DiscussionPost.kind == "post").distinct())
     return sorted(set(names), key=str.casefold)
+
+
+def openable_groups(user) -> list[Group]:
+    """The groups the user may open a discussion for: every group for facilitators, else
+    those they facilitate (the form's choices)."""
+    if perm.can_open_discussion(user):
+        return groups.list_groups(user)
+    return [g for g in groups.my_groups(user) if perm.can_open_discussion(user, g)]
 
 
 def summary_visibility(discussion: Discussion, asked) -> str:

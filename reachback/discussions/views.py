@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
-from ..groups import services as groups
 from ..web import submitted
 from . import services
 from .forms import DiscussionForm, FollowForm, HideForm, PostForm, SummaryForm
@@ -19,15 +18,6 @@ def _url(discussion) -> str:
     return url_for("discussions.detail", discussion_id=discussion.id)
 
 
-def _openable_groups():
-    """The groups the user may open a discussion for: all for staff, else those they
-    facilitate."""
-    if perm.is_staff(current_user):
-        return groups.list_groups(current_user)
-    return [g for g in groups.my_groups(current_user)
-            if perm.can_open_discussion(current_user, g)]
-
-
 @bp.route("/discussions")
 def index():
     rows = services.list_discussions(current_user)
@@ -35,13 +25,14 @@ def index():
     for discussion in rows:
         by_status[discussion.status].append(discussion)
     return render_template("discussions/index.html", by_status=by_status,
-                           may_open=perm.is_staff(current_user) or bool(_openable_groups()))
+                           may_open=perm.can_open_discussion(current_user)
+                           or bool(services.openable_groups(current_user)))
 
 
 @bp.route("/discussions/new", methods=["GET", "POST"])
 def new():
-    openable = _openable_groups()
-    perm.require(perm.is_staff(current_user) or bool(openable),
+    openable = services.openable_groups(current_user)
+    perm.require(perm.can_open_discussion(current_user) or bool(openable),
                  _("Only facilitators open discussions."))
     form = DiscussionForm().set_groups(openable,
                                        community=perm.can_open_discussion(current_user))
