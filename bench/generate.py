@@ -3,16 +3,20 @@
 A large community after five years: 100 000 queries in every status, 250 000 contributions,
 20 000 published responses, 5 000 users of whom 300 experts, with what a real system holds
 beside them (themes, assignments, timeline events, SLA due times, messages, notifications
-and e-mails). Rows go in with SQLAlchemy Core executemany in batches, seeded (the same seed
-gives the same data relative to the moment of generation), never through the services:
-minutes, not hours. Then the search index is built through `reachback reindex` in a child
-process, which measures the reindex rate and its peak memory (bench/run.py reports them).
+and e-mails), and the community around them (bench/community.py: groups, calendar,
+blackboard, e-discussions, newsletters, library, profiles). Rows go in with SQLAlchemy Core
+executemany in batches, seeded (the same seed gives the same data relative to the moment of
+generation), never through the services: minutes, not hours. Then the search index is built
+through `reachback reindex` in a child process, which measures the reindex rate and its peak
+memory (bench/run.py reports them).
 
     .venv/bin/python bench/generate.py [--scale 0.05] [--seed 7] [--instance bench/instance]
+    .venv/bin/python bench/generate.py --community-only [--instance bench/instance]
 
-The instance folder is wiped first. What the benchmark needs to know (who the busy
-requester, facilitator and expert are, the counts, the reindex measures) is written to
-<instance>/bench.json.
+The instance folder is wiped first, except with --community-only, which adds the community
+rows to an instance made before they existed (and indexes them through the outbox). What the
+benchmark needs to know (who the busy requester, facilitator and expert are, the counts, the
+reindex measures) is written to <instance>/bench.json.
 """
 import argparse
 import json
@@ -34,6 +38,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+from community import add_community, index_community, present  # noqa: E402
 from search import COUNTRIES, TITLE_FRAMES, VOCAB, WORDS, vocabulary  # noqa: E402
 from search import text as fresh_text  # noqa: E402
 
@@ -494,7 +499,7 @@ def scaled(scale: float) -> dict[str, int]:
     return counts
 
 
-def generate(db, counts, seed, echo) -> dict:
+def generate(db, counts, seed, echo, scale: float) -> dict:
     from reachback.accounts.taxonomy import seed_taxonomy
     from reachback.sla.services import seed_sla_defaults
 
@@ -525,7 +530,12 @@ def generate(db, counts, seed, echo) -> dict:
                        [{"year": y, "last": n} for y, n in gen.sequence.items()])
     rows += search_terms(db, tables, random.Random(seed + 2), now)
     db.session.commit()
-    return {"now": now.isoformat(), "rows": rows, **busiest(db, people)}
+    info = {"now": now.isoformat(), **busiest(db, people)}
+    started = time.perf_counter()
+    written = add_community(db, prose, seed, scale, now, info)
+    echo(f"Community rows in {time.perf_counter() - started:.1f} s: "
+         + ", ".join(f"{n} {k}" for k, n in written.items()))
+    return {**info, "rows": rows + sum(written.values())}
 
 
 def search_terms(db, tables, rng, now: datetime) -> int:
@@ -561,7 +571,8 @@ def busiest(db, people: People) -> dict:
 
 def table_counts(db) -> dict[str, int]:
     names = ("users", "queries", "contributions", "assignments", "events", "messages",
-             "responses", "notifications", "outbound_emails")
+             "responses", "notifications", "outbound_emails", "groups", "community_events",
+             "notices", "discussions", "discussion_posts", "newsletters", "documents")
     counts = {n: db.session.execute(text(f"SELECT count(*) FROM {n}")).scalar()  # noqa: S608
               for n in names}  # nosec B608 - fixed table names
     counts["published"] = db.session.execute(text(
@@ -592,6 +603,44 @@ def upgrade(app) -> None:
         alembic_upgrade()
 
 
+def community_only(instance: Path) -> None:
+    """The community rows (groups, calendar, blackboard, discussions, newsletters, library,
+    profiles) added to an instance generated before they existed, with its own seed and
+    scale, then indexed through the outbox (a full reindex would take many minutes more).
+    Refuses an instance that has them already: the instance stays as it was."""
+    path = instance / "bench.json"
+    if not path.exists():
+        sys.exit(f"{instance} holds no benchmark data set (no bench.json): generate one with "
+                 f"bench/generate.py --instance {instance}")
+    info = json.loads(path.read_text())
+    os.environ["REACHBACK_INSTANCE_PATH"] = str(instance)
+    from reachback import create_app, init_migrations
+    from reachback.extensions import db, refresh_planner_statistics
+
+    app = init_migrations(create_app())
+    upgrade(app)
+    started = time.perf_counter()
+    with app.app_context():
+        there = present(db)
+        if there:
+            sys.exit(f"{instance} has its community rows already ("
+                     + ", ".join(f"{n} {name}" for name, n in there.items())
+                     + "): nothing was added. Generate a new instance to make them again.")
+        prose = Prose(random.Random(info["seed"]))  # the vocabulary of the first generation
+        now = datetime.now(UTC).replace(microsecond=0)
+        written = add_community(db, prose, info["seed"], info["scale"], now, info)
+        click.echo(f"Community rows in {time.perf_counter() - started:.1f} s: "
+                   + ", ".join(f"{n} {k}" for k, n in written.items()))
+        indexed = index_community(db)
+        info["counts"] = table_counts(db)
+        refresh_planner_statistics()
+        db.session.remove()
+    seconds = round(time.perf_counter() - started, 1)
+    info["community"] = {"rows": sum(written.values()), "indexed": indexed, "seconds": seconds}
+    path.write_text(json.dumps(info, indent=1))
+    click.echo(f"{indexed} documents and newsletters indexed; {seconds} s in all.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -600,7 +649,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--instance", type=Path, default=BENCH / "instance")
     parser.add_argument("--no-index", action="store_true", help="skip building the index")
+    parser.add_argument("--community-only", action="store_true",
+                        help="add the community rows to the existing instance (and index them)")
     args = parser.parse_args()
+    if args.community_only:
+        community_only(args.instance.resolve())
+        return
     scale = args.queries / FULL["queries"] if args.queries else args.scale
     counts = scaled(scale)
     instance = args.instance.resolve()
@@ -614,7 +668,7 @@ def main() -> None:
     upgrade(app)
     started = time.perf_counter()
     with app.app_context():
-        info = generate(db, counts, args.seed, click.echo)
+        info = generate(db, counts, args.seed, click.echo, scale)
         info["counts"] = table_counts(db)
         refresh_planner_statistics()  # as the scheduler's hourly job does on a real site
         db.session.remove()
@@ -624,8 +678,11 @@ def main() -> None:
                + ", ".join(f"{n} {k}" for k, n in info["counts"].items()))
     if not args.no_index:
         info["reindex"] = reindex(instance)
-        # The rebuild also indexes the open queries (duplicate candidates at triage).
-        items = info["counts"]["published"] + info["counts"]["open queries"]
+        # The rebuild also indexes the open queries (duplicate candidates at triage), the
+        # library's documents and the sent newsletters.
+        counts = info["counts"]
+        items = counts["published"] + counts["open queries"] + counts["documents"] \
+            + counts["newsletters"]
         info["reindex"]["items_per_s"] = round(items / info["reindex"]["seconds"], 1)
         info["reindex"]["responses_per_s"] = round(
             info["counts"]["published"] / info["reindex"]["seconds"], 1)
