@@ -106,7 +106,7 @@ test-faketime: $(TSTAMP)  ## the tests that involve time again with every clock 
 bench-data: $(STAMP)  ## generate the benchmark's large data set in bench/instance/ and index it (SCALE=0.05 for a quick one)
 	$(PY) bench/generate.py --scale $(or $(SCALE),1)
 
-bench: $(STAMP)  ## serve bench/instance/ with gunicorn and measure pages, search, SLA job, memory; writes bench/results/latest.md
+bench: $(STAMP)  ## serve bench/instance/ with gunicorn and measure pages (and every page a crawl reaches), search, SLA job, memory; writes bench/results/latest.md and <database>-<scale>.md
 	$(PY) bench/run.py
 
 lint: $(TSTAMP)  ## ruff
