@@ -5,6 +5,9 @@ RB      := .venv/bin/reachback
 STAMP   := .venv/.installed
 PORT    ?= 5000
 TSTAMP  := .venv/.installed-test
+# Python keeps its compiled modules (and pytest its rewritten tests) between processes even
+# where the environment says not to: each test process and CLI call would compile them again.
+export PYTHONDONTWRITEBYTECODE =
 
 .PHONY: help translations run test test-postgres test-faketime check lint demo upgrade clean chromium vnu screenshots bench-data bench
 
