@@ -47,9 +47,12 @@ def _columns(target: str):
 
 def _select(target: str, *columns):
     if target == "answer":
+        # The status is read through an expression so that no planner takes the status
+        # index (four values: a third of all assignments) over the time ranges' index
+        # (answered_at, due_at): SQLite, without histograms, did, and read 100 000 rows.
+        counted = func.coalesce(Assignment.status, "").in_(COUNTED_ASSIGNMENT)
         return (select(*columns).select_from(Assignment)
-                .join(FieldQuery, Assignment.query_id == FieldQuery.id)
-                .where(Assignment.status.in_(COUNTED_ASSIGNMENT)))
+                .join(FieldQuery, Assignment.query_id == FieldQuery.id).where(counted))
     return select(*columns).select_from(FieldQuery)
 
 
