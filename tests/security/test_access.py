@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from reachback.accounts.models import User
 from reachback.accounts.services import create_token
 from reachback.extensions import db
 from reachback.models_base import utcnow
@@ -224,10 +225,26 @@ ROLES = ("requester", "outsider", "assigned", "unassigned", "facilitator", "admi
 
 
 @pytest.fixture
-def scene(app, make_user, make_query):
+def database_template(scenes):
+    """The scene is built once per test worker and copied for each test (its refusals change
+    nothing, and the tests that act check that with a snapshot)."""
+    return scenes("access", build_scene)
+
+
+@pytest.fixture
+def scene(app, make_user, make_query, database_template):
+    """(people, objects, tokens): the scene's people by role, its objects by name, each
+    role's API token (loaded in this test's session)."""
+    people, objects, tokens = database_template.ids or build_scene(make_user, make_query)
+    return ({role: db.session.get(User, i) for role, i in people.items()},
+            {name: db.session.get(model, i) for name, (model, i) in objects.items()}, tokens)
+
+
+def build_scene(make_user, make_query):
     """A restricted query with an invited expert and a contribution, a restricted query in
     synthesis with two revisions, a restricted published response, the requester's API
-    token, a failed e-mail, a restricted library document and a file on the query."""
+    token, a failed e-mail, a restricted library document and a file on the query; returns
+    their ids."""
     people = {r: make_user("expert" if r in ("assigned", "unassigned", "target") else
                            ("member" if r in ("requester", "outsider", *GROUP_ROLES) else r))
               for r in (*ROLES, "target")}
@@ -264,7 +281,8 @@ def scene(app, make_user, make_query):
     db.session.commit()
     tokens = {role: create_token(user, "t")[1] for role, user in people.items()}
     db.session.commit()
-    return people, objects, tokens
+    return ({role: user.id for role, user in people.items()},
+            {name: (type(obj), obj.id) for name, obj in objects.items()}, tokens)
 
 
 def _library(people, q, objects) -> None:

@@ -2,6 +2,7 @@
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from reachback.accounts.models import Organisation, User
@@ -23,9 +24,25 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_the_demo_holds_what_its_data_files_say(app):
+def _load(*_factories) -> bool:
+    return load_demo(echo=lambda _line: None)
+
+
+@pytest.fixture
+def database_template(scenes):
+    """The demo is loaded once per test worker, and each test reads a copy of it."""
+    return scenes("demo", _load)
+
+
+@pytest.fixture
+def loaded(app, database_template) -> bool:
+    """What load_demo answered when it loaded this test's demo (True: it loaded)."""
+    return database_template.ids if database_template.folder else _load()
+
+
+def test_the_demo_holds_what_its_data_files_say(app, loaded):
     content = demo_loader.load()
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
 
     assert count(User) == len(content.people)
     organisations = db.session.scalars(select(Organisation))
@@ -94,10 +111,10 @@ def test_the_demo_holds_what_its_data_files_say(app):
     assert not load_demo(echo=lambda _line: None)  # once only
 
 
-def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app):
+def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app, loaded):
     """No scheduler and no request ran: the index holds the demo, nothing waits in the
     search outbox, and the e-mails queued on the replayed clock are not months overdue."""
-    load_demo(echo=lambda _line: None)
+    assert loaded
     public = db.session.scalars(select(ConsolidatedResponse).filter_by(
         status="published", visibility="public").order_by(ConsolidatedResponse.id)).first()
     assert count(SearchOutbox) == 0
@@ -115,12 +132,12 @@ def test_the_demo_is_searchable_and_healthy_as_soon_as_it_is_loaded(app):
     assert answer.status_code == 200
 
 
-def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
+def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app, loaded):
     """A library, a knowledge base of 20 or more responses over a year, every expert with
     something open in their queue, assignments as the internal notes tell them, and a
     service that mostly meets its targets (not every one, not one in two)."""
     content = demo_loader.load()
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
     now = utcnow()
 
     from reachback.discussions.models import Discussion
@@ -168,10 +185,10 @@ def test_the_demo_looks_like_a_community_that_has_worked_for_a_year(app):
         assert 0.8 <= met / decided <= 0.97, (days, met, decided)
 
 
-def test_the_demo_gives_the_reports_a_year_of_activity(app):
+def test_the_demo_gives_the_reports_a_year_of_activity(app, loaded):
     from reachback.reports import services as reports
 
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
     staff = db.session.scalar(select(User).where(User.email == "facilitator@example.org"))
     with app.test_request_context():
         channels = reports.report(staff, "demand", {"group_by": "channel"}).rows
@@ -188,12 +205,12 @@ def test_the_demo_gives_the_reports_a_year_of_activity(app):
     assert use.extra["summary"]["ratings"] >= 1 and use.extra["summary"]["useful"] >= 1
 
 
-def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
+def test_the_demo_has_a_month_of_events_and_a_blackboard(app, loaded):
     from reachback.community import services as community
     from reachback.community.models import CommunityEvent, Notice
 
     content = demo_loader.load()
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
     events = list(db.session.scalars(select(CommunityEvent)))
     assert len(events) == len(content.events) + len(DEMO_GROUP_EVENTS)
     statuses = Counter(e.status for e in events)
@@ -210,11 +227,11 @@ def test_the_demo_has_a_month_of_events_and_a_blackboard(app):
     assert 0 < len(on_board) == len(content.notices) - 1  # the expired one has left
 
 
-def test_the_demo_has_two_sent_newsletters_with_their_emails_sent(app):
+def test_the_demo_has_two_sent_newsletters_with_their_emails_sent(app, loaded):
     from reachback.newsletters import services as newsletters
     from reachback.newsletters.models import Newsletter
 
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
     sent = list(db.session.scalars(select(Newsletter).order_by(Newsletter.month)))
     first = utcnow().replace(day=1)
     before = (first - timedelta(days=1)).replace(day=1)
@@ -233,10 +250,10 @@ def test_the_demo_has_two_sent_newsletters_with_their_emails_sent(app):
         assert search(member, "", {"kind": "newsletter"}).total == 2
 
 
-def test_the_demo_has_a_discussion_in_each_state(app):
+def test_the_demo_has_a_discussion_in_each_state(app, loaded):
     from reachback.discussions.models import Discussion, DiscussionPost
 
-    assert load_demo(echo=lambda _line: None)
+    assert loaded
     rows = list(db.session.scalars(select(Discussion).order_by(Discussion.starts_on)))
     assert [d.status for d in rows] == ["closed", "open", "scheduled"]
     closed, running, coming = rows
