@@ -42,10 +42,10 @@ from .states import STATUS_LABELS, check_transition, record, transition
 def get_query(user, reference: str, *load) -> FieldQuery:
     """The query with this reference, or NotFound when missing or not visible to the user;
     `load`: loader options for what the caller shows (lists.QUERY_PAGE)."""
-    query = db.session.scalar(
-        select(FieldQuery).where(FieldQuery.reference == (reference or "").upper())
-        .options(*load)
-    )
+    reference = (reference or "").upper()
+    # No reference holds a NUL character (PostgreSQL stores none, and refuses to compare one).
+    query = None if "\x00" in reference else db.session.scalar(
+        select(FieldQuery).where(FieldQuery.reference == reference).options(*load))
     return perm.require_visible_query(user, query)
 
 

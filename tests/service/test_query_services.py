@@ -185,6 +185,15 @@ def test_invisible_query_is_not_found(app, make_query, make_user):
     assert qs.get_query(query.requester, query.reference.lower()) is query
 
 
+def test_a_reference_with_a_nul_character_is_not_found(app, make_query):
+    """PostgreSQL refuses to compare a string holding NUL (the API's fuzz sent one in the
+    path): such a reference names no query, on either database."""
+    query = make_query()
+    with pytest.raises(NotFound):
+        qs.get_query(query.requester, query.reference + "\x00")
+    assert qs.get_query(query.requester, query.reference) is query
+
+
 def test_expert_queue_puts_the_earliest_due_first(app, make_query, make_user, clock):
     """Given due times and the SLA's own (40 working hours from Monday 09:00: Friday 17:00)
     are ordered by time, whatever the hour the suite runs at."""
