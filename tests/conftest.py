@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import request_started
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import create_engine, func, literal, make_url, select, text, union_all
 from sqlalchemy.engine import Dialect
 from werkzeug.routing import Rule
 
@@ -130,6 +130,7 @@ def postgres_url(make_database):
 
 
 _schema_ready = set()
+_SEEDED: dict[str, list[dict]] = {}  # table -> the rows the seed writes (the same every time)
 
 
 def _seed() -> None:
@@ -140,14 +141,45 @@ def _seed() -> None:
 
 def _reset_database(url) -> None:
     """A PostgreSQL database is emptied and seeded again, which is much faster than
-    dropping and creating every table."""
+    dropping and creating every table: only the tables holding rows are truncated (one
+    statement finds them), every sequence starts again at 1, and the seed's rows, read
+    once, are written back in one statement a table (seeding through the services and
+    truncating all 71 tables took ~0.65 s a test, most of the PostgreSQL pass)."""
     if url not in _schema_ready:
         db.create_all()
         _schema_ready.add(url)
-    else:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    _seed()
+        _seed()
+        if not _SEEDED:
+            _SEEDED.update(_rows_of_each_table())
+        return
+    tables = db.metadata.sorted_tables
+    holding = db.session.scalars(union_all(*(
+        select(literal(t.name)).where(select(t).exists()) for t in tables))).all()
+    if holding:
+        db.session.execute(text(f"TRUNCATE {', '.join(map(quoted, holding))} CASCADE"))
+    db.session.execute(text(
+        "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
+    for table in tables:
+        if table.name in _SEEDED:
+            db.session.execute(table.insert(), _SEEDED[table.name])
+            if "id" in table.c:
+                db.session.execute(select(func.setval(
+                    func.pg_get_serial_sequence(quoted(table.name), "id"), func.max(table.c.id))))
+    db.session.commit()
+
+
+def quoted(table: str) -> str:
+    return f'"{table}"'
+
+
+def _rows_of_each_table() -> dict[str, list[dict]]:
+    found = {}
+    for table in db.metadata.sorted_tables:
+        rows = [dict(row._mapping) for row in db.session.execute(table.select())]
+        if rows:
+            found[table.name] = rows
+    return found
 
 
 @pytest.fixture(scope="session")
