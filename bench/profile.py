@@ -6,6 +6,8 @@ steady even on a busy machine. With --pyinstrument PATH, prints a call profile o
 
     .venv/bin/python bench/profile.py [--only "expert queue"] (a row name or its start) [--repeat 20]
     .venv/bin/python bench/profile.py --pyinstrument /kb
+    .venv/bin/python bench/profile.py --path /groups --who expert (any path, timed as a row)
+    .venv/bin/python bench/profile.py --statements /sla --who facilitator (its slowest SQL)
 """
 import argparse
 import os
@@ -18,7 +20,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from run import USER_AGENT, prepare, scenarios  # noqa: E402
+from run import USER_AGENT, Scenario, prepare, scenarios  # noqa: E402
 
 
 class Statements:
@@ -48,13 +50,46 @@ def client_for(app, prep, who):
     return client, headers
 
 
+def print_statements(app, prep, path, who, shown=12) -> None:
+    """One request of `path` (after a warming one): its time, then its slowest statements."""
+    from sqlalchemy import event
+
+    from reachback.extensions import db
+    client, headers = client_for(app, prep, who)
+    client.get(path, headers=headers)
+    timed = []
+
+    def before(_conn, _cursor, _statement, _params, context, _many):
+        context.bench_started = time.perf_counter()
+
+    def after(_conn, _cursor, statement, _params, context, _many):
+        timed.append((time.perf_counter() - context.bench_started, statement))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    started = time.perf_counter()
+    status = client.get(path, headers=headers).status_code
+    total = (time.perf_counter() - started) * 1000
+    print(f"{path}: status {status}, {total:.1f} ms, {len(timed)} statements, "
+          f"{sum(t for t, _ in timed) * 1000:.1f} ms SQL")
+    for seconds, statement in sorted(timed, key=lambda row: -row[0])[:shown]:
+        print(f"{seconds * 1000:7.1f} ms  {' '.join(statement.split())[:700]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instance", type=Path, default=BENCH / "instance")
     parser.add_argument("--only", help="the scenarios whose name starts so")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--pyinstrument", metavar="PATH", help="profile this path instead")
-    parser.add_argument("--who", default="requester", help="with --pyinstrument: as whom")
+    parser.add_argument("--path", action="append",
+                        help="measure this path (repeatable) as --who instead of the scenarios")
+    parser.add_argument("--statements", metavar="PATH",
+                        help="print the slowest SQL statements of one request of this path")
+    parser.add_argument("--who", default="requester",
+                        help="with --path, --pyinstrument or --statements: requester (a member), "
+                             "expert, facilitator or admin")
     args = parser.parse_args()
     os.environ["REACHBACK_INSTANCE_PATH"] = str(args.instance.resolve())
     import json
@@ -67,6 +102,9 @@ def main() -> None:
     prep = prepare(app, info)
     with app.app_context():
         stats = Statements(db.engine)
+    if args.statements:
+        print_statements(app, prep, args.statements, args.who)
+        return
     if args.pyinstrument:
         from pyinstrument import Profiler
         client, headers = client_for(app, prep, args.who)
@@ -77,7 +115,9 @@ def main() -> None:
         profiler.print(short_mode=True, show_all=bool(os.environ.get("SHOW_ALL")))
         return
     print(f"{'path':<48} {'ms p50':>7} {'ms max':>7} {'SQL':>4} {'SQL ms':>7}")
-    for scenario in scenarios(prep):
+    chosen = [Scenario(f"{args.who} {' '.join(args.path)}", args.who, args.path)] \
+        if args.path else scenarios(prep)
+    for scenario in chosen:
         if args.only and not scenario.name.startswith(args.only):
             continue
         client, headers = client_for(app, prep, scenario.who)
