@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
@@ -305,6 +304,8 @@ def new_feed_address(user) -> str:
 def ical(events, name: str) -> bytes:
     """An iCalendar (RFC 5545) file of `events`, times in UTC (each event's zone named in
     X-REACHBACK-TZ for display only)."""
+    import icalendar  # here: ~6 MB in every web worker, few serve calendar files
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Reachback//Community calendar//EN")
     cal.add("version", "2.0")

@@ -3,7 +3,6 @@ caller may read (anonymous callers: public responses only), newest first, filter
 knowledge base by `theme` (sub-themes included) and `country`."""
 from urllib.parse import urlencode
 
-from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -38,6 +37,9 @@ def atom_feed(user, theme: str | None = None, country: str | None = None) -> byt
     if country:
         title += " · " + country_name(country.upper())
     args = urlencode([(k, v) for k, v in (("theme", theme), ("country", country)) if v])
+    # Imported here: feedgen (and lxml) take ~4 MB in every web worker, few serve feeds.
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.id(absolute_url("/kb/feed.atom" + (f"?{args}" if args else "")))
     feed.title(title)

@@ -10,7 +10,6 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
 import nh3
-from mailparser_reply import EmailReplyParser
 
 # Quote headers and signatures are recognised in these languages (mail-parser-reply's codes).
 REPLY_LANGUAGES = ["en", "fr", "es", "de", "it", "nl", "pt"]
@@ -135,6 +134,9 @@ def html_to_text(page: str) -> str:
 def new_text(body: str) -> str:
     """What the writer added: the quoted message ("On ... wrote:", "> ...") and the
     signature left out, by mail-parser-reply (maintained, many languages)."""
+    # Imported here: only the mail-in job parses replies, not every web worker (~3 MB).
+    from mailparser_reply import EmailReplyParser
+
     body = body.replace("\r\n", "\n").replace("\x00", "")
     try:
         replies = EmailReplyParser(languages=REPLY_LANGUAGES).read(text=body).replies

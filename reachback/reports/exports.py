@@ -4,8 +4,6 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from .services import Report
 
@@ -45,6 +43,10 @@ def to_csv(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
+    # Imported here: openpyxl takes ~11 MB in every web worker that would never export.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = report.name[:31]

@@ -91,3 +91,13 @@ def test_the_check_finds_each_kind_of_problem():
     assert sorted(found) == ["fuzzy: Fuzzy", "missing: Gone", "missing: To",
                              "placeholders differ: Hello %(name)s -> Bonjour %(nom)s",
                              "untranslated: Empty"]
+
+
+def test_the_autonyms_kept_are_babels_and_cover_every_language_the_forms_offer():
+    from babel import Locale
+
+    from reachback.i18n import AUTONYMS, FIELD_LANGUAGES
+    offered = {*SETTINGS["LANGUAGES"].default, *FIELD_LANGUAGES}
+    assert offered <= set(AUTONYMS)
+    assert AUTONYMS == {code: Locale.parse(code).get_display_name(code).capitalize()
+                        for code in AUTONYMS}
