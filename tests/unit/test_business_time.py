@@ -299,10 +299,10 @@ def test_property_always_open_calendar_is_plain_timedelta(start, seconds):
 @pytest.mark.parametrize("cal", [DEFAULT, BERLIN_CAL], ids=["default", "berlin-with-holidays"])
 def test_ten_thousand_160_hour_additions_take_under_a_second(cal):
     base = utc(2026, 12, 1, 7)  # runs over Christmas and New Year holidays for Berlin
-    began = stopwatch.perf_counter()
+    began = stopwatch.process_time()  # this process's CPU time: other loads do not count
     for i in range(10_000):
         add_business_time(cal, base + timedelta(minutes=i), 160 * H)
-    assert stopwatch.perf_counter() - began < 1.0
+    assert stopwatch.process_time() - began < 1.0
 
 
 # --- the fast path against a day-by-day walk ---------------------------------------------------
@@ -398,10 +398,10 @@ def test_due_time_five_years_on_and_back_takes_well_under_a_second():
     cal = BusinessCalendar.from_spec("far", "Europe/Berlin", "0,1,2,3,4", "09:00-17:00",
                                      holidays=BERLIN_CAL.holidays)
     start, far = utc(2026, 11, 23, 9), utc(2031, 11, 22, 23, 59)
-    began = stopwatch.perf_counter()
+    began = stopwatch.process_time()
     seconds = business_seconds_between(cal, start, far)
     assert add_business_time(cal, start, seconds) == utc(2031, 11, 21, 16)  # Friday 17:00 CET
-    assert stopwatch.perf_counter() - began < 1.0  # a guard; the cost is counted below
+    assert stopwatch.process_time() - began < 1.0  # a guard; the cost is counted below
 
 
 def test_a_long_span_costs_its_holidays_and_offset_changes_not_its_days(monkeypatch):
