@@ -355,7 +355,7 @@ def find_session(token: str | None) -> UserSession | None:
         # The signed-in user comes along, with the roles every page asks about (and the
         # organisation the profile shows).
         .options(joinedload(UserSession.user).options(joinedload(User.organisation),
-                                                      selectinload(User.role_rows)))
+                                                      joinedload(User.role_rows)))
         .execution_options(populate_existing=True))  # the stored state, not a cached one
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

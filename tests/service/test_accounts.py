@@ -86,3 +86,13 @@ def test_tokens_are_stored_hashed_revocable_and_record_use(app, make_user):
     assert acc.user_for_token(clear) is None
     assert "token_created" in audit_kinds() and "token_revoked" in audit_kinds()
     assert all(clear not in (e.detail or "") for e in db.session.scalars(select(AuditEvent)))
+
+
+def test_a_session_brings_its_user_with_every_role(app, make_user):
+    """The roles come in the session's own statement (one row per role): every one of them,
+    not the first row's."""
+    user = make_user(roles=["facilitator", "expert", "admin"])
+    token = acc.start_session(user, "127.0.0.1", "x")
+    db.session.commit()
+    db.session.expunge_all()
+    assert acc.find_session(token).user.roles == {"facilitator", "expert", "admin", "member"}
