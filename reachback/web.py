@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Request,
+    abort,
     current_app,
     flash,
     g,
@@ -203,6 +204,11 @@ def _begin_request():
     # Reading requests read: their transactions never take SQLite's write lock (an API call
     # records its token's use in a short write of its own, api/auth.py).
     g.write_token = write_intent.set(request.method not in READ_METHODS)
+    # No name in an address holds a NUL character (PostgreSQL stores none, and refuses to
+    # compare one): such an address names nothing, whatever the route.
+    if any(isinstance(value, str) and "\x00" in value
+           for value in (request.view_args or {}).values()):
+        abort(404)
     if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if request.endpoint is None:  # unknown URL: let the 404 handler answer
