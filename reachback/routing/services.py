@@ -78,17 +78,18 @@ def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> 
         select(User).where(User.id.in_([r.id for r in shown]))
         # What the page, the API and _score read of them.
         .options(load_only(User.name, User.email, User.away_until, User.organisation_id),
-                 joinedload(User.organisation), selectinload(User.themes),
-                 selectinload(User.country_rows)))}
+                 joinedload(User.organisation), selectinload(User.themes)))}
     zone = user_zone(user)
-    return [_score(experts[r.id], query, r.load, r.past, today, tried.get(r.id), zone)
+    return [_score(experts[r.id], query, r.load, r.past, bool(r.knows), today, tried.get(r.id),
+                   zone)
             for r in shown]
 
 
 def candidate_scores(query, today: date):
     """Every active expert's id, name, score and the figures it is made of (past: the other
-    queries on the query's themes they contributed to; load: their open assignments), in
-    one statement: the points of WEIGHTS, as _score counts them."""
+    queries on the query's themes they contributed to; load: their open assignments; knows:
+    1 when the query's country is among theirs), in one statement: the points of WEIGHTS,
+    as _score counts them."""
     wanted = [t.id for t in query.themes]
     families = {family_code(t.code) for t in query.themes}
     related_ids = [] if not families else list(db.session.scalars(
@@ -134,7 +135,7 @@ def candidate_scores(query, today: date):
              + f.knows * WEIGHTS["country"] + f.load * WEIGHTS["load"]
              + f.away * WEIGHTS["away"])
     return db.session.execute(
-        select(f.id, f.name, score.label("score"), f.past, f.load)).all()
+        select(f.id, f.name, score.label("score"), f.past, f.load, f.knows)).all()
 
 
 def related(theme, wanted) -> bool:
@@ -144,7 +145,7 @@ def related(theme, wanted) -> bool:
     return theme not in wanted and family_code(theme.code) in families
 
 
-def _score(expert, query, load: int, past: int, today: date, tried=None,
+def _score(expert, query, load: int, past: int, knows: bool, today: date, tried=None,
            zone=None) -> Suggestion:
     s = Suggestion(expert)
     wanted = list(query.themes)
@@ -157,7 +158,7 @@ def _score(expert, query, load: int, past: int, today: date, tried=None,
         s.add(ngettext("Contributed to %(num)d earlier query on these themes",
                        "Contributed to %(num)d earlier queries on these themes", past),
               WEIGHTS["past"] * min(past, PAST_CAP))
-    if query.country in expert.expertise_countries:
+    if knows:  # the query's country is among the expert's (candidate_scores)
         s.add(_("Knows %(country)s", country=country_name(query.country)), WEIGHTS["country"])
     if load:
         s.add(ngettext("%(num)d open assignment", "%(num)d open assignments", load),
