@@ -427,6 +427,7 @@ class SearchIndex:
         self._pool: _Pool | None = None
         self._ix = None
         self._ix_inode = None
+        self._readable_stamp = None  # the (inode, generation) exists() last opened fine
         self._schema = build_schema()
         self._analysers = {field: self._schema[field].analyzer
                            for field in (*TEXT_FIELDS.values(), OTHER_TEXT_FIELD)}
@@ -434,11 +435,18 @@ class SearchIndex:
     # ----------------------------------------------------------- lifecycle
 
     def exists(self) -> bool:
+        """Whether a readable index is there: opened with a searcher once per generation
+        (each commit or rebuild makes a new one), then answered from its stamp (a query
+        page asks this on every view while its duplicates are being computed)."""
         try:
-            ix = self._open_index()
-            self._opened(lambda: ix.searcher().close())
+            with self._lock:
+                stamp = self._current_stamp()  # reopens the index when the folder changed
+            if stamp != self._readable_stamp:
+                ix = self._open_index()
+                self._opened(lambda: ix.searcher().close())
+                self._readable_stamp = stamp
             return True
-        except IndexMissing:  # any unreadable state counts as "no index"
+        except (OSError, IndexMissing):  # any unreadable state counts as "no index"
             return False
 
     def create(self) -> None:

@@ -31,6 +31,8 @@ ACTIVE_ASSIGNMENT = ("invited", "accepted", "answered")
 
 # No ondelete on the theme side: a theme that queries still use cannot be deleted.
 query_themes = theme_links("query_themes", "query_id", "queries.id", theme_ondelete=None)
+# A theme's queries read from the index alone (routing's past contributions on these themes).
+Index("ix_query_themes_theme_query", query_themes.c.theme_id, query_themes.c.query_id)
 
 
 class ReferenceCounter(db.Model):
@@ -178,8 +180,9 @@ class Contribution(Rendered, db.Model):
     author = relationship(User)
 
     # The reports: a period's contributions per author, and each query's first, read from
-    # the index alone.
-    __table_args__ = (Index("ix_contributions_created", "created_at", "query_id", "author_id"),)
+    # the index alone; routing: the authors of a set of queries' contributions, likewise.
+    __table_args__ = (Index("ix_contributions_created", "created_at", "query_id", "author_id"),
+                      Index("ix_contributions_query_author", "query_id", "author_id"))
 
 
 class Message(Rendered, db.Model):

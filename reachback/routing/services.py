@@ -2,19 +2,21 @@
 load, availability (each read from the profile the expert edits: members/services.py);
 experts who already turned this query down come last, marked as such.
 
-The candidate set is the experts (hundreds at most), loaded with a constant number of
-statements; the score is computed in Python so that every point can be explained.
+Every candidate's score is computed set-wise, in one statement (candidate_scores: theme and
+related-theme points, past contributions, country, open load, absence); only the experts
+shown are then loaded, and their reasons put in words by _score from the same figures, so
+that every point can be explained and the two sums agree.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import permissions as perm
-from ..accounts.models import User, UserRole
+from ..accounts.models import Theme, User, UserCountry, UserRole, user_themes
 from ..countries import country_name
 from ..data.taxonomy import family_code
 from ..extensions import db
@@ -30,6 +32,8 @@ WEIGHTS = {"theme": 3, "family": 1, "past": 1, "country": 2, "load": -1, "away":
 PAST_CAP = 3
 # An expert whose assignment on this query ended so is shown last, as such.
 TRIED = ("declined", "expired")
+# The assignments that count in an expert's open load.
+OPEN = ("invited", "accepted")
 
 
 @dataclass
@@ -57,55 +61,81 @@ class Suggestion:
         self.parts.append(Reason(text, points))
 
 
-def open_loads(expert_ids) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Assignment.expert_id, func.count(Assignment.id))
-        .where(Assignment.expert_id.in_(expert_ids),
-               Assignment.status.in_(("invited", "accepted")))
-        .group_by(Assignment.expert_id)
-    )
-    return dict(rows.all())
-
-
-def past_contributions(expert_ids, query) -> dict[int, int]:
-    """{expert id: the number of other queries sharing a theme with `query` they contributed
-    to}, in one grouped statement."""
-    theme_ids = [t.id for t in query.themes]
-    if not expert_ids or not theme_ids:
-        return {}
-    rows = db.session.execute(
-        select(Contribution.author_id, func.count(func.distinct(Contribution.query_id)))
-        .join(query_themes, query_themes.c.query_id == Contribution.query_id)
-        .where(Contribution.author_id.in_(expert_ids), Contribution.query_id != query.id,
-               query_themes.c.theme_id.in_(theme_ids))
-        .group_by(Contribution.author_id))
-    return dict(rows.all())
-
-
 def suggest_experts(user, query, limit: int = 20, today: date | None = None) -> list[Suggestion]:
     """Experts not currently assigned to the query, best first, each with the reasons of its
-    score; those who declined it (or let its invitation expire) last, marked `tried`."""
+    score; those who declined it (or let its invitation expire) last, marked `tried`.
+
+    Every candidate is scored in one statement (candidate_scores); only the `limit` shown
+    are loaded, and _score puts their points in words from the same figures."""
     perm.require(perm.can_triage(user, query), _("Only facilitators route queries."))
     today = today or utcnow().date()  # the application's clock, as everywhere
     taken = {a.expert_id for a in query.assignments if a.status in ACTIVE_ASSIGNMENT}
     tried = {a.expert_id: a for a in query.assignments if a.status in TRIED}
-    experts = [
-        e for e in db.session.scalars(
-            select(User).join(UserRole)
-            .where(UserRole.role == "expert", User.active.is_(True))
-            .options(joinedload(User.organisation), selectinload(User.themes),
-                     selectinload(User.country_rows))
-            .order_by(User.name)
-        ).unique()
-        if e.id not in taken
-    ]
-    ids = [e.id for e in experts]
-    loads, past = open_loads(ids), past_contributions(ids, query)
+    scored = [row for row in candidate_scores(query, today) if row.id not in taken]
+    scored.sort(key=lambda r: (r.id in tried, -r.score, r.name, r.id))
+    shown = scored[:limit]
+    experts = {e.id: e for e in db.session.scalars(
+        select(User).where(User.id.in_([r.id for r in shown]))
+        # What the page, the API and _score read of them.
+        .options(load_only(User.name, User.email, User.away_until, User.organisation_id),
+                 joinedload(User.organisation), selectinload(User.themes)))}
     zone = user_zone(user)
-    ranked = [_score(e, query, loads.get(e.id, 0), past.get(e.id, 0), today, tried.get(e.id),
-                     zone) for e in experts]
-    ranked.sort(key=lambda s: (s.tried is not None, -s.score, s.expert.name))
-    return ranked[:limit]
+    return [_score(experts[r.id], query, r.load, r.past, bool(r.knows), today, tried.get(r.id),
+                   zone)
+            for r in shown]
+
+
+def candidate_scores(query, today: date):
+    """Every active expert's id, name, score and the figures it is made of (past: the other
+    queries on the query's themes they contributed to; load: their open assignments; knows:
+    1 when the query's country is among theirs), in one statement: the points of WEIGHTS,
+    as _score counts them."""
+    wanted = [t.id for t in query.themes]
+    families = {family_code(t.code) for t in query.themes}
+    related_ids = [] if not families else list(db.session.scalars(
+        select(Theme.id).where(
+            Theme.id.notin_(wanted),
+            or_(Theme.code.in_(families), *[Theme.code.like(f"{f}.%") for f in families]))))
+    themed = wanted + related_ids
+    theme_points = (
+        select(user_themes.c.user_id.label("user_id"),
+               func.sum(case((user_themes.c.theme_id.in_(wanted), WEIGHTS["theme"]),
+                             else_=WEIGHTS["family"])).label("points"))
+        .where(user_themes.c.theme_id.in_(themed))
+        .group_by(user_themes.c.user_id).subquery())
+    # From the query's themes to their queries' contributions (not from each expert's
+    # contributions): a few thousand rows, whatever the experts' history.
+    past = (
+        select(Contribution.author_id.label("user_id"),
+               func.count(func.distinct(Contribution.query_id)).label("n"))
+        .select_from(query_themes)
+        .join(Contribution, Contribution.query_id == query_themes.c.query_id)
+        .where(query_themes.c.theme_id.in_(wanted or [-1]), Contribution.query_id != query.id)
+        .group_by(Contribution.author_id).subquery())
+    # Per expert, from the (expert, status) index: a few thousand open assignments in all.
+    load_n = (select(func.count()).select_from(Assignment)
+              .where(Assignment.expert_id == User.id, Assignment.status.in_(OPEN))
+              .scalar_subquery())
+    knows = (select(literal(1)).where(UserCountry.user_id == User.id,
+                                      UserCountry.country == query.country).exists())
+    figures = (
+        select(User.id, User.name,
+               func.coalesce(theme_points.c.points, 0).label("themes"),
+               func.coalesce(past.c.n, 0).label("past"), load_n.label("load"),
+               case((knows, 1), else_=0).label("knows"),
+               case((User.away_until >= today, 1), else_=0).label("away"))
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "expert"))
+        .outerjoin(theme_points, theme_points.c.user_id == User.id)
+        .outerjoin(past, past.c.user_id == User.id)
+        .where(User.active.is_(True))
+        # Computed once per expert, then summed (inlined, the load would be counted twice).
+        .cte("figures").prefix_with("MATERIALIZED"))
+    f = figures.c
+    score = (f.themes + case((f.past > PAST_CAP, PAST_CAP), else_=f.past) * WEIGHTS["past"]
+             + f.knows * WEIGHTS["country"] + f.load * WEIGHTS["load"]
+             + f.away * WEIGHTS["away"])
+    return db.session.execute(
+        select(f.id, f.name, score.label("score"), f.past, f.load, f.knows)).all()
 
 
 def related(theme, wanted) -> bool:
@@ -115,7 +145,7 @@ def related(theme, wanted) -> bool:
     return theme not in wanted and family_code(theme.code) in families
 
 
-def _score(expert, query, load: int, past: int, today: date, tried=None,
+def _score(expert, query, load: int, past: int, knows: bool, today: date, tried=None,
            zone=None) -> Suggestion:
     s = Suggestion(expert)
     wanted = list(query.themes)
@@ -128,7 +158,7 @@ def _score(expert, query, load: int, past: int, today: date, tried=None,
         s.add(ngettext("Contributed to %(num)d earlier query on these themes",
                        "Contributed to %(num)d earlier queries on these themes", past),
               WEIGHTS["past"] * min(past, PAST_CAP))
-    if query.country in expert.expertise_countries:
+    if knows:  # the query's country is among the expert's (candidate_scores)
         s.add(_("Knows %(country)s", country=country_name(query.country)), WEIGHTS["country"])
     if load:
         s.add(ngettext("%(num)d open assignment", "%(num)d open assignments", load),

@@ -10,6 +10,7 @@ from ..files.services import ACCEPT_ATTACHMENT
 from ..forms import COMMUNITY_CHOICE, PUBLIC_CHOICE, Form, content_language_field
 from ..lengths import Capped
 from ..queries.forms import Marked
+from ..widgets import QuickSelect
 
 VISIBILITY_CHOICES = [
     SelectChoice("restricted",
@@ -52,7 +53,9 @@ class PublishForm(Form):
 class ReviewRequestForm(Form):
     """Ask a facilitator or an expert to review the current revision (the view lists them)."""
 
-    reviewer = SelectField(_l("Reviewer"), choices=[], validate_choice=False)
+    # Every active facilitator and expert (hundreds): the faster <select>, the same HTML.
+    reviewer = SelectField(_l("Reviewer"), choices=[], validate_choice=False,
+                           widget=QuickSelect())
     # Its own id: the draft's form on the same page has a `note` too.
     note = TextAreaField(_l("Note to the reviewer (optional)"), id="review_note",
                          validators=[Capped(lengths.NOTE)])

@@ -122,11 +122,15 @@ def pending_reviews(user, query=None, limit: int | None = None) -> list[ReviewRe
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
-def eligible_reviewers(user) -> list[User]:
-    """Active facilitators and experts but the user: whom a review may be asked of."""
+def eligible_reviewers(user) -> list:
+    """Active facilitators and experts but the user: whom a review may be asked of, by
+    name, as rows of (name, email) (the form's choice list of hundreds of people)."""
     from ..accounts.models import UserRole
 
-    return [u for u in db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role.in_(("facilitator", "expert")),
-                                          User.active.is_(True), User.id != user.id)
-        .order_by(User.name).distinct())]
+    return list(db.session.execute(
+        select(User.name, User.email).where(
+            User.active.is_(True), User.id != user.id,
+            # From the role index (an EXISTS per user read all 5 000 users at 100 000 queries).
+            User.id.in_(select(UserRole.user_id)
+                        .where(UserRole.role.in_(("facilitator", "expert")))))
+        .order_by(User.name, User.id)))
