@@ -57,6 +57,9 @@ class CommunityEvent(Rendered, db.Model):
 
     __table_args__ = (
         Index("ix_community_events_status_starts", "status", "starts_at"),
+        # The events not yet over (the start page, the calendar's next ones): the few that
+        # end after now, not every event on the calendar.
+        Index("ix_community_events_status_ends", "status", "ends_at"),
     )
 
     def __str__(self):
