@@ -70,6 +70,9 @@ class ConsolidatedResponse(Rendered, db.Model):
         # The knowledge base's pages, newest first: read backwards from the newest and
         # filtered from the index alone (knowledge.services._listed_ids), stopping at the page.
         Index("ix_responses_listing", "published_at", "id", "status", "visibility", "query_id"),
+        # A query's response's status and visibility without reading its row (the body comes
+        # first: a row read is a chain of pages): the country's count, superseded marks.
+        Index("ix_responses_query_status", "query_id", "status", "visibility"),
     )
 
 

@@ -6,6 +6,8 @@ Revises: 0033
 
 - ix_responses_listing: the knowledge base's pages newest first, walked backwards and
   filtered from the index alone (no sort of every published response);
+- ix_responses_query_status: a response's status and visibility by its query, without reading
+  its row (the country's count of the knowledge base, search's superseded marks);
 - ix_community_events_status_ends: the events not yet over (the start page);
 - ix_queries_requester_status: a member's open queries, counted and sorted from the index;
 - similar_responses: a response's similar ones, found once per change of the knowledge base
@@ -25,6 +27,7 @@ depends_on = None
 INDEXES = (
     ("ix_responses_listing", "responses",
      ["published_at", "id", "status", "visibility", "query_id"]),
+    ("ix_responses_query_status", "responses", ["query_id", "status", "visibility"]),
     ("ix_community_events_status_ends", "community_events", ["status", "ends_at"]),
     ("ix_queries_requester_status", "queries",
      ["requester_id", "status", "resolution_due_at", "created_at"]),
