@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .accounts.models import Theme
 from .countries import countries, regions
 from .extensions import db
-from .i18n import content_language, content_language_menu, theme_name
+from .i18n import content_language, content_language_menu, theme_namer
 from .widgets import Checklist
 
 INVALID_INPUT = "reachback.invalid_input"
@@ -50,7 +50,9 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
     itself comes first in its group (choosing it means the whole area: "<name> (<whole>)",
     "all" unless told). `first` adds an empty "any" choice on top."""
     whole = _("all") if whole is None else whole
-    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
+    theme_name = theme_namer()
+    themes = db.session.execute(select(Theme.id, Theme.slug, Theme.name, Theme.parent_id)
+                                .order_by(Theme.code)).all()
     names = {t.id: theme_name(t) for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
@@ -71,10 +73,10 @@ def country_choices(first: str | None = None) -> list[SelectChoice]:
 def place_choices(first: str | None = None) -> list[SelectChoice]:
     """What a query may be about: the world and its regions, then every country."""
     choices = [SelectChoice("", first)] if first else []
-    around = _("The world and regions")
+    around, every = _("The world and regions"), _("Countries")
     return choices + [SelectChoice(code, name, optgroup=around)
                       for code, name in regions().items()] + [
-        SelectChoice(code, name, optgroup=_("Countries")) for code, name in countries().items()]
+        SelectChoice(code, name, optgroup=every) for code, name in countries().items()]
 
 
 def themes_field(label: str) -> SelectMultipleField:

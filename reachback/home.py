@@ -25,9 +25,9 @@ class StartPage:
 
 def start_page(user) -> StartPage:
     from .community.services import home_block
-    from .knowledge.services import knowledge_base
+    from .knowledge.services import newest_responses
 
-    page = StartPage(responses=knowledge_base(user, per_page=HOME_ITEMS),
+    page = StartPage(responses=newest_responses(user, HOME_ITEMS),
                      community=home_block(user, events=HOME_ITEMS, notices=HOME_ITEMS))
     if not perm.is_signed_in(user):
         return page

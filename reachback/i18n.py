@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from babel.numbers import format_decimal
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -103,6 +103,18 @@ def theme_name(theme) -> str:
     Takes a Theme or its (English) name."""
     name = getattr(theme, "name", theme) or ""
     return gettext(name) if name else ""
+
+
+def theme_namer():
+    """theme_name for a long list: a function naming themes (or their names) in the current
+    language, the catalogue found once (flask_babel's gettext looks for it on each call:
+    ~50 µs, 5 ms for the hundred themes of every filter form)."""
+    translate = get_translations().gettext
+
+    def name_of(theme) -> str:
+        name = getattr(theme, "name", theme) or ""
+        return translate(name) if name else ""
+    return name_of
 
 
 # The names in themselves of the languages the forms offer, as Babel gives them (a unit

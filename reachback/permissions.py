@@ -13,7 +13,7 @@ elsewhere. Memberships are read afresh on every request: a member who leaves los
 at once.
 """
 from flask import has_request_context, request
-from sqlalchemy import and_, false, or_, select, true, union
+from sqlalchemy import and_, false, func, or_, select, true, union
 
 from .community.models import CommunityEvent, Notice
 from .discussions.models import Discussion, DiscussionParticipant
@@ -386,9 +386,16 @@ def can_answer_assignment(user, assignment) -> bool:
 
 # --- responses ----------------------------------------------------------------
 
-def visible_responses(user):
-    """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable (READERS)."""
-    published = ConsolidatedResponse.status.in_(READABLE_STATUSES)
+def visible_responses(user, *, newest_first=False):
+    """Filter on ConsolidatedResponse (joined to FieldQuery): published and readable (READERS).
+
+    `newest_first`: the same filter for a list read in publication order, its status read
+    through an expression so that no planner walks the status index (ix_responses_visible:
+    every published response, then a sort of them all) where the listing index
+    (ix_responses_listing, in publication order, covering the filter) stops at the page."""
+    status = func.coalesce(ConsolidatedResponse.status, "") if newest_first \
+        else ConsolidatedResponse.status
+    published = status.in_(READABLE_STATUSES)
     if not is_signed_in(user):
         return and_(published, ConsolidatedResponse.visibility.in_(_visibilities(ANYONE)))
     if user.is_staff:

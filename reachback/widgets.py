@@ -14,9 +14,19 @@ class QuickSelect(Select):
         if kwargs or choice.render_kw or isinstance(choice.value, bool):
             return super().render_option(choice, **kwargs)
         selected = " selected" if choice.selected else ""
-        value, label = escape(choice.value), escape(choice.label or choice.value)
-        # Safe to mark: both values are escaped.
-        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704  # nosec B704
+        value, label = _escaped(choice.value), _escaped(choice.label or choice.value)
+        # A plain string, escaped: Select.__call__ joins the options and marks the whole safe
+        # (a Markup made for each of 350 options cost ~3 ms of every filter form).
+        return f'<option{selected} value="{value}">{label}</option>'
+
+
+def _escaped(value) -> str:
+    """markupsafe.escape's text (the same five characters, written the same way) as a plain
+    string: escape() returns a Markup, an object made for each call."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace('"', "&#34;").replace("'", "&#39;")
 
 
 class Checklist:

@@ -117,3 +117,17 @@ class DuplicateCandidate(db.Model):
     key = Column(String(200), nullable=False, index=True)
     title = Column(String(300), nullable=False, default="")
     score = Column(Float, nullable=False, default=0.0)
+
+
+class SimilarResponses(db.Model):
+    """The published responses about the same thing as a response (its page's "See also",
+    after the facilitators' links), as search found them with a facilitator's principals:
+    their references, best first, space-separated. Found on the first view after the
+    knowledge base changed and kept until it changes again (search.similar_response_refs:
+    the outbox job deletes every row when it indexes a response), so that a view reads them
+    instead of searching; each reader is shown those they may read."""
+
+    __tablename__ = "similar_responses"
+    response_id = Column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    refs = Column(Text, nullable=False, default="")
+    computed_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -67,6 +67,7 @@ from babel.core import UnknownLocaleError
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from .. import permissions as perm
@@ -74,7 +75,7 @@ from ..accounts.models import Theme
 from ..config import search_backend, setting
 from ..countries import country_name, names_everywhere
 from ..extensions import db, listen_once, write_intent
-from ..i18n import language_name, theme_name
+from ..i18n import language_name, theme_namer
 from ..markdown import plain_text, plain_title
 from ..models_base import utcnow
 from ..queries.models import (
@@ -94,7 +95,7 @@ from ..synthesis.models import (
 from . import thesaurus
 from .index import SearchIndex
 from .index_api import Hit, IndexBusy, IndexDoc, IndexMissing, parse_query
-from .models import DuplicateCandidate, QueryDuplicates, SearchOutbox
+from .models import DuplicateCandidate, QueryDuplicates, SearchOutbox, SimilarResponses
 from .pg_index import PgSearchIndex
 
 try:  # a lock that dies with its process (POSIX); elsewhere a process-local lock
@@ -671,6 +672,10 @@ def _apply_outbox(limit: int = OUTBOX_BATCH, rebuild_up_to: int | None = None) -
         with _intent(writes=True):
             db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
             _mark_duplicates_stale(keys, near)
+            if any(_split_key(key)[0] == "response" for key in keys):
+                # Any response may now be among any other's similar ones: found again on
+                # their next view (similar_response_refs).
+                db.session.execute(delete(SimilarResponses))
             db.session.commit()
         applied += len(ids)
         if len(ids) < limit:
@@ -768,6 +773,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int] | N
             # The stored duplicate candidates are computed again from the new index (the
             # outbox job, DUPLICATES_PER_RUN at a time; the old ones are shown meanwhile).
             db.session.execute(update(QueryDuplicates).values(stale=True))
+            db.session.execute(delete(SimilarResponses))
             db.session.commit()
         log.info("Search index rebuilt: %s", dict(counts))
         return {**{kind: counts.get(kind, 0) for kind in sources()}, "outbox": cleared}
@@ -999,11 +1005,67 @@ def duplicate_candidates(user, query, limit: int = SIMILAR_LIMIT) -> DuplicateCa
     return DuplicateCandidates(found["response"], found["query"])
 
 
+# How many similar responses are kept for a response's page: more than it shows, as a reader
+# is shown only those they may read (found with a facilitator's principals).
+SIMILAR_KEPT = 12
+
+
+def similar_response_refs(response) -> list[str]:
+    """The references of the published responses about the same thing as `response`'s title
+    and summary (as similar() finds them, with a facilitator's principals), best first, at
+    most SIMILAR_KEPT; not the response itself. Read from similar_responses; found through
+    the index when none are kept (the first view since the knowledge base changed), then
+    kept after the request (its page is made first: the write commits). Empty while the
+    index is rebuilt. The caller shows only those the reader may read."""
+    kept = db.session.scalar(select(SimilarResponses.refs)
+                             .where(SimilarResponses.response_id == response.id))
+    if kept is not None:
+        return kept.split()
+    try:
+        hits = _find_similar(f"{response.title}\n\n{response.summary}",
+                             [f"response:{response.query.reference}"], SIMILAR_KEPT, ("response",))
+    except IndexMissing:
+        return []
+    refs = [hit.ref for hit in hits]
+    _keep_similar(response.id, " ".join(refs))
+    return refs
+
+
+def _keep_similar(response_id: int, refs: str) -> None:
+    """Store a response's similar references after the request (at once outside one); a
+    write that fails (a busy database) is logged and found again on the next view."""
+    from flask import after_this_request, has_request_context
+
+    from ..accounts.limit_store import own_transaction, upsert
+
+    def keep(answer=None):
+        try:
+            with own_transaction():
+                db.session.execute(upsert(SimilarResponses, {
+                    "response_id": response_id, "refs": refs, "computed_at": utcnow()},
+                    {"refs": refs, "computed_at": utcnow()}))
+        except SQLAlchemyError:
+            log.warning("Similar responses not kept", exc_info=True)
+        return answer
+
+    if has_request_context():
+        after_this_request(keep)
+    else:
+        keep()
+
+
 def _find_duplicates(text: str, own: list[str], limit: int) -> list[Hit]:
     """The responses then the open queries about the same thing as `text` (as _similar, with
     a facilitator's principals), best first. Raises IndexMissing."""
+    return _find_similar(text, own, limit, ("response", "query"))
+
+
+def _find_similar(text: str, own: list[str], limit: int, kinds: tuple[str, ...]) -> list[Hit]:
+    """The items of each of `kinds` in turn about the same thing as `text` (as _similar,
+    with a facilitator's principals), best first, not those of the keys `own`. Raises
+    IndexMissing."""
     hits = []
-    for kind in ("response", "query"):
+    for kind in kinds:
         found = get_index().similar(text, STAFF_PRINCIPALS, limit=limit, exclude_keys=own,
                                     filters={"kind": kind})
         best = max((hit.match or 0.0 for hit in found), default=0.0)
@@ -1171,9 +1233,10 @@ def _facet_labels(facets: dict[str, list[tuple[str, int]]],
 
     labels = {}
     if slugs := values("theme"):
+        name_of = theme_namer()  # the catalogue found once for the page's ~80 themes
         for slug, name in db.session.execute(
                 select(Theme.slug, Theme.name).where(Theme.slug.in_(slugs))):
-            labels[("theme", slug)] = theme_name(name)
+            labels[("theme", slug)] = name_of(name)
     labels.update({("country", code): country_name(code) for code in values("country")})
     labels.update({("kind", kind): kind_label(kind) for kind in values("kind")})
     labels.update({("language", code): language_label(code) for code in values("language")})

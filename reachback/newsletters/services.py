@@ -34,7 +34,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, insert, literal, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from .. import lengths
 from .. import permissions as perm
@@ -127,9 +127,11 @@ def recent(user, limit: int = 3) -> list[Newsletter]:
 
 
 def latest_for(user) -> Newsletter | None:
-    """The newest sent newsletter the user may read (a home page shows it), or None."""
+    """The newest sent newsletter the user may read (a home page shows its title, month and
+    address: not its items, nor its editorial), or None."""
     return db.session.scalar(
-        _loaded().where(perm.visible_newsletters(user))
+        select(Newsletter).options(load_only(Newsletter.month, Newsletter.title))
+        .where(perm.visible_newsletters(user))
         .order_by(Newsletter.month.desc(), Newsletter.id.desc()).limit(1))
 
 

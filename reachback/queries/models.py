@@ -112,6 +112,10 @@ class FieldQuery(Rendered, db.Model):
               "resolution_due_at", "created_at"),
         # Newest first (the API's list): read backwards instead of sorting every query.
         Index("ix_queries_created", "created_at", "id"),
+        # A member's own queries (the start page, "My queries"): counted by status and
+        # sorted by their due time from the index alone.
+        Index("ix_queries_requester_status", "requester_id", "status", "resolution_due_at",
+              "created_at"),
         # The SLA job finds open targets past their warning point through these.
         Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
         Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),

@@ -197,18 +197,17 @@ def linked_responses(response) -> list[ConsolidatedResponse]:
 
 def see_also(user, response) -> list[ConsolidatedResponse]:
     """Up to five published responses the user may read: the facilitators' links first,
-    then the most similar by search (never the response itself)."""
+    then the most similar by search (never the response itself), as kept for the response
+    (search.similar_response_refs: found once per change of the knowledge base, not on
+    every view), those the user may read."""
     shown = [r for r in linked_responses(response)
              if perm.can_view_response(user, r)][:SEE_ALSO]
     if len(shown) < SEE_ALSO:
         own = {response.query.reference, *(r.query.reference for r in shown)}
-        text = f"{response.title}\n\n{response.summary}"
-        hits = search.similar(user, text, "response", limit=SEE_ALSO + len(own),
-                              exclude_keys=[f"response:{ref}" for ref in own])
-        refs = [hit.ref for hit in hits if hit.ref not in own][:SEE_ALSO - len(shown)]
+        refs = [ref for ref in search.similar_response_refs(response) if ref not in own]
         if refs:
             found = {r.query.reference: r for r in db.session.scalars(
                 select(ConsolidatedResponse).join(FieldQuery)
                 .where(FieldQuery.reference.in_(refs), perm.visible_responses(user)))}
-            shown += [found[ref] for ref in refs if ref in found]
+            shown += [found[ref] for ref in refs if ref in found][:SEE_ALSO - len(shown)]
     return shown

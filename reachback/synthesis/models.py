@@ -67,6 +67,12 @@ class ConsolidatedResponse(Rendered, db.Model):
         Index("ix_responses_status_published", "status", "published_at"),
         # Covers the knowledge base's permission filter: its page count reads no row.
         Index("ix_responses_visible", "status", "visibility", "query_id"),
+        # The knowledge base's pages, newest first: read backwards from the newest and
+        # filtered from the index alone (knowledge.services._listed_ids), stopping at the page.
+        Index("ix_responses_listing", "published_at", "id", "status", "visibility", "query_id"),
+        # A query's response's status and visibility without reading its row (the body comes
+        # first: a row read is a chain of pages): the country's count, superseded marks.
+        Index("ix_responses_query_status", "query_id", "status", "visibility"),
     )
 
 

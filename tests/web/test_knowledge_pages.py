@@ -165,3 +165,44 @@ def test_the_response_page_prints_without_navigation_and_forms(client, publish):
     html = client.get(f"/kb/{q.reference}").get_data(as_text=True)
     assert '<header class="site-header no-print">' in html
     assert "Print" in html and 'class="no-print' in html
+
+
+def test_the_count_and_the_pages_hold_what_each_reader_may_read(
+        web, make_user, make_query, publish, people, clock):
+    """The count (ix_responses_visible) and the page (ix_responses_listing, walked newest
+    first) are two statements: both must hold the same responses for each reader, with and
+    without a country, and never a draft."""
+    other = make_user("member")
+    made = {}
+    for name, visibility, requester, country in (
+            ("community-co-1", "community", other, "CO"),
+            ("public-ss", "public", other, "SS"),
+            ("own-restricted-co", "restricted", people["requester"], "CO"),
+            ("community-co-2", "community", other, "CO"),
+            ("others-restricted-co", "restricted", other, "CO"),
+            ("community-ss", "community", other, "SS")):
+        made[name] = publish(visibility, title=f"Answer {name}", requester=requester,
+                             country=country, confidentiality="restricted").reference
+        clock.advance(timedelta(minutes=1))
+    draft = make_query(status="synthesis", facilitator=people["fac"], country="CO",
+                       confidentiality="community").reference
+    newest_first = list(made)[::-1]
+
+    def listed(who, path):
+        web.sign_in(who)
+        html = web.get(path).get_data(as_text=True)
+        assert draft not in html
+        return [name for name in newest_first if made[name] in html], html
+
+    for who, hidden in ((people["requester"], {"others-restricted-co"}),
+                        (other, {"own-restricted-co"}), (people["fac"], set())):
+        names, html = listed(who, "/kb")
+        expected = [name for name in newest_first if name not in hidden]
+        assert names == expected
+        assert [html.index(made[name]) for name in names] == sorted(
+            html.index(made[name]) for name in names)  # newest first
+        assert f"{len(expected)} published responses" in html
+        names, html = listed(who, "/kb?country=CO")
+        expected = [name for name in expected if name.endswith("co") or "-co-" in name]
+        assert names == expected
+        assert f"{len(expected)} published responses" in html

@@ -170,3 +170,43 @@ def test_see_also_lists_linked_then_similar_responses_the_reader_may_read(
     assert section.index(linked.reference) < section.index(similar.reference)
     assert hidden.reference not in section and f"/kb/{main.reference}\"" not in section
     assert hidden.reference in staff.get(f"/kb/{main.reference}").get_data(as_text=True)
+
+
+def test_similar_responses_are_found_once_then_again_when_the_knowledge_base_changes(
+        make_web, make_user, make_query, monkeypatch):
+    from reachback.knowledge import search
+    from reachback.knowledge.index import SearchIndex
+    from reachback.knowledge.models import SimilarResponses
+    from reachback.knowledge.pg_index import PgSearchIndex
+
+    fac = make_user("facilitator")
+    main = make_query(status="published", facilitator=fac,
+                      title="Vetting police recruits after a ceasefire")
+    first = make_query(status="published", facilitator=fac,
+                       title="Vetting police recruits after a ceasefire: Liberia")
+    search.apply_outbox()
+    reader = make_web()
+    reader.sign_in(make_user())
+
+    def see_also():
+        page = reader.get(f"/kb/{main.reference}").get_data(as_text=True)
+        return page[page.index('id="see-also-h"'):].split("</section>")[0]
+
+    assert first.reference in see_also()
+    kept = db.session.get(SimilarResponses, main.response.id)
+    assert kept is not None and kept.refs.split() == [first.reference]
+
+    def searched(*_args, **_kwargs):
+        raise AssertionError("the page searched again")
+
+    with monkeypatch.context() as patch:  # the next views read what was kept
+        patch.setattr(SearchIndex, "similar", searched)
+        patch.setattr(PgSearchIndex, "similar", searched)
+        assert first.reference in see_also()
+    second = make_query(status="published", facilitator=fac,
+                        title="Vetting police recruits after a ceasefire: Sierra Leone")
+    search.apply_outbox()  # a response indexed: every kept list is found again
+    db.session.expire_all()
+    assert db.session.get(SimilarResponses, main.response.id) is None
+    section = see_also()
+    assert first.reference in section and second.reference in section

@@ -1,7 +1,7 @@
 """An index on community_events (status, ends_at): the upcoming events of every home page.
 
 Revision ID: 0040
-Revises: 0038
+Revises: 0039
 
 Without it the block read every published event (years of them) to find the few not over.
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0040'
-down_revision = '0038'
+down_revision = '0039'
 branch_labels = None
 depends_on = None
 
