@@ -92,3 +92,26 @@ def test_dates_follow_the_language(app):
             assert local_time(moment, ZoneInfo("UTC")) == "07 déc. 2026, 09:30 UTC"
         with force_locale("es"):
             assert local_date(moment, ZoneInfo("UTC")) == "07 dic 2026"
+
+
+def test_times_are_written_as_babel_writes_them(app):
+    """local_time writes "dd MMM y, HH:mm" itself (a list page shows a hundred times):
+    every month, in every language, as Babel's format_datetime would."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+    from flask_babel import force_locale
+
+    from reachback.i18n import local_time
+
+    zone = ZoneInfo("Europe/Paris")
+    with app.test_request_context():
+        for language in ("en", "fr", "es"):
+            with force_locale(language):
+                for month in range(1, 13):
+                    moment = datetime(2026, month, 1, 23, 5, tzinfo=UTC)
+                    local = moment.astimezone(zone)
+                    assert local_time(moment, zone) == (
+                        f"{format_datetime(local, 'dd MMM y, HH:mm', locale=language)} "
+                        f"{local.strftime('%Z')}")
