@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .accounts.models import Theme
 from .countries import countries, regions
 from .extensions import db
-from .i18n import content_language, content_language_menu, theme_name
+from .i18n import content_language, content_language_menu, theme_namer
 from .widgets import Checklist
 
 INVALID_INPUT = "reachback.invalid_input"
@@ -50,8 +50,12 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
     itself comes first in its group (choosing it means the whole area: "<name> (<whole>)",
     "all" unless told). `first` adds an empty "any" choice on top."""
     whole = _("all") if whole is None else whole
-    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
-    names = {t.id: theme_name(t) for t in themes if t.parent_id is None}
+    # The four columns it shows, not the themes as objects; the names from one lookup of
+    # the catalogue (a filter form or a profile renders this on each view).
+    themes = db.session.execute(select(Theme.id, Theme.slug, Theme.name, Theme.parent_id)
+                                .order_by(Theme.code)).all()
+    name_of = theme_namer()
+    names = {t.id: name_of(t) for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
         if t.parent_id is None:
@@ -59,7 +63,7 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
             choices.append(SelectChoice(t.slug, _("%(theme)s (%(whole)s)", theme=name,
                                                   whole=whole), optgroup=name))
         else:
-            choices.append(SelectChoice(t.slug, theme_name(t), optgroup=names.get(t.parent_id)))
+            choices.append(SelectChoice(t.slug, name_of(t), optgroup=names.get(t.parent_id)))
     return choices
 
 
@@ -71,10 +75,10 @@ def country_choices(first: str | None = None) -> list[SelectChoice]:
 def place_choices(first: str | None = None) -> list[SelectChoice]:
     """What a query may be about: the world and its regions, then every country."""
     choices = [SelectChoice("", first)] if first else []
-    around = _("The world and regions")
+    around, every = _("The world and regions"), _("Countries")  # once, not for each country
     return choices + [SelectChoice(code, name, optgroup=around)
                       for code, name in regions().items()] + [
-        SelectChoice(code, name, optgroup=_("Countries")) for code, name in countries().items()]
+        SelectChoice(code, name, optgroup=every) for code, name in countries().items()]
 
 
 def themes_field(label: str) -> SelectMultipleField:

@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_timedelta, get_day_names
 from babel.numbers import format_decimal
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -104,6 +104,17 @@ def theme_name(theme) -> str:
     Takes a Theme or its (English) name."""
     name = getattr(theme, "name", theme) or ""
     return gettext(name) if name else ""
+
+
+def theme_namer():
+    """theme_name for a list of themes: the catalogue looked up once, not for each name (a
+    choice of themes names a hundred)."""
+    translate = get_translations().gettext
+
+    def name_of(theme) -> str:
+        name = getattr(theme, "name", theme) or ""
+        return translate(name) if name else ""
+    return name_of
 
 
 def language_name(code: str) -> str:

@@ -115,3 +115,30 @@ def test_times_are_written_as_babel_writes_them(app):
                     assert local_time(moment, zone) == (
                         f"{format_datetime(local, 'dd MMM y, HH:mm', locale=language)} "
                         f"{local.strftime('%Z')}")
+
+
+def test_the_theme_and_place_choices_are_named_in_the_reader_s_language(app):
+    """theme_choices names every theme as theme_name does (one catalogue lookup for all),
+    each parent first in its group; place_choices groups the regions and the countries."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from reachback.accounts.models import Theme
+    from reachback.forms import place_choices, theme_choices
+    from reachback.i18n import theme_name
+
+    with app.test_request_context(), force_locale("fr"):
+        themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+        choices = theme_choices("Tous")
+        assert choices[0].value == "" and len(choices) == len(themes) + 1
+        for choice in choices[1:]:
+            theme = themes[choice.value]
+            parent = theme.parent or theme
+            assert choice.optgroup == theme_name(parent)
+            assert choice.label == (f"{theme_name(theme)} (tout)" if theme.parent is None
+                                    else theme_name(theme))
+        assert any(c.label != themes[c.value].name for c in choices[1:])  # translated
+        places = place_choices()
+        groups = [c.optgroup for c in places]
+        assert groups[0] == "Le monde et les régions" and groups[-1] == "Pays"
+        assert {c.label for c in places if c.value == "FR"} == {"France"}
