@@ -67,8 +67,11 @@ def test_the_switcher_refuses_what_it_does_not_speak_and_foreign_targets(web):
 def test_the_profile_sets_and_clears_the_language(app, make_user, signed_in):
     member = make_user()
     web = signed_in(member)
-    form = {"name": member.name, "timezone": "UTC", "language": "fr"}
+    form = {"name": member.name, "timezone": "Africa/Juba", "language": "fr"}
     assert web.post("/profile", data=form).status_code == 302
+    page = web.get("/profile").get_data(as_text=True)  # the zone chosen, among them all
+    assert '<option selected value="Africa/Juba">Africa/Juba</option>' in page
+    assert page.count("<option selected") == 2 and 'value="Europe/Paris">' in page
     db.session.refresh(member)
     assert member.language == "fr"
     web.post("/profile", data={**form, "language": ""})
