@@ -1,7 +1,8 @@
 """Long lists read from indexes: the admins' outbox, each status newest first,
 ix_outbound_emails_status_created (status, created_at, id); the users by name, case ignored,
 ix_users_name_lower (lower(name), id); the library's documents newest first with who may
-read them, ix_documents_listing (date, id, visibility, group_id).
+read them, ix_documents_listing (date, id, visibility, group_id); the newsletter's
+recipients counted, ix_users_active_email (active, email).
 
 Revision ID: 0037
 Revises: 0033
@@ -25,9 +26,11 @@ def upgrade():
                     ["status", "created_at", "id"])
     op.create_index("ix_users_name_lower", "users", [sa.text("lower(name)"), "id"])
     op.create_index("ix_documents_listing", "documents", ["date", "id", "visibility", "group_id"])
+    op.create_index("ix_users_active_email", "users", ["active", "email"])
 
 
 def downgrade():
+    op.drop_index("ix_users_active_email", table_name="users")
     op.drop_index("ix_documents_listing", table_name="documents")
     op.drop_index("ix_users_name_lower", table_name="users")
     op.drop_index("ix_outbound_emails_status_created", table_name="outbound_emails")
