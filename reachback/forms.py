@@ -50,10 +50,12 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
     itself comes first in its group (choosing it means the whole area: "<name> (<whole>)",
     "all" unless told). `first` adds an empty "any" choice on top."""
     whole = _("all") if whole is None else whole
-    theme_name = theme_namer()
+    # The four columns it shows, not the themes as objects; the names from one lookup of
+    # the catalogue (a filter form or a profile renders this on each view).
     themes = db.session.execute(select(Theme.id, Theme.slug, Theme.name, Theme.parent_id)
                                 .order_by(Theme.code)).all()
-    names = {t.id: theme_name(t) for t in themes if t.parent_id is None}
+    name_of = theme_namer()
+    names = {t.id: name_of(t) for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
         if t.parent_id is None:
@@ -61,7 +63,7 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
             choices.append(SelectChoice(t.slug, _("%(theme)s (%(whole)s)", theme=name,
                                                   whole=whole), optgroup=name))
         else:
-            choices.append(SelectChoice(t.slug, theme_name(t), optgroup=names.get(t.parent_id)))
+            choices.append(SelectChoice(t.slug, name_of(t), optgroup=names.get(t.parent_id)))
     return choices
 
 

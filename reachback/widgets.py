@@ -1,7 +1,8 @@
 """The widgets of the long choice lists (250 countries, 80 themes): a faster <select> for
 a choice of one, checkboxes for a choice of several."""
 from markupsafe import Markup, escape
-from wtforms.widgets import Select
+from wtforms.widgets import CheckboxInput, NumberInput, Select, TextArea, TextInput
+from wtforms.widgets.core import clean_key
 
 
 class QuickSelect(Select):
@@ -67,3 +68,43 @@ class Checklist:
                               if legend else items)
             html = f'<div class="checklist checklist-groups">{"".join(groups)}</div>'
         return Markup(html)  # noqa: S704  # nosec B704 - every value and label is escaped
+
+
+def quick_html_params(**kwargs) -> Markup:
+    """wtforms.widgets.html_params, the same attributes in the same order, escaped the same
+    way, written with an f-string: wtforms' Markup.format takes ~15 µs an attribute, and a
+    form of 120 inputs (a newsletter's items) spent 40 ms there."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = escape(clean_key(key))
+        if value is True:
+            params.append(str(key))
+        elif value is not False:
+            params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))  # noqa: S704  # nosec B704 - every key and value escaped
+
+
+class QuickTextInput(TextInput):
+    html_params = staticmethod(quick_html_params)
+
+
+class QuickNumberInput(NumberInput):
+    html_params = staticmethod(quick_html_params)
+
+
+class QuickCheckboxInput(CheckboxInput):
+    html_params = staticmethod(quick_html_params)
+
+
+class QuickTextArea(TextArea):
+    """wtforms' TextArea, its attributes written by quick_html_params."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        params = quick_html_params(name=field.name, **kwargs)
+        return Markup(  # noqa: S704  # nosec B704 - escaped
+            f"<textarea {params}>\r\n{escape(field._value())}</textarea>")

@@ -16,6 +16,7 @@ from .. import lengths
 from ..forms import Form, MultiCheckboxField
 from ..lengths import Capped
 from ..timebounds import InWindow
+from ..widgets import QuickSelect
 
 ROLE_LABELS = {"member": _l("Member"), "expert": _l("Expert"), "facilitator": _l("Facilitator"),
                "admin": _l("Administrator")}
@@ -46,7 +47,8 @@ class LoginForm(Form):
 
 class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Capped(lengths.NAME)])
-    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    # 600 zones: QuickSelect writes each option directly (wtforms' Select took 20 ms).
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()], widget=QuickSelect())
     language = SelectField(_l("Language"))  # "": no choice, as the browser asks
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -170,6 +171,13 @@ class User(UserMixin, Rendered, db.Model):
 
     def __str__(self):
         return self.name
+
+
+# The admins' user list sorts by name, case ignored: from this index, not from 5 000 wide rows.
+Index("ix_users_name_lower", func.lower(User.name), User.id)
+# The newsletter's recipients counted (active, with an address that can be mailed) from this
+# index alone, not from the users' rows.
+Index("ix_users_active_email", User.active, User.email)
 
 
 class ApiToken(db.Model):

@@ -16,6 +16,7 @@ from ..countries import is_country
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
+from ..pagination import paginate_ids
 from . import lockout
 from .models import (
     ROLES,
@@ -426,16 +427,20 @@ def list_users(actor, role: str | None = None, q: str | None = None, page: int =
     """User accounts by name, for admins only (Forbidden otherwise): holding `role`; whose
     name or e-mail address contains `q` (case-insensitive). Returns a paginate object."""
     perm.require(perm.is_admin(actor), _("Only admins manage accounts."))
-    stmt = select(User).options(joinedload(User.organisation), selectinload(User.role_rows),
-                                selectinload(User.themes)) \
-        .order_by(func.lower(User.name), User.id)
+    # The sort carries the ids alone (5 000 users' whole rows took 50 ms); the page's 50
+    # users are loaded after, with what the list shows of them.
+    ids = select(User.id).order_by(func.lower(User.name), User.id)
     if role:
-        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        ids = ids.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if q and q.strip():
         pattern = like_pattern(q)
-        stmt = stmt.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                              func.lower(User.email).like(pattern, escape="\\")))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+        ids = ids.where(or_(func.lower(User.name).like(pattern, escape="\\"),
+                            func.lower(User.email).like(pattern, escape="\\")))
+    return paginate_ids(
+        ids, lambda page_ids: select(User).where(User.id.in_(page_ids)).options(
+            joinedload(User.organisation), selectinload(User.role_rows),
+            selectinload(User.themes)),
+        page, per_page)
 
 
 def get_user(actor, user_id: int) -> User:

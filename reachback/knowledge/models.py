@@ -55,6 +55,9 @@ class Document(db.Model):
     __table_args__ = (
         Index("ix_documents_visibility_date", "visibility", "date"),
         Index("ix_documents_kind", "kind"),
+        # The library's list, its count and its years, newest first, read from this index
+        # alone (with who may read each): not from the rows, which carry the documents' text.
+        Index("ix_documents_listing", "date", "id", "visibility", "group_id"),
     )
 
     @property

@@ -43,7 +43,8 @@ class MemberProfileForm(Form):
     bio = TextAreaField(_l("About you"), validators=[Capped(lengths.SUMMARY)],
                         render_kw={"rows": 6})
     organisation = SelectField(_l("Organisation"),
-                               choices=lambda: organisation_choices(_l("None")))
+                               choices=lambda: organisation_choices(_l("None")),
+                               widget=QuickSelect())
     expertise = themes_field(_l("Expertise"))
     countries = countries_field(_l("Countries you know"))
     languages = StringField(_l("Languages you speak"), validators=[Capped(lengths.LABEL)])
@@ -69,6 +70,7 @@ class MemberFilterForm(Form):
         SelectChoice("", _l("Any language")),
         *(SelectChoice(code, name) for code, name in content_language_menu())])
     organisation = SelectField(_l("Organisation"), default="",
-                               choices=lambda: organisation_choices(_l("Any organisation"), "id"))
+                               choices=lambda: organisation_choices(_l("Any organisation"), "id"),
+                               widget=QuickSelect())
     status = SelectField(_l("Deployment status"), default="",
                          choices=lambda: status_choices(_l("Any status")))

@@ -179,9 +179,11 @@ def _day(value, errors: dict) -> date | None:
 
 # --- the directory --------------------------------------------------------------------
 
-def organisations() -> list[Organisation]:
-    """The organisations a member may name, by name."""
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+def organisations() -> list:
+    """The organisations a member may name, by name: rows of (id, name), what a choice of
+    them shows (the profile form lists 200 of them on each view)."""
+    return db.session.execute(select(Organisation.id, Organisation.name)
+                              .order_by(Organisation.name)).all()
 
 
 def _with_profile(ids):

@@ -33,7 +33,7 @@ from babel.dates import format_date
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, func, insert, literal, select, update
+from sqlalchemy import String, and_, cast, func, insert, literal, select, update
 from sqlalchemy.orm import load_only, selectinload
 
 from .. import lengths
@@ -103,19 +103,30 @@ def get_newsletter(user, newsletter_id) -> Newsletter:
     return newsletter
 
 
-def archive(user) -> list[Newsletter]:
-    """The sent newsletters the user may read, the newest month first."""
+# What the archive page shows of a newsletter (its title, month, date and readers): the
+# page loads neither the items (~30 a newsletter) nor the editorial.
+_LISTED = (Newsletter.id, Newsletter.month, Newsletter.title, Newsletter.status,
+           Newsletter.visibility, Newsletter.sent_at)
+
+
+def _listing(items: bool):
+    return _loaded() if items else select(Newsletter).options(load_only(*_LISTED))
+
+
+def archive(user, items: bool = True) -> list[Newsletter]:
+    """The sent newsletters the user may read, the newest month first; `items=False` (a
+    list of them) loads only the columns listed, not the items."""
     return list(db.session.scalars(
-        _loaded().where(perm.visible_newsletters(user))
+        _listing(items).where(perm.visible_newsletters(user))
         .order_by(Newsletter.month.desc(), Newsletter.id.desc())))
 
 
-def drafts(user) -> list[Newsletter]:
+def drafts(user, items: bool = True) -> list[Newsletter]:
     """The drafts, for their editors (nobody else: an empty list)."""
     if not perm.can_manage_newsletters(user):
         return []
     return list(db.session.scalars(
-        _loaded().where(Newsletter.status == "draft").order_by(Newsletter.month.desc())))
+        _listing(items).where(Newsletter.status == "draft").order_by(Newsletter.month.desc())))
 
 
 def recent(user, limit: int = 3) -> list[Newsletter]:
@@ -326,13 +337,26 @@ def _email(user, newsletter) -> tuple[str, str, str]:
     return f"[Reachback] {newsletter.title}", text, html
 
 
-def recipients_of() -> list[User]:
-    """Every active member who has not opted out, with an address that can be mailed."""
+def _recipients():
+    """Filter on User: active, not opted out, with an address that can be mailed (not
+    empty, holding "@", on one line: notify.mailer.has_line_break's rule)."""
     opted_out = select(NotificationPreference.user_id).where(
         NotificationPreference.kind == NEWSLETTER, NotificationPreference.mode == "off")
-    users = db.session.scalars(select(User).where(User.active.is_(True),
-                                                  User.id.not_in(opted_out)).order_by(User.id))
-    return [u for u in users if u.email and "@" in u.email and not has_line_break(u.email)]
+    return and_(User.active.is_(True), User.id.not_in(opted_out), User.email != "",
+                User.email.contains("@", autoescape=True),
+                ~User.email.contains("\r", autoescape=True),
+                ~User.email.contains("\n", autoescape=True))
+
+
+def recipients_of() -> list[User]:
+    """Every active member who has not opted out, with an address that can be mailed."""
+    return list(db.session.scalars(select(User).where(_recipients()).order_by(User.id)))
+
+
+def count_recipients() -> int:
+    """How many recipients_of() has, counted by the database (the send page's figure:
+    5 000 members are not loaded to be counted)."""
+    return db.session.scalar(select(func.count(User.id)).where(_recipients()))
 
 
 def send(user, newsletter, now=None) -> Newsletter:

@@ -24,8 +24,8 @@ bp = Blueprint("newsletters", __name__)
 def index():
     choice = ChoiceForm(data={"receive": services.receives(current_user)}) \
         if perm.can_choose_newsletter(current_user) else None
-    return render_template("newsletters/index.html", newsletters=services.archive(current_user),
-                           drafts=services.drafts(current_user), choice=choice)
+    return render_template("newsletters/index.html", newsletters=services.archive(current_user, items=False),
+                           drafts=services.drafts(current_user, items=False), choice=choice)
 
 
 @bp.route("/newsletters/choice", methods=["POST"])
@@ -122,4 +122,4 @@ def send(newsletter_id):
                                             sent.recipients),
                       url_for("newsletters.view", newsletter_id=newsletter_id))
             or render_template("newsletters/send.html", newsletter=newsletter, form=form,
-                               recipients=len(services.recipients_of())))
+                               recipients=services.count_recipients()))

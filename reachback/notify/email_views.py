@@ -87,9 +87,10 @@ def unsubscribe(token):
 def outbox():
     status = request.args.get("status", "")
     status = status if status in OUTBOX_STATUSES else ""
-    pager = list_outbox(current_user, status, page_arg(), PER_PAGE)
+    counts = outbox_counts(current_user)
+    pager = list_outbox(current_user, status, page_arg(), PER_PAGE, counts)
     return render_template("email/outbox.html", pager=pager, status=status,
-                           counts=outbox_counts(current_user), statuses=OUTBOX_STATUSES,
+                           counts=counts, statuses=OUTBOX_STATUSES,
                            bounces=bouncing_addresses(current_user))
 
 

@@ -55,7 +55,9 @@ class OutboundEmail(db.Model):
     message_id = Column(String(250))
     headers = Column(JSON)
 
-    __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)
+    # The delivery job's due e-mails; the admins' outbox, each status newest first.
+    __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbound_emails_status_created", "status", "created_at", "id"))
 
 
 SUBSCRIPTION_FREQUENCIES = ("immediately", "daily", "weekly")

@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, func, insert, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import permissions as perm
@@ -481,19 +482,48 @@ def _mailable(recipient: str) -> bool:
     return bool(recipient) and "@" in recipient and not has_line_break(recipient)
 
 
-def list_outbox(actor, status: str | None, page: int, per_page: int):
-    """Outbox rows for admins, failed first, then waiting, then sent. Raises Forbidden."""
+class _OutboxPage(Pagination):
+    """A page of the outbox, failed first, then waiting, then sent, each newest first: the
+    page's ids read from each status's stretch of ix_outbound_emails_status_created (its
+    place known from the counts per status), not from a sort of every e-mail ever queued;
+    then those rows."""
+
+    def _query_items(self) -> list:
+        counts, skip, ids = self._query_args["counts"], self._query_offset, []
+        for status in self._query_args["statuses"]:
+            if len(ids) == self.per_page:
+                break
+            if skip >= counts[status]:
+                skip -= counts[status]
+                continue
+            ids += db.session.scalars(
+                select(OutboundEmail.id).where(OutboundEmail.status == status)
+                .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
+                .offset(skip).limit(self.per_page - len(ids))).all()
+            skip = 0
+        rows = {e.id: e for e in db.session.scalars(
+            select(OutboundEmail).where(OutboundEmail.id.in_(ids)))} if ids else {}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self) -> int:
+        return sum(self._query_args["counts"][s] for s in self._query_args["statuses"])
+
+
+def list_outbox(actor, status: str | None, page: int, per_page: int,
+                counts: dict[str, int] | None = None):
+    """Outbox rows for admins, failed first, then waiting, then sent (each newest first);
+    `counts`: outbox_counts() when the caller has it. Raises Forbidden. A Flask-SQLAlchemy
+    Pagination."""
     perm.require(perm.is_admin(actor), _("Only admins see the e-mail outbox."))
-    stmt = select(OutboundEmail)
-    if status in OUTBOX_STATUSES:
-        stmt = stmt.where(OutboundEmail.status == status)
-    order = case({"failed": 0, "queued": 1}, value=OutboundEmail.status, else_=2)
-    return db.paginate(stmt.order_by(order, OutboundEmail.created_at.desc(),
-                                     OutboundEmail.id.desc()),
-                       page=page, per_page=per_page, error_out=False)
+    statuses = (status,) if status in OUTBOX_STATUSES else OUTBOX_STATUSES
+    return _OutboxPage(page=page, per_page=per_page, error_out=False,
+                       counts=counts if counts is not None else outbox_counts(actor),
+                       statuses=statuses)
 
 
 def outbox_counts(actor) -> dict[str, int]:
+    """{status: how many e-mails}, every one of OUTBOX_STATUSES (the only statuses an
+    e-mail takes) named."""
     perm.require(perm.is_admin(actor), _("Only admins see the e-mail outbox."))
     rows = db.session.execute(
         select(OutboundEmail.status, func.count(OutboundEmail.id)).group_by(OutboundEmail.status))

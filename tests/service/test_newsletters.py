@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from reachback import permissions as perm
+from reachback.accounts.models import User
 from reachback.community import services as community
 from reachback.errors import Conflict, Forbidden, Invalid, NotFound
 from reachback.extensions import db
@@ -252,6 +253,24 @@ def test_members_choose_and_the_one_click_link_opts_out(month, make_user):
     assert subs.unsubscribe(token) == (member, "newsletter")
     assert not svc.receives(member)
     assert member.id not in [u.id for u in svc.recipients_of()]
+
+
+def test_the_recipients_are_counted_as_they_are_listed(month, make_user):
+    """The send page's figure (count_recipients, counted by the database) is the number
+    of members send() mails: not the inactive, the opted-out, nor an address that cannot
+    be mailed (no "@", a line break)."""
+    before = svc.count_recipients()
+    assert before == len(svc.recipients_of())
+    make_user("member")
+    make_user("member").active = False
+    subs.set_newsletter(make_user("member"), False)
+    for address in ("no-at-sign", "two@lines\n.org", "a@b\r.org"):
+        db.session.execute(update(User).where(User.id == make_user("member").id)
+                           .values(email=address))
+    db.session.commit()
+    listed = svc.recipients_of()
+    assert svc.count_recipients() == len(listed) == before + 1
+    assert not {"no-at-sign", "two@lines\n.org", "a@b\r.org"} & {u.email for u in listed}
 
 
 def test_sent_newsletters_are_found_by_their_readers_only(app, month, make_user):

@@ -208,3 +208,22 @@ def test_an_unknown_language_code_is_refused_and_nothing_is_created(web, admin):
     assert page.status_code == 422
     assert "Unknown languages: english" in page.get_data(as_text=True)
     assert find_user_by_email("nadia@example.org") is None
+
+
+def test_the_list_is_by_name_case_ignored_page_after_page(web, admin, make_user, monkeypatch):
+    """Sorted by name without regard to case, the same name by its account's age; each
+    user on exactly one page, with what the list shows of them (roles, organisation)."""
+    from reachback.admin import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for name, role in (("zed Sorter", "member"), ("Ann Sorter", "expert"),
+                       ("bob Sorter", "member"), ("Bob Sorter", "admin")):
+        make_user(role, name=name, organisation="Peace Lab")
+    web.sign_in(admin)
+    seen = []
+    for page in (1, 2, 3):
+        html = web.get(f"/admin/users?q=sorter&page={page}").get_data(as_text=True)
+        seen += re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', html)
+        if page == 1:
+            assert "expert" in html and "Peace Lab" in html
+    assert seen == ["Ann Sorter", "bob Sorter", "Bob Sorter", "zed Sorter"]

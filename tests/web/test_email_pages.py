@@ -136,6 +136,43 @@ def test_admins_see_failed_emails_first_in_the_outbox(app, make_user, signed_in,
     assert "broken@example.org" in filtered and "waiting@example.org" not in filtered
 
 
+def test_the_outbox_pages_run_across_the_statuses_in_order(app, make_user, clock):
+    """Failed, then waiting, then sent, each newest first (ties: the later id first), and
+    a page may span two statuses: every page of 2, put end to end, is that order; the
+    totals and a status's own pages too."""
+    from reachback.notify.services import list_outbox, outbox_counts
+
+    admin = make_user("admin")
+    mails = []
+    for n, status in enumerate(["sent", "queued", "failed", "sent", "queued", "sent",
+                                "failed", "sent"]):
+        if n % 3:
+            clock.advance(timedelta(minutes=1))  # two pairs share a time: the id decides
+        mail = queue_email(f"m{n}@example.org", f"Mail {n}", "body")
+        mail.status = status
+        mails.append(mail)
+    db.session.commit()
+    rank = {"failed": 0, "queued": 1, "sent": 2}
+    expected = [m.id for m in sorted(mails, key=lambda m: (rank[m.status],
+                                                           -m.created_at.timestamp(), -m.id))]
+
+    def pages(status):
+        seen, page = [], 1
+        while True:
+            pager = list_outbox(admin, status, page, 2)
+            if not pager.items:
+                return seen, pager.total
+            seen += [m.id for m in pager.items]
+            page += 1
+
+    assert pages("") == (expected, 8)
+    assert pages("sent") == ([i for i in expected if db.session.get(
+        OutboundEmail, i).status == "sent"], 4)
+    assert list_outbox(admin, "", 2, 3).items == [db.session.get(OutboundEmail, i)
+                                                  for i in expected[3:6]]
+    assert outbox_counts(admin) == {"failed": 2, "queued": 2, "sent": 4}
+
+
 @pytest.mark.parametrize("role", ["member", "expert", "facilitator"])
 def test_the_outbox_is_refused_to_everyone_but_admins(app, make_user, signed_in, role):
     mail = failed_email()

@@ -67,8 +67,11 @@ def test_the_switcher_refuses_what_it_does_not_speak_and_foreign_targets(web):
 def test_the_profile_sets_and_clears_the_language(app, make_user, signed_in):
     member = make_user()
     web = signed_in(member)
-    form = {"name": member.name, "timezone": "UTC", "language": "fr"}
+    form = {"name": member.name, "timezone": "Africa/Juba", "language": "fr"}
     assert web.post("/profile", data=form).status_code == 302
+    page = web.get("/profile").get_data(as_text=True)  # the zone chosen, among them all
+    assert '<option selected value="Africa/Juba">Africa/Juba</option>' in page
+    assert page.count("<option selected") == 2 and 'value="Europe/Paris">' in page
     db.session.refresh(member)
     assert member.language == "fr"
     web.post("/profile", data={**form, "language": ""})
@@ -92,3 +95,53 @@ def test_dates_follow_the_language(app):
             assert local_time(moment, ZoneInfo("UTC")) == "07 déc. 2026, 09:30 UTC"
         with force_locale("es"):
             assert local_date(moment, ZoneInfo("UTC")) == "07 dic 2026"
+
+
+def test_times_are_written_as_babel_writes_them(app):
+    """local_time writes "dd MMM y, HH:mm" itself (a list page shows a hundred times):
+    every month, in every language, as Babel's format_datetime would."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+    from flask_babel import force_locale
+
+    from reachback.i18n import local_time
+
+    zone = ZoneInfo("Europe/Paris")
+    with app.test_request_context():
+        for language in ("en", "fr", "es"):
+            with force_locale(language):
+                for month in range(1, 13):
+                    moment = datetime(2026, month, 1, 23, 5, tzinfo=UTC)
+                    local = moment.astimezone(zone)
+                    assert local_time(moment, zone) == (
+                        f"{format_datetime(local, 'dd MMM y, HH:mm', locale=language)} "
+                        f"{local.strftime('%Z')}")
+
+
+def test_the_theme_and_place_choices_are_named_in_the_reader_s_language(app):
+    """theme_choices names every theme as theme_name does (one catalogue lookup for all),
+    each parent first in its group; place_choices groups the regions and the countries."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from reachback.accounts.models import Theme
+    from reachback.forms import place_choices, theme_choices
+    from reachback.i18n import theme_name
+
+    with app.test_request_context(), force_locale("fr"):
+        themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+        choices = theme_choices("Tous")
+        assert choices[0].value == "" and len(choices) == len(themes) + 1
+        for choice in choices[1:]:
+            theme = themes[choice.value]
+            parent = theme.parent or theme
+            assert choice.optgroup == theme_name(parent)
+            assert choice.label == (f"{theme_name(theme)} (tout)" if theme.parent is None
+                                    else theme_name(theme))
+        assert any(c.label != themes[c.value].name for c in choices[1:])  # translated
+        places = place_choices()
+        groups = [c.optgroup for c in places]
+        assert groups[0] == "Le monde et les régions" and groups[-1] == "Pays"
+        assert {c.label for c in places if c.value == "FR"} == {"France"}

@@ -112,6 +112,9 @@ def test_a_member_edits_their_profile(web, make_user, people):
     form = web.get("/profile/member")
     assert form.status_code == 200
     assert 'name="csrf_token"' in text(form)
+    # The organisations by name, the member's chosen (QuickSelect writes them directly).
+    assert '<option selected value="Levant Policy Lab">Levant Policy Lab</option>' in text(form)
+    assert text(form).index(">Levant Policy Lab<") < text(form).index(">Regional Secretariat<")
     response = web.post("/profile/member", {
         "bio": "Police **vetting**.", "organisation": "Regional Secretariat",
         "expertise": ["vetting"], "countries": ["SS", "ML"], "languages": "fr, EN",

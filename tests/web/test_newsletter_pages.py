@@ -106,6 +106,8 @@ def test_a_facilitator_drafts_edits_previews_and_sends_once(signed_in, month, ma
     assert "script-src" not in policy and "default-src 'none'" in policy
     confirm = text(fac.get(f"/newsletters/{newsletter.id}/send"))
     assert "Send it now" in confirm
+    recipients = len(svc.recipients_of())  # the members it goes to, counted on the page
+    assert f"goes to {recipients} member" in confirm
     assert fac.post(f"/newsletters/{newsletter.id}/send", {}).status_code == 302
     db.session.expire_all()
     assert newsletter.status == "sending"

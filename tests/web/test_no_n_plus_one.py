@@ -58,6 +58,9 @@ PAGES = {  # url: who looks at it (the start page's query string only names a ne
     "/groups/wash?show=queries": "requester",
     "/groups/wash?show=events": "requester",
     "/library?group=wash": "requester",
+    "/newsletters": "facilitator",
+    "/profile": "requester",
+    "/profile/member": "requester",
 }
 API_LISTS = {
     "/api/v1/queries": "requester",

@@ -2,7 +2,7 @@
 author_id) and query_themes (theme_id, query_id).
 
 Revision ID: 0038
-Revises: 0033
+Revises: 0037
 
 The experts' "past contributions on these themes" is counted from the query's themes to
 their queries' contributions; with both indexes it is read from the indexes alone (at 100 000
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0038'
-down_revision = '0033'
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 
