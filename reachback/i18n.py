@@ -12,10 +12,11 @@ catalogue), translate every entry, and `make test` checks that nothing is missin
 import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
+from babel.dates import format_date, format_timedelta, get_day_names
 from babel.numbers import format_decimal
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
@@ -189,8 +190,9 @@ def local_time(value: datetime | None, zone) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(zone)
-    return f"{format_datetime(value, 'dd MMM y, HH:mm', locale=current_language())} " \
-           f"{value.strftime('%Z')}"
+    # Babel's 'dd MMM y, HH:mm', in two parts: the day (formatted once per day and language,
+    # _day_text) and the time of day, whose digits Babel writes as Python does.
+    return f"{_day_text(value.date(), current_language())}, {value.strftime('%H:%M %Z')}"
 
 
 def local_date(value: date | datetime | None, zone) -> str:
@@ -198,7 +200,15 @@ def local_date(value: date | datetime | None, zone) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(zone).date()
-    return format_date(value, "dd MMM y", locale=current_language())
+    return _day_text(value, current_language())
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date, language: str) -> str:
+    """A day as local_date writes it, formatted once per day and language (a list of a
+    hundred discussions or events formats the same few days over and over; Babel's
+    format_date costs about 0.1 ms a call)."""
+    return format_date(day, "dd MMM y", locale=language)
 
 
 SOURCE_SPANS = {"minute": "{} min", "hour": "{} h", "day": "{} day"}

@@ -30,12 +30,20 @@ CORRECT = "Please correct the highlighted fields."
 # --- reading ---------------------------------------------------------------------------
 
 def list_groups(user) -> list[Group]:
-    """Every group, by name, with its memberships (signed-in users)."""
+    """Every group, by name, with its themes (signed-in users). Each carries `member_count`
+    (its active members, counted by one GROUP BY) and `mine` (the user's own membership or
+    None, read by one statement): the list never loads the memberships themselves."""
     perm.require(perm.can_join_group(user), _("Sign in to see the groups."))
-    return list(db.session.scalars(
-        select(Group).options(selectinload(Group.memberships).joinedload(GroupMembership.user),
-                              selectinload(Group.themes))
-        .order_by(Group.name)))
+    found = list(db.session.scalars(select(Group).options(selectinload(Group.themes))
+                                    .order_by(Group.name)))
+    counts = dict(db.session.execute(
+        select(GroupMembership.group_id, func.count())
+        .where(GroupMembership.status == "active").group_by(GroupMembership.group_id)).all())
+    mine = {m.group_id: m for m in db.session.scalars(
+        select(GroupMembership).where(GroupMembership.user_id == user.id))}
+    for group in found:
+        group.member_count, group.mine = counts.get(group.id, 0), mine.get(group.id)
+    return found
 
 
 def get_group(user, slug: str) -> Group:
