@@ -50,8 +50,10 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
     itself comes first in its group (choosing it means the whole area: "<name> (<whole>)",
     "all" unless told). `first` adds an empty "any" choice on top."""
     whole = _("all") if whole is None else whole
-    themes = db.session.scalars(select(Theme).order_by(Theme.code)).all()
-    names = {t.id: theme_name(t) for t in themes if t.parent_id is None}
+    # Rows of the four columns, not Theme objects: a filter form builds this on every view.
+    themes = db.session.execute(select(Theme.id, Theme.slug, Theme.name, Theme.parent_id)
+                                .order_by(Theme.code)).all()
+    names = {t.id: theme_name(t.name) for t in themes if t.parent_id is None}
     choices = [SelectChoice("", first)] if first else []
     for t in themes:
         if t.parent_id is None:
@@ -59,7 +61,8 @@ def theme_choices(first: str | None = None, whole: str | None = None) -> list[Se
             choices.append(SelectChoice(t.slug, _("%(theme)s (%(whole)s)", theme=name,
                                                   whole=whole), optgroup=name))
         else:
-            choices.append(SelectChoice(t.slug, theme_name(t), optgroup=names.get(t.parent_id)))
+            choices.append(SelectChoice(t.slug, theme_name(t.name),
+                                        optgroup=names.get(t.parent_id)))
     return choices
 
 

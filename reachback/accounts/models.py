@@ -7,6 +7,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -136,6 +137,10 @@ class User(UserMixin, Rendered, db.Model):
     country_rows = relationship(UserCountry, cascade="all, delete-orphan")
     language_rows = relationship(UserLanguage, cascade="all, delete-orphan")
     themes = relationship(Theme, secondary=user_themes, order_by=Theme.code)
+
+    # The member directory's order and count (members.services.list_members): both read
+    # this index alone.
+    __table_args__ = (Index("ix_users_lower_name", func.lower(name), id, active),)
 
     @property
     def roles(self) -> set[str]:

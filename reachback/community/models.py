@@ -57,6 +57,7 @@ class CommunityEvent(Rendered, db.Model):
 
     __table_args__ = (
         Index("ix_community_events_status_starts", "status", "starts_at"),
+        Index("ix_community_events_status_ends", "status", "ends_at", "starts_at"),
     )
 
     def __str__(self):

@@ -18,7 +18,7 @@ from ..i18n import content_language_menu
 from ..lengths import Capped
 from ..timebounds import InWindow
 from ..widgets import QuickSelect
-from .services import organisations
+from .services import organisation_names
 
 STATUS_LABELS = {
     "at_headquarters": _l("At headquarters"),
@@ -36,7 +36,7 @@ def status_choices(first=None) -> list[SelectChoice]:
 def organisation_choices(first, by: str = "name") -> list[SelectChoice]:
     """The organisations Reachback knows, by name (the profile) or by id (the filter)."""
     return [SelectChoice("", first)] + [SelectChoice(str(getattr(o, by)), o.name)
-                                        for o in organisations()]
+                                        for o in organisation_names()]
 
 
 class MemberProfileForm(Form):
