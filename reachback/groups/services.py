@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import lengths
 from .. import permissions as perm
-from ..accounts.models import Theme, User
+from ..accounts.models import Organisation, Theme, User
 from ..audit import audit
 from ..community.models import CommunityEvent
 from ..errors import Conflict, Invalid, NotFound
@@ -98,7 +98,8 @@ def members(user, group: Group) -> list[GroupMembership]:
     those who approve them."""
     rows = db.session.scalars(
         select(GroupMembership)
-        .options(selectinload(GroupMembership.user).selectinload(User.organisation))
+        .options(selectinload(GroupMembership.user).load_only(User.name, User.organisation_id)
+                 .selectinload(User.organisation).load_only(Organisation.name))
         .where(GroupMembership.group_id == group.id)
         .order_by(GroupMembership.role.desc(), GroupMembership.created_at))
     pending = perm.can_see_pending(user, group)
