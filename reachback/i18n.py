@@ -84,7 +84,12 @@ def language_of(user) -> str:
 
 def user_zone(user) -> ZoneInfo:
     """The person's time zone, else the site's (TIMEZONE); UTC for a name no longer known."""
-    name = getattr(user, "timezone", None) or setting("TIMEZONE")
+    return _zone(getattr(user, "timezone", None) or setting("TIMEZONE"))
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """The zone of that name (once per name: a list page asks for each of its dates)."""
     try:
         return ZoneInfo(name)
     except Exception:  # an unknown zone name must not break a page or an e-mail

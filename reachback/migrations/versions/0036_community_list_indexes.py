@@ -1,7 +1,9 @@
 """Indexes for the community pages' lists (issue 23).
 
-- community_events (status, ends_at, starts_at): the calendar's upcoming events by their
-  end; the past events' count and their page's ids, latest first, read the index alone.
+- community_events (status, ends_at, starts_at, visibility, group_id): the calendar's
+  upcoming events by their end; the past events' count and their page's ids, latest
+  first, read the index alone, for every reader (visibility and group: what a member who
+  is not staff may see).
 - users (lower(name), id, active): the member directory's first page reads 25 index
   entries instead of sorting every member, and its count reads the index alone.
 
@@ -20,7 +22,7 @@ depends_on = None
 
 def upgrade():
     op.create_index("ix_community_events_status_ends", "community_events",
-                    ["status", "ends_at", "starts_at"])
+                    ["status", "ends_at", "starts_at", "visibility", "group_id"])
     op.create_index("ix_users_lower_name", "users", [sa.text("lower(name)"), "id", "active"])
 
 
