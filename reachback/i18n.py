@@ -12,7 +12,7 @@ catalogue), translate every entry, and `make test` checks that nothing is missin
 import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -84,7 +84,12 @@ def language_of(user) -> str:
 
 def user_zone(user) -> ZoneInfo:
     """The person's time zone, else the site's (TIMEZONE); UTC for a name no longer known."""
-    name = getattr(user, "timezone", None) or setting("TIMEZONE")
+    return _zone(getattr(user, "timezone", None) or setting("TIMEZONE"))
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """The zone of that name (once per name: a list page asks for each of its dates)."""
     try:
         return ZoneInfo(name)
     except Exception:  # an unknown zone name must not break a page or an e-mail
@@ -210,18 +215,9 @@ def local_time(value: datetime | None, zone) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(zone)
-    # Babel's format_datetime(value, "dd MMM y, HH:mm"), written directly (a list page shows
-    # 100 times; Babel parses the locale and the pattern each time): the same text.
-    month = _month_abbreviations(current_language())[value.month]
-    return f"{value.day:02d} {month} {value.year}, {value.hour:02d}:{value.minute:02d} " \
-           f"{value.strftime('%Z')}"
-
-
-@cache
-def _month_abbreviations(language: str) -> dict[int, str]:
-    """{1: "Jan", ...} in `language` (CLDR's abbreviated month names, format context: what
-    Babel writes for MMM)."""
-    return dict(Locale.parse(language).months["format"]["abbreviated"])
+    # Babel's 'dd MMM y, HH:mm', in two parts: the day (formatted once per day and language,
+    # _day_text) and the time of day, whose digits Babel writes as Python does.
+    return f"{_day_text(value.date(), current_language())}, {value.strftime('%H:%M %Z')}"
 
 
 def local_date(value: date | datetime | None, zone) -> str:
@@ -229,7 +225,15 @@ def local_date(value: date | datetime | None, zone) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(zone).date()
-    return format_date(value, "dd MMM y", locale=current_language())
+    return _day_text(value, current_language())
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date, language: str) -> str:
+    """A day as local_date writes it, formatted once per day and language (a list of a
+    hundred discussions or events formats the same few days over and over; Babel's
+    format_date costs about 0.1 ms a call)."""
+    return format_date(day, "dd MMM y", locale=language)
 
 
 SOURCE_SPANS = {"minute": "{} min", "hour": "{} h", "day": "{} day"}

@@ -608,6 +608,8 @@ class Group(Answer):
 
     @classmethod
     def _computed(cls, g, context):
+        if hasattr(g, "member_count"):  # groups.services.list_groups counted them set-wise
+            return {"members": g.member_count, "membership": g.mine}
         user = context.get("user")
         mine = next((m for m in g.memberships if user is not None and m.user_id == user.id),
                     None)

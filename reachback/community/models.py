@@ -57,9 +57,8 @@ class CommunityEvent(Rendered, db.Model):
 
     __table_args__ = (
         Index("ix_community_events_status_starts", "status", "starts_at"),
-        # The listed events not over yet (every home page's "upcoming" block): few among
-        # years of past ones, found without reading the whole calendar.
-        Index("ix_community_events_status_ends", "status", "ends_at"),
+        Index("ix_community_events_status_ends", "status", "ends_at", "starts_at", "visibility",
+              "group_id"),
     )
 
     def __str__(self):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import lengths
@@ -221,8 +221,10 @@ def _listed(user):
 
 
 def upcoming_events(user, limit: int = UPCOMING_LIMIT) -> list[CommunityEvent]:
-    """Events not yet over, soonest first."""
-    return list(db.session.scalars(_listed(user).where(CommunityEvent.ends_at > utcnow())
+    """Events not yet over, soonest first (without their themes: the calendar's and the
+    home pages' lines do not show them)."""
+    return list(db.session.scalars(select(CommunityEvent).where(perm.visible_events(user))
+                                   .where(CommunityEvent.ends_at > utcnow())
                                    .order_by(CommunityEvent.starts_at, CommunityEvent.id)
                                    .limit(limit)))
 
@@ -255,6 +257,13 @@ def events_between(user, start: datetime | None, end: datetime | None,
         stmt = stmt.where(CommunityEvent.starts_at < end)
     return list(db.session.scalars(stmt.order_by(CommunityEvent.starts_at, CommunityEvent.id)
                                    .limit(limit)))
+
+
+def pending_count(user) -> int:
+    """How many members' proposals wait for a facilitator (the calendar's link to them)."""
+    perm.require(perm.can_publish_event(user), _("Only facilitators approve events."))
+    return db.session.scalar(select(func.count(CommunityEvent.id))
+                             .where(CommunityEvent.status == "proposed"))
 
 
 def pending_events(user) -> list[CommunityEvent]:

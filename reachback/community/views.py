@@ -36,7 +36,7 @@ def index():
     past = services.past_events(current_user, page_arg(), PAST_PER_PAGE)
     feed = (url_for("community.personal_feed", token=services.feed_token(current_user),
                     _external=True) if perm.can_subscribe_to_feed(current_user) else None)
-    pending = len(services.pending_events(current_user)) \
+    pending = services.pending_count(current_user) \
         if perm.can_publish_event(current_user) else 0
     months = [(format_date(month, "LLLL y", locale=current_language()), events)
               for month, events in services.by_month(upcoming)]

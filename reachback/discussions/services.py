@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from .. import lengths, timebounds
 from .. import permissions as perm
@@ -35,6 +35,10 @@ CORRECT = "Please correct the highlighted fields."
 MAX_QUESTIONS = 12
 SUMMARY_VISIBILITIES = ("restricted", "group", "community", "public")
 STATUS_ORDER = {"open": 0, "scheduled": 1, "closed": 2}
+# What a list of discussions shows (discussions/_macros.html discussion_line) and needs for
+# their status: the lists load only these columns.
+LISTED = (Discussion.title, Discussion.starts_on, Discussion.ends_on, Discussion.group_id,
+          Discussion.closed_at)
 
 
 # --- checking what is sent ------------------------------------------------------------------
@@ -102,13 +106,15 @@ def _invitees(value, errors: dict) -> list[User]:
 
 # --- reading --------------------------------------------------------------------------------
 
-def list_discussions(user) -> list[Discussion]:
+def list_discussions(user, page: bool = False) -> list[Discussion]:
     """The discussions the user may see: open ones first, then scheduled, then closed; the
-    soonest first within each."""
+    soonest first within each. `page`: only what the list page shows (LISTED, the group's
+    name), else with their questions (the API)."""
+    loads = ((load_only(*LISTED), selectinload(Discussion.group).load_only(Group.name,
+                                                                          Group.slug))
+             if page else (selectinload(Discussion.group), selectinload(Discussion.questions)))
     rows = list(db.session.scalars(
-        select(Discussion).options(selectinload(Discussion.group),
-                                   selectinload(Discussion.questions))
-        .where(perm.visible_discussions(user))
+        select(Discussion).options(*loads).where(perm.visible_discussions(user))
         .order_by(Discussion.starts_on.desc(), Discussion.id.desc()).limit(500)))
     today = timebounds.today()
     rows.sort(key=lambda d: (STATUS_ORDER[d.status_on(today)],
@@ -120,8 +126,8 @@ def list_discussions(user) -> list[Discussion]:
 def group_discussions(user, group: Group) -> list[Discussion]:
     """The group's discussions the user may see (the group's page), newest first."""
     return list(db.session.scalars(
-        select(Discussion).where(Discussion.group_id == group.id,
-                                 perm.visible_discussions(user))
+        select(Discussion).options(load_only(*LISTED))
+        .where(Discussion.group_id == group.id, perm.visible_discussions(user))
         .order_by(Discussion.starts_on.desc()).limit(50)))
 
 
@@ -141,7 +147,7 @@ def list_posts(user, discussion: Discussion) -> list[DiscussionPost]:
     """Every post of the discussion, oldest first, with their authors (the caller may see
     the discussion; a hidden post's body is the moderators' only: see post_body)."""
     return list(db.session.scalars(
-        select(DiscussionPost).options(selectinload(DiscussionPost.author))
+        select(DiscussionPost).options(selectinload(DiscussionPost.author).load_only(User.name))
         .where(DiscussionPost.discussion_id == discussion.id)
         .order_by(DiscussionPost.created_at, DiscussionPost.id)))
 

@@ -20,7 +20,7 @@ def _url(discussion) -> str:
 
 @bp.route("/discussions")
 def index():
-    rows = services.list_discussions(current_user)
+    rows = services.list_discussions(current_user, page=True)
     by_status = {"open": [], "scheduled": [], "closed": []}
     for discussion in rows:
         by_status[discussion.status].append(discussion)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import lengths
 from .. import permissions as perm
-from ..accounts.models import Theme, User
+from ..accounts.models import Organisation, Theme, User
 from ..audit import audit
 from ..community.models import CommunityEvent
 from ..errors import Conflict, Invalid, NotFound
@@ -30,12 +30,20 @@ CORRECT = "Please correct the highlighted fields."
 # --- reading ---------------------------------------------------------------------------
 
 def list_groups(user) -> list[Group]:
-    """Every group, by name, with its memberships (signed-in users)."""
+    """Every group, by name, with its themes (signed-in users). Each carries `member_count`
+    (its active members, counted by one GROUP BY) and `mine` (the user's own membership or
+    None, read by one statement): the list never loads the memberships themselves."""
     perm.require(perm.can_join_group(user), _("Sign in to see the groups."))
-    return list(db.session.scalars(
-        select(Group).options(selectinload(Group.memberships).joinedload(GroupMembership.user),
-                              selectinload(Group.themes))
-        .order_by(Group.name)))
+    found = list(db.session.scalars(select(Group).options(selectinload(Group.themes))
+                                    .order_by(Group.name)))
+    counts = dict(db.session.execute(
+        select(GroupMembership.group_id, func.count())
+        .where(GroupMembership.status == "active").group_by(GroupMembership.group_id)).all())
+    mine = {m.group_id: m for m in db.session.scalars(
+        select(GroupMembership).where(GroupMembership.user_id == user.id))}
+    for group in found:
+        group.member_count, group.mine = counts.get(group.id, 0), mine.get(group.id)
+    return found
 
 
 def get_group(user, slug: str) -> Group:
@@ -90,7 +98,8 @@ def members(user, group: Group) -> list[GroupMembership]:
     those who approve them."""
     rows = db.session.scalars(
         select(GroupMembership)
-        .options(selectinload(GroupMembership.user).selectinload(User.organisation))
+        .options(selectinload(GroupMembership.user).load_only(User.name, User.organisation_id)
+                 .selectinload(User.organisation).load_only(Organisation.name))
         .where(GroupMembership.group_id == group.id)
         .order_by(GroupMembership.role.desc(), GroupMembership.created_at))
     pending = perm.can_see_pending(user, group)

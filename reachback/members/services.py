@@ -203,8 +203,9 @@ def list_members(viewer, *, q: str | None = None, theme: str | None = None,
     in its sub-themes); knowing or deployed in `country`; speaking `language`; of
     `organisation` (its id, or its name); with the deployment `status`. A Flask-SQLAlchemy
     Pagination of users."""
-    ids = (select(User.id).outerjoin(Organisation, User.organisation_id == Organisation.id)
-           .where(perm.visible_members(viewer)))
+    ids = select(User.id).where(perm.visible_members(viewer))
+    if (q and q.strip()) or organisation not in (None, ""):  # they read the organisation
+        ids = ids.outerjoin(Organisation, User.organisation_id == Organisation.id)
     if q and q.strip():
         pattern = like_pattern(q[:lengths.SEARCH])
         ids = ids.where(or_(*(func.lower(column).like(pattern, escape="\\")

@@ -181,3 +181,21 @@ def test_calendar_events_of_a_group_through_the_api(api, admin, make_user):
     for user, seen in ((member, ["WASH exchange"]), (stranger, []), (None, [])):
         listed = api.get(period, user) if user else api.get(period)
         assert [e["title"] for e in listed.get_json()["items"]] == seen
+
+
+def test_the_list_counts_active_members_and_gives_the_callers_own(api, admin, make_user):
+    """Counted set-wise (issue 23): pending members are not counted; `membership` is the
+    caller's own only."""
+    wash = gs.create_group(admin, {"name": "WASH", "slug": "wash"})
+    closed = gs.create_group(admin, {"name": "Closed", "slug": "closed", "open": False})
+    gs.create_group(admin, {"name": "Empty", "slug": "empty"})
+    caller, other = make_user("member"), make_user("member")
+    for person in (caller, other):
+        gs.join_group(person, wash)
+    gs.join_group(other, closed)  # pending
+    db.session.commit()
+    listed = {g["slug"]: g for g in api.get("/api/v1/groups", caller).get_json()["items"]}
+    assert {slug: g["members"] for slug, g in listed.items()} == {"wash": 2, "closed": 0,
+                                                                  "empty": 0}
+    assert listed["wash"]["membership"] is not None
+    assert listed["closed"]["membership"] is None and listed["empty"]["membership"] is None
