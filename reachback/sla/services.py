@@ -468,11 +468,14 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
     items = []
     for target in ("triage", "resolution"):
         due, warn, met = _query_columns(target)
+        # The first `limit` found and sorted in the index (status, paused_at, met_at, warn_at,
+        # due_at) alone, then only their rows read (not every open query's, to sort them).
+        first = (select(FieldQuery.id)
+                 .where(FieldQuery.status.in_(OPEN_STATUSES), Likely(met.is_(None)),
+                        FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
+                 .order_by(due, FieldQuery.id).limit(limit))
         rows = db.session.scalars(
-            select(FieldQuery)
-            .where(FieldQuery.status.in_(OPEN_STATUSES), Likely(met.is_(None)),
-                   FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
-            .order_by(due, FieldQuery.id).limit(limit))
+            select(FieldQuery).where(FieldQuery.id.in_(first)).order_by(due, FieldQuery.id))
         items += [RiskItem(q, target, getattr(q, f"{target}_due_at"), "breached"
                            if getattr(q, f"{target}_due_at") <= now else "warning") for q in rows]
     rows = db.session.scalars(
