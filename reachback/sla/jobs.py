@@ -78,9 +78,16 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
         result[plural[levels.get(mark.threshold, "warning")]] += 1
     result["notices"] = _announce(new, levels)
     compliance.refresh(now)  # the dashboard's daily figures (the days not counted yet)
-    store_dashboard(now)  # and its figures as of this run, which it shows while fresh
     db.session.commit()
     return {"at": now.isoformat(), **result}
+
+
+def refresh_dashboard(now: datetime | None = None) -> None:
+    """The SLA dashboard's figures as of `now`, kept for the page (services.store_dashboard),
+    and commit. The scheduled SLA job runs it after evaluate_sla_targets, in a transaction
+    of its own: recording and announcing the crossings does not wait for the figures."""
+    store_dashboard(now or utcnow())
+    db.session.commit()
 
 
 def _announce(marks: list[SlaMark], levels: dict[float, str]) -> int:

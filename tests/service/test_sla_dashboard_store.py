@@ -1,4 +1,4 @@
-"""The SLA dashboard shows the figures the SLA job stored at its last run while they are
+"""The SLA dashboard shows the figures the scheduled SLA job stored at its last run while they are
 fresh (the job runs every minute), with the moment they were computed; without a recent run
 (none yet, a stopped scheduler) or for an explicit moment it counts them directly."""
 from datetime import timedelta
@@ -8,7 +8,7 @@ import pytest
 from reachback.extensions import db
 from reachback.queries import services as qs
 from reachback.sla import services as sla
-from reachback.sla.jobs import evaluate_sla_targets
+from reachback.sla.jobs import evaluate_sla_targets, refresh_dashboard
 from reachback.sla.models import SlaDashboard
 from tests.service.test_sla import at, submit
 
@@ -46,6 +46,7 @@ def shown(data):
 def test_after_the_job_the_dashboard_shows_its_figures_equal_to_a_direct_count(scene, clock):
     clock.set(at(0, 14))
     evaluate_sla_targets(at(0, 14))
+    refresh_dashboard(at(0, 14))
     stored = sla.dashboard(scene["staff"])
     assert stored["computed_at"] == at(0, 14) and stored["now"] == at(0, 14)
     direct = sla.dashboard(scene["staff"], now=at(0, 14))
@@ -63,6 +64,7 @@ def test_after_the_job_the_dashboard_shows_its_figures_equal_to_a_direct_count(s
 def test_the_stored_figures_are_read_not_recounted(scene, clock):
     clock.set(at(0, 14))
     evaluate_sla_targets(at(0, 14))
+    refresh_dashboard(at(0, 14))
     late = scene["late"]
     qs.ask_clarification(scene["staff"], late, "Which district?")  # triage met: not shown yet
     db.session.commit()
@@ -70,7 +72,8 @@ def test_the_stored_figures_are_read_not_recounted(scene, clock):
     before = sla.dashboard(scene["staff"])
     assert before["computed_at"] == at(0, 14)
     assert late.reference in [i.query.reference for i in before["at_risk"]]
-    evaluate_sla_targets(at(0, 14, 1))  # the next run shows it
+    evaluate_sla_targets(at(0, 14, 1))
+    refresh_dashboard(at(0, 14, 1))  # the next run shows it
     after = sla.dashboard(scene["staff"])
     assert after["computed_at"] == at(0, 14, 1)
     assert late.reference not in [i.query.reference for i in after["at_risk"]]
@@ -79,6 +82,7 @@ def test_the_stored_figures_are_read_not_recounted(scene, clock):
 
 def test_old_figures_are_not_shown_the_dashboard_counts_directly(scene, clock):
     evaluate_sla_targets(at(0, 9, 30))
+    refresh_dashboard(at(0, 9, 30))
     clock.set(at(0, 9, 30) + sla.dashboard_freshness() + timedelta(seconds=1))
     data = sla.dashboard(scene["staff"])
     assert data["computed_at"] is None and data["now"] == clock.now
@@ -96,8 +100,18 @@ def test_the_page_says_when_the_figures_were_computed(scene, clock, app):
     html = client.get("/sla").get_data(as_text=True)
     assert "Computed by the scheduled SLA job" not in html
     evaluate_sla_targets(at(0, 14))
+    refresh_dashboard(at(0, 14))
     row = db.session.get(SlaDashboard, 1)
     assert row.computed_at == at(0, 14)
     html = client.get("/sla").get_data(as_text=True)
     assert "Computed by the scheduled SLA job" in html
     assert scene["late"].reference in html
+
+
+def test_the_scheduled_sla_job_keeps_the_figures(scene, clock):
+    from reachback import scheduler
+
+    clock.set(at(0, 14))
+    scheduler.evaluate_sla()
+    assert db.session.get(SlaDashboard, 1).computed_at == at(0, 14)
+    assert sla.dashboard(scene["staff"])["computed_at"] == at(0, 14)
