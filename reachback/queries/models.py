@@ -116,9 +116,12 @@ class FieldQuery(Rendered, db.Model):
         # sorted by their due time from the index alone.
         Index("ix_queries_requester_status", "requester_id", "status", "resolution_due_at",
               "created_at"),
-        # The SLA job finds open targets past their warning point through these.
-        Index("ix_queries_triage_sla", "triage_met_at", "triage_warn_at"),
-        Index("ix_queries_resolution_sla", "resolution_met_at", "resolution_warn_at"),
+        # The open targets (the SLA job's crossings, the dashboard's states and list of risks),
+        # found from the few open queries and read from the index alone.
+        Index("ix_queries_triage_open", "status", "paused_at", "triage_met_at",
+              "triage_warn_at", "triage_due_at"),
+        Index("ix_queries_resolution_open", "status", "paused_at", "resolution_met_at",
+              "resolution_warn_at", "resolution_due_at"),
         # The SLA dashboard's compliance: targets met, or not met and due, in an interval.
         Index("ix_queries_triage_decided", "triage_met_at", "triage_due_at"),
         Index("ix_queries_resolution_decided", "resolution_met_at", "resolution_due_at"),
@@ -160,8 +163,14 @@ class Assignment(db.Model):
         UniqueConstraint("query_id", "expert_id", name="uq_assignments_query_expert"),
         # An expert's queue: counted and sorted by due time from this index alone.
         Index("ix_assignments_expert_queue", "expert_id", "status", "due_at", "query_id"),
-        Index("ix_assignments_status_remind", "status", "remind_at"),  # the SLA job
-        Index("ix_assignments_decided", "answered_at", "due_at"),  # the SLA dashboard
+        # The SLA job's open answer targets, read from the index alone.
+        Index("ix_assignments_sla_open", "status", "answered_at", "remind_at", "warn_at",
+              "due_at"),
+        # The SLA dashboard's compliance (met, or not met and due, in an interval) and the
+        # states of the open queries' answers: read from the indexes alone.
+        Index("ix_assignments_decided", "answered_at", "due_at", "status", "query_id"),
+        Index("ix_assignments_query_sla", "query_id", "status", "answered_at", "due_at",
+              "warn_at"),
         # The expert-load report: a period's invitations counted from the index alone.
         Index("ix_assignments_created", "created_at", "expert_id", "status"),
     )

@@ -92,13 +92,15 @@ def lease_status(name: str = LEASE_NAME) -> dict | None:
 # --- jobs ---------------------------------------------------------------------------------
 
 def evaluate_sla() -> None:
-    """The SLA engine's job (reminders and escalations included), when it is installed."""
+    """The SLA engine's job (reminders and escalations included), when it is installed; then
+    the SLA dashboard's figures, which it shows while they are fresh."""
     try:
-        from ..sla.jobs import evaluate_sla_targets
+        from ..sla.jobs import evaluate_sla_targets, refresh_dashboard
     except ImportError:
         log.debug("SLA engine not installed: nothing to evaluate")
         return
     evaluate_sla_targets()
+    refresh_dashboard()
 
 
 def deliver_outbox() -> str:

@@ -110,10 +110,10 @@ def _undecided_themes(now: datetime, widest: datetime) -> set[int]:
     met after now): the direct count lists them with nothing decided."""
     top = func.coalesce(Theme.parent_id, Theme.id)
     found: set[int] = set()
+    later = max(now, widest)  # one bound: with two, SQLite scanned every assignment
     for target in TARGETS:
         due, met = _columns(target)
-        for undecided in (and_(met.is_(None), due > now, due >= widest),
-                          and_(met > now, met >= widest)):
+        for undecided in (and_(met.is_(None), due > later), met > later):
             found.update(db.session.scalars(
                 _select(target, top).distinct()
                 .join(query_themes, query_themes.c.query_id == FieldQuery.id)

@@ -22,7 +22,7 @@ from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
 from ..queries.states import record
 from . import compliance
 from .models import SlaMark
-from .services import OPEN_ASSIGNMENT, REMINDER_SHARE
+from .services import OPEN_ASSIGNMENT, REMINDER_SHARE, Likely, store_dashboard
 
 CHUNK = 500
 
@@ -56,9 +56,10 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
     last_id = db.session.scalar(select(func.max(SlaMark.id))) or 0
     open_query = (FieldQuery.status.in_(OPEN_STATUSES), FieldQuery.paused_at.is_(None))
     # The earliest point of each target (warn <= due, remind <= warn) is in every condition,
-    # so that the indexes (met_at, warn_at) and (status, remind_at) find the few candidates.
+    # so that the indexes (status, paused_at, met_at, warn_at, due_at) and (status,
+    # answered_at, remind_at, warn_at, due_at) find the few candidates and hold what is read.
     for target in ("triage", "resolution"):
-        conditions = (*open_query, getattr(FieldQuery, f"{target}_met_at").is_(None),
+        conditions = (*open_query, Likely(getattr(FieldQuery, f"{target}_met_at").is_(None)),
                       getattr(FieldQuery, f"{target}_warn_at") <= now)
         for threshold, column in ((share, f"{target}_warn_at"), (1.0, f"{target}_due_at")):
             _record_crossings("query", target, threshold, FieldQuery.id,
@@ -79,6 +80,14 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
     compliance.refresh(now)  # the dashboard's daily figures (the days not counted yet)
     db.session.commit()
     return {"at": now.isoformat(), **result}
+
+
+def refresh_dashboard(now: datetime | None = None) -> None:
+    """The SLA dashboard's figures as of `now`, kept for the page (services.store_dashboard),
+    and commit. The scheduled SLA job runs it after evaluate_sla_targets, in a transaction
+    of its own: recording and announcing the crossings does not wait for the figures."""
+    store_dashboard(now or utcnow())
+    db.session.commit()
 
 
 def _announce(marks: list[SlaMark], levels: dict[float, str]) -> int:

@@ -1,5 +1,5 @@
 """SLA policies per priority, working-hours calendars with holidays, and recorded SLA marks."""
-from sqlalchemy import Column, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Column, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 from ..extensions import db
@@ -111,3 +111,14 @@ class SlaComplianceState(db.Model):
     id = Column(Integer, primary_key=True)
     through = Column(Date, nullable=False)
     computed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SlaDashboard(db.Model):
+    """One row (id 1): the SLA dashboard's figures as the SLA job computed them at
+    computed_at (sla.services.store_dashboard), as JSON; the dashboard shows them while they
+    are fresh and counts directly otherwise."""
+
+    __tablename__ = "sla_dashboard"
+    id = Column(Integer, primary_key=True)
+    computed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    figures = Column(Text, nullable=False)

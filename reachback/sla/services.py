@@ -13,8 +13,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Boolean, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .. import lengths
 from .. import permissions as perm
@@ -56,6 +59,31 @@ LIVE_ASSIGNMENT = ("invited", "accepted", "answered")
 REMINDER_SHARE = 0.5
 MAX_HOURS = 10_000
 HOUR = 3600
+
+
+class Likely(ColumnElement):
+    """A condition most rows meet, such as `met_at IS NULL` among open targets: SQLite's
+    statistics count each NULL as a distinct value, so its planner took that term for a
+    rare one and read the targets through a (met_at, ...) index (80 000 closed queries
+    never met) rather than through the open ones' (status, ...) index. On SQLite it is
+    said with likelihood(); elsewhere as it is."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, clause):
+        self.clause = clause
+
+
+@compiles(Likely)
+def _likely(element, compiler, **kw):
+    return compiler.process(element.clause, **kw)
+
+
+@compiles(Likely, "sqlite")
+def _likely_sqlite(element, compiler, **kw):
+    return f"likelihood({compiler.process(element.clause, **kw)}, 0.9)"
 
 
 # --- calendars and policies in business time -----------------------------------------
@@ -367,6 +395,7 @@ class RiskItem:
     due_at: datetime
     state: str
     expert: object = None
+    assignment_id: int | None = None
 
 
 def _query_columns(target: str):
@@ -410,17 +439,26 @@ def _open_query_ids():
 
 def state_counts(now: datetime) -> dict[str, dict[str, int]]:
     """Targets of open queries by state: {"triage": {"ok": 3, ...}, "answer": ..., ...}.
-    Those in warning and breached are exactly the ones at_risk() lists."""
+    Those in warning and breached are exactly the ones at_risk() lists.
+
+    Counted apart for the queries running and paused (paused_at IS [NOT] NULL): so each
+    statement reads the open queries from the index (status, paused_at, ...) alone, not
+    their rows."""
     counts = {}
     for target in TARGETS:
         due, warn, met = _columns(target)
         state = _state_sql(due, warn, met, now)
-        stmt = (_target_select(target, state, func.count(), statuses=LIVE_ASSIGNMENT)
-                .where(FieldQuery.status.in_(OPEN_STATUSES), due.isnot(None))
-                .group_by(state))
-        if target == "answer":  # from the few open queries, not from every assignment
-            stmt = stmt.where(Assignment.query_id.in_(_open_query_ids()))
-        found = dict(db.session.execute(stmt).all())
+        found: dict[str, int] = {}
+        running = FieldQuery.paused_at.is_(None)
+        for paused in (running, FieldQuery.paused_at.isnot(None)):
+            stmt = (_target_select(target, state, func.count(), statuses=LIVE_ASSIGNMENT)
+                    .where(FieldQuery.status.in_(OPEN_STATUSES), paused, due.isnot(None))
+                    .group_by(state))
+            if target == "answer" and paused is not running:
+                # from the few paused queries, not from every open assignment
+                stmt = stmt.where(Assignment.query_id.in_(_open_query_ids().where(paused)))
+            for name, number in db.session.execute(stmt):
+                found[name] = found.get(name, 0) + number
         counts[target] = {s: found.get(s, 0) for s in STATES}
     return counts
 
@@ -430,11 +468,14 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
     items = []
     for target in ("triage", "resolution"):
         due, warn, met = _query_columns(target)
+        # The first `limit` found and sorted in the index (status, paused_at, met_at, warn_at,
+        # due_at) alone, then only their rows read (not every open query's, to sort them).
+        first = (select(FieldQuery.id)
+                 .where(FieldQuery.status.in_(OPEN_STATUSES), Likely(met.is_(None)),
+                        FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
+                 .order_by(due, FieldQuery.id).limit(limit))
         rows = db.session.scalars(
-            select(FieldQuery)
-            .where(FieldQuery.status.in_(OPEN_STATUSES), met.is_(None),
-                   FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
-            .order_by(due, FieldQuery.id).limit(limit))
+            select(FieldQuery).where(FieldQuery.id.in_(first)).order_by(due, FieldQuery.id))
         items += [RiskItem(q, target, getattr(q, f"{target}_due_at"), "breached"
                            if getattr(q, f"{target}_due_at") <= now else "warning") for q in rows]
     rows = db.session.scalars(
@@ -446,7 +487,8 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
                or_(Assignment.warn_at <= now, Assignment.due_at <= now))
         .order_by(Assignment.due_at, Assignment.id).limit(limit))
     items += [RiskItem(a.query, "answer", a.due_at,
-                       "breached" if a.due_at <= now else "warning", a.expert) for a in rows]
+                       "breached" if a.due_at <= now else "warning", a.expert, a.id)
+              for a in rows]
     return sorted(items, key=lambda item: item.due_at)[:limit]
 
 
@@ -457,6 +499,11 @@ def compliance(now: datetime, periods=(30, 90)) -> dict:
 
     Returns {"by_priority": [{"key", "label", "rates": {days: {target|"all": Rate}}}],
     "by_theme": [...]}."""
+    return _compliance_rows(_compliance_found(now, periods), periods)
+
+
+def _compliance_found(now: datetime, periods) -> dict[str, dict]:
+    """{"by_priority": {key: {days: {target: Rate}}}, "by_theme": ...} of compliance()."""
     counts, themes = aggregates.figures(now, periods)
     result: dict[str, dict] = {"by_priority": {}, "by_theme": {t: {d: {} for d in periods}
                                                                for t in themes}}
@@ -467,8 +514,12 @@ def compliance(now: datetime, periods=(30, 90)) -> dict:
                 continue
             rates = result[name].setdefault(key, {d: {} for d in periods})
             rates[days][target] = Rate(met, total)
-    return {"by_priority": _rows(result["by_priority"], _priority_labels(), periods),
-            "by_theme": _rows(result["by_theme"], _theme_labels(result["by_theme"]), periods)}
+    return result
+
+
+def _compliance_rows(found: dict[str, dict], periods) -> dict:
+    return {"by_priority": _rows(found["by_priority"], _priority_labels(), periods),
+            "by_theme": _rows(found["by_theme"], _theme_labels(found["by_theme"]), periods)}
 
 
 def _priority_labels() -> dict:
@@ -494,17 +545,96 @@ def _rows(found: dict, labels: dict, periods) -> list[dict]:
     return rows
 
 
+PERIODS = (30, 90)  # the dashboard's compliance periods, in days
+
+
 def dashboard(user, now: datetime | None = None, limit: int = 50) -> dict:
-    """Everything the SLA dashboard shows. Staff only (Forbidden)."""
+    """Everything the SLA dashboard shows. Staff only (Forbidden).
+
+    Without `now`, the figures the SLA job stored at its last run (store_dashboard), when
+    that run is recent (see _stored_dashboard: "computed_at" then says when); otherwise
+    (no run yet, a scheduler stopped, or an explicit `now`) counted directly at `now`."""
     perm.require(perm.is_staff(user), _("Only facilitators see the SLA dashboard."))
-    now = now or utcnow()
     from ..synthesis.feedback import ratings_summary
 
+    data = _stored_dashboard(utcnow(), limit) if now is None else None
+    if data is None:
+        now = now or utcnow()
+        counts = state_counts(now)
+        data = {"now": now, "counts": counts, "at_risk": at_risk(now, limit),
+                "at_risk_total": _at_risk_total(counts),
+                "compliance": compliance(now, PERIODS), "computed_at": None}
+    ratings = ratings_summary((now or utcnow()) - timedelta(days=90))
+    return {**data, "periods": PERIODS, "ratings": ratings}
+
+
+def _at_risk_total(counts: dict) -> int:
+    return sum(counts[t]["warning"] + counts[t]["breached"] for t in TARGETS)
+
+
+def store_dashboard(now: datetime, limit: int = 50) -> None:
+    """Compute the dashboard's figures at `now` and keep them (the SLA job, each run): the
+    targets' states, the targets at risk or breached (which ones: the page loads them), the
+    compliance. The caller commits."""
+    import json
+
+    from .models import SlaDashboard
+
     counts = state_counts(now)
-    return {"now": now, "counts": counts, "at_risk": at_risk(now, limit),
-            "at_risk_total": sum(counts[t]["warning"] + counts[t]["breached"] for t in TARGETS),
-            "compliance": compliance(now), "periods": (30, 90),
-            "ratings": ratings_summary(now - timedelta(days=90))}
+    risks = [{"target": i.target, "query": i.query.id, "due_at": i.due_at.isoformat(),
+              "state": i.state, "assignment": getattr(i, "assignment_id", None)}
+             for i in at_risk(now, limit)]
+    found = _compliance_found(now, PERIODS)
+    figures = {"counts": counts, "at_risk": risks,
+               "compliance": {name: {str(key): {str(days): {t: [r.met, r.total]
+                                                            for t, r in per.items()}
+                                                for days, per in rates.items()}
+                                     for key, rates in by.items()}
+                              for name, by in found.items()}}
+    row = db.session.get(SlaDashboard, 1)
+    if row is None:
+        row = SlaDashboard(id=1)
+        db.session.add(row)
+    row.computed_at, row.figures = now, json.dumps(figures, separators=(",", ":"))
+    db.session.flush()
+
+
+def dashboard_freshness() -> timedelta:
+    """How long the stored figures are shown: five of the SLA job's intervals."""
+    return timedelta(seconds=5 * setting("SCHEDULER_SLA_SECONDS"))
+
+
+def _stored_dashboard(current: datetime, limit: int) -> dict | None:
+    """The figures store_dashboard kept, as dashboard() returns them; None when there are
+    none or they are older than dashboard_freshness() (or from a later moment)."""
+    import json
+
+    from .models import SlaDashboard
+
+    row = db.session.get(SlaDashboard, 1)
+    if row is None or not timedelta(0) <= current - row.computed_at <= dashboard_freshness():
+        return None
+    figures = json.loads(row.figures)
+    kept = figures["at_risk"][:limit]
+    queries = {q.id: q for q in db.session.scalars(
+        select(FieldQuery).where(FieldQuery.id.in_({r["query"] for r in kept})))}
+    assignment_ids = {r["assignment"] for r in kept if r["assignment"]}
+    assignments = {a.id: a for a in db.session.scalars(
+        select(Assignment).where(Assignment.id.in_(assignment_ids))
+        .options(joinedload(Assignment.expert)))} if assignment_ids else {}
+    items = [RiskItem(queries[r["query"]], r["target"], datetime.fromisoformat(r["due_at"]),
+                      r["state"], assignments[r["assignment"]].expert
+                      if r["assignment"] in assignments else None)
+             for r in kept if r["query"] in queries]
+    found = {name: {(key if name == "by_priority" else int(key)):
+                    {int(days): {t: Rate(*pair) for t, pair in per.items()}
+                     for days, per in rates.items()}
+                    for key, rates in by.items()}
+             for name, by in figures["compliance"].items()}
+    counts = figures["counts"]
+    return {"now": row.computed_at, "computed_at": row.computed_at, "counts": counts,
+            "at_risk": items, "at_risk_total": _at_risk_total(counts),
+            "compliance": _compliance_rows(found, PERIODS)}
 
 
 # --- policies and calendars (admins) ---------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user
 
+from ..config import setting
 from ..i18n import duration
 from ..models_base import utcnow
 from ..web import local_date, submit, submitted
@@ -63,7 +64,8 @@ def sla_assignment_state(assignment):
 @bp.route("/sla")
 def dashboard():
     data = services.dashboard(current_user)
-    return render_template("sla/dashboard.html", **data)
+    return render_template("sla/dashboard.html", sla_interval=setting("SCHEDULER_SLA_SECONDS"),
+                           **data)
 
 
 # --- admin: policies --------------------------------------------------------------------
