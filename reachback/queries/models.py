@@ -158,6 +158,8 @@ class Assignment(db.Model):
         Index("ix_assignments_decided", "answered_at", "due_at"),  # the SLA dashboard
         # The expert-load report: a period's invitations counted from the index alone.
         Index("ix_assignments_created", "created_at", "expert_id", "status"),
+        # The expert-load report's open assignments now, per expert, from the index alone.
+        Index("ix_assignments_status_expert", "status", "expert_id"),
     )
 
 
