@@ -37,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .markdown import init_rendering
     from .members.views import init_members
     from .queries.views import init_queries
+    from .reports.months import init_report_events
     from .sla.compliance import init_compliance_events
     from .sla.views import init_sla
     from .web import init_web
@@ -49,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_rendering()
     init_outbox_events()
     init_compliance_events()
+    init_report_events()
     init_web(app)
     init_i18n(app)
     init_health(app)

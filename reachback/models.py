@@ -36,7 +36,7 @@ from .queries.models import (  # noqa: F401
     Message,
     ReferenceCounter,
 )
-from .reports.models import ResponseView, SearchTerm  # noqa: F401
+from .reports.models import ReportMonth, ResponseView, SearchTerm  # noqa: F401
 from .scheduler.models import SchedulerLease  # noqa: F401
 from .sla.models import Calendar, CalendarHoliday, SlaMark, SlaPolicy  # noqa: F401
 from .synthesis.models import ConsolidatedResponse, ResponseRevision  # noqa: F401

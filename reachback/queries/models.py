@@ -173,6 +173,8 @@ class Assignment(db.Model):
               "warn_at"),
         # The expert-load report: a period's invitations counted from the index alone.
         Index("ix_assignments_created", "created_at", "expert_id", "status"),
+        # The expert-load report's open assignments now, per expert, from the index alone.
+        Index("ix_assignments_status_expert", "status", "expert_id"),
     )
 
 

@@ -8,12 +8,13 @@ everything else.
 """
 import logging
 
+from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.limit_store import own_transaction, upsert
 from ..extensions import db
 from ..models_base import utcnow
-from .models import TERM_CHARS, ResponseView, SearchTerm
+from .models import TERM_CHARS, ReportMonth, ResponseView, SearchTerm
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,18 @@ def record_search(text: str | None, results: int) -> None:
         return
     row = SearchTerm.__table__.c
     empty = 1 if results == 0 else 0
-    _count(upsert(SearchTerm, {"day": utcnow().date(), "term": term, "searches": 1,
+    day = utcnow().date()
+    kept = ReportMonth.__table__.c
+    # The month's knowledge-gaps figures, if kept, no longer hold: forgotten in the same
+    # transaction (reports.months computes the month again when next asked).
+    forget = delete(ReportMonth).where(kept.report == "search-gaps",
+                                       kept.month == f"{day.year:04d}-{day.month:02d}")
+    _count(upsert(SearchTerm, {"day": day, "term": term, "searches": 1,
                                "empty": empty, "results": results},
                   {"searches": row.searches + 1, "empty": row.empty + empty,
                    "results": db.func.max(row.results, results)
                    if db.session.get_bind().dialect.name == "sqlite"
-                   else db.func.greatest(row.results, results)}))
+                   else db.func.greatest(row.results, results)}), forget)
 
 
 def record_view(response) -> None:
@@ -45,11 +52,12 @@ def record_view(response) -> None:
                                  "views": 1}, {"views": row.views + 1}))
 
 
-def _count(statement) -> None:
-    """Run the counting statement in its own transaction; a count that fails (a busy
-    database) is lost and logged, never the page."""
+def _count(*statements) -> None:
+    """Run the counting statements in a transaction of their own; a count that fails (a
+    busy database) is lost and logged, never the page."""
     try:
         with own_transaction():
-            db.session.execute(statement)
+            for statement in statements:
+                db.session.execute(statement)
     except SQLAlchemyError:
         log.warning("A report count was not recorded", exc_info=True)

@@ -1,9 +1,14 @@
 """Report pages for staff (/reports, /reports/<name>) and their exports
 (/reports/<name>.csv, /reports/<name>.xlsx): each reads its filters from the address and
 asks services.report; nothing here decides."""
+from functools import lru_cache
+
+from babel import numbers
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from ..errors import Invalid
 from ..forms import country_choices, theme_choices
@@ -11,6 +16,21 @@ from . import exports, services
 from .charts import bar_chart
 
 bp = Blueprint("reports", __name__)
+
+
+@lru_cache(maxsize=4096)
+def _number(value, locale: str) -> str:
+    return numbers.format_decimal(value, locale=locale)
+
+
+def number_format():
+    """A figure's cell content as the numberformat filter writes it ("—" for none), each
+    (figure, language) formatted once: a report's table holds thousands of figures, mostly
+    the same few, and a macro per cell cost more than the rest of the page."""
+    locale = str(get_locale())
+    none = Markup('<span class="muted">—<span class="visually-hidden"> %s</span></span>') \
+        % _("none")
+    return lambda value: none if value is None else escape(_number(value, locale))
 
 
 @bp.route("/reports")
@@ -32,7 +52,7 @@ def page(name):
         "reports/report.html", report=report, errors=errors, names=services.NAMES,
         titles=services.TITLES, groupings=services.GROUPINGS[name],
         group_labels=services.GROUP_LABELS, args=request.args, chart=_chart(report),
-        filtered=name in services.FILTERED,
+        filtered=name in services.FILTERED, number=number_format(),
         themes=theme_choices(_("All themes")) if name in services.FILTERED else [],
         countries=country_choices(_("All countries")) if name in services.FILTERED else [],
     ), status

@@ -157,6 +157,12 @@ def release_discussion_questions() -> str:
     return f"{release_questions()} question(s) released"
 
 
+def refresh_reports() -> str:
+    from ..reports.months import refresh
+
+    return f"{refresh()} report month(s) computed"
+
+
 def remind_to_rate() -> None:
     from ..synthesis.feedback import remind_to_rate as remind
 
@@ -203,6 +209,9 @@ JOBS = (
         "Refresh SQLite's planner statistics (ANALYZE); nothing on PostgreSQL."),
     Job("forget_spent_counters", forget_spent_counters, 3600,
         "Delete spent rate-limit windows and sign-in failures quiet long enough."),
+    Job("refresh_reports", refresh_reports, 900,
+        "Compute the reports' monthly figures that are missing, and the current month's "
+        "again (the report pages say when their figures were computed)."),
     Job("remind_to_rate", remind_to_rate, 3600,
         "Ask requesters who have not rated their response 14 days after it was published "
         "to rate it (once)."),

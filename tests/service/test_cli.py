@@ -118,7 +118,7 @@ def test_unknown_role_is_refused(instance):
 
 JOBS = ("evaluate_sla", "mail", "mail-in", "send_digests", "send_subscriptions",
         "send_group_digests", "expire_invitations", "apply_search_outbox",
-        "refresh_planner_statistics", "forget_spent_counters", "remind_to_rate",
+        "refresh_planner_statistics", "forget_spent_counters", "refresh_reports", "remind_to_rate",
         "release_discussion_questions")
 
 

@@ -144,3 +144,11 @@ def test_a_search_is_counted_by_its_normalised_text(app, data):  # noqa: F811
     web.get("/search?q=vetting%20police&page=2")  # another page of the same search
     rows = db.session.execute(select(SearchTerm.term, SearchTerm.searches)).all()
     assert rows == [("vetting police", 1)]
+
+
+def test_a_report_page_says_when_its_figures_were_computed(staff, data, clock):  # noqa: F811
+    html = text(staff.get("/reports/experts"))
+    assert 'id="computed-at"' in html and "Figures computed at" in html
+    assert "—<span class=\"visually-hidden\"> none</span>" in html  # a figure missing
+    html = text(staff.get("/reports/use"))  # counted directly at each reading
+    assert 'id="computed-at"' not in html

@@ -8,14 +8,14 @@
   entries instead of sorting every member, and its count reads the index alone.
 
 Revision ID: 0036
-Revises: 0033
+Revises: 0035
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0036'
-down_revision = '0033'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 
