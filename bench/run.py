@@ -498,6 +498,35 @@ def first_sla_run(app) -> None:
         db.session.remove()
 
 
+@contextmanager
+def sla_job_every_minute(app):
+    """The scheduler's SLA job while the pages are measured, every SCHEDULER_SLA_SECONDS as on
+    a live site (its one scheduler; the mail and digest jobs are left out: they would send
+    the generated data's e-mails). The dashboard shows its figures while they are fresh."""
+    from reachback.config import setting
+    from reachback.extensions import db
+    from reachback.scheduler import evaluate_sla
+
+    stop = threading.Event()
+    every = setting("SCHEDULER_SLA_SECONDS", app)
+
+    def run():
+        while not stop.wait(every):
+            with app.app_context():
+                try:
+                    evaluate_sla()
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=run, name="sla-job", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+
+
 def first_reports_run(app) -> None:
     """A live site's scheduler runs refresh_reports within 15 minutes of starting; it keeps
     the reports' monthly figures (reachback.reports.months), which the report pages merge.
@@ -716,7 +745,8 @@ def main() -> None:
     first_reports_run(app)
     runs = scenarios(prep)
     with tempfile.TemporaryDirectory(prefix="reachback-bench-") as tmp, \
-            gunicorn(instance, args.port, Path(tmp) / "access.log") as server:
+            gunicorn(instance, args.port, Path(tmp) / "access.log") as server, \
+            sla_job_every_minute(app):
         crawls = []
         for role in CRAWLERS:
             crawls.append(crawl(args.port, prep, adapter, role, args.crawl_pages))
