@@ -8,10 +8,12 @@ from reachback.extensions import db
 # copy, in tables of its own with the PostgreSQL backend) after any request, with the
 # duplicate candidates it stores for open queries (query_duplicates, duplicate_candidates).
 # Rate-limit counters count refused attempts by design (a wrong link is a failure to count);
-# the reports count searches and reads of responses (reports.usage: how many, never who).
+# the reports count searches and reads of responses (reports.usage: how many, never who),
+# and keep the monthly figures a report page computed (report_months: a derived copy of
+# the counts, like the search index, rebuilt from the rows whenever they change).
 NOISE_TABLES = {"audit_events", "anonymous_refusals", "user_sessions", "alembic_version",
                 "search_outbox", "search_documents", "search_words", "search_index_state",
-               "query_duplicates", "duplicate_candidates",
+                "query_duplicates", "duplicate_candidates", "report_months",
                 "rate_limit_counters", "search_terms", "response_views"}
 # Bookkeeping columns: when a user last signed in, the last code step they passed (signing
 # in writes it), when an API token was last used.
