@@ -607,13 +607,9 @@ class Group(Answer):
     membership: Computed[GroupMember | None] = Field(description="The caller's own, if any")
 
     @classmethod
-    def _computed(cls, g, context):
-        if hasattr(g, "member_count"):  # groups.services.list_groups counted them set-wise
-            return {"members": g.member_count, "membership": g.mine}
-        user = context.get("user")
-        mine = next((m for m in g.memberships if user is not None and m.user_id == user.id),
-                    None)
-        return {"members": sum(1 for m in g.memberships if m.active), "membership": mine}
+    def _computed(cls, g, _context):
+        # Counted by groups.services.with_member_figures (list_groups, a new group).
+        return {"members": g.member_count, "membership": g.mine}
 
 
 class ReviewRequest(Answer):

@@ -401,6 +401,7 @@ def create_group():
     group = groups.create_group(user, {k: v for k, v in data.model_dump().items()
                                        if v is not None})
     db.session.commit()
+    groups.with_member_figures(user, [group])
     return _created(s.Group.dump(group, user=user), url_for("api.group_list"))
 
 

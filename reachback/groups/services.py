@@ -34,16 +34,25 @@ def list_groups(user) -> list[Group]:
     (its active members, counted by one GROUP BY) and `mine` (the user's own membership or
     None, read by one statement): the list never loads the memberships themselves."""
     perm.require(perm.can_join_group(user), _("Sign in to see the groups."))
-    found = list(db.session.scalars(select(Group).options(selectinload(Group.themes))
-                                    .order_by(Group.name)))
+    return with_member_figures(user, list(db.session.scalars(
+        select(Group).options(selectinload(Group.themes)).order_by(Group.name))))
+
+
+def with_member_figures(user, groups: list[Group]) -> list[Group]:
+    """The groups, each given `member_count` (its active members, counted by one GROUP BY)
+    and `mine` (the user's own membership or None, read by one statement), what a list of
+    groups and the API show of their memberships, without loading them."""
+    ids = [group.id for group in groups]
     counts = dict(db.session.execute(
         select(GroupMembership.group_id, func.count())
-        .where(GroupMembership.status == "active").group_by(GroupMembership.group_id)).all())
+        .where(GroupMembership.status == "active", GroupMembership.group_id.in_(ids))
+        .group_by(GroupMembership.group_id)).all())
     mine = {m.group_id: m for m in db.session.scalars(
-        select(GroupMembership).where(GroupMembership.user_id == user.id))}
-    for group in found:
+        select(GroupMembership).where(GroupMembership.user_id == user.id,
+                                      GroupMembership.group_id.in_(ids)))}
+    for group in groups:
         group.member_count, group.mine = counts.get(group.id, 0), mine.get(group.id)
-    return found
+    return groups
 
 
 def get_group(user, slug: str) -> Group:
