@@ -22,7 +22,7 @@ from ..queries.models import OPEN_STATUSES, Assignment, FieldQuery
 from ..queries.states import record
 from . import compliance
 from .models import SlaMark
-from .services import OPEN_ASSIGNMENT, REMINDER_SHARE, Likely, store_dashboard
+from .services import OPEN_ASSIGNMENT, REMINDER_SHARE, likely, store_dashboard
 
 CHUNK = 500
 
@@ -59,7 +59,7 @@ def evaluate_sla_targets(now: datetime | None = None) -> dict:
     # so that the indexes (status, paused_at, met_at, warn_at, due_at) and (status,
     # answered_at, remind_at, warn_at, due_at) find the few candidates and hold what is read.
     for target in ("triage", "resolution"):
-        conditions = (*open_query, Likely(getattr(FieldQuery, f"{target}_met_at").is_(None)),
+        conditions = (*open_query, likely(getattr(FieldQuery, f"{target}_met_at").is_(None)),
                       getattr(FieldQuery, f"{target}_warn_at") <= now)
         for threshold, column in ((share, f"{target}_warn_at"), (1.0, f"{target}_due_at")):
             _record_crossings("query", target, threshold, FieldQuery.id,

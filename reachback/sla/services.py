@@ -13,11 +13,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, case, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import case, func, literal_column, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
-from sqlalchemy.sql.expression import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from .. import lengths
 from .. import permissions as perm
@@ -61,29 +58,15 @@ MAX_HOURS = 10_000
 HOUR = 3600
 
 
-class Likely(ColumnElement):
+def likely(condition):
     """A condition most rows meet, such as `met_at IS NULL` among open targets: SQLite's
     statistics count each NULL as a distinct value, so its planner took that term for a
     rare one and read the targets through a (met_at, ...) index (80 000 closed queries
     never met) rather than through the open ones' (status, ...) index. On SQLite it is
-    said with likelihood(); elsewhere as it is."""
-
-    inherit_cache = True
-    type = Boolean()
-    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, clause):
-        self.clause = clause
-
-
-@compiles(Likely)
-def _likely(element, compiler, **kw):
-    return compiler.process(element.clause, **kw)
-
-
-@compiles(Likely, "sqlite")
-def _likely_sqlite(element, compiler, **kw):
-    return f"likelihood({compiler.process(element.clause, **kw)}, 0.9)"
+    said with likelihood() (its second argument must be a literal); elsewhere as it is."""
+    if db.engine.dialect.name != "sqlite":
+        return condition
+    return func.likelihood(condition, literal_column("0.9"))
 
 
 # --- calendars and policies in business time -----------------------------------------
@@ -471,7 +454,7 @@ def at_risk(now: datetime, limit: int = 50) -> list[RiskItem]:
         # The first `limit` found and sorted in the index (status, paused_at, met_at, warn_at,
         # due_at) alone, then only their rows read (not every open query's, to sort them).
         first = (select(FieldQuery.id)
-                 .where(FieldQuery.status.in_(OPEN_STATUSES), Likely(met.is_(None)),
+                 .where(FieldQuery.status.in_(OPEN_STATUSES), likely(met.is_(None)),
                         FieldQuery.paused_at.is_(None), or_(warn <= now, due <= now))
                  .order_by(due, FieldQuery.id).limit(limit))
         rows = db.session.scalars(
